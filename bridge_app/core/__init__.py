@@ -1,0 +1,1 @@
+"""Pure domain logic: no database, network, framework or clock access."""
