@@ -1,0 +1,442 @@
+"""SQLModel tables: the whole data model. Alembic migrations are the only way it changes.
+
+Every customer row carries `organization_id`; queries go through `bridge_app.services.db`
+helpers that filter by it. Text that came from a meeting (segments, draft bodies) is stored
+only as AES-256-GCM ciphertext under the meeting's data key (see services/crypto.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+ROLES = ("admin", "legal", "ops", "viewer")
+MEETING_STATUSES = (
+    "uploaded",
+    "ingesting",
+    "ingested",
+    "extracting",
+    "extracted",
+    "drafting",
+    "drafted",
+    "checking",
+    "ready",
+    "failed",
+)
+STAGES = ("transcript", "decision", "draft", "qa", "export")
+REVIEW_STATUSES = ("proposed", "accepted", "rejected", "edited")
+ITEM_KINDS = ("decision", "action_item", "agreed_term", "open_question")
+DRAFT_STATUSES = ("draft", "approved")
+SEVERITIES = ("blocker", "warning", "info")
+EXPORT_FORMATS = ("docx", "pdf", "md", "html")
+EXPORT_STATUSES = ("pending", "done", "failed")
+RUN_OUTCOMES = ("running", "succeeded", "failed", "retrying")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+def uuid_pk() -> Any:
+    """UUID primary key: generated client-side, and by `gen_random_uuid()` for raw inserts."""
+    return Field(
+        default_factory=uuid.uuid4,
+        primary_key=True,
+        sa_column_kwargs={"server_default": sa.text("gen_random_uuid()")},
+    )
+
+
+def now_field() -> Any:
+    return Field(
+        default_factory=lambda: datetime.now().astimezone(),
+        sa_type=sa.DateTime(timezone=True),  # type: ignore[call-overload]
+        sa_column_kwargs={"server_default": sa.func.now(), "nullable": False},
+    )
+
+
+def tstz(nullable: bool = True) -> Any:
+    return Field(default=None, sa_type=sa.DateTime(timezone=True), nullable=nullable)  # type: ignore[call-overload]
+
+
+def org_fk() -> Any:
+    return Field(foreign_key="organizations.id", ondelete="CASCADE", index=True)
+
+
+def jsonb(default: Any) -> Any:
+    factory = (lambda: dict(default)) if isinstance(default, dict) else (lambda: list(default))
+    return Field(
+        default_factory=factory,
+        sa_type=JSONB,  # type: ignore[call-overload]
+        sa_column_kwargs={
+            "server_default": sa.text(f"'{'{}' if isinstance(default, dict) else '[]'}'::jsonb")
+        },
+    )
+
+
+class Organization(SQLModel, table=True):
+    """A customer: every other customer row belongs to exactly one."""
+
+    __tablename__ = "organizations"
+    id: uuid.UUID = uuid_pk()
+    name: str = Field(max_length=200)
+    slug: str = Field(max_length=80, unique=True)
+    created_at: datetime = now_field()
+
+
+class User(SQLModel, table=True):
+    """A person who can sign in (local password or OIDC subject)."""
+
+    __tablename__ = "users"
+    __table_args__ = (sa.Index("ix_users_email_lower", sa.text("lower(email)"), unique=True),)
+    id: uuid.UUID = uuid_pk()
+    email: str = Field(max_length=320)
+    full_name: str = Field(default="", max_length=200)
+    password_hash: str | None = None
+    oidc_issuer: str | None = None
+    oidc_subject: str | None = None
+    is_active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = tstz()
+    created_at: datetime = now_field()
+
+
+class Membership(SQLModel, table=True):
+    """A user's role in one organization."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        sa.UniqueConstraint("organization_id", "user_id"),
+        sa.CheckConstraint(_in("role", ROLES), name="ck_memberships_role"),
+    )
+    id: uuid.UUID = uuid_pk()
+    organization_id: uuid.UUID = org_fk()
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    role: str = Field(max_length=16)
+    created_at: datetime = now_field()
+
+
+class RefreshToken(SQLModel, table=True):
+    """A refresh token, stored only as its SHA-256 so a database leak cannot replay it."""
+
+    __tablename__ = "refresh_tokens"
+    id: uuid.UUID = uuid_pk()
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    organization_id: uuid.UUID = org_fk()
+    token_sha256: str = Field(max_length=64, unique=True)
+    expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))  # type: ignore[call-overload]
+    revoked_at: datetime | None = tstz()
+    created_at: datetime = now_field()
+
+
+class DataKey(SQLModel, table=True):
+    """A data key (AES-256) wrapped by the master key `kek_id`; rotation re-wraps these rows."""
+
+    __tablename__ = "data_keys"
+    id: uuid.UUID = uuid_pk()
+    organization_id: uuid.UUID = org_fk()
+    kek_id: str = Field(max_length=64, index=True)
+    wrapped_key: bytes = Field(sa_type=sa.LargeBinary)  # type: ignore[call-overload]
+    created_at: datetime = now_field()
+
+
+class Matter(SQLModel, table=True):
+    """A deal or engagement that groups meetings (later meetings can supersede terms)."""
+
+    __tablename__ = "matters"
+    __table_args__ = (sa.UniqueConstraint("organization_id", "name"),)
+    id: uuid.UUID = uuid_pk()
+    organization_id: uuid.UUID = org_fk()
+    name: str = Field(max_length=200)
+    counterparty: str = Field(default="", max_length=200)
+    created_at: datetime = now_field()
+
+
+class Meeting(SQLModel, table=True):
+    """One uploaded transcript and where it is in the pipeline."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        sa.Index("ix_meetings_status_created_at", "status", "created_at"),
+        sa.UniqueConstraint("organization_id", "idempotency_key"),
+        sa.CheckConstraint(_in("status", MEETING_STATUSES), name="ck_meetings_status"),
+    )
+    id: uuid.UUID = uuid_pk()
+    organization_id: uuid.UUID = org_fk()
+    matter_id: uuid.UUID | None = Field(
+        default=None, foreign_key="matters.id", ondelete="SET NULL", index=True
+    )
+    title: str = Field(max_length=300)
+    meeting_date: date | None = None
+    source_filename: str = Field(default="", max_length=300)
+    source_format: str | None = Field(default=None, max_length=16)
+    source_object_key: str | None = Field(default=None, max_length=500)
+    source_size: int = 0
+    intended_contract_type: str | None = Field(default=None, max_length=32)
+    redact: bool = False
+    status: str = Field(default="uploaded", max_length=16)
+    failed_stage: str | None = Field(default=None, max_length=16)
+    failure_reason: str | None = None
+    input_version: int = 1
+    data_key_id: uuid.UUID | None = Field(default=None, foreign_key="data_keys.id")
+    participants: list[str] = jsonb([])
+    warnings: list[str] = jsonb([])
+    redaction_report: list[dict[str, Any]] = jsonb([])
+    idempotency_key: str | None = Field(default=None, max_length=200)
+    created_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = now_field()
+    updated_at: datetime = now_field()
+
+
+class TranscriptSegment(SQLModel, table=True):
+    """A normalized utterance; the text is ciphertext under the meeting's data key."""
+
+    __tablename__ = "transcript_segments"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "position"),)
+    id: uuid.UUID = uuid_pk()
+    organization_id: uuid.UUID = org_fk()
+    meeting_id: uuid.UUID = Field(foreign_key="meetings.id", ondelete="CASCADE", index=True)
+    position: int
+    segment_key: str = Field(max_length=300)
+    speaker: str = Field(default="", max_length=200)
+    start_s: float
+    end_s: float
+    text_ciphertext: bytes = Field(sa_type=sa.LargeBinary)  # type: ignore[call-overload]
+
+
+class Decision(SQLModel, table=True):
+    """An extracted item (decision, action item, agreed term, open question) and its review.
+
+    Range-partitioned by month on `created_at`; the partition key is part of the primary key.
+    """
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        sa.Index("ix_decisions_meeting_id_confidence", "meeting_id", sa.text("confidence DESC")),
+        sa.CheckConstraint(_in("kind", ITEM_KINDS), name="ck_decisions_kind"),
+        sa.CheckConstraint(_in("review_status", REVIEW_STATUSES), name="ck_decisions_review"),
+        sa.CheckConstraint("confidence >= 0 AND confidence <= 1", name="ck_decisions_confidence"),
+        {"postgresql_partition_by": "RANGE (created_at)"},
+    )
+    id: uuid.UUID = uuid_pk()
+    created_at: datetime = Field(
+        default_factory=lambda: datetime.now().astimezone(),
+        primary_key=True,
+        sa_type=sa.DateTime(timezone=True),  # type: ignore[call-overload]
+        sa_column_kwargs={"server_default": sa.func.now()},
+    )
+    organization_id: uuid.UUID = org_fk()
+    meeting_id: uuid.UUID = Field(foreign_key="meetings.id", ondelete="CASCADE")
+    input_version: int
+    item_key: str = Field(max_length=64)
+    kind: str = Field(max_length=16)
+    statement_ciphertext: bytes = Field(sa_type=sa.LargeBinary)  # type: ignore[call-overload]
+    owner: str | None = Field(default=None, max_length=200)
+    party: str | None = Field(default=None, max_length=200)
+    due: date | None = None
+    values: dict[str, Any] = jsonb({})
+    confidence: float
+    evidence_segment_keys: list[str] = jsonb([])
+    supersedes: list[str] = jsonb([])
+    superseded_by: str | None = Field(default=None, max_length=64)
+    conflicts_with: list[str] = jsonb([])
+    review_status: str = Field(default="proposed", max_length=16)
+    edited_statement_ciphertext: bytes | None = Field(default=None, sa_type=sa.LargeBinary)  # type: ignore[call-overload]
+    edited_values: dict[str, Any] | None = Field(default=None, sa_type=JSONB)  # type: ignore[call-overload]
+    review_reason: str | None = None
+    reviewed_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    reviewed_at: datetime | None = tstz()
+
+
+class Draft(SQLModel, table=True):
+    """A contract drafted from a meeting; its text lives in immutable versions."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (
+        sa.Index("ix_drafts_contract_type_status", "contract_type", "status"),
+        sa.CheckConstraint(_in("status", DRAFT_STATUSES), name="ck_drafts_status"),
+    )
+    id: uuid.UUID = uuid_pk()
+    organization_id: uuid.UUID = org_fk()
+    meeting_id: uuid.UUID = Field(foreign_key="meetings.id", ondelete="CASCADE", index=True)
+    contract_type: str = Field(max_length=32)
+    type_reason: str = ""
+    type_confidence: float = 0.0
+    status: str = Field(default="draft", max_length=16)
+    current_version: int = 0
+    requested_version: int = 1
+    created_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    approved_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    approved_at: datetime | None = tstz()
+    created_at: datetime = now_field()
+    updated_at: datetime = now_field()
+
+
+class DraftVersion(SQLModel, table=True):
+    """One immutable version of a draft (encrypted JSON of the clauses and their provenance)."""
+
+    __tablename__ = "draft_versions"
+    __table_args__ = (sa.UniqueConstraint("draft_id", "version"),)
+    id: uuid.UUID = uuid_pk()
+    organization_id: uuid.UUID = org_fk()
+    draft_id: uuid.UUID = Field(foreign_key="drafts.id", ondelete="CASCADE", index=True)
+    version: int
+    source: str = Field(default="generated", max_length=16)
+    body_ciphertext: bytes = Field(sa_type=sa.LargeBinary)  # type: ignore[call-overload]
+    qa_done: bool = False
+    blocker_count: int = 0
+    created_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = now_field()
+
+
+class ClauseProvenance(SQLModel, table=True):
+    """Clause → item → segments, queryable without decrypting the draft body."""
+
+    __tablename__ = "clause_provenance"
+    id: uuid.UUID = uuid_pk()
+    organization_id: uuid.UUID = org_fk()
+    draft_version_id: uuid.UUID = Field(
+        foreign_key="draft_versions.id", ondelete="CASCADE", index=True
+    )
+    clause_number: str = Field(max_length=16)
+    clause_key: str = Field(max_length=64)
+    term: str = Field(max_length=64)
+    item_key: str = Field(max_length=64)
+    segment_keys: list[str] = jsonb([])
+
+
+class QAFinding(SQLModel, table=True):
+    """A QA check's finding on one draft version."""
+
+    __tablename__ = "qa_findings"
+    __table_args__ = (sa.CheckConstraint(_in("severity", SEVERITIES), name="ck_qa_severity"),)
+    id: uuid.UUID = uuid_pk()
+    organization_id: uuid.UUID = org_fk()
+    draft_version_id: uuid.UUID = Field(
+        foreign_key="draft_versions.id", ondelete="CASCADE", index=True
+    )
+    code: str = Field(max_length=64)
+    severity: str = Field(max_length=16)
+    clause: str | None = Field(default=None, max_length=64)
+    message: str
+    evidence: dict[str, Any] = jsonb({})
+
+
+class Export(SQLModel, table=True):
+    """A rendered file of one draft version in object storage."""
+
+    __tablename__ = "exports"
+    __table_args__ = (
+        sa.UniqueConstraint("organization_id", "idempotency_key"),
+        sa.CheckConstraint(_in("format", EXPORT_FORMATS), name="ck_exports_format"),
+        sa.CheckConstraint(_in("status", EXPORT_STATUSES), name="ck_exports_status"),
+    )
+    id: uuid.UUID = uuid_pk()
+    organization_id: uuid.UUID = org_fk()
+    draft_version_id: uuid.UUID = Field(
+        foreign_key="draft_versions.id", ondelete="CASCADE", index=True
+    )
+    format: str = Field(max_length=8)
+    status: str = Field(default="pending", max_length=16)
+    object_key: str | None = Field(default=None, max_length=500)
+    content_type: str | None = Field(default=None, max_length=120)
+    size_bytes: int | None = None
+    sha256: str | None = Field(default=None, max_length=64)
+    error: str | None = None
+    idempotency_key: str | None = Field(default=None, max_length=200)
+    requested_by: uuid.UUID | None = Field(
+        default=None, foreign_key="users.id", ondelete="SET NULL"
+    )
+    created_at: datetime = now_field()
+    finished_at: datetime | None = tstz()
+
+
+class StageRun(SQLModel, table=True):
+    """One attempt of one stage on one input: timing for SLOs and the ops page."""
+
+    __tablename__ = "stage_runs"
+    __table_args__ = (
+        sa.Index("ix_stage_runs_stage_finished", "stage", "finished_at"),
+        sa.CheckConstraint(_in("stage", STAGES), name="ck_stage_runs_stage"),
+        sa.CheckConstraint(_in("outcome", RUN_OUTCOMES), name="ck_stage_runs_outcome"),
+    )
+    id: uuid.UUID = uuid_pk()
+    organization_id: uuid.UUID = org_fk()
+    meeting_id: uuid.UUID = Field(foreign_key="meetings.id", ondelete="CASCADE", index=True)
+    draft_id: uuid.UUID | None = Field(default=None, foreign_key="drafts.id", ondelete="CASCADE")
+    export_id: uuid.UUID | None = Field(default=None, foreign_key="exports.id", ondelete="CASCADE")
+    stage: str = Field(max_length=16)
+    input_version: int = 1
+    job_id: str = Field(max_length=200)
+    attempt: int = 1
+    outcome: str = Field(default="running", max_length=16)
+    error: str | None = None
+    enqueued_at: datetime | None = tstz()
+    started_at: datetime | None = tstz()
+    finished_at: datetime | None = tstz()
+
+
+class OutboxEvent(SQLModel, table=True):
+    """An event committed with the state change it reports; the relay publishes it to NATS."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        sa.Index("ix_outbox_unsent", "id", postgresql_where=sa.text("sent_at IS NULL")),
+    )
+    id: int | None = Field(
+        default=None,
+        primary_key=True,
+        sa_type=sa.BigInteger,
+        sa_column_kwargs={"autoincrement": True},  # type: ignore[call-overload]
+    )
+    organization_id: uuid.UUID = org_fk()
+    subject: str = Field(max_length=120)
+    payload: dict[str, Any] = jsonb({})
+    created_at: datetime = now_field()
+    sent_at: datetime | None = tstz()
+    attempts: int = 0
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what, when, from where; append-only and hash-chained."""
+
+    __tablename__ = "audit_events"
+    id: int | None = Field(
+        default=None,
+        primary_key=True,
+        sa_type=sa.BigInteger,
+        sa_column_kwargs={"autoincrement": True},  # type: ignore[call-overload]
+    )
+    organization_id: uuid.UUID | None = Field(
+        default=None, foreign_key="organizations.id", ondelete="CASCADE", index=True
+    )
+    actor_user_id: uuid.UUID | None = None
+    actor_email: str | None = Field(default=None, max_length=320)
+    ip: str | None = Field(default=None, max_length=64)
+    action: str = Field(max_length=64, index=True)
+    object_type: str | None = Field(default=None, max_length=64)
+    object_id: str | None = Field(default=None, max_length=64)
+    detail: dict[str, Any] = jsonb({})
+    created_at: datetime = now_field()
+    prev_hash: str = Field(default="", max_length=64)
+    hash: str = Field(default="", max_length=64)
+
+
+class HealthProbe(SQLModel, table=True):
+    """A recorded availability probe (feeds the availability SLO)."""
+
+    __tablename__ = "health_probes"
+    id: int | None = Field(
+        default=None,
+        primary_key=True,
+        sa_type=sa.BigInteger,
+        sa_column_kwargs={"autoincrement": True},  # type: ignore[call-overload]
+    )
+    checked_at: datetime = now_field()
+    ok: bool
+    detail: dict[str, Any] = jsonb({})

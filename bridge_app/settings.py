@@ -1,0 +1,150 @@
+"""One Settings object, read from the environment (and `.dev/services.env` for local runs)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEV_DIR = Path(os.environ.get("BRIDGE_DEV_DIR", REPO_ROOT / ".dev"))
+SERVICES_ENV_FILE = DEV_DIR / "services.env"
+
+# Values shipped in examples and runbooks; production must never run with them.
+PLACEHOLDER_SECRETS = frozenset(
+    {
+        "",
+        "changeme",
+        "change-me",
+        "secret",
+        "password",
+        "secure_password",
+        "your-256-bit-encryption-key-here",
+        "your-jwt-secret-here",
+        "your-secret-here",
+        "dev-only-jwt-secret-do-not-use-in-production",
+        "dev-only-encryption-key-do-not-use-in-production",
+    }
+)
+DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production"
+DEV_ENCRYPTION_KEY = "dev-only-encryption-key-do-not-use-in-production"
+
+Environment = Literal["development", "test", "production"]
+
+
+class SettingsError(RuntimeError):
+    """The configuration cannot be used; the message says what to change."""
+
+
+def normalize_database_url(url: str) -> str:
+    """Point plain `postgres://`/`postgresql://` URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Settings(BaseSettings):
+    """Everything configurable, by the runbook's variable names."""
+
+    model_config = SettingsConfigDict(
+        env_file=(str(SERVICES_ENV_FILE),),
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=True,
+    )
+
+    NODE_ENV: str | None = None
+    BRIDGE_ENV: str | None = None
+
+    DATABASE_URL: str = ""
+    REDIS_URL: str = ""
+    NATS_URL: str = ""
+    S3_ENDPOINT: str = ""
+    S3_ACCESS_KEY: str = ""
+    S3_SECRET_KEY: str = ""
+    S3_BUCKET: str = "bridge-artifacts"
+    S3_REGION: str = "us-east-1"
+    LOCAL_STORAGE_DIR: str = str(DEV_DIR / "storage")
+    ENCRYPTION_KEY: str = DEV_ENCRYPTION_KEY
+    ENCRYPTION_KEY_ID: str = "k1"
+    # Older keys still able to unwrap data keys during rotation: "id1:key1,id2:key2".
+    ENCRYPTION_OLD_KEYS: str = ""
+    JWT_SECRET: str = DEV_JWT_SECRET
+    JWT_ISSUER: str = "meeting-contract-bridge"
+    JWT_AUDIENCE: str = "bridge-api"
+    ACCESS_TOKEN_MINUTES: int = 15
+    REFRESH_TOKEN_DAYS: int = 7
+
+    OIDC_ISSUER: str = ""
+    OIDC_CLIENT_ID: str = ""
+    OIDC_CLIENT_SECRET: str = ""
+    OIDC_ROLE_CLAIM: str = "bridge_role"
+
+    LLM_BASE_URL: str = ""
+    LLM_MODEL: str = ""
+    LLM_API_KEY: str = ""
+    EXTRACTION_BACKEND: Literal["rules", "llm"] = "rules"
+
+    MAX_UPLOAD_BYTES: int = Field(default=25 * 1024 * 1024, gt=0)
+    API_PORT: int = 3001
+    FRONTEND_PORT: int = 3000
+    PUBLIC_URL: str = "http://localhost:3000"
+    API_URL: str = "http://localhost:3001"
+
+    @property
+    def environment(self) -> Environment:
+        """`NODE_ENV=production` (the runbook's name) or `BRIDGE_ENV` decide."""
+        raw = (self.BRIDGE_ENV or self.NODE_ENV or "development").strip().lower()
+        if raw in ("production", "prod"):
+            return "production"
+        if raw == "test":
+            return "test"
+        return "development"
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return normalize_database_url(self.DATABASE_URL)
+
+    @property
+    def psycopg_url(self) -> str:
+        """Plain libpq URL (for psycopg.connect / pg_dump)."""
+        return self.sqlalchemy_url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+    @model_validator(mode="after")
+    def _refuse_local_defaults_in_production(self) -> Settings:
+        if not self.is_production:
+            return self
+        problems: list[str] = []
+        for name in ("ENCRYPTION_KEY", "JWT_SECRET"):
+            value = getattr(self, name)
+            if value.strip().lower() in PLACEHOLDER_SECRETS or len(value) < 32:
+                problems.append(f"{name} is missing, a placeholder, or shorter than 32 characters")
+        for name in ("DATABASE_URL", "REDIS_URL", "NATS_URL"):
+            if not getattr(self, name):
+                problems.append(f"{name} must be set in production")
+        if "secure_password" in self.DATABASE_URL or "secure_password" in self.REDIS_URL:
+            problems.append(
+                "DATABASE_URL/REDIS_URL still contain the placeholder 'secure_password'"
+            )
+        if self.S3_ENDPOINT and (
+            self.S3_SECRET_KEY.strip().lower() in PLACEHOLDER_SECRETS or not self.S3_ACCESS_KEY
+        ):
+            problems.append("S3_ACCESS_KEY/S3_SECRET_KEY are missing or placeholders")
+        if problems:
+            raise SettingsError("refusing to start in production: " + "; ".join(problems) + ".")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests call `get_settings.cache_clear()`)."""
+    return Settings()
