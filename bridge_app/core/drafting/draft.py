@@ -1,0 +1,380 @@
+"""Picking a contract type and drafting it from a meeting's items (pure, deterministic)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Literal
+
+from bridge_app.core.drafting.model import (
+    CONTRACT_TYPES,
+    Clause,
+    ContractType,
+    Draft,
+    Party,
+    Provenance,
+    TypePick,
+)
+from bridge_app.core.drafting.templates import COMPILED, SHORT_NAMES, TEMPLATES
+from bridge_app.core.drafting.terms import (
+    SLOT_LABELS,
+    Entry,
+    conflict,
+    decision_entries,
+    deliverable_entries,
+    find_placeholders,
+    fmt_date,
+    missing,
+    obligation_entries,
+    party_entries,
+    party_role,
+    resolve_all,
+    usable_items,
+)
+from bridge_app.core.extraction.model import Item
+
+# ---------------------------------------------------------------- contract type
+
+# (pattern, weight) per type, matched on item statements and quotes. Value keys count more
+# than words, since the extractor only sets them when a term was actually stated.
+_KEYWORDS: dict[str, tuple[tuple[str, float], ...]] = {
+    "nda": (
+        (r"\bnda\b", 3.0),
+        (r"\bnon-?disclosure\b", 3.0),
+        (r"\bconfidential(ity)?\b", 1.0),
+    ),
+    "sow": (
+        (r"\bstatement of work\b", 3.0),
+        (r"\bsow\b", 3.0),
+        (r"\bdeliverables?\b", 1.0),
+        (r"\bmilestones?\b", 1.0),
+        (r"\b(consulting|implementation|professional services|migration)\b", 1.0),
+    ),
+    "msa-amendment": (
+        (r"\bamend(ment|ed|ing)?\b", 2.0),
+        (r"\bmsa\b", 3.0),
+        (r"\bmaster (services )?agreement\b", 3.0),
+        (r"\b(existing|current) (contract|agreement)\b", 1.5),
+        (r"\b(renewal|renew|extend the (term|contract|agreement))\b", 1.0),
+    ),
+    "term-sheet": (
+        (r"\bterm sheet\b", 3.0),
+        (r"\b(letter of intent|loi)\b", 3.0),
+        (r"\b(investment|valuation|equity|financing|shares)\b", 1.5),
+        (r"\bnon-?binding\b", 1.0),
+    ),
+    "order-form": (
+        (r"\border form\b", 3.0),
+        (r"\b(purchase order|purchase|order)\b", 1.0),
+        (r"\b(licen[cs]es|seats|subscriptions?|units)\b", 1.0),
+        (r"\b(buy|sell|sold|bought)\b", 0.5),
+    ),
+}
+_COMPILED_KEYWORDS = {
+    t: tuple((re.compile(p, re.IGNORECASE), w) for p, w in pats) for t, pats in _KEYWORDS.items()
+}
+_VALUE_SIGNALS: dict[str, tuple[tuple[str, float], ...]] = {
+    "nda": (("confidentiality_period", 3.0),),
+    "sow": (("deliverable", 2.0), ("fee", 1.0)),
+    "msa-amendment": (),
+    "term-sheet": (),
+    "order-form": (("quantity", 2.0), ("price", 1.0)),
+}
+
+
+def pick_contract_type(items: Sequence[Item]) -> TypePick:
+    """The contract type the meeting's usable items call for, with a reason and a confidence.
+
+    Rules, not a model: each type scores the value keys and words that point to it. The
+    confidence is the winner's share of all scores, damped when there is little evidence. With
+    no signal at all, a term sheet (a plain summary of what was agreed) is the safe default.
+    """
+    usable = usable_items(items)
+    scores: dict[str, float] = dict.fromkeys(CONTRACT_TYPES, 0.0)
+    signals: dict[str, dict[str, float]] = {t: {} for t in CONTRACT_TYPES}
+    for item in usable:
+        text = " ".join([item.statement, *(e.quote for e in item.evidence)])
+        for ctype, pats in _COMPILED_KEYWORDS.items():
+            for pat, weight in pats:
+                for m in pat.finditer(text):
+                    word = m.group(0).lower()
+                    scores[ctype] += weight
+                    signals[ctype][f'"{word}"'] = signals[ctype].get(f'"{word}"', 0) + weight
+        for ctype, keys in _VALUE_SIGNALS.items():
+            for key, weight in keys:
+                if key in item.values:
+                    scores[ctype] += weight
+                    label = f"{key.replace('_', ' ')} agreed"
+                    signals[ctype][label] = signals[ctype].get(label, 0) + weight
+    total = sum(scores.values())
+    ranked = tuple(sorted(scores.items(), key=lambda kv: (-kv[1], CONTRACT_TYPES.index(kv[0]))))
+    if total <= 0:
+        return TypePick(
+            type="term-sheet",
+            reason="No contract-type signal in the meeting; a term sheet summarises what was "
+            "agreed without committing to a contract form.",
+            confidence=0.2,
+            scores=tuple((t, 0.0) for t, _ in ranked),
+        )
+    best, best_score = ranked[0]
+    share = best_score / total
+    confidence = round(share * min(1.0, best_score / 6.0), 2)
+    top = sorted(signals[best].items(), key=lambda kv: (-kv[1], kv[0]))[:4]
+    reason = f"{best}: " + ", ".join(f"{name} ({weight:g})" for name, weight in top)
+    if len(ranked) > 1 and ranked[1][1] > 0:
+        reason += f"; runner-up {ranked[1][0]} ({ranked[1][1]:g} vs {best_score:g})"
+    return TypePick(
+        type=best,  # type: ignore[arg-type]
+        reason=reason,
+        confidence=max(0.05, confidence),
+        scores=tuple((t, round(s, 2)) for t, s in ranked),
+    )
+
+
+# ---------------------------------------------------------------- filling
+
+_BUYER_ROLES = frozenset(
+    {"client", "customer", "buyer", "purchaser", "licensee", "investor", "recipient"}
+)
+_SELLER_ROLES = frozenset(
+    {
+        "provider",
+        "service provider",
+        "vendor",
+        "supplier",
+        "seller",
+        "contractor",
+        "consultant",
+        "licensor",
+        "company",
+        "agency",
+    }
+)
+
+
+@dataclass(slots=True)
+class _Filled:
+    value: str | list[str]
+    status: Literal["settled", "missing", "conflict"]
+    provenance: list[Provenance] = field(default_factory=list)
+    item_ids: list[str] = field(default_factory=list)
+
+
+class _Recorder:
+    """``t`` in templates: hands out filled values and remembers which ones the text used."""
+
+    def __init__(self, fills: dict[str, _Filled]):
+        self._fills = fills
+        self.used: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        filled = self._fills[name]  # KeyError: a template asked for a slot that doesn't exist
+        if name not in self.used:
+            self.used.append(name)
+        return filled.value
+
+
+class _Has:
+    """``has`` in templates: whether the meeting said anything about a slot."""
+
+    def __init__(self, fills: dict[str, _Filled]):
+        self._fills = fills
+
+    def __getattr__(self, name: str) -> bool:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._fills[name].status != "missing"
+
+
+def _list_fill(entries: list[Entry], label: str) -> _Filled:
+    if not entries:
+        return _Filled([missing(label)], "missing")
+    prov = [p for e in entries for p in e.provenance()]
+    return _Filled([e.display for e in entries], "settled", prov, [p.item_id for p in prov])
+
+
+def _assign_parties(entries: list[Entry]) -> tuple[Entry | None, Entry | None]:
+    """Buyer-side roles go first, seller-side second, the rest fill the gaps in meeting order."""
+    first = next((e for e in entries if party_role(e) in _BUYER_ROLES), None)
+    second = next((e for e in entries if party_role(e) in _SELLER_ROLES and e is not first), None)
+    rest = [e for e in entries if e is not first and e is not second]
+    if first is None and rest:
+        first = rest.pop(0)
+    if second is None and rest:
+        second = rest.pop(0)
+    return first, second
+
+
+def _fills(
+    usable: list[Item], contract_type: str, roles: tuple[str, str]
+) -> tuple[dict[str, _Filled], list[Party]]:
+    fills: dict[str, _Filled] = {}
+    resolved = resolve_all(usable)
+    for slot, res in resolved.items():
+        label = SLOT_LABELS[slot]
+        if res.status == "settled":
+            prov = res.provenance()
+            fills[slot] = _Filled(res.display, "settled", prov, [p.item_id for p in prov])
+        elif res.status == "conflict":
+            fills[slot] = _Filled(
+                conflict(label), "conflict", item_ids=[i.id for i in res.candidates]
+            )
+        else:
+            fills[slot] = _Filled(missing(label), "missing")
+
+    fills["deliverables"] = _list_fill(deliverable_entries(usable), "deliverables")
+    fills["obligations"] = _list_fill(obligation_entries(usable), "obligations")
+    fills["decisions"] = _list_fill(decision_entries(usable), "decisions")
+
+    amended = ("price", "payment_terms", "end_date", "term", "start_date", "deliverables")
+    any_amended = any(fills[s].status != "missing" for s in amended)
+    fills["amended_terms"] = _Filled(
+        "" if any_amended else missing("amended terms"),
+        "settled" if any_amended else "missing",
+    )
+
+    parties: list[Party] = []
+    slot_labels = (
+        ("first party", "second party")
+        if contract_type == "nda"
+        else tuple(r.lower() for r in roles)
+    )
+    for slot, entry, role, label in zip(
+        ("party_1", "party_2"),
+        _assign_parties(party_entries(usable)),
+        roles,
+        slot_labels,
+        strict=True,
+    ):
+        if entry is None:
+            fills[slot] = _Filled(missing(label), "missing")
+            continue
+        prov = entry.provenance()
+        fills[slot] = _Filled(entry.display, "settled", prov, [p.item_id for p in prov])
+        parties.append(
+            Party(
+                name=entry.display,
+                role=party_role(entry),
+                defined_as=role,
+                item_ids=tuple(dict.fromkeys(i.id for i in entry.sources)),
+            )
+        )
+    return fills, parties
+
+
+_DEFINED_RE = re.compile(
+    r"(?:\(|\b(?:each|together|collectively)\s)(?:(?:each|together)\s+)?(?:a |an |the |this )?"
+    r'"([A-Z][^"\n]{0,60})"'
+    r'|^"([A-Z][^"\n]{0,60})" means',
+    re.MULTILINE,
+)
+
+
+def defined_terms_in(text: str) -> list[str]:
+    """Terms a text defines: ``(the "Client")``, ``each a "Party"``, ``"X" means``."""
+    return [m.group(1) or m.group(2) for m in _DEFINED_RE.finditer(text)]
+
+
+def _tidy(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    # Lists are rendered with ";" after each entry; the last one of a clause ends the sentence.
+    if lines and lines[-1].endswith(";"):
+        lines[-1] = lines[-1][:-1] + "."
+    return "\n".join(lines)
+
+
+def make_draft(
+    items: Sequence[Item],
+    *,
+    contract_type: ContractType | Literal["auto"] = "auto",
+    meeting_title: str,
+    meeting_date: date,
+    today: date | None = None,
+) -> Draft:
+    """Draft a contract of one type from a meeting's items (version 1).
+
+    Only usable items feed it (no rejected, no superseded ones); each filled value carries its
+    provenance, and every term the meeting did not settle is a visible placeholder. ``today``
+    is the preparation date written into the draft (the meeting date when not given); the
+    core never reads the clock.
+    """
+    if contract_type == "auto":
+        pick = pick_contract_type(items)
+    elif contract_type in TEMPLATES:
+        pick = TypePick(
+            type=contract_type, reason="chosen by the user", confidence=1.0, chosen_by="user"
+        )
+    else:
+        raise ValueError(f"unknown contract type {contract_type!r}")
+    template = TEMPLATES[pick.type]
+    usable = usable_items(items)
+    fills, parties = _fills(usable, template.type, template.roles)
+
+    context_base = {
+        "title": template.title,
+        "short": SHORT_NAMES[template.type],
+        "meeting_title": meeting_title,
+        "meeting_date": fmt_date(meeting_date.isoformat()),
+        "role_1": template.roles[0],
+        "role_2": template.roles[1],
+        "has": _Has(fills),
+    }
+    clauses: list[Clause] = []
+    defined: dict[str, str] = {}
+    for number, spec in enumerate(template.clauses, start=1):
+        recorder = _Recorder(fills)
+        text = _tidy(COMPILED[(template.type, spec.key)].render(t=recorder, **context_base))
+        prov = [p for name in recorder.used for p in fills[name].provenance]
+        for term in defined_terms_in(text):
+            defined.setdefault(term, spec.key)
+        clauses.append(
+            Clause(
+                number=str(number),
+                key=spec.key,
+                heading=spec.heading,
+                text=text,
+                provenance=tuple(prov),
+                placeholders=tuple(find_placeholders(text)),
+                needs=spec.needs,
+                missing=tuple(n for n in spec.needs if fills[n].status == "missing"),
+                conflicts=tuple(n for n in recorder.used if fills[n].status == "conflict"),
+            )
+        )
+    return Draft(
+        contract_type=template.type,
+        title=template.title,
+        meeting_title=meeting_title,
+        meeting_date=meeting_date.isoformat(),
+        prepared_on=(today or meeting_date).isoformat(),
+        clauses=tuple(clauses),
+        parties=tuple(parties),
+        defined_terms=tuple(defined.items()),
+        type_pick=pick,
+    )
+
+
+def regenerate(
+    previous: Draft,
+    items: Sequence[Item],
+    *,
+    contract_type: ContractType | None = None,
+    today: date | None = None,
+) -> Draft:
+    """A new version of a draft made again from the (re-reviewed) items; the old one stays."""
+    ctype: ContractType = contract_type or previous.contract_type
+    fresh = make_draft(
+        items,
+        contract_type=ctype,
+        meeting_title=previous.meeting_title,
+        meeting_date=date.fromisoformat(previous.meeting_date),
+        today=today,
+    )
+    pick = previous.type_pick if contract_type is None else fresh.type_pick
+    return replace(
+        fresh, type_pick=pick, version=previous.version + 1, parent_version=previous.version
+    )
