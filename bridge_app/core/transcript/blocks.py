@@ -1,0 +1,76 @@
+"""Shared pieces of the cue-based formats (WebVTT and SubRip): blocks, timing lines, markup."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+from .model import TranscriptError
+from .timecode import TIMESTAMP_PATTERN, parse_clock
+
+# "start --> end [settings]". Settings (VTT position/align, SRT X1/Y1 coordinates) are ignored.
+TIMING_RE = re.compile(
+    r"[ \t]*(" + TIMESTAMP_PATTERN + r")[ \t]*-->[ \t]*(" + TIMESTAMP_PATTERN + r")(?:[ \t].*)?"
+)
+_TAG_RE = re.compile(r"<[^<>\n]{0,500}>")
+_ASS_RE = re.compile(r"\{\\[^{}\n]{0,200}\}")
+_VOICE_RE = re.compile(r"<v(?:\.[^\s<>]{0,100})?[ \t]+([^<>\n]{1,200})>")
+
+
+def iter_blocks(lines: list[str], start: int = 0) -> Iterator[tuple[int, list[str]]]:
+    """Blocks of consecutive non-blank lines as ``(first_line_number, lines)`` (1-based)."""
+    block: list[str] = []
+    first = 0
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if line.strip():
+            if not block:
+                first = index + 1
+            block.append(line)
+        elif block:
+            yield first, block
+            block = []
+    if block:
+        yield first, block
+
+
+def parse_timing(line: str, line_number: int, *, last_block: bool) -> tuple[float, float]:
+    """``(start, end)`` seconds from a timing line, or a ``bad_timestamp``/``truncated`` error."""
+    match = TIMING_RE.fullmatch(line)
+    start = end = None
+    if match is not None:
+        start, end = parse_clock(match.group(1)), parse_clock(match.group(2))
+    if start is None or end is None:
+        if last_block:
+            raise TranscriptError(
+                "truncated",
+                "the file ends inside a cue with an incomplete timing line; it looks cut off",
+                line=line_number,
+            )
+        shown = line.strip()
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        raise TranscriptError(
+            "bad_timestamp",
+            f"cannot read the cue timing {shown!r} (expected hh:mm:ss.mmm --> hh:mm:ss.mmm)",
+            line=line_number,
+        )
+    return start, end
+
+
+def first_voice(payload: str) -> str | None:
+    """The speaker of the first WebVTT voice span (``<v Name>``) in ``payload``, if any."""
+    match = _VOICE_RE.search(payload)
+    return match.group(1).strip() if match else None
+
+
+def strip_markup(text: str) -> str:
+    """Text without tags (``<b>``, ``<c.x>``, ``<v ..>``, ``<00:01.000>``, ``<font>``),
+    SSA override codes (``{\\an8}``) and with HTML entities decoded."""
+    if "<" in text:
+        text = _TAG_RE.sub("", text)
+    if "{\\" in text:
+        text = _ASS_RE.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text
