@@ -99,10 +99,11 @@ class Settings(BaseSettings):
     @property
     def environment(self) -> Environment:
         """`NODE_ENV=production` (the runbook's name) or `BRIDGE_ENV` decide."""
-        raw = (self.BRIDGE_ENV or self.NODE_ENV or "development").strip().lower()
-        if raw in ("production", "prod"):
+        # Either variable saying production wins: a stray BRIDGE_ENV must never relax checks.
+        names = [(v or "").strip().lower() for v in (self.NODE_ENV, self.BRIDGE_ENV)]
+        if any(n in ("production", "prod") for n in names):
             return "production"
-        if raw == "test":
+        if "test" in names:
             return "test"
         return "development"
 

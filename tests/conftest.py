@@ -1,0 +1,103 @@
+"""Shared fixtures: the real services the tests talk to.
+
+The embedded test profile (its own ports and data under .dev/test) is started on first use.
+TEST_DATABASE_URL / TEST_REDIS_URL / TEST_NATS_URL point the tests at other servers instead;
+the machine's own services are never touched unless given that way.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bridge_app.services import db, devservices
+from bridge_app.settings import get_settings
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+TEST_DB = "bridge_test"
+
+# Keep the app's own local files (storage, keys) away from a developer's `make run` data.
+os.environ.setdefault("LOCAL_STORAGE_DIR", str(REPO_ROOT / ".dev" / "test" / "storage"))
+os.environ.setdefault("BRIDGE_ENV", "test")
+
+
+def _replace_db(url: str, name: str) -> str:
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{name}"
+
+
+@pytest.fixture(scope="session")
+def service_urls() -> dict[str, str]:
+    """URLs of real PostgreSQL, Redis and NATS for this test session."""
+    given = {
+        "DATABASE_URL": os.environ.get("TEST_DATABASE_URL", ""),
+        "REDIS_URL": os.environ.get("TEST_REDIS_URL", ""),
+        "NATS_URL": os.environ.get("TEST_NATS_URL", ""),
+    }
+    urls = devservices.up(
+        devservices.PROFILES["test"], environ={k: v for k, v in given.items() if v}
+    )
+    admin_url = urls["DATABASE_URL"]
+    with psycopg.connect(_replace_db(admin_url, "postgres"), autocommit=True) as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (TEST_DB,)
+        )
+        conn.execute(f'DROP DATABASE IF EXISTS "{TEST_DB}"')
+        conn.execute(f'CREATE DATABASE "{TEST_DB}"')
+    urls["DATABASE_URL"] = _replace_db(admin_url, TEST_DB)
+    os.environ.update(urls)
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    return urls
+
+
+@pytest.fixture(scope="session")
+def migrated(service_urls: dict[str, str]) -> str:
+    """The test database at the head revision."""
+    db.migrate(get_settings().sqlalchemy_url)
+    return service_urls["DATABASE_URL"]
+
+
+@pytest.fixture(scope="session")
+def engine(migrated: str) -> Engine:
+    return db.get_engine(get_settings().sqlalchemy_url)
+
+
+@pytest.fixture()
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose work is rolled back at the end of the test."""
+    with engine.connect() as conn:
+        outer = conn.begin()
+        with Session(bind=conn, join_transaction_mode="create_savepoint") as s:
+            yield s
+        outer.rollback()
+
+
+@pytest.fixture()
+def scratch_database(service_urls: dict[str, str]) -> Iterator[str]:
+    """An empty database of its own (for migration tests), dropped afterwards."""
+    name = f"scratch_{uuid.uuid4().hex[:10]}"
+    admin = _replace_db(service_urls["DATABASE_URL"], "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = _replace_db(service_urls["DATABASE_URL"], name)
+    try:
+        yield url
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present")
+    return SHARED_DATA
