@@ -1,0 +1,87 @@
+"""`python -m bridge_app eval DIR [--json]`: score the extractor against annotated transcripts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bridge_app.core.evaluation import (
+    format_table,
+    score_meeting,
+    score_negotiation,
+    summarize,
+)
+from bridge_app.core.extraction import BACKENDS, extract_items
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``eval`` sub-command."""
+    p = subparsers.add_parser(
+        "eval",
+        help="score extraction on annotated meetings / negotiations (JSON + .vtt pairs)",
+    )
+    p.add_argument("dir", help="folder with <name>.json annotations and <name>.vtt transcripts")
+    p.add_argument("--backend", choices=BACKENDS, default="rules")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(handler=run)
+
+
+def _parse_vtt(data: bytes, filename: str) -> Any:
+    from bridge_app.core.transcript import parse_transcript  # the real ingest
+
+    return parse_transcript(data, filename=filename)
+
+
+def evaluate_dir(root: Path, backend: str = "rules", llm_client: Any = None) -> dict[str, Any]:
+    """Run ingest + extraction on every annotated pair under ``root`` and score it."""
+    meetings: list[dict[str, Any]] = []
+    dialogues: list[dict[str, Any]] = []
+    for jpath in sorted(root.rglob("*.json")):
+        vtt = jpath.with_suffix(".vtt")
+        if not vtt.is_file():
+            continue
+        data = json.loads(jpath.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            continue
+        transcript = _parse_vtt(vtt.read_bytes(), vtt.name)
+        items = extract_items(transcript.segments, backend=backend, llm_client=llm_client)
+        if isinstance(data.get("annotations"), dict):
+            ann = data["annotations"]
+            gold_d = [set(s.get("evidence_utterance_ids") or []) for s in ann.get("decisions", [])]
+            gold_a = [set(s.get("evidence_utterance_ids") or []) for s in ann.get("actions", [])]
+            name = str(data.get("meeting_id") or jpath.stem)
+            meetings.append(score_meeting(name, items, gold_d, gold_a))
+        elif isinstance(data.get("agreement"), dict) and data["agreement"].get("price") is not None:
+            dialogues.append(
+                score_negotiation(jpath.stem, items, float(data["agreement"]["price"]))
+            )
+    return summarize(meetings, dialogues)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler: exit 0 with the report, 2 with one line on stderr for bad input."""
+    root = Path(args.dir)
+    if not root.is_dir():
+        print(f"eval: not a directory: {root}", file=sys.stderr)
+        return 2
+    llm_client = None
+    if args.backend == "llm":
+        from bridge_app.services.llm import client_from_env
+
+        llm_client = client_from_env()
+    try:
+        report = evaluate_dir(root, args.backend, llm_client)
+    except (OSError, ValueError) as exc:  # TranscriptError and JSONDecodeError are ValueErrors
+        print(f"eval: {exc}".splitlines()[0], file=sys.stderr)
+        return 2
+    if not report["meetings"] and "agreed_price" not in report:
+        print(f"eval: no annotated .json + .vtt pairs under {root}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(format_table(report))
+    return 0

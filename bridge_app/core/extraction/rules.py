@@ -1,0 +1,430 @@
+"""The ``rules`` backend: offline, deterministic, no model.
+
+Four passes over the segments:
+
+1. money negotiation: offers and the acceptance that closes them become agreed ``price``/``fee``
+   terms (proposal → acceptance across speaker turns; a later acceptance supersedes);
+2. other typed terms (payment terms, quantities, durations, dates, law, parties, deliverables)
+   that are stated with agreement or accepted by another speaker;
+3. decisions and action items: cue-scored key utterances, the best per meeting length, with the
+   nearest substantive neighbours as evidence;
+4. open questions: decision questions that the answers leave open.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from bridge_app.core.extraction import cues
+from bridge_app.core.extraction.model import Evidence, Item, ItemKind
+from bridge_app.core.extraction.values import Money, find_due_date, find_money, term_values
+from bridge_app.core.transcript.model import Segment
+
+# Decisions per segment kept at most (one per ~50 utterances), and the score a key utterance
+# needs at all. The rate bounds how much of a long meeting becomes "decisions"; the floor keeps
+# short meetings without outcomes empty.
+DECISION_RATE = 0.02
+DECISION_MIN_SCORE = 2.0
+ACTION_MAX = 4
+ACTION_MIN_SCORE = 2.0
+OPEN_QUESTION_MAX = 3
+_MIN_GAP = 3  # segments between two key utterances of the same kind
+
+_PRICE_CONTEXT_RX = re.compile(
+    r"\b(offer|pay|take|do|accept|price|asking|sell|sold|deal|go|how about|come down|meet|split|"
+    r"give|spend|cash|sounds|"
+    r"budget|cost|charge|fee|rate|for|at|make it|final|lowest|best)\b|\$|€|£",
+    re.I,
+)
+_FEE_RX = re.compile(r"\b(fee|retainer|rate|hourly|per hour|per day|subscription)\b", re.I)
+_NOT_VALUE_RX = re.compile(r"(instead of|rather than|not|from|than|was|were|originally)\s*$", re.I)
+_DISFLUENCY_RX = re.compile(r"\b(um+|uh+|er+|erm|hmm+|mm+|you know|I mean),?\s*", re.I)
+_REPEAT_RX = re.compile(r"\b(\w+)(\s+\1\b)+", re.I)
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def clean_sentence(text: str, limit: int = 240) -> str:
+    """One readable sentence from an utterance: disfluencies and stutters removed."""
+    t = _DISFLUENCY_RX.sub("", text)
+    t = _REPEAT_RX.sub(r"\1", t)
+    t = re.sub(r"\s+", " ", t).strip(" ,.-")
+    if not t:
+        t = text.strip()
+    if len(t) > limit:
+        t = t[:limit].rsplit(" ", 1)[0] + "…"
+    t = t[0].upper() + t[1:]
+    if t[-1] not in ".!?…":
+        t += "."
+    return t
+
+
+def evidence_for(segments: Sequence[Segment], indices: Sequence[int]) -> list[Evidence]:
+    """Evidence entries (exact quote, times, speaker) for segment positions, in time order."""
+    return [
+        Evidence(
+            segment_id=segments[i].segment_id,
+            start=segments[i].start,
+            end=segments[i].end,
+            quote=segments[i].text,
+            speaker=segments[i].speaker,
+        )
+        for i in sorted(set(indices))
+    ]
+
+
+def _owner(seg: Segment, text: str) -> str | None:
+    """The responsible party: a named role wins, else the speaker for first-person commitments."""
+    role = cues.ROLE_RX.search(text)
+    if role:
+        return role.group(1).lower() if role.group(1).islower() else role.group(1)
+    low = text.lower()
+    if re.search(r"\b(everyone|everybody|all of us|each of us|we all)\b", low):
+        return "all"
+    if re.search(r"\b(i'll|i will|i'm going to|i am going to|i'm gonna|i can|let me)\b", low):
+        return seg.speaker
+    if re.search(r"\b(we'll|we will|we're going to|we are going to|we're gonna)\b", low):
+        return "all"
+    return seg.speaker or None
+
+
+def _top(scores: list[float], k: int, floor: float, allowed: list[bool]) -> list[int]:
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    chosen: list[int] = []
+    for i in order:
+        if len(chosen) >= k or scores[i] < floor:
+            break
+        if allowed[i] and all(abs(i - j) > _MIN_GAP for j in chosen):
+            chosen.append(i)
+    return sorted(chosen)
+
+
+_CLOCK_BEFORE_RX = re.compile(r"\b(at|by|around|about|after|before|till|until|from)\s*$", re.I)
+_FINAL_OFFER_RX = re.compile(
+    r"\b(take it or leave it|final offer|(highest|lowest|most|least) i (can|could|will) (go|do|"
+    r"pay|take)|best i can do|firm)\b",
+    re.I,
+)
+_SENTENCE_RX = re.compile(r"[^.!?]+[.!?]*")
+
+
+def _prices(seg: Segment, scale: float | None) -> list[Money]:
+    """Money in a segment, minus replaced figures, clock times and numbers off the price scale."""
+    text = seg.text
+    # In a running negotiation a bare number is a price even without a price word ("29,500?").
+    found = find_money(text, bare=scale is not None or bool(_PRICE_CONTEXT_RX.search(text)))
+    kept = []
+    for m in found:
+        before = text[max(0, m.start - 16) : m.start]
+        # "45k instead of 40k": the amount after "instead of" is the one being replaced.
+        if _NOT_VALUE_RX.search(before):
+            continue
+        if not m.explicit:
+            if m.amount <= 12 and _CLOCK_BEFORE_RX.search(before):
+                continue  # "I'll be there about 5"
+            # A bare number far off the figures discussed so far is a count, not a price; without a
+            # price word it must sit close to them.
+            if scale is not None and not (0.3 * scale <= m.amount <= 3 * scale):
+                continue
+            if not _PRICE_CONTEXT_RX.search(text) and (
+                scale is None or not 0.7 * scale <= m.amount <= 1.3 * scale
+            ):
+                continue
+        kept.append(m)
+    return kept
+
+
+def _accepts(text: str) -> tuple[bool, bool]:
+    """(strong, weak) acceptance, ignoring questions ("do we have a deal?")."""
+    statements = " ".join(s for s in _SENTENCE_RX.findall(text) if not s.strip().endswith("?"))
+    strong = bool(cues.ACCEPT_STRONG_RX.search(statements))
+    weak = bool(cues.ACCEPT_WEAK_RX.match(text)) and not text.strip().endswith("?")
+    return strong, weak
+
+
+def _money_terms(segs: Sequence[Segment], meeting_currency: str | None) -> list[Item]:
+    """Agreed price/fee terms: each acceptance closes the offer it answers."""
+    items: list[Item] = []
+    last_offer: tuple[Money, int] | None = None
+    scale: float | None = None
+    final_offer: tuple[Money, int] | None = None
+    offer_speakers: set[str] = set()
+    for i, seg in enumerate(segs):
+        text = seg.text
+        prices = _prices(seg, scale)
+        strong, weak = _accepts(text)
+        rejecting = bool(cues.REJECT_RX.search(text))
+        hedged = bool(re.search(r"\b(maybe|perhaps|might|would you|could you|if)\b", text, re.I))
+        agreed: Money | None = None
+        offer_i: int | None = None
+        accepted_other = (
+            last_offer is not None
+            and segs[last_offer[1]].speaker != seg.speaker
+            and i - last_offer[1] <= 4
+        )
+        if prices and strong and not (hedged and not re.search(r"\bdeal\b", text, re.I)):
+            agreed = prices[-1]
+        elif (
+            prices
+            and weak
+            and accepted_other
+            and last_offer is not None
+            and prices[-1].amount == last_offer[0].amount
+        ):
+            agreed, offer_i = last_offer  # "Great! $350 it is."
+        elif not prices and accepted_other and (strong or (weak and not rejecting)):
+            assert last_offer is not None
+            agreed, offer_i = last_offer
+        if prices:
+            scale = prices[-1].amount
+        if agreed is None:
+            if prices:
+                last_offer = (prices[-1], i)
+                offer_speakers.add(seg.speaker)
+                final_offer = (prices[-1], i)
+            elif final_offer is not None and seg.speaker != segs[final_offer[1]].speaker and (
+                rejecting or text.strip().endswith("?")
+            ):
+                final_offer = None
+            continue
+        final_offer = None
+        key = "fee" if _FEE_RX.search(text) or (
+            offer_i is not None and _FEE_RX.search(segs[offer_i].text)
+        ) else "price"
+        currency = agreed.currency or meeting_currency
+        value = {"amount": agreed.amount, "currency": currency}
+        ev = [i] if offer_i is None else [offer_i, i]
+        conf = 0.9 if strong else 0.72
+        if not agreed.explicit and offer_i is None:
+            conf -= 0.1
+        prev = items[-1] if items else None
+        if prev is not None and prev.values.get(key) == value:
+            # The other side confirms the same figure: one term, more evidence.
+            merged = {e.segment_id for e in prev.evidence}
+            extra = [e for e in evidence_for(segs, ev) if e.segment_id not in merged]
+            prev.evidence = (prev.evidence + extra)[-3:]
+            prev.confidence = max(prev.confidence, conf)
+        else:
+            items.append(_price_item(segs, i, ev, key, value, conf))
+        last_offer = None
+    if (
+        final_offer is not None
+        and len(offer_speakers) > 1
+        and len(segs) - final_offer[1] <= 3
+        and (not items or final_offer[1] > _last_index(items, segs))
+    ):
+        # An exchange of offers that ends on one offer nobody objects to: likely the deal (chat
+        # tools often take the "accept" as a click), but nobody said yes in the transcript, so it
+        # gets a low confidence. A "final offer" wording makes it a little more likely.
+        money, i = final_offer
+        conf = 0.5 if _FINAL_OFFER_RX.search(segs[i].text) else 0.4
+        value = {"amount": money.amount, "currency": money.currency or meeting_currency}
+        items.append(_price_item(segs, i, [i], "price", value, conf))
+    return items
+
+
+def _last_index(items: list[Item], segs: Sequence[Segment]) -> int:
+    pos = {s.segment_id: k for k, s in enumerate(segs)}
+    return max(pos.get(e.segment_id, -1) for it in items for e in it.evidence)
+
+
+def _price_item(
+    segs: Sequence[Segment], i: int, ev: list[int], key: str, value: dict[str, Any], conf: float
+) -> Item:
+    seg = segs[i]
+    amount_text = f"{value['amount']:,.2f}".removesuffix(".00")
+    currency = value.get("currency")
+    statement = (
+        f"Agreed {key}: {amount_text}"
+        + (f" {currency}" if currency else "")
+        + f" (accepted by {seg.speaker or 'a participant'})."
+    )
+    return Item(
+        id=f"term-{key}-{seg.segment_id}",
+        kind="agreed_term",
+        statement=statement,
+        confidence=round(conf, 3),
+        evidence=evidence_for(segs, ev),
+        owner=seg.speaker or None,
+        values={key: value},
+    )
+
+
+def _date_key(text: str) -> str:
+    low = text.lower()
+    if re.search(r"\b(effective)\b", low):
+        return "effective_date"
+    if re.search(r"\b(start|begin|kick ?off|commence)", low):
+        return "start_date"
+    return "end_date"
+
+
+def _other_terms(
+    segs: Sequence[Segment], meeting_date: date | None, feats: list[cues.SegmentFeatures]
+) -> list[Item]:
+    items: list[Item] = []
+    for i, seg in enumerate(segs):
+        text = seg.text
+        values = term_values(text)
+        if re.search(r"\b(start|begin|kick ?off|commence|effective|end|finish|complete|expire|"
+                     r"deadline|deliver)", text, re.I):
+            due = find_due_date(text, meeting_date)
+            if due:
+                values[_date_key(text)] = due[0]
+        if not values:
+            continue
+        stated = bool(cues.ACCEPT_STRONG_RX.search(text)) or feats[i].decision_score >= 1.5
+        accepted_at = None
+        for j in range(i + 1, min(i + 3, len(segs))):
+            if segs[j].speaker != seg.speaker and (
+                cues.ACCEPT_STRONG_RX.search(segs[j].text)
+                or (cues.ACCEPT_WEAK_RX.match(segs[j].text)
+                    and not cues.REJECT_RX.search(segs[j].text))
+            ):
+                accepted_at = j
+                break
+        if feats[i].question or cues.UNDECIDED_RX.search(text):
+            continue
+        if not stated and accepted_at is None:
+            continue
+        hedged = feats[i].hedged and accepted_at is None
+        if hedged:
+            continue
+        ev = [i] + ([accepted_at] if accepted_at is not None else [])
+        conf = 0.55 + (0.2 if accepted_at is not None else 0.0) + (0.1 if stated else 0.0)
+        keys = ", ".join(sorted(values))
+        items.append(
+            Item(
+                id=f"term-{'-'.join(sorted(values))}-{seg.segment_id}",
+                kind="agreed_term",
+                statement=f"Agreed {keys}: {clean_sentence(text)}",
+                confidence=round(min(conf, 0.9), 3),
+                evidence=evidence_for(segs, ev),
+                owner=seg.speaker,
+                party=(values.get("party") or {}).get("name"),
+                values=values,
+            )
+        )
+    return items
+
+
+def _decisions_and_actions(
+    segs: Sequence[Segment], meeting_date: date | None, feats: list[cues.SegmentFeatures]
+) -> list[Item]:
+    n = len(segs)
+    items: list[Item] = []
+    d_scores = [f.decision_score for f in feats]
+    d_allowed = [f.substantive and not f.question for f in feats]
+    k = max(3, round(n * DECISION_RATE))
+    for i in _top(d_scores, k, DECISION_MIN_SCORE, d_allowed):
+        seg = segs[i]
+        items.append(
+            Item(
+                id=f"dec-{seg.segment_id}",
+                kind="decision",
+                statement=clean_sentence(seg.text),
+                confidence=round(0.05 + 0.9 * _sigmoid(1.2 * (d_scores[i] - 3.0)), 3),
+                evidence=evidence_for(segs, cues.neighbours(segs, i)),
+                owner=seg.speaker or None,
+            )
+        )
+    a_scores = [f.action_score for f in feats]
+    a_allowed = [f.substantive and f.committed for f in feats]
+    for i in _top(a_scores, ACTION_MAX, ACTION_MIN_SCORE, a_allowed):
+        seg = segs[i]
+        due = find_due_date(seg.text, meeting_date)
+        values: dict[str, Any] = {}
+        if due:
+            values["due_text"] = due[1]
+        items.append(
+            Item(
+                id=f"act-{seg.segment_id}",
+                kind="action_item",
+                statement=clean_sentence(seg.text),
+                confidence=round(0.05 + 0.9 * _sigmoid(1.2 * (a_scores[i] - 3.0)), 3),
+                evidence=evidence_for(segs, cues.neighbours(segs, i)),
+                owner=_owner(seg, seg.text),
+                due=due[0] if due else None,
+                values=values,
+            )
+        )
+    return items
+
+
+def _open_questions(segs: Sequence[Segment], feats: list[cues.SegmentFeatures]) -> list[Item]:
+    found: list[tuple[float, int, int]] = []
+    for i, seg in enumerate(segs):
+        text = seg.text
+        explicit = bool(re.search(r"\b(open question|still open|tbd|to be decided)\b", text, re.I))
+        if not explicit and not (feats[i].question and text.rstrip().endswith("?")):
+            continue
+        if not explicit and (len(text.split()) < 6 or not re.search(
+            r"\b(should we|do we|shall we|what about|how (much|many|long)|who (will|is going)|"
+            r"when (will|do|are|should))\b", text, re.I)):
+            continue
+        answer = None
+        for j in range(i + 1, min(i + 4, len(segs))):
+            if segs[j].speaker != seg.speaker and cues.OPEN_ANSWER_RX.search(segs[j].text):
+                answer = j
+                break
+        if answer is None and not explicit:
+            continue
+        found.append((2.0 if explicit else 1.0, i, answer if answer is not None else i))
+    found.sort(key=lambda t: (-t[0], t[1]))
+    items = []
+    for score, i, j in sorted(found[:OPEN_QUESTION_MAX], key=lambda t: t[1]):
+        items.append(
+            Item(
+                id=f"oq-{segs[i].segment_id}",
+                kind="open_question",
+                statement=clean_sentence(segs[i].text),
+                confidence=0.6 if score > 1 else 0.45,
+                evidence=evidence_for(segs, [i, j]),
+                owner=segs[i].speaker or None,
+            )
+        )
+    return items
+
+
+def _meeting_currency(segs: Sequence[Segment]) -> str | None:
+    for seg in segs:
+        for m in find_money(seg.text):
+            if m.currency:
+                return m.currency
+    return None
+
+
+def extract_rules(segments: Sequence[Segment], *, meeting_date: date | None = None) -> list[Item]:
+    """Run the rules backend over ``segments``; items come back in transcript order."""
+    segs = list(segments)
+    if not segs:
+        return []
+    feats = cues.analyse(segs)
+    items: list[Item] = []
+    items += _money_terms(segs, _meeting_currency(segs))
+    items += _other_terms(segs, meeting_date, feats)
+    items += _decisions_and_actions(segs, meeting_date, feats)
+    items += _open_questions(segs, feats)
+    order = {s.segment_id: s.index for s in segs}
+    items.sort(key=lambda it: (min(order.get(e.segment_id, 0) for e in it.evidence), it.id))
+    return _unique_ids(items)
+
+
+def _unique_ids(items: list[Item]) -> list[Item]:
+    seen: dict[str, int] = {}
+    for it in items:
+        if it.id in seen:
+            seen[it.id] += 1
+            it.id = f"{it.id}-{seen[it.id]}"
+        else:
+            seen[it.id] = 0
+    return items
+
+
+KINDS: tuple[ItemKind, ...] = ("decision", "action_item", "agreed_term", "open_question")

@@ -1,0 +1,122 @@
+"""Supersession and conflicts between agreed terms, within a meeting and across meetings.
+
+A term is identified by its value key (``price``, ``payment_terms``, ``start_date`` …). When a
+later item states a different value for the same key:
+
+* within a meeting, the later item supersedes the earlier one when it was settled explicitly
+  (an acceptance, or a change cue such as "instead", "make it", "actually"); otherwise the two
+  are marked as conflicting so QA can ask a person;
+* across meetings of the same matter, the later meeting's term supersedes the earlier one.
+
+Functions return new ``Item`` objects and never mutate their arguments.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+
+from bridge_app.core.extraction import cues
+from bridge_app.core.extraction.model import Item
+
+# Keys whose values describe a contract term (the rest, e.g. "due_text", are annotations).
+_TERM_VALUE_KEYS = frozenset(
+    {
+        "party",
+        "effective_date",
+        "start_date",
+        "end_date",
+        "price",
+        "fee",
+        "quantity",
+        "payment_terms",
+        "duration",
+        "term",
+        "deliverable",
+        "governing_law",
+        "confidentiality_period",
+    }
+)
+
+
+def _keys(item: Item) -> set[str]:
+    return {k for k in item.values if k in _TERM_VALUE_KEYS}
+
+
+def _comparable(value: object) -> object:
+    # Free text differs in wording when the term is the same; compare the typed part only.
+    if isinstance(value, dict):
+        typed = {k: v for k, v in value.items() if k != "text"}
+        return typed or {k: str(v).lower() for k, v in value.items()}
+    return value
+
+
+def _settled(item: Item) -> bool:
+    """Explicitly settled: accepted by someone, or worded as a change of an earlier figure."""
+    quotes = " ".join(e.quote for e in item.evidence)
+    return bool(cues.CHANGE_RX.search(quotes) or cues.ACCEPT_STRONG_RX.search(quotes)) or len(
+        {e.speaker for e in item.evidence}
+    ) > 1
+
+
+def _link(old: Item, new: Item) -> None:
+    old.superseded_by = new.id
+    if old.id not in new.supersedes:
+        new.supersedes.append(old.id)
+
+
+def _conflict(a: Item, b: Item) -> None:
+    if b.id not in a.conflicts_with:
+        a.conflicts_with.append(b.id)
+    if a.id not in b.conflicts_with:
+        b.conflicts_with.append(a.id)
+
+
+def resolve_within(items: Iterable[Item]) -> list[Item]:
+    """Mark supersession/conflicts among the agreed terms of one meeting (items in time order)."""
+    out = [copy.deepcopy(it) for it in items]
+    active: dict[str, Item] = {}
+    for it in out:
+        if it.kind != "agreed_term":
+            continue
+        for key in sorted(_keys(it)):
+            prev = active.get(key)
+            if prev is not None and prev is not it and prev.superseded_by is None:
+                if _comparable(prev.values[key]) == _comparable(it.values[key]):
+                    continue
+                if _settled(it):
+                    _link(prev, it)
+                else:
+                    _conflict(prev, it)
+            active[key] = it
+    return out
+
+
+def supersede_across(previous_items: Iterable[Item], new_items: Iterable[Item]) -> list[Item]:
+    """Link a later meeting's terms to an earlier meeting's terms of the same matter.
+
+    Returns the previous and the new items (copies), previous first; an earlier term whose key
+    gets a different value in the later meeting is ``superseded_by`` the later item.
+    """
+    prev = [copy.deepcopy(it) for it in previous_items]
+    new = [copy.deepcopy(it) for it in new_items]
+    taken = {it.id for it in prev}
+    for it in new:
+        if it.id in taken:
+            # Item ids are per meeting; keep them unique once both meetings sit in one list.
+            it.id = f"{it.id}@next"
+    latest: dict[str, Item] = {}
+    for it in prev:
+        if it.kind == "agreed_term" and it.superseded_by is None:
+            for key in _keys(it):
+                latest[key] = it
+    for it in new:
+        if it.kind != "agreed_term" or it.superseded_by is not None:
+            continue
+        for key in sorted(_keys(it)):
+            old = latest.get(key)
+            if old is None or old.superseded_by is not None:
+                continue
+            if _comparable(old.values[key]) != _comparable(it.values[key]):
+                _link(old, it)
+    return prev + new
