@@ -259,8 +259,9 @@ def extract_llm(
         messages = build_messages(chunk, meeting_date=meeting_date)
         raw: list[dict[str, Any]] | None = None
         for _attempt in range(2):
+            answer = complete(messages)  # endpoint failures propagate: no second ask
             try:
-                raw = parse_response(complete(messages))
+                raw = parse_response(answer)
                 break
             except LLMError:
                 continue

@@ -194,9 +194,13 @@ def _money_terms(segs: Sequence[Segment], meeting_currency: str | None) -> list[
                 final_offer = None
             continue
         final_offer = None
-        key = "fee" if _FEE_RX.search(text) or (
-            offer_i is not None and _FEE_RX.search(segs[offer_i].text)
-        ) else "price"
+        said = text + (" " + segs[offer_i].text if offer_i is not None else "")
+        if _FEE_RX.search(said):
+            key = "fee"
+        elif items and not re.search(r"\bprice\b", said, re.I):
+            key = next(iter(items[-1].values))  # a revised figure keeps the term it revises
+        else:
+            key = "price"
         currency = agreed.currency or meeting_currency
         value = {"amount": agreed.amount, "currency": currency}
         ev = [i] if offer_i is None else [offer_i, i]

@@ -52,11 +52,10 @@ def _comparable(value: object) -> object:
 
 
 def _settled(item: Item) -> bool:
-    """Explicitly settled: accepted by someone, or worded as a change of an earlier figure."""
+    """Explicitly settled: worded as a change of an earlier figure, or accepted by another
+    speaker. One person restating a different figure ("we agreed 60") is a conflict instead."""
     quotes = " ".join(e.quote for e in item.evidence)
-    return bool(cues.CHANGE_RX.search(quotes) or cues.ACCEPT_STRONG_RX.search(quotes)) or len(
-        {e.speaker for e in item.evidence}
-    ) > 1
+    return bool(cues.CHANGE_RX.search(quotes)) or len({e.speaker for e in item.evidence}) > 1
 
 
 def _link(old: Item, new: Item) -> None:
