@@ -225,13 +225,17 @@ def run_qa(draft: Draft, items: Sequence[Item], *, today: date) -> list[Finding]
         values = "; ".join(
             f"{i.id}: {i.values[res.key]!r}" for i in res.candidates if res.key is not None
         )
-        reported.add(frozenset(i.id for i in res.candidates))
+        label = (res.key or slot).replace("_", " ")
+        group = frozenset(i.id for i in res.candidates)
+        if group in reported:
+            continue  # the same items seen through another slot (start date as effective date)
+        reported.add(group)
         out.append(
             Finding(
                 "conflicting_items",
                 "blocker" if uses else "warning",
                 where,
-                f"Unresolved items give different values for the {SLOT_LABELS[slot]} "
+                f"Unresolved items give different values for the {label} "
                 f"({values}). Accept one and reject or supersede the others.",
                 _evidence(res.candidates),
                 data={"term": slot},
@@ -260,7 +264,7 @@ def run_qa(draft: Draft, items: Sequence[Item], *, today: date) -> list[Finding]
             )
 
     out.extend(_date_findings(draft, today))
-    out.extend(_currency_findings(draft, usable))
+    out.extend(_currency_findings(draft, items))
     out.extend(_name_findings(draft, usable))
     out.extend(_info_findings(draft, usable))
 
@@ -334,9 +338,11 @@ def _date_findings(draft: Draft, today: date) -> list[Finding]:
     return out
 
 
-def _meeting_currency(usable: Sequence[Item]) -> str | None:
+def _meeting_currency(items: Sequence[Item]) -> str | None:
+    """The currency the meeting talked in: the most frequent one over all its amounts, rejected
+    and superseded offers included, since they too show how the parties count money."""
     counts: Counter[str] = Counter()
-    for item in usable:
+    for item in items:
         for key in _AMOUNT_TERMS:
             value = item.values.get(key)
             if isinstance(value, dict) and value.get("currency"):
@@ -346,9 +352,9 @@ def _meeting_currency(usable: Sequence[Item]) -> str | None:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
 
 
-def _currency_findings(draft: Draft, usable: Sequence[Item]) -> list[Finding]:
+def _currency_findings(draft: Draft, items: Sequence[Item]) -> list[Finding]:
     out: list[Finding] = []
-    meeting = _meeting_currency(usable)
+    meeting = _meeting_currency(items)
     for clause in draft.clauses:
         for prov in clause.provenance:
             if prov.term not in _AMOUNT_TERMS or not isinstance(prov.value, dict):

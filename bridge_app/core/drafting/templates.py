@@ -46,7 +46,8 @@ class ContractTemplate:
 
 
 _PARTIES_SIDED = """
-This {{ title }}{% if short != title %} (this "{{ short }}"){% endif %} is made as of {{ t.effective_date }} (the "Effective Date") \
+This {{ title }}{% if short != title %} (this "{{ short }}"){% endif %} \
+is made as of {{ t.effective_date }} (the "Effective Date") \
 between:
 (1) {{ t.party_1 }} (the "{{ role_1 }}"); and
 (2) {{ t.party_2 }} (the "{{ role_2 }}"),
