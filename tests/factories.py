@@ -46,7 +46,7 @@ def make_decision(
         input_version=1,
         item_key=f"d{uuid.uuid4().hex[:6]}",
         kind="decision",
-        statement_ciphertext=b"x",
+        content_ciphertext=b"x",
         confidence=confidence,
     )
     if created_at is not None:

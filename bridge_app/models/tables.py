@@ -55,13 +55,13 @@ def uuid_pk() -> Any:
 def now_field() -> Any:
     return Field(
         default_factory=lambda: datetime.now().astimezone(),
-        sa_type=sa.DateTime(timezone=True),  # type: ignore[call-overload]
+        sa_type=sa.DateTime(timezone=True),
         sa_column_kwargs={"server_default": sa.func.now(), "nullable": False},
     )
 
 
 def tstz(nullable: bool = True) -> Any:
-    return Field(default=None, sa_type=sa.DateTime(timezone=True), nullable=nullable)  # type: ignore[call-overload]
+    return Field(default=None, sa_type=sa.DateTime(timezone=True), nullable=nullable)
 
 
 def org_fk() -> Any:
@@ -72,7 +72,7 @@ def jsonb(default: Any) -> Any:
     factory = (lambda: dict(default)) if isinstance(default, dict) else (lambda: list(default))
     return Field(
         default_factory=factory,
-        sa_type=JSONB,  # type: ignore[call-overload]
+        sa_type=JSONB,
         sa_column_kwargs={
             "server_default": sa.text(f"'{'{}' if isinstance(default, dict) else '[]'}'::jsonb")
         },
@@ -129,7 +129,7 @@ class RefreshToken(SQLModel, table=True):
     user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
     organization_id: uuid.UUID = org_fk()
     token_sha256: str = Field(max_length=64, unique=True)
-    expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))  # type: ignore[call-overload]
+    expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     revoked_at: datetime | None = tstz()
     created_at: datetime = now_field()
 
@@ -141,7 +141,7 @@ class DataKey(SQLModel, table=True):
     id: uuid.UUID = uuid_pk()
     organization_id: uuid.UUID = org_fk()
     kek_id: str = Field(max_length=64, index=True)
-    wrapped_key: bytes = Field(sa_type=sa.LargeBinary)  # type: ignore[call-overload]
+    wrapped_key: bytes = Field(sa_type=sa.LargeBinary)
     created_at: datetime = now_field()
 
 
@@ -206,7 +206,7 @@ class TranscriptSegment(SQLModel, table=True):
     speaker: str = Field(default="", max_length=200)
     start_s: float
     end_s: float
-    text_ciphertext: bytes = Field(sa_type=sa.LargeBinary)  # type: ignore[call-overload]
+    text_ciphertext: bytes = Field(sa_type=sa.LargeBinary)
 
 
 class Decision(SQLModel, table=True):
@@ -227,7 +227,7 @@ class Decision(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=lambda: datetime.now().astimezone(),
         primary_key=True,
-        sa_type=sa.DateTime(timezone=True),  # type: ignore[call-overload]
+        sa_type=sa.DateTime(timezone=True),
         sa_column_kwargs={"server_default": sa.func.now()},
     )
     organization_id: uuid.UUID = org_fk()
@@ -235,7 +235,8 @@ class Decision(SQLModel, table=True):
     input_version: int
     item_key: str = Field(max_length=64)
     kind: str = Field(max_length=16)
-    statement_ciphertext: bytes = Field(sa_type=sa.LargeBinary)  # type: ignore[call-overload]
+    # Encrypted JSON: the statement and the evidence quotes (transcript text).
+    content_ciphertext: bytes = Field(sa_type=sa.LargeBinary)
     owner: str | None = Field(default=None, max_length=200)
     party: str | None = Field(default=None, max_length=200)
     due: date | None = None
@@ -246,8 +247,8 @@ class Decision(SQLModel, table=True):
     superseded_by: str | None = Field(default=None, max_length=64)
     conflicts_with: list[str] = jsonb([])
     review_status: str = Field(default="proposed", max_length=16)
-    edited_statement_ciphertext: bytes | None = Field(default=None, sa_type=sa.LargeBinary)  # type: ignore[call-overload]
-    edited_values: dict[str, Any] | None = Field(default=None, sa_type=JSONB)  # type: ignore[call-overload]
+    edited_statement_ciphertext: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
+    edited_values: dict[str, Any] | None = Field(default=None, sa_type=JSONB)
     review_reason: str | None = None
     reviewed_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     reviewed_at: datetime | None = tstz()
@@ -270,6 +271,7 @@ class Draft(SQLModel, table=True):
     status: str = Field(default="draft", max_length=16)
     current_version: int = 0
     requested_version: int = 1
+    requested_at: datetime = now_field()
     created_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     approved_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     approved_at: datetime | None = tstz()
@@ -287,7 +289,7 @@ class DraftVersion(SQLModel, table=True):
     draft_id: uuid.UUID = Field(foreign_key="drafts.id", ondelete="CASCADE", index=True)
     version: int
     source: str = Field(default="generated", max_length=16)
-    body_ciphertext: bytes = Field(sa_type=sa.LargeBinary)  # type: ignore[call-overload]
+    body_ciphertext: bytes = Field(sa_type=sa.LargeBinary)
     qa_done: bool = False
     blocker_count: int = 0
     created_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
@@ -376,6 +378,9 @@ class StageRun(SQLModel, table=True):
     attempt: int = 1
     outcome: str = Field(default="running", max_length=16)
     error: str | None = None
+    # The SLO span this run completed (meetingProcessing, draftGeneration, export) and its length.
+    slo: str | None = Field(default=None, max_length=32)
+    slo_latency_s: float | None = None
     enqueued_at: datetime | None = tstz()
     started_at: datetime | None = tstz()
     finished_at: datetime | None = tstz()
@@ -392,7 +397,7 @@ class OutboxEvent(SQLModel, table=True):
         default=None,
         primary_key=True,
         sa_type=sa.BigInteger,
-        sa_column_kwargs={"autoincrement": True},  # type: ignore[call-overload]
+        sa_column_kwargs={"autoincrement": True},
     )
     organization_id: uuid.UUID = org_fk()
     subject: str = Field(max_length=120)
@@ -410,7 +415,7 @@ class AuditEvent(SQLModel, table=True):
         default=None,
         primary_key=True,
         sa_type=sa.BigInteger,
-        sa_column_kwargs={"autoincrement": True},  # type: ignore[call-overload]
+        sa_column_kwargs={"autoincrement": True},
     )
     organization_id: uuid.UUID | None = Field(
         default=None, foreign_key="organizations.id", ondelete="CASCADE", index=True
@@ -435,7 +440,7 @@ class HealthProbe(SQLModel, table=True):
         default=None,
         primary_key=True,
         sa_type=sa.BigInteger,
-        sa_column_kwargs={"autoincrement": True},  # type: ignore[call-overload]
+        sa_column_kwargs={"autoincrement": True},
     )
     checked_at: datetime = now_field()
     ok: bool
