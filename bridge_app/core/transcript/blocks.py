@@ -58,6 +58,15 @@ def parse_timing(line: str, line_number: int, *, last_block: bool) -> tuple[floa
     return start, end
 
 
+_PARTIAL_TIMING_RE = re.compile(r"[ \t]*\d{1,3}:\d[\d:.,]*[ \t]*-?-?")
+
+
+def looks_like_cut_timing(block: list[str]) -> bool:
+    """True for a final block that is a cue cut off inside its timing line (no ``-->`` yet)."""
+    candidates = block[:2]
+    return any(_PARTIAL_TIMING_RE.fullmatch(line) for line in candidates) and len(block) <= 2
+
+
 def first_voice(payload: str) -> str | None:
     """The speaker of the first WebVTT voice span (``<v Name>``) in ``payload``, if any."""
     match = _VOICE_RE.search(payload)

@@ -3,7 +3,7 @@ and ``Name: text`` (or ``>> Name: text``) speaker prefixes inside cues."""
 
 from __future__ import annotations
 
-from .blocks import iter_blocks, parse_timing, strip_markup
+from .blocks import iter_blocks, looks_like_cut_timing, parse_timing, strip_markup
 from .model import TranscriptError
 from .normalize import RawCue, apply_speaker_prefixes
 
@@ -34,6 +34,12 @@ def parse_srt(text: str, warnings: list[str]) -> list[RawCue]:
                     "truncated",
                     "the file ends right after a cue number; it looks cut off",
                     line=line_no,
+                )
+            if number == len(blocks) - 1 and looks_like_cut_timing(block):
+                raise TranscriptError(
+                    "truncated",
+                    "the file ends inside a cue's timing line; it looks cut off",
+                    line=line_no + len(block) - 1,
                 )
             # Blank lines inside cue text are common in hand-edited SRT: keep the words.
             stray += 1

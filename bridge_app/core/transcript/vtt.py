@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from .blocks import first_voice, iter_blocks, parse_timing, strip_markup
+from .blocks import first_voice, iter_blocks, looks_like_cut_timing, parse_timing, strip_markup
 from .model import TranscriptError
 from .normalize import RawCue, apply_speaker_prefixes
 
@@ -50,6 +50,12 @@ def parse_vtt(text: str, warnings: list[str]) -> list[RawCue]:
         elif len(block) > 1 and "-->" in block[1]:
             cue_id, timing_index = head, 1
         else:
+            if number == len(blocks) - 1 and looks_like_cut_timing(block):
+                raise TranscriptError(
+                    "truncated",
+                    "the file ends inside a cue's timing line; it looks cut off",
+                    line=line_no + len(block) - 1,
+                )
             # Text with no timing: most often a blank line inside a cue's text. Keep the
             # words with the previous cue rather than lose them.
             stray += 1
