@@ -1,0 +1,1 @@
+"""arq workers: one WorkerSettings per pipeline stage, plus maintenance (reconciler, relay)."""

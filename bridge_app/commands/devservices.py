@@ -10,7 +10,7 @@ import time
 from bridge_app.services import devservices
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("devservices", help="start/stop the embedded services")
     parser.add_argument("action", choices=["up", "down", "status"])
     parser.add_argument("--profile", choices=sorted(devservices.PROFILES), default="dev")

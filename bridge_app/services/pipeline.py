@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -722,7 +723,9 @@ def run_export(
 # ------------------------------------------------------------------------------ failures
 
 
-STAGE_RUNNERS = {
+StageRunner = Callable[[uuid.UUID, int, RunInfo], "NextJob | None"]
+
+STAGE_RUNNERS: dict[str, StageRunner] = {
     "transcript": run_ingest,
     "decision": run_extract,
     "draft": run_draft,

@@ -1,0 +1,83 @@
+"""Finds work that has no job in Redis (a lost enqueue, a flushed Redis) and re-enqueues it.
+
+PostgreSQL is the source of truth: every unfinished meeting, draft request, unchecked
+version and pending export maps to exactly one deterministic job id.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from arq import ArqRedis
+from arq.jobs import JobStatus
+from sqlmodel import col, select
+
+from bridge_app.models import Draft, DraftVersion, Export, Meeting
+from bridge_app.services.db import session_scope
+from bridge_app.services.pipeline import NextJob
+from bridge_app.services.queue import enqueue_stage, job_status
+
+WAITING_FOR = {
+    "uploaded": "transcript",
+    "ingesting": "transcript",
+    "ingested": "decision",
+    "extracting": "decision",
+}
+
+
+def find_unfinished(stuck_after_s: float, now: datetime | None = None) -> list[NextJob]:
+    """Every piece of work untouched for `stuck_after_s` seconds, as the job that does it."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(seconds=stuck_after_s)
+    jobs: list[NextJob] = []
+    with session_scope() as session:
+        for meeting in session.exec(
+            select(Meeting).where(
+                col(Meeting.status).in_(WAITING_FOR), col(Meeting.updated_at) < cutoff
+            )
+        ):
+            jobs.append(NextJob(WAITING_FOR[meeting.status], meeting.id, meeting.input_version))
+        for draft in session.exec(
+            select(Draft)
+            .join(Meeting, col(Meeting.id) == col(Draft.meeting_id))
+            .where(
+                col(Draft.current_version) < col(Draft.requested_version),
+                col(Draft.requested_at) < cutoff,
+                col(Meeting.status) != "failed",
+            )
+        ):
+            jobs.append(NextJob("draft", draft.id, draft.requested_version))
+        for version in session.exec(
+            select(DraftVersion)
+            .join(Draft, col(Draft.id) == col(DraftVersion.draft_id))
+            .join(Meeting, col(Meeting.id) == col(Draft.meeting_id))
+            .where(
+                col(DraftVersion.qa_done).is_(False),
+                col(DraftVersion.created_at) < cutoff,
+                col(Meeting.status) != "failed",
+            )
+        ):
+            jobs.append(NextJob("qa", version.id, 1))
+        for export in session.exec(
+            select(Export).where(Export.status == "pending", col(Export.created_at) < cutoff)
+        ):
+            jobs.append(NextJob("export", export.id, 1))
+    return jobs
+
+
+async def reconcile(pool: ArqRedis, stuck_after_s: float) -> list[NextJob]:
+    """Re-enqueue unfinished work whose job Redis no longer knows; returns what was sent."""
+    import asyncio
+
+    sent: list[NextJob] = []
+    for job in await asyncio.to_thread(find_unfinished, stuck_after_s):
+        status = await job_status(pool, job.stage, job.subject_id, job.version)
+        if status is JobStatus.not_found and await enqueue_stage(
+            pool,
+            job.stage,
+            job.subject_id,
+            job.version,
+            subject_id=job.subject_id,
+            version=job.version,
+        ):
+            sent.append(job)
+    return sent

@@ -1,0 +1,150 @@
+"""What every worker shares: the stage wrapper, retries, and the /health + /metrics server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import redis.exceptions
+import sqlalchemy.exc
+from arq import Retry
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from bridge_app.services import pipeline
+from bridge_app.services.db import get_engine
+from bridge_app.services.queue import STAGE_QUEUES, enqueue_stage
+from bridge_app.services.storage import ObjectNotFound, StorageError
+from jobs.constants import MAX_TRIES, PORT_OFFSET, RETRY_BASE_S, RETRY_CAP_S
+
+log = logging.getLogger("bridge.jobs")
+
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.TimeoutError,
+    StorageError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    httpx.TransportError,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+def backoff(attempt: int) -> float:
+    """Exponential: 0.5 s, 1 s, 2 s … capped."""
+    return float(min(RETRY_BASE_S * 2 ** (attempt - 1), RETRY_CAP_S))
+
+
+async def run_stage(ctx: dict[str, Any], stage: str, subject_id: str, version: int) -> str:
+    """Run one stage body in a thread; classify failures; enqueue the next stage."""
+    run = pipeline.RunInfo(
+        job_id=ctx.get("job_id", ""),
+        attempt=int(ctx.get("job_try", 1)),
+        enqueued_at=ctx.get("enqueue_time"),
+        started_at=datetime.now(UTC),
+    )
+    key = uuid.UUID(subject_id)
+    try:
+        with contextlib.suppress(*TRANSIENT_ERRORS):
+            await asyncio.to_thread(pipeline.mark_started, stage, key, version)
+        next_job = await asyncio.to_thread(pipeline.STAGE_RUNNERS[stage], key, version, run)
+    except (pipeline.PermanentStageError, ObjectNotFound) as exc:
+        await asyncio.to_thread(pipeline.mark_failed, stage, key, version, str(exc), run)
+        return "failed"
+    except Exception as exc:
+        transient = isinstance(exc, TRANSIENT_ERRORS)
+        if run.attempt >= MAX_TRIES:
+            reason = f"gave up after {run.attempt} attempts: {type(exc).__name__}: {exc}"
+            log.error("%s %s: %s", stage, subject_id, reason)
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(pipeline.mark_failed, stage, key, version, reason, run)
+            return "failed"
+        log.warning(
+            "%s %s attempt %d failed (%s): %s",
+            stage,
+            subject_id,
+            run.attempt,
+            "transient" if transient else "unexpected",
+            exc,
+        )
+        raise Retry(defer=backoff(run.attempt)) from exc
+    if next_job is not None:
+        await enqueue_stage(
+            ctx["redis"],
+            next_job.stage,
+            next_job.subject_id,
+            next_job.version,
+            subject_id=next_job.subject_id,
+            version=next_job.version,
+        )
+    return "ok"
+
+
+# ---------------------------------------------------------------- health and metrics server
+
+
+async def _serve_http(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ctx: dict[str, Any]
+) -> None:
+    try:
+        request_line = await asyncio.wait_for(reader.readline(), timeout=5)
+        while (await asyncio.wait_for(reader.readline(), timeout=5)) not in (b"\r\n", b"\n", b""):
+            pass
+        parts = request_line.decode(errors="replace").split()
+        path = parts[1] if len(parts) > 1 else "/"
+        if path.startswith("/metrics"):
+            status, body, ctype = "200 OK", generate_latest(), CONTENT_TYPE_LATEST
+        elif path.startswith("/health"):
+            age = time.monotonic() - ctx.get("last_heartbeat", time.monotonic())
+            ok = ctx.get("redis") is not None
+            status = "200 OK" if ok else "503 Service Unavailable"
+            body = (
+                f'{{"status":"{"ok" if ok else "down"}","queue":"{ctx.get("queue_name", "")}",'
+                f'"uptime_s":{age:.1f}}}'
+            ).encode()
+            ctype = "application/json"
+        else:
+            status, body, ctype = "404 Not Found", b"not found", "text/plain"
+        writer.write(
+            f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
+            f"Connection: close\r\n\r\n".encode()
+            + body
+        )
+        await writer.drain()
+    except (TimeoutError, ConnectionError):
+        pass
+    finally:
+        writer.close()
+
+
+async def start_http(ctx: dict[str, Any], port: int) -> None:
+    """Serve /health and /metrics on the worker's port (8000–8005 + offset)."""
+    ctx["last_heartbeat"] = time.monotonic()
+    server = await asyncio.start_server(
+        lambda r, w: _serve_http(r, w, ctx),
+        host="0.0.0.0",
+        port=port + PORT_OFFSET,
+        reuse_address=True,
+    )
+    ctx["http_server"] = server
+
+
+async def on_startup(ctx: dict[str, Any]) -> None:
+    get_engine()  # open the pool before the first job
+    stage = ctx.get("stage")
+    if stage:
+        ctx["queue_name"] = STAGE_QUEUES[stage].queue
+        await start_http(ctx, STAGE_QUEUES[stage].port)
+
+
+async def on_shutdown(ctx: dict[str, Any]) -> None:
+    server = ctx.get("http_server")
+    if server is not None:
+        server.close()

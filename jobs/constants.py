@@ -1,0 +1,20 @@
+"""Worker tuning in one place."""
+
+import os
+
+# Small, so a job lost with its worker is re-run quickly (arq re-runs after timeout + 10 s).
+JOB_TIMEOUT_S = int(os.environ.get("BRIDGE_JOB_TIMEOUT_S", "30"))
+# Bounded retries for transient failures (database, storage, NATS, LLM endpoint).
+MAX_TRIES = int(os.environ.get("BRIDGE_MAX_TRIES", "5"))
+RETRY_BASE_S = 0.5
+RETRY_CAP_S = 10.0
+# How long a shutting-down worker lets running jobs finish (pod grace period must exceed it).
+JOB_COMPLETION_WAIT_S = 25
+# Latency matters more than Redis load here: one-hour meetings finish in about a second.
+POLL_DELAY_S = float(os.environ.get("BRIDGE_POLL_DELAY_S", "0.05"))
+HEALTH_CHECK_INTERVAL_S = 5
+# Reconciler: a meeting untouched this long with no job in Redis is re-enqueued.
+RECONCILE_EVERY_S = int(os.environ.get("BRIDGE_RECONCILE_EVERY_S", "10"))
+STUCK_AFTER_S = float(os.environ.get("BRIDGE_STUCK_AFTER_S", "30"))
+# Worker metrics/health ports are 8000 + stage index; tests shift them to avoid clashes.
+PORT_OFFSET = int(os.environ.get("BRIDGE_WORKER_PORT_OFFSET", "0"))
