@@ -53,7 +53,7 @@ def parse_srt(text: str, warnings: list[str]) -> list[RawCue]:
         if not payload and last_block and not text.endswith("\n"):
             raise TranscriptError(
                 "truncated",
-                "the file ends right after a cue's timing line; it looks cut off",
+                "the file ends in or right after a cue's timing line; it looks cut off",
                 line=timing_line,
             )
         body = " ".join(strip_markup(x) for x in payload)

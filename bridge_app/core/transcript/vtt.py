@@ -69,7 +69,7 @@ def parse_vtt(text: str, warnings: list[str]) -> list[RawCue]:
         if not payload and last_block and not text.endswith("\n"):
             raise TranscriptError(
                 "truncated",
-                "the file ends right after a cue's timing line; it looks cut off",
+                "the file ends in or right after a cue's timing line; it looks cut off",
                 line=timing_line,
             )
         cues.append(_cue_from_payload(payload, start, end, cue_id, timing_line))
