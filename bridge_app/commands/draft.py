@@ -22,7 +22,7 @@ TYPES = ("auto", "nda", "sow", "msa-amendment", "term-sheet", "order-form")
 MAX_BYTES = 25 * 1024 * 1024
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``draft`` sub-command."""
     parser = sub.add_parser(
         "draft", help="draft a contract from a transcript, run QA and export every format"

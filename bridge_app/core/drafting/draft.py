@@ -67,7 +67,7 @@ _KEYWORDS: dict[str, tuple[tuple[str, float], ...]] = {
     ),
     "order-form": (
         (r"\border form\b", 3.0),
-        (r"\b(purchase order|purchase|order)\b", 1.0),
+        (r"(?<!in )\b(purchase order|purchase|order)\b", 1.0),
         (r"\b(licen[cs]es|seats|subscriptions?|units)\b", 1.0),
         (r"\b(buy|sell|sold|bought)\b", 0.5),
     ),
@@ -94,20 +94,30 @@ def pick_contract_type(items: Sequence[Item]) -> TypePick:
     usable = usable_items(items)
     scores: dict[str, float] = dict.fromkeys(CONTRACT_TYPES, 0.0)
     signals: dict[str, dict[str, float]] = {t: {} for t in CONTRACT_TYPES}
+
+    def add(ctype: str, label: str, weight: float) -> None:
+        # A signal counts at most twice: a word repeated all meeting long is one topic, not
+        # growing evidence for a contract type.
+        seen = signals[ctype].get(label, 0.0)
+        if seen < 2 * weight:
+            signals[ctype][label] = seen + weight
+            scores[ctype] += weight
+
     for item in usable:
         text = " ".join([item.statement, *(e.quote for e in item.evidence)])
         for ctype, pats in _COMPILED_KEYWORDS.items():
             for pat, weight in pats:
                 for m in pat.finditer(text):
-                    word = m.group(0).lower()
-                    scores[ctype] += weight
-                    signals[ctype][f'"{word}"'] = signals[ctype].get(f'"{word}"', 0) + weight
+                    add(ctype, f'"{m.group(0).lower()}"', weight)
         for ctype, keys in _VALUE_SIGNALS.items():
             for key, weight in keys:
                 if key in item.values:
-                    scores[ctype] += weight
-                    label = f"{key.replace('_', ' ')} agreed"
-                    signals[ctype][label] = signals[ctype].get(label, 0) + weight
+                    add(ctype, f"{key.replace('_', ' ')} agreed", weight)
+    commercial = any(
+        k in item.values
+        for item in usable
+        for k in ("price", "fee", "party", "deliverable", "confidentiality_period")
+    )
     total = sum(scores.values())
     ranked = tuple(sorted(scores.items(), key=lambda kv: (-kv[1], CONTRACT_TYPES.index(kv[0]))))
     if total <= 0:
@@ -120,11 +130,17 @@ def pick_contract_type(items: Sequence[Item]) -> TypePick:
         )
     best, best_score = ranked[0]
     share = best_score / total
-    confidence = round(share * min(1.0, best_score / 6.0), 2)
+    confidence = share * min(1.0, best_score / 6.0)
+    if not commercial:
+        # No price, party, deliverable or confidentiality term: hardly a contract yet.
+        confidence *= 0.5
+    confidence = round(confidence, 2)
     top = sorted(signals[best].items(), key=lambda kv: (-kv[1], kv[0]))[:4]
     reason = f"{best}: " + ", ".join(f"{name} ({weight:g})" for name, weight in top)
     if len(ranked) > 1 and ranked[1][1] > 0:
         reason += f"; runner-up {ranked[1][0]} ({ranked[1][1]:g} vs {best_score:g})"
+    if not commercial:
+        reason += "; no price, party or deliverable agreed, so confidence is halved"
     return TypePick(
         type=best,  # type: ignore[arg-type]
         reason=reason,

@@ -12,9 +12,9 @@ from bridge_app.core.drafting.model import Draft
 
 OpKind = Literal["equal", "insert", "delete"]
 
-# A token is a word with the whitespace that follows it (or a run of leading whitespace), so
-# joining the tokens gives back the text exactly and a change of one word is one token.
-_TOKEN_RE = re.compile(r"\S+\s*|\s+")
+# Words and the whitespace between them are separate tokens: joining the tokens gives back the
+# text exactly, and a changed word does not drag the line break after it into the change.
+_TOKEN_RE = re.compile(r"\S+|\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,34 +30,54 @@ class RedlineOp:
 
 
 def tokenize(text: str) -> list[str]:
-    """Words with their trailing whitespace; ``"".join(tokenize(t)) == t``."""
+    """Words and whitespace runs; ``"".join(tokenize(t)) == t``."""
     return _TOKEN_RE.findall(text)
 
 
 def redline(old_text: str, new_text: str) -> list[RedlineOp]:
     """The word-level changes that turn ``old_text`` into ``new_text``.
 
-    Joining the ``equal`` and ``delete`` runs gives the old text, the ``equal`` and ``insert``
-    runs the new one. A replaced run is a deletion followed by an insertion.
+    Joining the ``equal`` and ``delete`` runs gives the old text exactly, the ``equal`` and
+    ``insert`` runs the new one. A replaced run is a deletion followed by an insertion.
     """
     old, new = tokenize(old_text), tokenize(new_text)
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    ops: list[RedlineOp] = []
-
-    def push(kind: OpKind, text: str) -> None:
-        if not text:
-            return
-        if ops and ops[-1].op == kind:
-            ops[-1] = RedlineOp(kind, ops[-1].text + text)
-        else:
-            ops.append(RedlineOp(kind, text))
-
+    # Runs: ["equal", text] or ["change", old, new].
+    runs: list[list[str]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            push("equal", "".join(new[j1:j2]))
+            runs.append(["equal", "".join(new[j1:j2])])
         else:
-            push("delete", "".join(old[i1:i2]))
-            push("insert", "".join(new[j1:j2]))
+            runs.append(["change", "".join(old[i1:i2]), "".join(new[j1:j2])])
+    # A lone space kept between two changes reads as noise ("<del>a</del> <del>b</del>"):
+    # fold it into one change, as a person marking up the text would.
+    merged: list[list[str]] = []
+    for run in runs:
+        if (
+            run[0] == "change"
+            and len(merged) >= 2
+            and merged[-1][0] == "equal"
+            and not merged[-1][1].strip()
+            and merged[-2][0] == "change"
+        ):
+            space = merged.pop()[1]
+            prev = merged[-1]
+            prev[1] += space + run[1]
+            prev[2] += space + run[2]
+        elif run[0] == "change" and merged and merged[-1][0] == "change":
+            merged[-1][1] += run[1]
+            merged[-1][2] += run[2]
+        else:
+            merged.append(run)
+    ops: list[RedlineOp] = []
+    for run in merged:
+        if run[0] == "equal":
+            ops.append(RedlineOp("equal", run[1]))
+            continue
+        if run[1]:
+            ops.append(RedlineOp("delete", run[1]))
+        if run[2]:
+            ops.append(RedlineOp("insert", run[2]))
     return ops
 
 
