@@ -11,6 +11,9 @@ MAX_LINE_CHARS = 100_000
 #: One utterance longer than this is not speech (a whole document pasted into one cue).
 MAX_SEGMENT_CHARS = 100_000
 
+#: Cue identifiers are stored and cited as provenance; nothing real is this long.
+MAX_CUE_ID_CHARS = 500
+
 #: A meeting longer than two days is a unit mix-up (milliseconds read as seconds) or garbage.
 MAX_TIMESTAMP_SECONDS = 48 * 3600.0
 

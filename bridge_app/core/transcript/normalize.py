@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .limits import MAX_CUE_SECONDS, MAX_SEGMENT_CHARS, MAX_TIMESTAMP_SECONDS
+from .limits import MAX_CUE_ID_CHARS, MAX_CUE_SECONDS, MAX_SEGMENT_CHARS, MAX_TIMESTAMP_SECONDS
 from .model import Segment, Transcript, TranscriptError
 from .timecode import format_clock
 
@@ -207,6 +207,13 @@ def build_transcript(fmt: str, cues: Iterable[RawCue], warnings: list[str]) -> T
                 f"one cue lasts {(end - start) / 3600:.1f} h, which cannot be a single utterance",
                 line=cue.line,
                 cue=cue.cue_ref,
+            )
+        if cue.external_id and len(cue.external_id) > MAX_CUE_ID_CHARS:
+            raise TranscriptError(
+                "bad_cue",
+                f"a cue identifier is {len(cue.external_id):,} characters long "
+                f"(the limit is {MAX_CUE_ID_CHARS})",
+                line=cue.line,
             )
         text = clean_text(cue.text)
         if not text:

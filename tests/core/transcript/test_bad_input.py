@@ -227,6 +227,12 @@ def test_json_segment_too_long():
     assert error_of(data.encode()).code == "segment_too_long"
 
 
+def test_absurdly_long_cue_identifier():
+    data = b"WEBVTT\n\n" + b"x" * 600 + b"\n00:00:01.000 --> 00:00:02.000\nhi\n"
+    error = error_of(data)
+    assert (error.code, error.line) == ("bad_cue", 4)
+
+
 def test_invalid_utf8_is_located():
     data = (
         "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\n<v José>Olá\n".encode()
