@@ -25,6 +25,7 @@ from fpdf import FPDF
 
 from bridge_app.core.drafting.model import Clause, Draft, Finding, Provenance
 from bridge_app.core.drafting.redline import RedlineOp, redline_drafts, redline_html
+from bridge_app.core.drafting.templates import TEMPLATES
 from bridge_app.core.drafting.terms import PLACEHOLDER_RE, fmt_date
 
 _LIST_LINE = re.compile(r"^\(([a-z]{1,3}|\d{1,2})\)\s")
@@ -59,13 +60,23 @@ def _prov_heading(prov: Provenance) -> str:
 
 
 def _signature_rows(draft: Draft) -> list[tuple[str, str]]:
-    """(party name, defined term) for each signature block; placeholders for missing parties."""
-    rows = [(p.name, p.defined_as) for p in draft.parties]
-    for clause in draft.clauses:
-        if clause.key == "parties":
-            for slot in clause.missing:
-                if slot.startswith("party_"):
-                    rows.append(("[[MISSING: party]]", ""))
+    """(party name, defined term) per signature block, in party order; a party the meeting did
+    not name keeps its placeholder here too."""
+    roles = TEMPLATES[draft.contract_type].roles
+    try:
+        missing = set(draft.clause("parties").missing)
+    except KeyError:
+        missing = set()
+    present = iter(draft.parties)
+    rows = []
+    for n, role in enumerate(roles, start=1):
+        if f"party_{n}" in missing:
+            label = ("first party", "second party")[n - 1] if role == "Party" else role.lower()
+            rows.append((f"[[MISSING: {label}]]", role))
+        else:
+            party = next(present, None)
+            if party is not None:
+                rows.append((party.name, party.defined_as))
     return rows
 
 
