@@ -41,7 +41,8 @@ migrate: services
 seed: migrate
 	$(PY) -m bridge_app seed
 
-run: seed
+# run: services, migrations, demo data, workers and the web app; Ctrl-C stops them.
+run: install
 	$(PY) -m bridge_app run
 
 lint: install
