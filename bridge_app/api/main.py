@@ -4,15 +4,30 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from bridge_app.api.deps import install_error_handlers
+from bridge_app.api.middleware import BodyLimitMiddleware, MetricsMiddleware, OIDCStateMiddleware
+from bridge_app.api.routes import (
+    admin,
+    audit,
+    auth,
+    decisions,
+    drafts,
+    exports,
+    health,
+    meetings,
+    monitoring,
+)
+
 
 def create_api() -> FastAPI:
-    """Build the API application (routers are added by their modules)."""
+    """Build the API application: routers, problem+json errors, metrics and body limits."""
     api = FastAPI(
         title="AI Meeting Contract Bridge API",
         version="1",
         openapi_url="/v1/openapi.json",
         docs_url="/v1/docs",
         redoc_url=None,
+        description="Meetings in, traceable contracts out. Errors are application/problem+json.",
     )
 
     @api.get("/health", tags=["health"])
@@ -20,6 +35,13 @@ def create_api() -> FastAPI:
         """Liveness: the process answers. Cheap on purpose; /v1/health checks dependencies."""
         return {"status": "ok"}
 
+    for module in (auth, meetings, decisions, drafts, exports, audit, monitoring, admin, health):
+        api.include_router(module.router)
+    install_error_handlers(api)
+    # Added innermost first: metrics see every response, including a refused body.
+    api.add_middleware(OIDCStateMiddleware)
+    api.add_middleware(BodyLimitMiddleware)
+    api.add_middleware(MetricsMiddleware)
     return api
 
 

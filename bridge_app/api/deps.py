@@ -1,0 +1,251 @@
+"""Shared API dependencies: settings, DB session, the caller, permissions, queue pool, errors.
+
+`current_principal` is the ONE place a bearer token becomes a Principal; `Require(permission)`
+wraps it with a role check (the route-table tests read the permission off each route).
+Errors leave as RFC 9457 problem+json with a message meant for a person.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from arq import ArqRedis
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bridge_app.services import auth, queue
+from bridge_app.services.db import session_scope
+from bridge_app.services.pipeline import NextJob, UploadRejected
+from bridge_app.settings import Settings, get_settings
+
+log = logging.getLogger("bridge.api")
+
+PROBLEM_JSON = "application/problem+json"
+_bearer = HTTPBearer(auto_error=False, description="Access token from /v1/auth/login")
+
+# Routes anyone may call (the route-table tests check this list against the app).
+PUBLIC_ROUTES = frozenset(
+    {
+        ("GET", "/health"),
+        ("GET", "/metrics"),
+        ("GET", "/v1/health"),
+        ("POST", "/v1/auth/login"),
+        ("POST", "/v1/auth/refresh"),
+        ("POST", "/v1/auth/logout"),
+        ("GET", "/v1/auth/oidc/login"),
+        ("GET", "/v1/auth/oidc/callback"),
+        ("GET", "/v1/files/{key:path}"),
+    }
+)
+
+
+def settings_dep() -> Settings:
+    """The process settings."""
+    return get_settings()
+
+
+def get_session() -> Iterator[Session]:
+    """A session for read handlers (commits at the end; write handlers commit explicitly)."""
+    with session_scope() as session:
+        yield session
+
+
+def client_ip(request: Request) -> str | None:
+    """The peer address (the ingress is expected to set the real client as the peer)."""
+    return request.client.host if request.client else None
+
+
+async def current_principal(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> auth.Principal:
+    """The caller from `Authorization: Bearer <jwt>`; 401 when missing or not valid."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise auth.AuthError("sign in first: this needs an access token (Authorization: Bearer)")
+    return auth.decode_access_token(credentials.credentials)
+
+
+class Require:
+    """Dependency: the caller, who must hold `permission` (403 otherwise)."""
+
+    def __init__(self, permission: str):
+        if permission not in auth.PERMISSIONS:
+            raise ValueError(f"unknown permission {permission}")
+        self.permission = permission
+
+    async def __call__(
+        self, principal: Annotated[auth.Principal, Depends(current_principal)]
+    ) -> auth.Principal:
+        auth.require(principal, self.permission)
+        return principal
+
+    def __repr__(self) -> str:
+        return f"Require({self.permission!r})"
+
+
+# ------------------------------------------------------------------ arq pool (one per loop)
+
+_pools: dict[int, tuple[asyncio.AbstractEventLoop, ArqRedis]] = {}
+_pool_lock = asyncio.Lock()
+
+
+async def get_queue_pool() -> ArqRedis:
+    """The process's arq pool, created lazily (one per event loop, which is one per process
+    in production; test clients that start their own loop get their own)."""
+    loop = asyncio.get_running_loop()
+    entry = _pools.get(id(loop))
+    if entry is not None and entry[0] is loop:
+        return entry[1]
+    pool = await queue.get_pool()
+    _pools[id(loop)] = (loop, pool)
+    return pool
+
+
+async def close_queue_pools() -> None:
+    """Close this loop's pool (app shutdown)."""
+    entry = _pools.pop(id(asyncio.get_running_loop()), None)
+    if entry is not None:
+        await entry[1].aclose()
+
+
+async def enqueue(pool: ArqRedis, job: NextJob | None) -> bool:
+    """Enqueue a job after the commit; a lost enqueue is repaired by the reconciler."""
+    if job is None:
+        return False
+    try:
+        return await queue.enqueue_stage(
+            pool,
+            job.stage,
+            job.subject_id,
+            job.version,
+            subject_id=job.subject_id,
+            version=job.version,
+        )
+    except Exception as exc:  # Redis hiccup: the reconciler re-enqueues stuck work
+        log.warning(
+            "enqueue %s %s failed (reconciler will retry): %s", job.stage, job.subject_id, exc
+        )
+        return False
+
+
+# ------------------------------------------------------------------ annotated dependencies
+
+Caller = Annotated[auth.Principal, Depends(current_principal)]
+Reader = Annotated[auth.Principal, Depends(Require("read"))]
+Uploader = Annotated[auth.Principal, Depends(Require("upload"))]
+Reviewer = Annotated[auth.Principal, Depends(Require("review"))]
+Approver = Annotated[auth.Principal, Depends(Require("approve"))]
+Exporter = Annotated[auth.Principal, Depends(Require("export"))]
+Operator = Annotated[auth.Principal, Depends(Require("operate"))]
+Auditor = Annotated[auth.Principal, Depends(Require("audit"))]
+Admin = Annotated[auth.Principal, Depends(Require("admin"))]
+SessionDep = Annotated[Session, Depends(get_session)]
+PoolDep = Annotated[ArqRedis, Depends(get_queue_pool)]
+
+
+async def optional_pool() -> ArqRedis | None:
+    """The pool, or None when Redis cannot be reached (health and metrics still answer)."""
+    try:
+        return await asyncio.wait_for(get_queue_pool(), 3)
+    except Exception:
+        return None
+
+
+OptionalPool = Annotated[ArqRedis | None, Depends(optional_pool)]
+
+
+# ------------------------------------------------------------------ problem+json
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    code: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    """An RFC 9457 response."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    body["detail"] = detail
+    if code:
+        body["code"] = code
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+_TITLES = {
+    400: "Bad request",
+    401: "Not authenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Invalid request",
+    429: "Too many requests",
+    503: "Service unavailable",
+}
+
+
+def _validation_message(errors: list[dict[str, Any]]) -> str:
+    parts = []
+    for err in errors[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
+        parts.append(f"{where or 'request'}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or "the request is not valid"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error as problem+json."""
+
+    @app.exception_handler(auth.ServiceError)
+    async def _service_error(request: Request, exc: auth.ServiceError) -> JSONResponse:
+        headers: dict[str, str] = {}
+        if exc.status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        if "retry_after" in exc.extra:
+            headers["Retry-After"] = str(exc.extra["retry_after"])
+        return problem(
+            exc.status, exc.title, exc.message, code=exc.code, headers=headers or None, **exc.extra
+        )
+
+    @app.exception_handler(UploadRejected)
+    async def _upload_rejected(request: Request, exc: UploadRejected) -> JSONResponse:
+        status = 413 if exc.code == "too_large" else 422
+        return problem(status, _TITLES[status], exc.message, code=exc.code, line=exc.line)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        return problem(
+            exc.status_code,
+            _TITLES.get(exc.status_code, "Error"),
+            detail,
+            headers=dict(exc.headers or {}) or None,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        return problem(422, "Invalid request", _validation_message(errors), errors=errors)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem(
+            500,
+            "Internal error",
+            "something went wrong on our side; the error was logged — please try again",
+        )

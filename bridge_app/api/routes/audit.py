@@ -1,0 +1,52 @@
+"""The audit log (admin): newest first with a cursor, and a chain check."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlmodel import col
+
+from bridge_app.api.deps import Auditor, SessionDep
+from bridge_app.models import AuditEvent
+from bridge_app.models.api import AuditEventPublic, AuditPage, ChainStatus
+from bridge_app.services import audit
+from bridge_app.services.db import scoped
+
+router = APIRouter(prefix="/v1", tags=["audit"])
+
+
+@router.get("/audit", response_model=AuditPage)
+def list_audit(
+    *,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    object_id: Annotated[str | None, Query(max_length=64)] = None,
+    before: Annotated[int | None, Query(ge=1, le=2**62, description="cursor: events below")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    principal: Auditor,
+    session: SessionDep,
+) -> AuditPage:
+    """Events of the caller's organization, newest first."""
+    query = scoped(AuditEvent, principal.organization_id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if object_id:
+        query = query.where(AuditEvent.object_id == object_id)
+    if before:
+        query = query.where(col(AuditEvent.id) < before)
+    rows = session.exec(query.order_by(col(AuditEvent.id).desc()).limit(limit + 1)).all()
+    items = [AuditEventPublic.model_validate(r) for r in rows[:limit]]
+    return AuditPage(items=items, next_cursor=items[-1].id if len(rows) > limit else None)
+
+
+@router.get("/audit/verify", response_model=ChainStatus)
+def verify_audit(
+    *,
+    principal: Auditor,
+    session: SessionDep,
+) -> ChainStatus:
+    """Recompute the organization's hash chain; the first tampered event if any."""
+    report = audit.verify_chain(session, principal.organization_id)
+    return ChainStatus(
+        ok=report.ok, checked=report.checked, first_bad_id=report.first_bad_id, reason=report.reason
+    )

@@ -1,0 +1,156 @@
+"""Sign-in: local login, refresh, logout, who-am-I, and OpenID Connect single sign-on."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from bridge_app.api.deps import Caller, client_ip
+from bridge_app.models.api import LoginRequest, PrincipalPublic, RefreshRequest, TokenResponse
+from bridge_app.services import auth
+from bridge_app.services.db import session_scope
+from bridge_app.settings import get_settings
+
+router = APIRouter(prefix="/v1/auth", tags=["auth"])
+
+
+def _principal(p: auth.Principal) -> PrincipalPublic:
+    return PrincipalPublic.model_validate(
+        {
+            "user_id": p.user_id,
+            "organization_id": p.organization_id,
+            "role": p.role,
+            "email": p.email,
+        }
+    )
+
+
+def _tokens(pair: auth.TokenPair) -> TokenResponse:
+    return TokenResponse(
+        access_token=pair.access_token,
+        refresh_token=pair.refresh_token,
+        expires_in=pair.expires_in,
+        principal=_principal(pair.principal),
+    )
+
+
+def _committing(fn: Any) -> auth.TokenPair:
+    """Run `fn(session)`, committing even when it raises (failed logins are recorded)."""
+    error: auth.ServiceError | None = None
+    with session_scope() as session:
+        try:
+            return fn(session)
+        except auth.ServiceError as exc:
+            error = exc
+    raise error
+
+
+@router.post("/login", response_model=TokenResponse)
+async def login(body: LoginRequest, request: Request) -> TokenResponse:
+    """Email + password → access token (short-lived) and refresh token; rate-limited,
+    and the account locks after repeated failures."""
+    ip = client_ip(request)
+
+    def work() -> auth.TokenPair:
+        return _committing(
+            lambda s: auth.login(
+                s,
+                email=body.email,
+                password=body.password,
+                ip=ip,
+                organization_slug=body.organization,
+            )
+        )
+
+    return _tokens(await run_in_threadpool(work))
+
+
+@router.post("/refresh", response_model=TokenResponse)
+async def refresh(body: RefreshRequest, request: Request) -> TokenResponse:
+    """Exchange a refresh token for a new pair (the old one stops working)."""
+    ip = client_ip(request)
+
+    def work() -> auth.TokenPair:
+        return _committing(lambda s: auth.refresh(s, refresh_token=body.refresh_token, ip=ip))
+
+    return _tokens(await run_in_threadpool(work))
+
+
+@router.post("/logout", status_code=204, response_class=Response)
+async def logout(body: RefreshRequest) -> Response:
+    """Revoke a refresh token (access tokens expire on their own within minutes)."""
+
+    def work() -> None:
+        with session_scope() as session:
+            auth.logout(session, refresh_token=body.refresh_token)
+
+    await run_in_threadpool(work)
+    return Response(status_code=204)
+
+
+@router.get("/me", response_model=PrincipalPublic)
+async def me(principal: Caller) -> PrincipalPublic:
+    """Who the token belongs to."""
+    return _principal(principal)
+
+
+# ------------------------------------------------------------------ OpenID Connect
+
+
+@lru_cache(maxsize=4)
+def _oauth(issuer: str, client_id: str, client_secret: str) -> Any:
+    from authlib.integrations.starlette_client import OAuth
+
+    oauth = OAuth()
+    oauth.register(
+        "oidc",
+        client_id=client_id,
+        client_secret=client_secret,
+        server_metadata_url=issuer.rstrip("/") + "/.well-known/openid-configuration",
+        client_kwargs={"scope": "openid email profile", "timeout": 10},
+    )
+    return oauth.oidc
+
+
+def oidc_client() -> Any:
+    """Authlib's Starlette OIDC client for the configured provider (404 when none)."""
+    settings = get_settings()
+    if not (settings.OIDC_ISSUER and settings.OIDC_CLIENT_ID):
+        raise auth.NotFound("single sign-on is not configured")
+    return _oauth(settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID, settings.OIDC_CLIENT_SECRET)
+
+
+@router.get("/oidc/login", response_class=RedirectResponse, status_code=302)
+async def oidc_login(request: Request) -> Any:
+    """Redirect to the identity provider (state and nonce kept in a signed cookie)."""
+    client = oidc_client()
+    redirect_uri = str(request.url_for("oidc_callback"))
+    return await client.authorize_redirect(request, redirect_uri)
+
+
+@router.get("/oidc/callback", response_model=TokenResponse, name="oidc_callback")
+async def oidc_callback(request: Request) -> TokenResponse:
+    """The provider's redirect back: the ID token is verified against the provider's JWKS
+    (signature, iss, aud, exp, nonce) and the role is mapped from its claim."""
+    from authlib.integrations.base_client import OAuthError
+    from joserfc.errors import JoseError
+
+    client = oidc_client()
+    try:
+        token = await client.authorize_access_token(request)
+    except (OAuthError, JoseError, ValueError, KeyError, TypeError) as exc:
+        raise auth.AuthError(f"single sign-on failed: {exc}") from exc
+    claims = dict(token.get("userinfo") or {})
+    if not claims:
+        raise auth.AuthError("single sign-on failed: the provider sent no ID token")
+    issuer = str(claims.get("iss") or get_settings().OIDC_ISSUER)
+    ip = client_ip(request)
+
+    def work() -> auth.TokenPair:
+        return _committing(lambda s: auth.oidc_login(s, issuer=issuer, claims=claims, ip=ip))
+
+    return _tokens(await run_in_threadpool(work))

@@ -1,0 +1,199 @@
+"""Drafts: read, versions (decrypted, with provenance and QA findings), redline, regenerate,
+approve."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from sqlmodel import Session, col, select
+from starlette.concurrency import run_in_threadpool
+
+from bridge_app.api.deps import (
+    Approver,
+    PoolDep,
+    Reader,
+    Reviewer,
+    SessionDep,
+    client_ip,
+    enqueue,
+)
+from bridge_app.core.drafting.redline import redline_drafts, redline_html, redline_stats
+from bridge_app.models import Draft, DraftVersion, Meeting, QAFinding
+from bridge_app.models.api import (
+    DraftApprove,
+    DraftPublic,
+    DraftVersionDetail,
+    DraftVersionPublic,
+    FindingPublic,
+    JobAccepted,
+    RedlinePublic,
+)
+from bridge_app.services import crypto, pipeline, review
+from bridge_app.services.auth import Conflict, Invalid, NotFound, Principal
+from bridge_app.services.db import get_owned, session_scope
+
+router = APIRouter(prefix="/v1", tags=["drafts"])
+
+
+def load_draft(session: Session, principal: Principal, draft_id: uuid.UUID) -> Draft:
+    """The draft if it belongs to the caller's organization, else 404."""
+    draft = get_owned(session, Draft, draft_id, principal.organization_id)
+    if draft is None:
+        raise NotFound("no such draft")
+    return draft
+
+
+def load_version(session: Session, draft: Draft, version: int) -> DraftVersion:
+    """One version of a draft, else 404."""
+    row = session.exec(
+        select(DraftVersion).where(
+            DraftVersion.draft_id == draft.id, DraftVersion.version == version
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"the draft has no version {version}")
+    return row
+
+
+def _key(session: Session, draft: Draft) -> bytes:
+    meeting = session.get(Meeting, draft.meeting_id)
+    if meeting is None or meeting.data_key_id is None:
+        raise Conflict("the draft's meeting has no data key")
+    return crypto.load_data_key(session, meeting.data_key_id)
+
+
+@router.get("/drafts/{draft_id}", response_model=DraftPublic)
+def get_draft(
+    *,
+    draft_id: uuid.UUID,
+    principal: Reader,
+    session: SessionDep,
+) -> DraftPublic:
+    """A draft's type, status and versions so far."""
+    return DraftPublic.model_validate(load_draft(session, principal, draft_id))
+
+
+@router.get("/drafts/{draft_id}/versions", response_model=list[DraftVersionPublic])
+def list_versions(
+    *,
+    draft_id: uuid.UUID,
+    principal: Reader,
+    session: SessionDep,
+) -> list[DraftVersionPublic]:
+    """Every version, oldest first."""
+    draft = load_draft(session, principal, draft_id)
+    rows = session.exec(
+        select(DraftVersion)
+        .where(DraftVersion.draft_id == draft.id)
+        .order_by(col(DraftVersion.version))
+    ).all()
+    return [DraftVersionPublic.model_validate(r) for r in rows]
+
+
+def _findings(session: Session, version: DraftVersion) -> list[FindingPublic]:
+    rows = session.exec(
+        select(QAFinding)
+        .where(QAFinding.draft_version_id == version.id)
+        .order_by(col(QAFinding.severity), col(QAFinding.code))
+    ).all()
+    return [FindingPublic.model_validate(r) for r in rows]
+
+
+@router.get("/drafts/{draft_id}/versions/{version}", response_model=DraftVersionDetail)
+def get_version(
+    *,
+    draft_id: uuid.UUID,
+    version: int,
+    principal: Reader,
+    session: SessionDep,
+) -> DraftVersionDetail:
+    """One version: its clauses with provenance (decrypted) and its QA findings."""
+    draft = load_draft(session, principal, draft_id)
+    row = load_version(session, draft, version)
+    doc = pipeline.load_version_doc(session, row, _key(session, draft))
+    base = DraftVersionPublic.model_validate(row).model_dump()
+    return DraftVersionDetail(**base, document=doc.to_dict(), findings=_findings(session, row))
+
+
+@router.get("/drafts/{draft_id}/versions/{version}/findings", response_model=list[FindingPublic])
+def get_findings(
+    *,
+    draft_id: uuid.UUID,
+    version: int,
+    principal: Reader,
+    session: SessionDep,
+) -> list[FindingPublic]:
+    """QA findings of one version (blockers first)."""
+    draft = load_draft(session, principal, draft_id)
+    return _findings(session, load_version(session, draft, version))
+
+
+@router.get("/drafts/{draft_id}/redline", response_model=RedlinePublic)
+def get_redline(
+    *,
+    draft_id: uuid.UUID,
+    from_version: Annotated[int, Query(alias="from", ge=1)],
+    to_version: Annotated[int, Query(alias="to", ge=1)],
+    principal: Reader,
+    session: SessionDep,
+) -> RedlinePublic:
+    """Word-level changes from one version to another."""
+    draft = load_draft(session, principal, draft_id)
+    if from_version == to_version:
+        raise Invalid("pick two different versions")
+    key = _key(session, draft)
+    old = pipeline.load_version_doc(session, load_version(session, draft, from_version), key)
+    new = pipeline.load_version_doc(session, load_version(session, draft, to_version), key)
+    ops = redline_drafts(old, new)
+    return RedlinePublic(
+        from_version=from_version,
+        to_version=to_version,
+        stats=redline_stats(ops),
+        ops=[op.to_dict() for op in ops],
+        html=redline_html(ops),
+    )
+
+
+@router.post("/drafts/{draft_id}/regenerate", status_code=202, response_model=JobAccepted)
+async def regenerate_draft(
+    *,
+    draft_id: uuid.UUID,
+    request: Request,
+    principal: Reviewer,
+    pool: PoolDep,
+) -> JobAccepted:
+    """Queue a new version built from the current (reviewed) decisions."""
+    ip = client_ip(request)
+
+    def work() -> tuple[Draft, pipeline.NextJob]:
+        with session_scope() as session:
+            return review.request_regeneration(
+                session, principal=principal, draft_id=draft_id, ip=ip
+            )
+
+    draft, job = await run_in_threadpool(work)
+    queued = await enqueue(pool, job)
+    return JobAccepted(id=draft.id, status=draft.status, version=job.version, enqueued=queued)
+
+
+@router.post("/drafts/{draft_id}/approve", response_model=DraftPublic)
+async def approve_draft(
+    *,
+    draft_id: uuid.UUID,
+    body: DraftApprove,
+    request: Request,
+    principal: Approver,
+) -> DraftPublic:
+    """Approve the current version; 409 while QA is pending or reports blockers."""
+    ip = client_ip(request)
+
+    def work() -> DraftPublic:
+        with session_scope() as session:
+            draft = review.approve_draft(
+                session, principal=principal, draft_id=draft_id, version=body.version, ip=ip
+            )
+            return DraftPublic.model_validate(draft)
+
+    return await run_in_threadpool(work)

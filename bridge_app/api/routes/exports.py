@@ -1,0 +1,201 @@
+"""Exports: request a format (Idempotency-Key), status, download URL, and the signed local
+file endpoint (`/v1/files/{key}`) that decrypts files for the local store."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from sqlmodel import Session, col, select
+from starlette.concurrency import run_in_threadpool
+
+from bridge_app.api.deps import (
+    Exporter,
+    PoolDep,
+    Reader,
+    SessionDep,
+    client_ip,
+    enqueue,
+)
+from bridge_app.api.routes.drafts import load_draft
+from bridge_app.models import Draft, DraftVersion, Export, Meeting
+from bridge_app.models.api import DownloadLink, ExportCreate, ExportPublic
+from bridge_app.services import audit, crypto, review
+from bridge_app.services.auth import Conflict, NotFound, Principal
+from bridge_app.services.db import get_owned, session_scope
+from bridge_app.services.storage import LocalStore, ObjectNotFound, get_store
+
+router = APIRouter(prefix="/v1", tags=["exports"])
+
+DOWNLOAD_URL_SECONDS = 300
+
+
+@router.post("/drafts/{draft_id}/exports", status_code=202, response_model=ExportPublic)
+async def request_export(
+    *,
+    draft_id: uuid.UUID,
+    body: ExportCreate,
+    request: Request,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    principal: Exporter,
+    pool: PoolDep,
+) -> ExportPublic:
+    """Render a version to DOCX, PDF, Markdown or HTML; 202 when queued, 200 when the
+    Idempotency-Key was seen before."""
+    ip = client_ip(request)
+
+    def work() -> review.ExportRequest:
+        with session_scope() as session:
+            return review.request_export(
+                session,
+                principal=principal,
+                draft_id=draft_id,
+                version=body.version,
+                fmt=body.format,
+                idempotency_key=idempotency_key or None,
+                ip=ip,
+            )
+
+    result = await run_in_threadpool(work)
+    if result.created:
+        await enqueue(pool, result.job)
+    else:
+        response.status_code = 200
+    return ExportPublic.model_validate(result.export)
+
+
+@router.get("/drafts/{draft_id}/exports", response_model=list[ExportPublic])
+def list_exports(
+    *,
+    draft_id: uuid.UUID,
+    principal: Reader,
+    session: SessionDep,
+) -> list[ExportPublic]:
+    """A draft's exports, newest first."""
+    draft = load_draft(session, principal, draft_id)
+    rows = session.exec(
+        select(Export)
+        .join(DraftVersion, col(DraftVersion.id) == col(Export.draft_version_id))
+        .where(DraftVersion.draft_id == draft.id, Export.organization_id == draft.organization_id)
+        .order_by(col(Export.created_at).desc())
+    ).all()
+    return [ExportPublic.model_validate(r) for r in rows]
+
+
+def _load_export(session: Session, principal: Principal, export_id: uuid.UUID) -> Export:
+    export = get_owned(session, Export, export_id, principal.organization_id)
+    if export is None:
+        raise NotFound("no such export")
+    return export
+
+
+@router.get("/exports/{export_id}", response_model=ExportPublic)
+def get_export(
+    *,
+    export_id: uuid.UUID,
+    principal: Reader,
+    session: SessionDep,
+) -> ExportPublic:
+    """An export's status (pending, done, failed)."""
+    return ExportPublic.model_validate(_load_export(session, principal, export_id))
+
+
+def _filename(session: Session, export: Export) -> str:
+    version = session.get(DraftVersion, export.draft_version_id)
+    draft = session.get(Draft, version.draft_id) if version else None
+    kind = draft.contract_type if draft else "contract"
+    number = version.version if version else 0
+    ext = (export.object_key or "").rsplit(".", 1)[-1] or export.format
+    return f"{kind}-v{number}.{ext}"
+
+
+@router.get("/exports/{export_id}/download", response_model=DownloadLink)
+def download_link(
+    *,
+    export_id: uuid.UUID,
+    request: Request,
+    principal: Reader,
+    session: SessionDep,
+) -> DownloadLink:
+    """A short-lived URL for the file (presigned S3, or a signed local URL); audited."""
+    export = _load_export(session, principal, export_id)
+    if export.status != "done" or not export.object_key:
+        raise Conflict(f"the export is {export.status}; the file is not ready")
+    filename = _filename(session, export)
+    url = get_store().download_url(
+        export.object_key, filename=filename, expires_in=DOWNLOAD_URL_SECONDS
+    )
+    audit.append_for(
+        session,
+        principal,
+        action="export.download",
+        ip=client_ip(request),
+        object_type="export",
+        object_id=export.id,
+        detail={"format": export.format, "filename": filename},
+    )
+    return DownloadLink(url=url, expires_in=DOWNLOAD_URL_SECONDS, filename=filename)
+
+
+@router.get(
+    "/files/{key:path}",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+async def download_file(
+    *,
+    key: str,
+    request: Request,
+    expires: Annotated[int, Query()],
+    filename: Annotated[str, Query(max_length=300)],
+    sig: Annotated[str, Query(max_length=200)],
+) -> Response:
+    """A file behind a signed, expiring local URL (decrypted with its meeting's data key)."""
+    store = get_store()
+    if not isinstance(store, LocalStore) or not store.verify(key, expires, filename, sig):
+        raise NotFound("the link is not valid or has expired")
+    ip = client_ip(request)
+
+    def work() -> tuple[bytes, str]:
+        with session_scope() as session:
+            export = session.exec(select(Export).where(Export.object_key == key)).first()
+            if export is None:
+                raise NotFound("no such file")
+            version = session.get(DraftVersion, export.draft_version_id)
+            draft = session.get(Draft, version.draft_id) if version else None
+            meeting = session.get(Meeting, draft.meeting_id) if draft else None
+            if meeting is None or meeting.data_key_id is None:
+                raise NotFound("no such file")
+            try:
+                blob = store.get(key)
+            except ObjectNotFound as exc:
+                raise NotFound("the file is gone") from exc
+            data = (
+                blob
+                if store.encrypts_at_rest_itself
+                else crypto.decrypt(crypto.load_data_key(session, meeting.data_key_id), blob)
+            )
+            audit.append(
+                session,
+                action="export.file_served",
+                organization_id=export.organization_id,
+                ip=ip,
+                object_type="export",
+                object_id=export.id,
+                detail={"filename": filename, "via": "signed-url"},
+            )
+            return data, export.content_type or "application/octet-stream"
+
+    data, content_type = await run_in_threadpool(work)
+    safe = "".join(c for c in filename if c.isalnum() or c in "-_.") or "download"
+    return Response(
+        data,
+        media_type=content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{safe}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -1,0 +1,329 @@
+"""People's actions on extracted decisions and drafts, shared by the API and the Reflex UI.
+
+Every function is framework-free and keyword-only: it checks the principal's permission,
+loads objects only inside the principal's organization (else NotFound), writes the change and
+its audit event to the caller's session, and returns the job to enqueue after the caller
+commits (`pipeline.NextJob`), if any.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bridge_app.models import EXPORT_FORMATS, Decision, Draft, DraftVersion, Export, Meeting
+from bridge_app.services import audit, crypto, pipeline
+from bridge_app.services.auth import Conflict, Invalid, NotFound, Principal, require
+from bridge_app.services.db import get_owned, scoped
+
+ReviewAction = Literal["accept", "reject", "edit"]
+MAX_REASON = 2000
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _meeting(session: Session, principal: Principal, meeting_id: uuid.UUID | str) -> Meeting:
+    meeting = get_owned(session, Meeting, meeting_id, principal.organization_id)
+    if meeting is None:
+        raise NotFound("no such meeting")
+    return meeting
+
+
+def _draft(session: Session, principal: Principal, draft_id: uuid.UUID | str) -> Draft:
+    draft = get_owned(session, Draft, draft_id, principal.organization_id)
+    if draft is None:
+        raise NotFound("no such draft")
+    return draft
+
+
+def review_decision(
+    session: Session,
+    *,
+    principal: Principal,
+    decision_id: uuid.UUID | str,
+    action: ReviewAction,
+    statement: str | None = None,
+    values: dict[str, Any] | None = None,
+    reason: str | None = None,
+    ip: str | None = None,
+) -> Decision:
+    """Accept, reject or edit one extracted item; reject and edit need a reason."""
+    require(principal, "review")
+    decision = get_owned(session, Decision, decision_id, principal.organization_id)
+    if decision is None:
+        raise NotFound("no such decision")
+    if action not in ("accept", "reject", "edit"):
+        raise Invalid("action must be accept, reject or edit")
+    reason = (reason or "").strip()
+    if action in ("reject", "edit") and not reason:
+        raise Invalid(f"a reason is required to {action} a decision")
+    if len(reason) > MAX_REASON:
+        raise Invalid(f"the reason is longer than {MAX_REASON} characters")
+    changed: list[str] = []
+    if action == "edit":
+        if statement is None and values is None:
+            raise Invalid("an edit needs a new statement or new values")
+        if statement is not None:
+            statement = statement.strip()
+            if not statement:
+                raise Invalid("the statement cannot be empty")
+            meeting = _meeting(session, principal, decision.meeting_id)
+            if meeting.data_key_id is None:
+                raise Conflict("the meeting has no data key")
+            key = crypto.load_data_key(session, meeting.data_key_id)
+            decision.edited_statement_ciphertext = crypto.encrypt_text(key, statement)
+            changed.append("statement")
+        if values is not None:
+            if not isinstance(values, dict):
+                raise Invalid("values must be an object")
+            decision.edited_values = dict(values)
+            changed.append("values")
+    status = {"accept": "accepted", "reject": "rejected", "edit": "edited"}[action]
+    previous = decision.review_status
+    decision.review_status = status
+    decision.review_reason = reason or None
+    decision.reviewed_by = principal.user_id
+    decision.reviewed_at = _now()
+    session.add(decision)
+    audit.append_for(
+        session,
+        principal,
+        action=f"decision.{action}",
+        ip=ip,
+        object_type="decision",
+        object_id=decision.id,
+        detail={
+            "meeting_id": str(decision.meeting_id),
+            "from": previous,
+            "to": status,
+            "reason": reason,
+            "changed": changed,
+        },
+    )
+    session.flush()
+    return decision
+
+
+def create_draft(
+    session: Session,
+    *,
+    principal: Principal,
+    meeting_id: uuid.UUID | str,
+    contract_type: str,
+    ip: str | None = None,
+) -> tuple[Draft, pipeline.NextJob]:
+    """A new draft of another contract type for a meeting whose decisions are extracted."""
+    require(principal, "review")
+    meeting = _meeting(session, principal, meeting_id)
+    if contract_type not in pipeline.CONTRACT_TYPES:
+        raise Invalid(
+            f"unknown contract type '{contract_type}'; use one of "
+            + ", ".join(pipeline.CONTRACT_TYPES)
+        )
+    if meeting.status in ("uploaded", "ingesting", "ingested", "extracting") or (
+        meeting.status == "failed" and meeting.failed_stage in ("transcript", "decision")
+    ):
+        raise Conflict("the meeting's decisions are not extracted yet")
+    draft = Draft(
+        organization_id=meeting.organization_id,
+        meeting_id=meeting.id,
+        contract_type=contract_type,
+        type_reason="chosen by a reviewer",
+        type_confidence=1.0,
+        created_by=principal.user_id,
+    )
+    session.add(draft)
+    session.flush()
+    audit.append_for(
+        session,
+        principal,
+        action="draft.generate",
+        ip=ip,
+        object_type="draft",
+        object_id=draft.id,
+        detail={"meeting_id": str(meeting.id), "contract_type": contract_type, "version": 1},
+    )
+    return draft, pipeline.NextJob("draft", draft.id, draft.requested_version)
+
+
+def request_regeneration(
+    session: Session,
+    *,
+    principal: Principal,
+    draft_id: uuid.UUID | str,
+    ip: str | None = None,
+) -> tuple[Draft, pipeline.NextJob]:
+    """Ask for a new version of a draft (after decision edits)."""
+    require(principal, "review")
+    draft = _draft(session, principal, draft_id)
+    session.refresh(draft, with_for_update=True)
+    job = pipeline.request_new_draft_version(session, draft)
+    audit.append_for(
+        session,
+        principal,
+        action="draft.generate",
+        ip=ip,
+        object_type="draft",
+        object_id=draft.id,
+        detail={"meeting_id": str(draft.meeting_id), "version": job.version},
+    )
+    session.flush()
+    return draft, job
+
+
+def _version(session: Session, draft: Draft, version: int | None) -> DraftVersion:
+    number = version if version is not None else draft.current_version
+    row = session.exec(
+        select(DraftVersion).where(
+            DraftVersion.draft_id == draft.id, DraftVersion.version == number
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"the draft has no version {number}")
+    return row
+
+
+def approve_draft(
+    session: Session,
+    *,
+    principal: Principal,
+    draft_id: uuid.UUID | str,
+    version: int | None = None,
+    ip: str | None = None,
+) -> Draft:
+    """Approve the current version; refused while QA is pending or reports blockers."""
+    require(principal, "approve")
+    draft = _draft(session, principal, draft_id)
+    session.refresh(draft, with_for_update=True)
+    if draft.current_version == 0:
+        raise Conflict("the draft has no version yet")
+    row = _version(session, draft, version)
+    if row.version != draft.current_version:
+        raise Conflict(
+            f"version {row.version} is not the current version ({draft.current_version})"
+        )
+    if not row.qa_done:
+        raise Conflict("QA has not finished for this version")
+    if row.blocker_count > 0:
+        raise Conflict(
+            f"QA reports {row.blocker_count} blocker(s); resolve them before approving",
+            blockers=row.blocker_count,
+        )
+    if draft.status == "approved":
+        return draft
+    draft.status = "approved"
+    draft.approved_by = principal.user_id
+    draft.approved_at = _now()
+    draft.updated_at = _now()
+    session.add(draft)
+    audit.append_for(
+        session,
+        principal,
+        action="draft.approve",
+        ip=ip,
+        object_type="draft",
+        object_id=draft.id,
+        detail={"version": row.version},
+    )
+    session.flush()
+    return draft
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """The outcome of `request_export`: the row, whether it is new, and the job to enqueue."""
+
+    export: Export
+    created: bool
+    job: pipeline.NextJob | None
+
+
+def request_export(
+    session: Session,
+    *,
+    principal: Principal,
+    draft_id: uuid.UUID | str,
+    version: int | None,
+    fmt: str,
+    idempotency_key: str | None = None,
+    ip: str | None = None,
+) -> ExportRequest:
+    """Ask for a file of one draft version; the same idempotency key returns the first."""
+    require(principal, "export")
+    draft = _draft(session, principal, draft_id)
+    if fmt not in EXPORT_FORMATS:
+        raise Invalid(f"unknown format '{fmt}'; use one of {', '.join(EXPORT_FORMATS)}")
+    if idempotency_key is not None and not (0 < len(idempotency_key) <= 200):
+        raise Invalid("the Idempotency-Key must be 1 to 200 characters")
+    if idempotency_key:
+        existing = session.exec(
+            scoped(Export, principal.organization_id).where(
+                Export.idempotency_key == idempotency_key
+            )
+        ).first()
+        if existing is not None:
+            return ExportRequest(existing, False, None)
+    row = _version(session, draft, version)
+    if not row.qa_done:
+        raise Conflict("QA has not finished for this version")
+    export = Export(
+        organization_id=draft.organization_id,
+        draft_version_id=row.id,
+        format=fmt,
+        idempotency_key=idempotency_key,
+        requested_by=principal.user_id,
+    )
+    try:
+        with session.begin_nested():
+            session.add(export)
+            session.flush()
+    except IntegrityError:
+        existing = session.exec(
+            scoped(Export, principal.organization_id).where(
+                Export.idempotency_key == idempotency_key
+            )
+        ).first()
+        if existing is None:
+            raise
+        return ExportRequest(existing, False, None)
+    audit.append_for(
+        session,
+        principal,
+        action="export.request",
+        ip=ip,
+        object_type="export",
+        object_id=export.id,
+        detail={"draft_id": str(draft.id), "version": row.version, "format": fmt},
+    )
+    return ExportRequest(export, True, pipeline.NextJob("export", export.id, 1))
+
+
+def retry(
+    session: Session, *, principal: Principal, meeting_id: uuid.UUID | str, ip: str | None = None
+) -> tuple[Meeting, pipeline.NextJob]:
+    """Re-run a failed meeting from the stage that failed (ops)."""
+    require(principal, "operate")
+    meeting = _meeting(session, principal, meeting_id)
+    session.refresh(meeting, with_for_update=True)
+    failed_stage = meeting.failed_stage
+    job = pipeline.retry_meeting(session, meeting)
+    if job is None:
+        raise Conflict(f"only a failed meeting can be retried (it is {meeting.status})")
+    audit.append_for(
+        session,
+        principal,
+        action="meeting.retry",
+        ip=ip,
+        object_type="meeting",
+        object_id=meeting.id,
+        detail={"stage": failed_stage},
+    )
+    session.flush()
+    return meeting, job

@@ -1,0 +1,117 @@
+"""Builders shared by the API and service tests: committed organizations, users, tokens,
+and the pipeline run inline (no workers needed)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from arq import ArqRedis
+from sqlmodel import Session
+
+from bridge_app.models import Membership, Organization, User
+from bridge_app.services import auth, pipeline, queue
+from bridge_app.services.db import get_engine, session_scope
+from bridge_app.services.passwords import hash_password
+
+PASSWORD = "correct horse battery staple"
+ROLES = ("admin", "legal", "ops", "viewer")
+
+
+@dataclass
+class Org:
+    """A committed organization with one user per role and their access tokens."""
+
+    id: uuid.UUID
+    slug: str
+    users: dict[str, User] = field(default_factory=dict)
+    principals: dict[str, auth.Principal] = field(default_factory=dict)
+
+    def token(self, role: str) -> str:
+        """A fresh access token for the user with that role."""
+        return auth.issue_access_token(self.principals[role])[0]
+
+    def headers(self, role: str) -> dict[str, str]:
+        """Authorization header for that role."""
+        return {"Authorization": f"Bearer {self.token(role)}"}
+
+
+def make_org(name: str = "Org", roles: tuple[str, ...] = ROLES) -> Org:
+    """Commit an organization and one user (password PASSWORD) per role."""
+    hashed = hash_password(PASSWORD)
+    with session_scope() as session:
+        org = Organization(name=name, slug=f"{name.lower()}-{uuid.uuid4().hex[:8]}")
+        session.add(org)
+        session.flush()
+        result = Org(org.id, org.slug)
+        for role in roles:
+            user = User(
+                email=f"{role}-{uuid.uuid4().hex[:8]}@example.test",
+                full_name=f"{role.title()} User",
+                password_hash=hashed,
+            )
+            session.add(user)
+            session.flush()
+            session.add(Membership(organization_id=org.id, user_id=user.id, role=role))
+            result.users[role] = user
+            result.principals[role] = auth.Principal(user.id, org.id, role, user.email)
+        session.flush()
+    return result
+
+
+def run_info() -> pipeline.RunInfo:
+    """What a worker would pass to a stage body."""
+    return pipeline.RunInfo("inline-test", 1, None, datetime.now(UTC))
+
+
+def run_until_idle(job: pipeline.NextJob | None, limit: int = 10) -> None:
+    """Run stage bodies inline, following each NextJob, as the workers would."""
+    for _ in range(limit):
+        if job is None:
+            return
+        job = pipeline.STAGE_RUNNERS[job.stage](job.subject_id, job.version, run_info())
+    raise AssertionError("the pipeline did not settle")
+
+
+def test_redis_url(base: str, db: int = 9) -> str:
+    """The test Redis on its own database number, so API tests never feed live workers."""
+    head, _, _ = base.rstrip("/").rpartition("/")
+    return f"{head}/{db}" if head.startswith("redis") else f"{base.rstrip('/')}/{db}"
+
+
+class LoopPools:
+    """An arq pool per event loop, as the API dependency would make one per process."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.pools: dict[int, ArqRedis] = {}
+
+    async def __call__(self) -> ArqRedis:
+        loop = asyncio.get_running_loop()
+        if id(loop) not in self.pools:
+            self.pools[id(loop)] = await queue.get_pool(self.url)
+        return self.pools[id(loop)]
+
+
+def session() -> Session:
+    """A plain session on the test database (caller closes)."""
+    return Session(get_engine(), expire_on_commit=False)
+
+
+def api_routes(app: Any) -> list[Any]:
+    """Every APIRoute of the app, including those of included routers."""
+    out: list[Any] = []
+
+    def walk(routes: list[Any]) -> None:
+        for route in routes:
+            original = getattr(route, "original_router", None)
+            if original is not None:
+                walk(list(original.routes))
+            elif hasattr(route, "dependant"):
+                out.append(route)
+
+    walk(list(app.routes))
+    return out
