@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 import uuid
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from bridge_app.services import pipeline
 from bridge_app.services.db import get_engine
 from bridge_app.services.queue import STAGE_QUEUES, enqueue_stage
 from bridge_app.services.storage import ObjectNotFound, StorageError
+from bridge_app.settings import get_settings
 from jobs.constants import MAX_TRIES, PORT_OFFSET, RETRY_BASE_S, RETRY_CAP_S
 
 log = logging.getLogger("bridge.jobs")
@@ -54,6 +56,7 @@ async def run_stage(ctx: dict[str, Any], stage: str, subject_id: str, version: i
     try:
         with contextlib.suppress(*TRANSIENT_ERRORS):
             await asyncio.to_thread(pipeline.mark_started, stage, key, version)
+        await _injected_delay(stage)
         next_job = await asyncio.to_thread(pipeline.STAGE_RUNNERS[stage], key, version, run)
     except (pipeline.PermanentStageError, ObjectNotFound) as exc:
         await asyncio.to_thread(pipeline.mark_failed, stage, key, version, str(exc), run)
@@ -85,6 +88,15 @@ async def run_stage(ctx: dict[str, Any], stage: str, subject_id: str, version: i
             version=next_job.version,
         )
     return "ok"
+
+
+async def _injected_delay(stage: str) -> None:
+    """Fault tests hold a stage mid-job (so a worker can be killed there); test env only."""
+    if get_settings().environment != "test":
+        return
+    delay = os.environ.get(f"BRIDGE_FAULT_DELAY_{stage.upper()}_S")
+    if delay:
+        await asyncio.sleep(float(delay))
 
 
 # ---------------------------------------------------------------- health and metrics server

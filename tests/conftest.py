@@ -22,7 +22,9 @@ from bridge_app.settings import get_settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
-TEST_DB = "bridge_test"
+# Per-session names: several test runs may share the embedded servers on a developer machine.
+TEST_DB = f"bridge_test_{os.getpid()}"
+REDIS_DB = os.getpid() % 15 + 1
 
 # Keep the app's own local files (storage, keys) away from a developer's `make run` data.
 os.environ.setdefault("LOCAL_STORAGE_DIR", str(REPO_ROOT / ".dev" / "test" / "storage"))
@@ -35,7 +37,7 @@ def _replace_db(url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def service_urls() -> dict[str, str]:
+def service_urls() -> Iterator[dict[str, str]]:
     """URLs of real PostgreSQL, Redis and NATS for this test session."""
     given = {
         "DATABASE_URL": os.environ.get("TEST_DATABASE_URL", ""),
@@ -53,10 +55,15 @@ def service_urls() -> dict[str, str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{TEST_DB}"')
         conn.execute(f'CREATE DATABASE "{TEST_DB}"')
     urls["DATABASE_URL"] = _replace_db(admin_url, TEST_DB)
+    if not given["REDIS_URL"]:
+        urls["REDIS_URL"] = _replace_db(urls["REDIS_URL"], str(REDIS_DB))
     os.environ.update(urls)
     get_settings.cache_clear()
     db.get_engine.cache_clear()
-    return urls
+    yield urls
+    db.get_engine.cache_clear()
+    with psycopg.connect(_replace_db(admin_url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{TEST_DB}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

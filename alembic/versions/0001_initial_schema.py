@@ -220,6 +220,9 @@ def upgrade() -> None:
     op.create_table(
         "outbox",
         sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column(
+            "event_id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False
+        ),
         sa.Column("organization_id", sa.Uuid(), nullable=False),
         sa.Column("subject", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
         sa.Column(
@@ -237,6 +240,7 @@ def upgrade() -> None:
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], ondelete="CASCADE"),
+        sa.UniqueConstraint("event_id"),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(op.f("ix_outbox_organization_id"), "outbox", ["organization_id"], unique=False)

@@ -399,6 +399,13 @@ class OutboxEvent(SQLModel, table=True):
         sa_type=sa.BigInteger,
         sa_column_kwargs={"autoincrement": True},
     )
+    # Globally unique message id (Nats-Msg-Id): the bigint id alone would repeat across
+    # databases (a restore, a second environment) and JetStream would drop the repeats.
+    event_id: uuid.UUID = Field(
+        default_factory=uuid.uuid4,
+        unique=True,
+        sa_column_kwargs={"server_default": sa.text("gen_random_uuid()")},
+    )
     organization_id: uuid.UUID = org_fk()
     subject: str = Field(max_length=120)
     payload: dict[str, Any] = jsonb({})

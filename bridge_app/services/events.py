@@ -1,7 +1,8 @@
 """Events: outbox rows written in the same transaction as the change they report, and the
 relay that publishes them to NATS JetStream (stream BRIDGE, subjects bridge.<event>).
 
-`Nats-Msg-Id` is the outbox id, so a row published twice (crash between ack and commit) is
+`Nats-Msg-Id` is the outbox row's event id (a UUID, unique across databases), so a row
+published twice (crash between ack and commit) is
 de-duplicated by JetStream; rows are marked sent only after the publish ack.
 """
 
@@ -89,14 +90,17 @@ async def relay_once(engine: sa.Engine, js: Any, *, batch: int = 200) -> int:
         for row in rows:
             body = json.dumps(
                 {
-                    "id": row.id,
+                    "id": str(row.event_id),
+                    "seq": row.id,
                     "subject": row.subject,
                     "payload": row.payload,
                     "created_at": row.created_at.isoformat(),
                 },
                 default=str,
             ).encode()
-            await js.publish(row.subject, body, headers={"Nats-Msg-Id": str(row.id)}, timeout=5)
+            await js.publish(
+                row.subject, body, headers={"Nats-Msg-Id": str(row.event_id)}, timeout=5
+            )
             row.sent_at = datetime.now(UTC)
             row.attempts += 1
             session.add(row)
