@@ -163,7 +163,8 @@ def test_postgres_restart_mid_pipeline_workers_recover_without_restart(
             "-w",
             "restart",
             "-o",
-            f"-p {profile.pg_port} -h 127.0.0.1 -k {data.parent} -c fsync=off -c max_connections=200",
+            f"-p {profile.pg_port} -h 127.0.0.1 -k {data.parent} "
+            "-c fsync=off -c max_connections=200",
             "-l",
             str(Path(data.parent) / "postgres.log"),
         ],
