@@ -50,7 +50,6 @@ def _worker(pool: ArqRedis, *, burst: bool = True) -> Worker:
         burst=True,
         handle_signals=False,
         allow_abort_jobs=True,
-        **kwargs,
     )
 
 
