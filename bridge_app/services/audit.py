@@ -140,17 +140,23 @@ def verify_chain(session: Session, organization_id: uuid.UUID | None) -> ChainRe
     """Recompute one organization's chain; the first event whose link or hash is wrong."""
     prev = GENESIS
     checked = 0
-    rows = session.exec(
-        select(AuditEvent)
-        .where(_chain_filter(organization_id))
-        .order_by(col(AuditEvent.id))
-        .execution_options(yield_per=1000)
-    )
-    for row in rows:
-        checked += 1
-        if row.prev_hash != prev:
-            return ChainReport(False, checked, row.id, "link to the previous event is broken")
-        if event_hash(prev, row) != row.hash:
-            return ChainReport(False, checked, row.id, "the event's content does not match")
-        prev = row.hash
+    last_id = 0
+    while True:
+        batch = session.exec(
+            select(AuditEvent)
+            .where(_chain_filter(organization_id), col(AuditEvent.id) > last_id)
+            .order_by(col(AuditEvent.id))
+            .limit(1000)
+            .execution_options(populate_existing=True)
+        ).all()
+        if not batch:
+            break
+        for row in batch:
+            checked += 1
+            if row.prev_hash != prev:
+                return ChainReport(False, checked, row.id, "link to the previous event is broken")
+            if event_hash(prev, row) != row.hash:
+                return ChainReport(False, checked, row.id, "the event's content does not match")
+            prev = row.hash
+        last_id = int(batch[-1].id or 0)
     return ChainReport(True, checked)
