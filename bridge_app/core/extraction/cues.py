@@ -7,6 +7,7 @@ fitted per meeting: see docs/EXTRACTION.md.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -236,3 +237,132 @@ def neighbours(segments: Sequence[Segment], i: int, span: int = 3) -> list[int]:
         if 0 <= j < n and abs(j - i) <= span:
             picked.append(j)
     return sorted(picked)
+
+
+# --- Features of the learned decision/action scorer (weights: ``weights.py``) -----------------
+
+_FILLER_RX = re.compile(r"\b(um+|uh+|er+|erm|hmm+|mm+)\b[,.]?\s*", re.I)
+_STUTTER_RX = re.compile(r"\b(\w+)(\s+\1\b)+", re.I)
+_LEXICAL_FEATURES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, _rx(p))
+    for name, p in (
+        ("we_modal", r"\bwe (can|could|should|would|will|'ll|need|want|wanna|have to|just)\b|"
+                     r"\bwe'?(ll|d)\b"),
+        ("lets", r"\blet'?s\b"),
+        ("it_will_be", r"\b(it|that|this|which|they|these) ?('ll|'s| will| would| should| could|"
+                       r"'d)? ?(be|have|go|need)\b"),
+        ("probably", r"\bprobably\b|\bdefinitely\b|\bjust\b"),
+        ("settle", r"\b(decid\w*|decision|agree[ds]?|agreement|determined|committed|final\w*|"
+                   r"settled?|chose|choose|go (with|for)|stick with)\b"),
+        ("drop", r"\b(skip|drop|leave (it|that)|get rid|without|no more|not (have|use|include|"
+                 r"need))\b"),
+        ("keep", r"\b(keep|include|use|add|make it|put)\b"),
+        ("think", r"\bI think\b|\bI guess\b"),
+        ("hedge", r"\b(maybe|perhaps|might|possibly|not sure|I don't know)\b"),
+        ("action_first", r"\bI('ll| will| am going to|'m going to|'m gonna)\b|\bI can\b|"
+                         r"\blet me\b"),
+        ("action_you", r"\byou('re| are)? (gonna|going to)\b|\byou('ll| will)\b|\byou (can|could|"
+                       r"should|have to|need to)\b|\b(can|could|would) you\b"),
+        ("supposed", r"\bsupposed to\b|\b(have|need) to\b"),
+        ("next_mtg", r"\bnext (meeting|time|one)\b|\b(by|for|until|before) (the )?next\b|"
+                     r"\bafter (the )?(meeting|lunch)\b|\bmeantime\b"),
+        ("task_verb", r"\b(prepare|present|look into|look at|find out|research|send|write|fill|"
+                      r"draft|follow up|circulate|share|review|schedule|set up|contact|email|call|"
+                      r"work(ing)? on|come up with|think about|bring)\b"),
+        ("question", r"\?\s*$"),
+    )
+)
+_ASSENT_RX = _rx(
+    r"^\s*(?:(?:um+|uh+|oh|well|hmm+|ah|so)[,.!]?\s+)?(ok(ay)?|sure|yes|yeah|yep|great|perfect|"
+    r"alright|right|fine|good|cool|absolutely|exactly|of course|sounds good|agreed|I agree|"
+    r"that's (good|fine|great|cool)|mm-?hmm)\b"
+)
+_LEAD_RX = _rx(r"^(yeah|yes|okay|ok|right|so)\b")
+
+FEATURE_NAMES: tuple[str, ...] = (
+    *(name for name, _ in _LEXICAL_FEATURES),
+    "log_words", "short", "start", "middle", "end", "chair", "assent_next", "salience",
+    "content", "recap", "rare_terms", "long", "lead_content", "uptake", "cue_decision",
+    "cue_action",
+)
+
+
+def _plain(text: str) -> str:
+    """Text without fillers and stutters ("um", "the the"), for disfluency-tolerant matching."""
+    t = _FILLER_RX.sub("", text)
+    t = _STUTTER_RX.sub(r"\1", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def chair_of(segments: Sequence[Segment]) -> str:
+    """The chair: whoever talks most in the opening and closing tenth of the meeting."""
+    n = len(segments)
+    w = max(20, n // 10)
+    edges: Counter[str] = Counter(s.speaker for s in segments[:w])
+    edges.update(s.speaker for s in segments[-w:])
+    return edges.most_common(1)[0][0]
+
+
+def model_features(
+    segments: Sequence[Segment], analysed: Sequence[SegmentFeatures] | None = None
+) -> list[list[float]]:
+    """One feature vector (in ``FEATURE_NAMES`` order) per segment for the learned scorer.
+
+    Cue forms (on text without fillers), length, relative position (start / middle / end),
+    whether the chair speaks, whether another speaker assents right after, topical salience,
+    overlap with the wrap-up (words the last 15 % of the meeting comes back to), uptake of the
+    previous speaker's words, and the hand-set cue scores of ``analyse``.
+    """
+    n = len(segments)
+    if n == 0:
+        return []
+    hand = list(analysed) if analysed is not None else analyse(segments)
+    chair = chair_of(segments)
+    texts = [_plain(s.text) for s in segments]
+    words = [
+        {w for w in _WORD_RX.findall(t.lower()) if len(w) > 2 and w not in _STOP} for t in texts
+    ]
+    long_words = [{w for w in ws if len(w) > 3} for ws in words]
+    df: Counter[str] = Counter(w for ws in words for w in ws)
+    df_long: Counter[str] = Counter(w for ws in long_words for w in ws)
+    salient_max = max(4.0, n / 15)
+    wrap_up = {w for i in range(int(0.85 * n), n) for w in long_words[i]}
+    out: list[list[float]] = []
+    for i, seg in enumerate(segments):
+        t = texts[i]
+        n_words = len(t.split())
+        row = [1.0 if rx.search(t) else 0.0 for _, rx in _LEXICAL_FEATURES]
+        position = i / n
+        assent = any(
+            j < n and segments[j].speaker != seg.speaker and _ASSENT_RX.match(texts[j] or
+                                                                             segments[j].text)
+            for j in (i + 1, i + 2)
+        )
+        lw = long_words[i]
+        recap = sum(1 for w in lw if w in wrap_up and 2 <= df_long[w] <= n / 10)
+        rare = sum(1 for w in lw if 3 <= df_long[w] <= 10)
+        uptake = (
+            i > 0
+            and segments[i - 1].speaker != seg.speaker
+            and bool(lw & (long_words[i - 1] | long_words[max(0, i - 2)]))
+        )
+        row += [
+            math.log1p(n_words),
+            1.0 if n_words < 5 else 0.0,
+            1.0 if position < 0.15 else 0.0,
+            1.0 if 0.4 <= position < 0.85 else 0.0,
+            1.0 if position >= 0.85 else 0.0,
+            1.0 if seg.speaker == chair else 0.0,
+            1.0 if assent else 0.0,
+            min(4, sum(1 for w in words[i] if 4 <= df[w] <= salient_max)) / 4,
+            min(8, len(words[i])) / 8,
+            min(3, recap) / 3,
+            min(4, rare) / 4,
+            1.0 if n_words >= 10 else 0.0,
+            1.0 if _LEAD_RX.match(t) and n_words >= 8 else 0.0,
+            1.0 if uptake else 0.0,
+            max(-2.0, min(4.0, hand[i].decision_score)) / 4,
+            max(-2.0, min(4.0, hand[i].action_score)) / 4,
+        ]
+        out.append(row)
+    return out

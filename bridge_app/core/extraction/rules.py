@@ -19,18 +19,17 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from bridge_app.core.extraction import cues
+from bridge_app.core.extraction import cues, weights
 from bridge_app.core.extraction.model import Evidence, Item, ItemKind
 from bridge_app.core.extraction.values import Money, find_due_date, find_money, term_values
 from bridge_app.core.transcript.model import Segment
 
-# Decisions per segment kept at most (one per ~50 utterances), and the score a key utterance
-# needs at all. The rate bounds how much of a long meeting becomes "decisions"; the floor keeps
-# short meetings without outcomes empty.
+# Decisions kept per segment (one per ~50 utterances: volume grows with meeting length), at least
+# DECISION_MIN of them when they clear the learned scorer's floor (``weights.py``), which keeps
+# short meetings without outcomes empty. Actions: the best ACTION_MAX.
 DECISION_RATE = 0.02
-DECISION_MIN_SCORE = 2.0
+DECISION_MIN = 2
 ACTION_MAX = 4
-ACTION_MIN_SCORE = 2.0
 OPEN_QUESTION_MAX = 3
 _MIN_GAP = 3  # segments between two key utterances of the same kind
 
@@ -318,30 +317,76 @@ def _other_terms(
     return items
 
 
+Weights = tuple[tuple[float, ...], float, tuple[float, ...], float]
+"""(decision weights + bias, decision floor, action weights + bias, action floor)."""
+
+SHIPPED_WEIGHTS: Weights = (
+    weights.DECISION_WEIGHTS,
+    weights.DECISION_FLOOR,
+    weights.ACTION_WEIGHTS,
+    weights.ACTION_FLOOR,
+)
+
+
+def _logits(rows: list[list[float]], w: tuple[float, ...]) -> list[float]:
+    bias = w[-1]
+    return [bias + sum(a * b for a, b in zip(w, row, strict=False) if b) for row in rows]
+
+
+def _window_scores(
+    segs: Sequence[Segment], logits: list[float], windows: list[list[int]]
+) -> list[float]:
+    """Log-odds that at least one segment of each candidate evidence window carries the item."""
+    p = [_sigmoid(z) for z in logits]
+    out = []
+    for w in windows:
+        miss = math.prod(1.0 - p[j] for j in w)
+        out.append(math.log(max(1e-12, 1.0 - miss)) - math.log(max(1e-12, miss)))
+    return out
+
+
+def _key(window: list[int], logits: list[float]) -> int:
+    """The segment of an evidence window that states the item best (highest own score)."""
+    return max(window, key=lambda j: (logits[j], -j))
+
+
+def _confidence(score: float, floor: float) -> float:
+    """0.5 at the floor, rising with the margin above it; always within [0.05, 0.95]."""
+    return round(0.05 + 0.9 * _sigmoid(score - floor), 3)
+
+
 def _decisions_and_actions(
-    segs: Sequence[Segment], meeting_date: date | None, feats: list[cues.SegmentFeatures]
+    segs: Sequence[Segment],
+    meeting_date: date | None,
+    feats: list[cues.SegmentFeatures],
+    scorer: Weights,
 ) -> list[Item]:
     n = len(segs)
     items: list[Item] = []
-    d_scores = [f.decision_score for f in feats]
+    rows = cues.model_features(segs, feats)
+    d_w, d_floor, a_w, a_floor = scorer
+    windows = [cues.neighbours(segs, i) for i in range(n)]
+    d_logits = _logits(rows, d_w)
+    d_scores = _window_scores(segs, d_logits, windows)
     d_allowed = [f.substantive and not f.question for f in feats]
-    k = max(3, round(n * DECISION_RATE))
-    for i in _top(d_scores, k, DECISION_MIN_SCORE, d_allowed):
-        seg = segs[i]
+    k = max(DECISION_MIN, round(n * DECISION_RATE))
+    for i in _top(d_scores, k, d_floor, d_allowed):
+        seg = segs[_key(windows[i], d_logits)]
         items.append(
             Item(
                 id=f"dec-{seg.segment_id}",
                 kind="decision",
                 statement=clean_sentence(seg.text),
-                confidence=round(0.05 + 0.9 * _sigmoid(1.2 * (d_scores[i] - 3.0)), 3),
-                evidence=evidence_for(segs, cues.neighbours(segs, i)),
+                confidence=_confidence(d_scores[i], d_floor),
+                evidence=evidence_for(segs, windows[i]),
                 owner=seg.speaker or None,
             )
         )
-    a_scores = [f.action_score for f in feats]
-    a_allowed = [f.substantive and f.committed for f in feats]
-    for i in _top(a_scores, ACTION_MAX, ACTION_MIN_SCORE, a_allowed):
-        seg = segs[i]
+    a_logits = _logits(rows, a_w)
+    a_scores = _window_scores(segs, a_logits, windows)
+    a_allowed = [f.substantive for f in feats]
+    for i in _top(a_scores, ACTION_MAX, a_floor, a_allowed):
+        seg = segs[_key(windows[i], a_logits)]
         due = find_due_date(seg.text, meeting_date)
         values: dict[str, Any] = {}
         if due:
@@ -351,8 +396,8 @@ def _decisions_and_actions(
                 id=f"act-{seg.segment_id}",
                 kind="action_item",
                 statement=clean_sentence(seg.text),
-                confidence=round(0.05 + 0.9 * _sigmoid(1.2 * (a_scores[i] - 3.0)), 3),
-                evidence=evidence_for(segs, cues.neighbours(segs, i)),
+                confidence=_confidence(a_scores[i], a_floor),
+                evidence=evidence_for(segs, windows[i]),
                 owner=_owner(seg, seg.text),
                 due=due[0] if due else None,
                 values=values,
@@ -404,8 +449,17 @@ def _meeting_currency(segs: Sequence[Segment]) -> str | None:
     return None
 
 
-def extract_rules(segments: Sequence[Segment], *, meeting_date: date | None = None) -> list[Item]:
-    """Run the rules backend over ``segments``; items come back in transcript order."""
+def extract_rules(
+    segments: Sequence[Segment],
+    *,
+    meeting_date: date | None = None,
+    scorer: Weights | None = None,
+) -> list[Item]:
+    """Run the rules backend over ``segments``; items come back in transcript order.
+
+    ``scorer`` replaces the shipped decision/action weights (used by ``tools/`` to refit and
+    cross-validate them); leave it out otherwise.
+    """
     segs = list(segments)
     if not segs:
         return []
@@ -413,7 +467,7 @@ def extract_rules(segments: Sequence[Segment], *, meeting_date: date | None = No
     items: list[Item] = []
     items += _money_terms(segs, _meeting_currency(segs))
     items += _other_terms(segs, meeting_date, feats)
-    items += _decisions_and_actions(segs, meeting_date, feats)
+    items += _decisions_and_actions(segs, meeting_date, feats, scorer or SHIPPED_WEIGHTS)
     items += _open_questions(segs, feats)
     order = {s.segment_id: s.index for s in segs}
     items.sort(key=lambda it: (min(order.get(e.segment_id, 0) for e in it.evidence), it.id))
