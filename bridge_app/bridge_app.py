@@ -1,20 +1,34 @@
-"""The Reflex application: UI pages plus the API mounted on the same backend."""
+"""The Reflex application: the UI pages plus the API mounted on the same backend."""
 
 import reflex as rx
 
 from bridge_app.api.main import api
+from bridge_app.pages.audit import audit_page
+from bridge_app.pages.draft import draft_page
+from bridge_app.pages.login import login_page
+from bridge_app.pages.meeting import meeting_page
+from bridge_app.pages.meetings import meetings_page
+from bridge_app.pages.ops import ops_page
+from bridge_app.state.audit import AuditState
+from bridge_app.state.auth import AuthState
+from bridge_app.state.draft import DraftState
+from bridge_app.state.meeting import MeetingState
+from bridge_app.state.meetings import MeetingsState
+from bridge_app.state.ops import OpsState
 
 
 def index() -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            rx.heading("AI Meeting Contract Bridge", size="7"),
-            rx.text("Meeting transcripts in, traceable contracts out."),
-            spacing="3",
-        ),
-        height="100vh",
-    )
+    return rx.center(rx.spinner(), height="100vh")
 
 
-app = rx.App(api_transformer=api)
-app.add_page(index, route="/", title="Meeting Contract Bridge")
+app = rx.App(
+    api_transformer=api,
+    style={"font_family": "system-ui, -apple-system, 'Segoe UI', sans-serif"},
+)
+app.add_page(index, route="/", title="Meeting Contract Bridge", on_load=AuthState.go_home)
+app.add_page(login_page, route="/login", title="Sign in", on_load=AuthState.load_login)
+app.add_page(meetings_page, route="/meetings", title="Meetings", on_load=MeetingsState.on_load)
+app.add_page(meeting_page, route="/meeting", title="Meeting", on_load=MeetingState.on_load)
+app.add_page(draft_page, route="/draft", title="Draft", on_load=DraftState.on_load)
+app.add_page(ops_page, route="/ops", title="Operations", on_load=OpsState.on_load)
+app.add_page(audit_page, route="/audit", title="Audit log", on_load=AuditState.on_load)

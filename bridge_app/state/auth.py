@@ -1,0 +1,211 @@
+"""Who is signed in. Tokens live only in backend vars (`_`-prefixed: never sent to the browser).
+
+Every page state inherits from `AuthState`, and every event handler that reads or changes data
+calls `await self.principal_for(permission)` first: the role is checked on the server for each
+event, so an event forged in the browser is refused like a click on a hidden button.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import reflex as rx
+from sqlmodel import Session
+
+from bridge_app.services import auth
+from bridge_app.services.auth import AuthError, Principal, ServiceError
+from bridge_app.state.common import friendly
+
+REFRESH_MARGIN_S = 30
+
+
+def _login(email: str, password: str, ip: str | None) -> auth.TokenPair:
+    from bridge_app.services.db import get_engine
+
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            pair = auth.login(session, email=email, password=password, ip=ip)
+        except ServiceError:
+            session.commit()  # the failed-login counter and its audit event are kept
+            raise
+        session.commit()
+        return pair
+
+
+def _refresh(refresh_token: str, ip: str | None) -> auth.TokenPair:
+    from bridge_app.services.db import session_scope
+
+    with session_scope() as session:
+        return auth.refresh(session, refresh_token=refresh_token, ip=ip)
+
+
+def _logout(refresh_token: str) -> None:
+    from bridge_app.services.db import session_scope
+
+    with session_scope() as session:
+        auth.logout(session, refresh_token=refresh_token)
+
+
+class AuthState(rx.State):
+    """Sign-in state and the permission check shared by every page state."""
+
+    _access_token: str = ""
+    _refresh_token: str = ""
+    _expires_at: float = 0.0
+
+    user_email: str = ""
+    user_role: str = ""
+    login_error: str = ""
+    login_busy: bool = False
+    sso_enabled: bool = False
+    login_ready: bool = False
+    # A refusal or failure of the last action, shown in the page's alert (never a traceback).
+    error: str = ""
+    notice: str = ""
+
+    @rx.var
+    def signed_in(self) -> bool:
+        return self.user_role != ""
+
+    @rx.var
+    def can_edit(self) -> bool:
+        return self.user_role in auth.PERMISSIONS["review"]
+
+    @rx.var
+    def can_operate(self) -> bool:
+        return self.user_role in auth.PERMISSIONS["operate"]
+
+    @rx.var
+    def is_admin(self) -> bool:
+        return self.user_role == "admin"
+
+    # ------------------------------------------------------------------ helpers
+
+    def _client_ip(self) -> str | None:
+        return self.router.session.client_ip or None
+
+    def _clear(self) -> None:
+        self._access_token = self._refresh_token = ""
+        self._expires_at = 0.0
+        self.user_email = self.user_role = ""
+
+    def _apply(self, pair: auth.TokenPair) -> None:
+        self._access_token = pair.access_token
+        self._refresh_token = pair.refresh_token
+        self._expires_at = time.time() + pair.expires_in
+        self.user_email = pair.principal.email
+        self.user_role = pair.principal.role
+
+    async def current_principal(self) -> Principal | None:
+        """The signed-in principal (refreshing the access token when it is about to expire)."""
+        if not self._access_token:
+            return None
+        if time.time() > self._expires_at - REFRESH_MARGIN_S and self._refresh_token:
+            try:
+                pair = await asyncio.to_thread(_refresh, self._refresh_token, self._client_ip())
+            except ServiceError:
+                self._clear()
+                return None
+            self._apply(pair)
+        try:
+            principal = auth.decode_access_token(self._access_token)
+        except AuthError:
+            self._clear()
+            return None
+        self.user_role = principal.role
+        return principal
+
+    async def principal_for(self, permission: str = "read") -> Principal | None:
+        """The principal if it holds `permission`; otherwise None and `error` says why."""
+        principal = await self.current_principal()
+        if principal is None:
+            self.error = "Please sign in again."
+            return None
+        if not principal.can(permission):
+            self.error = f"Your role ({principal.role}) may not do this."
+            return None
+        self.error = ""
+        return principal
+
+    def fail(self, exc: BaseException) -> None:
+        self.error = friendly(exc)
+
+    # ------------------------------------------------------------------ events
+
+    @rx.event
+    def load_login(self) -> Any:
+        from bridge_app.settings import get_settings
+
+        settings = get_settings()
+        self.sso_enabled = bool(settings.OIDC_ISSUER and settings.OIDC_CLIENT_ID)
+        self.login_error = ""
+        self.login_ready = True
+        if self.signed_in:
+            return rx.redirect("/meetings")
+        return None
+
+    @rx.event
+    async def login(self, form: dict[str, Any]) -> Any:
+        email = str(form.get("email") or "").strip()
+        password = str(form.get("password") or "")
+        if not email or not password:
+            self.login_error = "Enter your email and password."
+            return
+        self.login_busy = True
+        yield
+        try:
+            pair = await asyncio.to_thread(_login, email, password, self._client_ip())
+        except ServiceError as exc:
+            self.login_error = exc.message
+            self.login_busy = False
+            return
+        except Exception as exc:
+            self.login_error = friendly(exc)
+            self.login_busy = False
+            return
+        self._apply(pair)
+        self.login_error = ""
+        self.login_busy = False
+        yield rx.redirect("/meetings")
+
+    @rx.event
+    async def go_home(self) -> Any:
+        """`/`: the meetings list when signed in, else the login page."""
+        if await self.current_principal() is None:
+            return rx.redirect("/login")
+        return rx.redirect("/meetings")
+
+    @rx.event
+    def start_sso(self) -> Any:
+        from bridge_app.settings import get_settings
+
+        settings = get_settings()
+        if not (settings.OIDC_ISSUER and settings.OIDC_CLIENT_ID):
+            self.login_error = "Single sign-on is not configured."
+            return None
+        return rx.redirect(f"{settings.API_URL.rstrip('/')}/v1/auth/oidc/login", is_external=True)
+
+    @rx.event
+    async def logout(self) -> Any:
+        token = self._refresh_token
+        self._clear()
+        if token:
+            try:
+                await asyncio.to_thread(_logout, token)
+            except Exception as exc:  # signing out locally must always work
+                friendly(exc)
+        return rx.redirect("/login")
+
+    @rx.event
+    async def require_login(self) -> Any:
+        """on_load of protected pages: back to the login page without a valid session."""
+        if await self.current_principal() is None:
+            return rx.redirect("/login")
+        return None
+
+    @rx.event
+    def dismiss(self) -> None:
+        self.error = ""
+        self.notice = ""

@@ -1,0 +1,94 @@
+"""What every UI state shares: database work off the event loop, enqueueing, safe messages."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlmodel import Session
+
+from bridge_app.services.auth import ServiceError
+from bridge_app.services.db import session_scope
+from bridge_app.services.pipeline import NextJob, UploadRejected
+
+log = logging.getLogger("bridge.ui")
+
+T = TypeVar("T")
+
+_pools: dict[int, Any] = {}
+
+
+async def run_db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`fn(session, *args, **kwargs)` in a thread, inside one committed transaction."""
+
+    def work() -> T:
+        with session_scope() as session:
+            return fn(session, *args, **kwargs)
+
+    return await asyncio.to_thread(work)
+
+
+async def read_db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Like `run_db` but read-only: the transaction is rolled back."""
+    from bridge_app.services.db import get_engine
+
+    def work() -> T:
+        with Session(get_engine(), expire_on_commit=False) as session:
+            try:
+                return fn(session, *args, **kwargs)
+            finally:
+                session.rollback()
+
+    return await asyncio.to_thread(work)
+
+
+async def _pool() -> Any:
+    loop_id = id(asyncio.get_running_loop())
+    pool = _pools.get(loop_id)
+    if pool is None:
+        from bridge_app.services.queue import get_pool
+
+        pool = await get_pool()
+        _pools[loop_id] = pool
+    return pool
+
+
+async def arq_pool() -> Any:
+    """The arq pool of this event loop (created on first use)."""
+    return await _pool()
+
+
+async def enqueue(job: NextJob | None) -> None:
+    """Enqueue a stage after its commit; a lost enqueue is repaired by the reconciler."""
+    if job is None:
+        return
+    from bridge_app.services.queue import enqueue_stage
+
+    try:
+        pool = await _pool()
+        await enqueue_stage(
+            pool,
+            job.stage,
+            job.subject_id,
+            job.version,
+            subject_id=job.subject_id,
+            version=job.version,
+        )
+    except Exception:  # the reconciler re-enqueues; the person's action is already saved
+        log.exception("enqueue of %s failed; the reconciler will retry it", job)
+        _pools.pop(id(asyncio.get_running_loop()), None)
+
+
+def friendly(exc: BaseException) -> str:
+    """A message fit for a person: never a stack trace or an internal detail."""
+    if isinstance(exc, ServiceError):
+        return exc.message
+    if isinstance(exc, UploadRejected):
+        where = f" (line {exc.line})" if exc.line else ""
+        return f"The file was rejected: {exc.message}{where}."
+    reference = uuid.uuid4().hex[:8]
+    log.error("UI action failed [ref %s]", reference, exc_info=exc)
+    return f"Something went wrong; please try again (reference {reference})."

@@ -1,0 +1,186 @@
+"""Typed rows the pages render (dataclasses, so `rx.foreach` knows each field's type)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Step:
+    label: str = ""
+    state: str = "pending"
+    key: str = ""
+
+
+@dataclass
+class MeetingRow:
+    id: str = ""
+    title: str = ""
+    matter: str = ""
+    status: str = ""
+    date: str = ""
+    created: str = ""
+    format: str = ""
+    failure: str = ""
+    steps: list[Step] = field(default_factory=list)
+
+
+@dataclass
+class Segment:
+    key: str = ""
+    anchor: str = ""
+    speaker: str = ""
+    time: str = ""
+    text: str = ""
+
+
+@dataclass
+class Evidence:
+    key: str = ""
+    anchor: str = ""
+    time: str = ""
+    speaker: str = ""
+    quote: str = ""
+
+
+@dataclass
+class ItemRow:
+    id: str = ""
+    key: str = ""
+    kind: str = ""
+    kind_label: str = ""
+    statement: str = ""
+    confidence: float = 0.0
+    confidence_pct: str = ""
+    status: str = ""
+    values_text: str = ""
+    values_json: str = ""
+    owner: str = ""
+    due: str = ""
+    superseded: bool = False
+    conflicting: bool = False
+    flags: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class ItemGroup:
+    kind: str = ""
+    label: str = ""
+    rows: list[ItemRow] = field(default_factory=list)
+
+
+@dataclass
+class Source:
+    item: str = ""
+    term: str = ""
+    display: str = ""
+    segment: str = ""
+    anchor: str = ""
+    time: str = ""
+    speaker: str = ""
+    quote: str = ""
+
+
+@dataclass
+class FindingRow:
+    code: str = ""
+    severity: str = ""
+    clause: str = ""
+    message: str = ""
+
+
+@dataclass
+class ClauseRow:
+    key: str = ""
+    number: str = ""
+    heading: str = ""
+    text: str = ""
+    placeholders: list[str] = field(default_factory=list)
+    has_placeholders: bool = False
+    sources: list[Source] = field(default_factory=list)
+    source_count: int = 0
+    findings: list[FindingRow] = field(default_factory=list)
+
+
+@dataclass
+class ExportRow:
+    id: str = ""
+    format: str = ""
+    label: str = ""
+    status: str = ""
+    url: str = ""
+    size: str = ""
+    error: str = ""
+
+
+@dataclass
+class DependencyRow:
+    name: str = ""
+    status: str = ""
+    latency: str = ""
+    detail: str = ""
+
+
+@dataclass
+class QueuePoint:
+    t: str = ""
+    total: int = 0
+
+
+@dataclass
+class QueueRow:
+    name: str = ""
+    depth: int = 0
+
+
+@dataclass
+class SloRow:
+    name: str = ""
+    label: str = ""
+    target: str = ""
+    compliance: str = ""
+    p95: str = ""
+    budget: str = ""
+    counts: str = ""
+    ok: bool = True
+
+
+@dataclass
+class FailureRow:
+    meeting_id: str = ""
+    title: str = ""
+    stage: str = ""
+    reason: str = ""
+    when: str = ""
+    retryable: bool = False
+
+
+@dataclass
+class AuditRow:
+    id: str = ""
+    when: str = ""
+    actor: str = ""
+    action: str = ""
+    object: str = ""
+    ip: str = ""
+    detail: str = ""
+
+
+def meeting_row(d: dict[str, Any]) -> MeetingRow:
+    return MeetingRow(**{**d, "steps": [Step(**s) for s in d["steps"]]})
+
+
+def item_row(d: dict[str, Any]) -> ItemRow:
+    return ItemRow(**{**d, "evidence": [Evidence(**e) for e in d["evidence"]]})
+
+
+def clause_row(d: dict[str, Any]) -> ClauseRow:
+    return ClauseRow(
+        **{
+            **d,
+            "sources": [Source(**s) for s in d["sources"]],
+            "findings": [FindingRow(**f) for f in d["findings"]],
+        }
+    )
