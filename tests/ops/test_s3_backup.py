@@ -91,12 +91,15 @@ def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
         try:
-            proc.wait(timeout=15)
+            proc.wait(timeout=3)
         except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         log.close()
+        for port in [*ports.values(), *grpc.values()]:  # its unix sockets
+            for sock_file in Path("/tmp").glob(f"seaweedfs-*-{port}.sock"):
+                sock_file.unlink(missing_ok=True)
 
 
 class _NoSseS3Store(S3Store):
