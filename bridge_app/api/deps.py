@@ -17,6 +17,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import DataError
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -240,6 +241,15 @@ def install_error_handlers(app: FastAPI) -> None:
             for e in exc.errors()
         ]
         return problem(422, "Invalid request", _validation_message(errors), errors=errors)
+
+    @app.exception_handler(DataError)
+    async def _data_error(request: Request, exc: DataError) -> JSONResponse:
+        # Values the database cannot hold (NUL characters, integers out of range): the
+        # client's input, not our failure.
+        reason = "a value is out of range or contains characters that cannot be stored"
+        if "NUL" in str(exc.orig):
+            reason = "text values must not contain NUL (\\x00) characters"
+        return problem(422, "Invalid request", reason, code="invalid_value")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
