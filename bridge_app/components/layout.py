@@ -37,13 +37,13 @@ def navbar() -> rx.Component:
                     id="whoami",
                 ),
                 rx.button("Sign out", on_click=AuthState.logout, variant="soft", size="2"),
-                gap="4",
+                spacing="4",
                 align="center",
                 wrap="wrap",
             ),
             align="center",
             wrap="wrap",
-            gap="3",
+            spacing="3",
             width="100%",
         ),
         aria_label="Main",
@@ -133,7 +133,7 @@ def stage_steps(steps: Any) -> rx.Component:
             aria_label=step.label + ": " + step.state,
         )
 
-    return rx.flex(rx.foreach(steps, one), gap="1", wrap="wrap", class_name="stage-steps")
+    return rx.flex(rx.foreach(steps, one), spacing="1", wrap="wrap", class_name="stage-steps")
 
 
 def labelled(label: str, control: rx.Component, html_for: str) -> rx.Component:

@@ -39,10 +39,10 @@ def audit_body() -> rx.Component:
                     rx.button(
                         "Clear", type="reset", variant="soft", on_click=AuditState.clear_filters
                     ),
-                    gap="2",
+                    spacing="2",
                     align="end",
                 ),
-                gap="3",
+                spacing="3",
                 wrap="wrap",
                 align="end",
             ),

@@ -43,7 +43,7 @@ def clause_view(c: Any) -> rx.Component:
             ),
             align="center",
             width="100%",
-            gap="2",
+            spacing="2",
         ),
         rx.text(c.text, size="2", white_space="pre-wrap", class_name="clause-text"),
         rx.cond(
@@ -53,7 +53,7 @@ def clause_view(c: Any) -> rx.Component:
                     c.placeholders,
                     lambda p: rx.badge(p, color_scheme="orange", class_name="placeholder"),
                 ),
-                gap="1",
+                spacing="1",
                 wrap="wrap",
             ),
         ),
@@ -125,10 +125,10 @@ def export_view(e: Any) -> rx.Component:
             rx.cond(
                 e.status == "failed",
                 rx.text("failed: ", e.error, color_scheme="red", size="2"),
-                rx.flex(rx.spinner(size="1"), rx.text("rendering…", size="2"), gap="1"),
+                rx.flex(rx.spinner(size="1"), rx.text("rendering…", size="2"), spacing="1"),
             ),
         ),
-        gap="2",
+        spacing="2",
         align="center",
         custom_attrs={"data-format": e.format, "data-status": e.status},
         class_name="export-row",
@@ -200,12 +200,12 @@ def toolbar() -> rx.Component:
                     )
                     for fmt, label in EXPORT_FORMATS.items()
                 ],
-                gap="2",
+                spacing="2",
                 wrap="wrap",
                 align="end",
             ),
         ),
-        gap="3",
+        spacing="3",
         wrap="wrap",
         align="end",
         width="100%",
@@ -232,14 +232,14 @@ def draft_body() -> rx.Component:
             rx.badge(DraftState.draft_status, size="2", id="draft-status"),
             width="100%",
             align="center",
-            gap="3",
+            spacing="3",
         ),
         toolbar(),
         rx.text(DraftState.approve_hint, size="2", id="approve-hint"),
         rx.cond(
             length(DraftState.exports) > 0,
             rx.flex(
-                rx.foreach(DraftState.exports, export_view), gap="4", wrap="wrap", id="exports"
+                rx.foreach(DraftState.exports, export_view), spacing="4", wrap="wrap", id="exports"
             ),
         ),
         rx.cond(
@@ -300,7 +300,9 @@ def draft_body() -> rx.Component:
                         rx.cond(
                             ~DraftState.qa_done,
                             rx.flex(
-                                rx.spinner(size="1"), rx.text("QA is checking…", size="2"), gap="2"
+                                rx.spinner(size="1"),
+                                rx.text("QA is checking…", size="2"),
+                                spacing="2",
                             ),
                             rx.cond(
                                 length(DraftState.findings) == 0,
@@ -341,7 +343,7 @@ def draft_page() -> rx.Component:
                     rx.flex(
                         rx.spinner(),
                         rx.text("The draft is not ready yet; this page updates on its own."),
-                        gap="2",
+                        spacing="2",
                     ),
                 ),
             ),

@@ -18,7 +18,7 @@ def segment_view(seg: Any) -> rx.Component:
         rx.flex(
             rx.code(seg.time, size="1"),
             rx.text(seg.speaker, weight="bold", size="2"),
-            gap="2",
+            spacing="2",
             align="center",
         ),
         rx.text(seg.text, size="2"),
@@ -95,7 +95,7 @@ def item_card(item: Any) -> rx.Component:
                 rx.cond(item.conflicting, rx.badge("conflict", color_scheme="red")),
                 rx.spacer(),
                 rx.code(item.key, size="1"),
-                gap="2",
+                spacing="2",
                 align="center",
                 wrap="wrap",
                 width="100%",
@@ -110,7 +110,7 @@ def item_card(item: Any) -> rx.Component:
                 item.values_text != "", rx.text(item.values_text, size="1", color_scheme="gray")
             ),
             rx.cond(item.flags != "", rx.text(item.flags, size="1", color_scheme="orange")),
-            rx.flex(rx.foreach(item.evidence, evidence_button), gap="2", wrap="wrap"),
+            rx.flex(rx.foreach(item.evidence, evidence_button), spacing="2", wrap="wrap"),
             rx.cond(
                 MeetingState.can_edit,
                 rx.flex(
@@ -136,7 +136,7 @@ def item_card(item: Any) -> rx.Component:
                         on_click=bind(MeetingState.open_dialog, item.id, "edit"),
                         class_name="btn-edit",
                     ),
-                    gap="2",
+                    spacing="2",
                     class_name="review-controls",
                 ),
             ),
@@ -210,7 +210,7 @@ def review_dialog() -> rx.Component:
                 rx.flex(
                     rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
                     rx.button("Save", on_click=MeetingState.submit_dialog, id="dialog-save"),
-                    gap="2",
+                    spacing="2",
                     justify="end",
                     width="100%",
                 ),
@@ -249,7 +249,7 @@ def meeting_page() -> rx.Component:
                     ),
                     align="center",
                     wrap="wrap",
-                    gap="3",
+                    spacing="3",
                     width="100%",
                 ),
                 stage_steps(MeetingState.steps),

@@ -97,7 +97,7 @@ def ops_body() -> rx.Component:
             rx.text("Overall: ", size="2"),
             status_badge(OpsState.overall),
             rx.text("updated ", OpsState.updated, size="1", color_scheme="gray"),
-            gap="2",
+            spacing="2",
             align="center",
             width="100%",
         ),

@@ -231,7 +231,7 @@ class DraftState(AuthState):
 
     @rx.event
     def select_clause(self, key: str) -> None:
-        self.selected_clause = key if key != self.selected_clause else ""
+        self.selected_clause = key
 
     @rx.event
     def hover_clause(self, key: str) -> None:
