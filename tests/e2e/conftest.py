@@ -241,3 +241,54 @@ def login(page: Any, base: str, email: str, password: str = PASSWORD) -> None:
     page.fill("#login-password", password)
     page.click("#login-submit")
     page.wait_for_url(f"{base}/meetings", timeout=20_000)
+
+
+@pytest.fixture(scope="session")
+def ready_meeting(users: Users, workers: list[Any]) -> str:
+    """A demo meeting of the test organization, processed by the workers to `ready`."""
+    import asyncio
+
+    from sqlmodel import Session
+
+    from bridge_app.demo import demo_transcript
+    from bridge_app.models import Meeting
+    from bridge_app.services import pipeline
+    from bridge_app.services.db import get_engine, session_scope
+    from bridge_app.services.queue import enqueue_stage, get_pool
+
+    with session_scope(get_engine()) as session:
+        meeting, _ = pipeline.submit_meeting(
+            session,
+            organization_id=users.org_id,
+            user_id=None,
+            filename="sow_kickoff.vtt",
+            data=demo_transcript(),
+            title="Role test meeting",
+        )
+        job = pipeline.NextJob("transcript", meeting.id, meeting.input_version)
+
+    async def send() -> None:
+        pool = await get_pool()
+        try:
+            await enqueue_stage(
+                pool,
+                job.stage,
+                job.subject_id,
+                job.version,
+                subject_id=job.subject_id,
+                version=job.version,
+            )
+        finally:
+            await pool.aclose()
+
+    asyncio.run(send())
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        with Session(get_engine()) as session:
+            row = session.get(Meeting, job.subject_id)
+            assert row is not None
+            if row.status == "ready":
+                return str(row.id)
+            assert row.status != "failed", row.failure_reason
+        time.sleep(0.2)
+    raise AssertionError("the role-test meeting did not get ready")
