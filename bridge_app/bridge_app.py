@@ -1,6 +1,7 @@
 """The Reflex application: the UI pages plus the API mounted on the same backend."""
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from bridge_app.api.main import api
 from bridge_app.pages.audit import audit_page
@@ -11,10 +12,16 @@ from bridge_app.pages.meetings import meetings_page
 from bridge_app.pages.ops import ops_page
 from bridge_app.state.audit import AuditState
 from bridge_app.state.auth import AuthState
+from bridge_app.state.common import friendly
 from bridge_app.state.draft import DraftState
 from bridge_app.state.meeting import MeetingState
 from bridge_app.state.meetings import MeetingsState
 from bridge_app.state.ops import OpsState
+
+
+def backend_error(exception: Exception) -> EventSpec:
+    """Any unexpected failure: logged with a reference, shown without internals (any mode)."""
+    return rx.toast.error(friendly(exception), id="backend_error", position="top-center")
 
 
 def index() -> rx.Component:
@@ -23,6 +30,7 @@ def index() -> rx.Component:
 
 app = rx.App(
     api_transformer=api,
+    backend_exception_handler=backend_error,
     style={"font_family": "system-ui, -apple-system, 'Segoe UI', sans-serif"},
 )
 app.add_page(index, route="/", title="Meeting Contract Bridge", on_load=AuthState.go_home)

@@ -10,6 +10,7 @@ are never touched. Chromium is Debian's (`/usr/bin/chromium`), driven by Playwri
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -104,14 +105,8 @@ def e2e_env(service_urls: dict[str, str], migrated: str) -> dict[str, str]:
 
     redis.Redis.from_url(service_urls["REDIS_URL"]).flushall()
     storage = WORK / "storage"
+    shutil.rmtree(storage, ignore_errors=True)  # the test database is new each session too
     storage.mkdir(parents=True, exist_ok=True)
-    os.environ["LOCAL_STORAGE_DIR"] = str(storage)
-    os.environ["API_URL"] = f"http://localhost:{APP_PORT}"
-    from bridge_app.services.storage import get_store
-    from bridge_app.settings import get_settings
-
-    get_settings.cache_clear()
-    get_store.cache_clear()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return {
         **os.environ,
@@ -243,10 +238,21 @@ def login(page: Any, base: str, email: str, password: str = PASSWORD) -> None:
     page.wait_for_url(f"{base}/meetings", timeout=20_000)
 
 
+def e2e_store() -> Any:
+    """The object store the e2e workers and app use (this process's env is left alone)."""
+    from bridge_app.services.storage import LocalStore, url_signing_key
+    from bridge_app.settings import get_settings
+
+    return LocalStore(
+        WORK / "storage", url_signing_key(get_settings()), f"http://localhost:{APP_PORT}"
+    )
+
+
 @pytest.fixture(scope="session")
 def ready_meeting(users: Users, workers: list[Any]) -> str:
     """A demo meeting of the test organization, processed by the workers to `ready`."""
     import asyncio
+    import concurrent.futures
 
     from sqlmodel import Session
 
@@ -259,6 +265,7 @@ def ready_meeting(users: Users, workers: list[Any]) -> str:
     with session_scope(get_engine()) as session:
         meeting, _ = pipeline.submit_meeting(
             session,
+            store=e2e_store(),
             organization_id=users.org_id,
             user_id=None,
             filename="sow_kickoff.vtt",
@@ -281,7 +288,9 @@ def ready_meeting(users: Users, workers: list[Any]) -> str:
         finally:
             await pool.aclose()
 
-    asyncio.run(send())
+    # In a thread of its own: Playwright's sync API may already run an event loop here.
+    with concurrent.futures.ThreadPoolExecutor(1) as executor:
+        executor.submit(asyncio.run, send()).result(timeout=30)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         with Session(get_engine()) as session:
