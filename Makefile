@@ -15,7 +15,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test lint services services-down migrate seed e2e bench browser clean
+.PHONY: install run test lint services services-down migrate seed e2e bench browser tools clean docker-build
 
 install: $(STAMP)
 
@@ -56,7 +56,13 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	  else echo "install Debian's chromium: sudo apt-get install chromium chromium-driver"; exit 1; fi; }
 
-test: install lint browser
+# promtool (Debian package prometheus) for the alert-rule checks.
+tools:
+	@command -v promtool >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; \
+	  else echo "install Debian's prometheus package: sudo apt-get install prometheus"; exit 1; fi; }
+
+test: install lint browser tools
 	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 e2e: install browser
@@ -66,4 +72,15 @@ bench: install
 	$(PY) -m bridge_app bench all
 
 clean: services-down
-	rm -rf .dev .web .states test-artifacts
+	rm -rf .dev .web .states test-artifacts .tools/e2e
+
+IMAGES := api web transcript-worker decision-worker draft-worker qa-worker export-worker maintenance-worker
+REGISTRY ?= registry.example.com/bridge
+TAG ?= $(shell git rev-parse --short HEAD)
+REFLEX_API_URL ?= https://api.example.com
+
+docker-build:
+	@for t in $(IMAGES); do \
+	  docker build -f docker/Dockerfile --target $$t --build-arg REFLEX_API_URL=$(REFLEX_API_URL) \
+	    -t $(REGISTRY)/$$t:$(TAG) . || exit 1; \
+	done

@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     # Older keys still able to unwrap data keys during rotation: "id1:key1,id2:key2".
     ENCRYPTION_OLD_KEYS: str = ""
     JWT_SECRET: str = DEV_JWT_SECRET
+    # Previous JWT secrets still accepted for verification during a rotation (comma-separated).
+    JWT_OLD_SECRETS: str = ""
     JWT_ISSUER: str = "meeting-contract-bridge"
     JWT_AUDIENCE: str = "bridge-api"
     ACCESS_TOKEN_MINUTES: int = 15
@@ -90,6 +92,8 @@ class Settings(BaseSettings):
     LLM_API_KEY: str = ""
     EXTRACTION_BACKEND: Literal["rules", "llm"] = "rules"
 
+    # Server-side encryption header for S3 puts ("" for servers without SSE, e.g. SeaweedFS).
+    S3_SSE: str = "AES256"
     MAX_UPLOAD_BYTES: int = Field(default=25 * 1024 * 1024, gt=0)
     API_PORT: int = 3001
     FRONTEND_PORT: int = 3000

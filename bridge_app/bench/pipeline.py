@@ -1,0 +1,318 @@
+"""Pipeline benchmark: one-hour meetings through the five real workers, and a no-op ceiling.
+
+Runs on the embedded test-profile services in a database of its own (`bridge_bench`) with a
+Redis database of its own, and the real worker processes. Two phases in one run:
+
+* latency: meetings arrive at a steady rate (default 2/s) so the numbers show the pipeline,
+  not a queue the benchmark itself piled up; p50/p95 per SLO span and per stage;
+* throughput: N meetings submitted at once; meetings per minute until all are QA'd, against
+  N no-op jobs chained through five arq queues on the same Redis (the ceiling).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from sqlmodel import Session, col, select
+
+from bridge_app.bench.stats import summary
+from bridge_app.settings import REPO_ROOT, get_settings
+
+BENCH_DB = "bridge_bench"
+BENCH_REDIS_DB = 15
+STAGES = ("transcript", "decision", "draft", "qa", "export")
+NOOP_QUEUES = tuple(f"bench.noop.{i}" for i in range(5))
+
+
+def one_hour_vtt() -> bytes:
+    """A one-hour meeting as WebVTT (real AMI/ICSI talk when the shared data is present)."""
+    from bridge_app.bench.extraction import one_hour_meeting
+
+    def clock(t: float) -> str:
+        h, rest = divmod(t, 3600)
+        m, s = divmod(rest, 60)
+        return f"{int(h):02d}:{int(m):02d}:{s:06.3f}"
+
+    lines = ["WEBVTT", ""]
+    for seg in one_hour_meeting():
+        end = max(seg.end, seg.start + 0.01)
+        lines += [
+            f"c{seg.index + 1}",
+            f"{clock(seg.start)} --> {clock(end)}",
+            f"<v {seg.speaker}>{seg.text}",
+            "",
+        ]
+    return "\n".join(lines).encode()
+
+
+def _prepare_environment() -> dict[str, str]:
+    from bridge_app.services import db, devservices
+
+    urls = devservices.up(devservices.PROFILES["test"], environ={})
+    admin = urls["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    env = {
+        "DATABASE_URL": urls["DATABASE_URL"].rsplit("/", 1)[0] + f"/{BENCH_DB}",
+        "REDIS_URL": urls["REDIS_URL"].rsplit("/", 1)[0] + f"/{BENCH_REDIS_DB}",
+        "NATS_URL": urls["NATS_URL"],
+        "LOCAL_STORAGE_DIR": str(REPO_ROOT / ".dev" / "bench" / "storage"),
+        "BRIDGE_WORKER_PORT_OFFSET": "300",
+        "BRIDGE_ENV": "development",
+    }
+    os.environ.update(env)
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    from bridge_app.services.storage import get_store
+
+    get_store.cache_clear()
+    db.migrate()
+    import redis
+
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+    return env
+
+
+def _start_workers(env: dict[str, str], log_dir: Path) -> list[subprocess.Popen[bytes]]:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    arq = str(Path(sys.executable).parent / "arq")
+    return [
+        subprocess.Popen(
+            [arq, f"jobs.{name}.WorkerSettings"],
+            env={**os.environ, **env},
+            cwd=REPO_ROOT,
+            stdout=(log_dir / f"{name}.log").open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        for name in (*STAGES, "maintenance")
+    ]
+
+
+def _stop_workers(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+async def _submit(pool: Any, org_id: uuid.UUID, data: bytes, title: str) -> uuid.UUID:
+    from bridge_app.services import pipeline
+    from bridge_app.services.db import session_scope
+    from bridge_app.services.queue import enqueue_stage
+
+    def store() -> uuid.UUID:
+        with session_scope() as session:
+            meeting, _ = pipeline.submit_meeting(
+                session,
+                organization_id=org_id,
+                user_id=None,
+                filename="hour.vtt",
+                data=data,
+                title=title,
+                validate=False,
+            )
+            return meeting.id
+
+    meeting_id = await asyncio.to_thread(store)
+    await enqueue_stage(pool, "transcript", meeting_id, 1, subject_id=meeting_id, version=1)
+    return meeting_id
+
+
+def _count_ready(ids: list[uuid.UUID]) -> tuple[int, int]:
+    from bridge_app.models import Meeting
+    from bridge_app.services.db import get_engine
+
+    with Session(get_engine()) as session:
+        rows = session.exec(select(Meeting.status).where(col(Meeting.id).in_(ids))).all()
+    return sum(1 for s in rows if s == "ready"), sum(1 for s in rows if s == "failed")
+
+
+async def _wait_ready(ids: list[uuid.UUID], timeout: float) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        ready, failed = await asyncio.to_thread(_count_ready, ids)
+        if failed:
+            raise RuntimeError(f"{failed} benchmark meeting(s) failed; see .dev/bench/logs")
+        if ready == len(ids):
+            return time.monotonic()
+        await asyncio.sleep(0.1)
+    raise TimeoutError(f"meetings not ready after {timeout:.0f}s")
+
+
+async def _request_exports(pool: Any, meeting_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    from bridge_app.models import Draft, DraftVersion, Export
+    from bridge_app.services.db import session_scope
+    from bridge_app.services.queue import enqueue_stage
+
+    def create() -> list[uuid.UUID]:
+        ids = []
+        with session_scope() as session:
+            for mid in meeting_ids:
+                draft = session.exec(select(Draft).where(Draft.meeting_id == mid)).one()
+                version = session.exec(
+                    select(DraftVersion).where(
+                        DraftVersion.draft_id == draft.id,
+                        DraftVersion.version == draft.current_version,
+                    )
+                ).one()
+                export = Export(
+                    organization_id=draft.organization_id,
+                    draft_version_id=version.id,
+                    format="docx",
+                )
+                session.add(export)
+                session.flush()
+                ids.append(export.id)
+        return ids
+
+    export_ids = await asyncio.to_thread(create)
+    for eid in export_ids:
+        await enqueue_stage(pool, "export", eid, 1, subject_id=eid, version=1)
+        await asyncio.sleep(0.05)
+    return export_ids
+
+
+def _latencies(meeting_ids: list[uuid.UUID]) -> dict[str, Any]:
+    from bridge_app.models import StageRun
+    from bridge_app.services.db import get_engine
+
+    with Session(get_engine()) as session:
+        runs = session.exec(
+            select(StageRun).where(
+                col(StageRun.meeting_id).in_(meeting_ids), StageRun.outcome == "succeeded"
+            )
+        ).all()
+    by_slo: dict[str, list[float]] = {}
+    by_stage: dict[str, list[float]] = {}
+    for run in runs:
+        if run.slo and run.slo_latency_s is not None:
+            by_slo.setdefault(run.slo, []).append(run.slo_latency_s)
+        if run.started_at and run.finished_at:
+            by_stage.setdefault(run.stage, []).append(
+                (run.finished_at - run.started_at).total_seconds()
+            )
+    return {
+        "slo": {k: summary(v) for k, v in by_slo.items()},
+        "stages": {k: summary(v) for k, v in sorted(by_stage.items())},
+    }
+
+
+async def _noop_chain(redis_url: str, n: int) -> float:
+    """N jobs each passed through five arq queues by five workers: meetings/min ceiling."""
+    from arq import Worker
+    from arq.worker import func
+
+    from bridge_app.services.queue import get_pool
+
+    pool = await get_pool(redis_url)
+    done = asyncio.Event()
+    finished = 0
+
+    async def hop(ctx: dict[str, Any], chain: int, step: int) -> None:
+        nonlocal finished
+        if step + 1 < len(NOOP_QUEUES):
+            await ctx["redis"].enqueue_job(
+                "hop", chain, step + 1, _queue_name=NOOP_QUEUES[step + 1]
+            )
+        else:
+            finished += 1
+            if finished == n:
+                done.set()
+
+    workers = [
+        Worker(
+            functions=[func(hop, name="hop")],
+            redis_pool=pool,
+            queue_name=q,
+            poll_delay=0.05,
+            handle_signals=False,
+            keep_result=0,
+            max_jobs=10,
+        )
+        for q in NOOP_QUEUES
+    ]
+    tasks = [asyncio.create_task(w.main()) for w in workers]
+    start = time.monotonic()
+    for chain in range(n):
+        await pool.enqueue_job("hop", chain, 0, _queue_name=NOOP_QUEUES[0])
+    await asyncio.wait_for(done.wait(), timeout=600)
+    elapsed = time.monotonic() - start
+    for w in workers:
+        await w.close()
+    for t in tasks:
+        t.cancel()
+    await pool.aclose()
+    return n / elapsed * 60
+
+
+async def _run(n: int, rate: float, latency_n: int) -> dict[str, Any]:
+    from bridge_app.models import Organization
+    from bridge_app.services.db import session_scope
+    from bridge_app.services.queue import get_pool
+
+    env = _prepare_environment()
+    with session_scope() as session:
+        org = Organization(name="Bench", slug=f"bench-{uuid.uuid4().hex[:8]}")
+        session.add(org)
+        session.flush()
+        org_id = org.id
+    data = one_hour_vtt()
+    procs = _start_workers(env, REPO_ROOT / ".dev" / "bench" / "logs")
+    pool = await get_pool()
+    try:
+        await asyncio.sleep(2)  # workers connect
+        # Phase 1: paced arrivals for latency.
+        paced: list[uuid.UUID] = []
+        for i in range(latency_n):
+            paced.append(await _submit(pool, org_id, data, f"paced {i}"))
+            await asyncio.sleep(1 / rate)
+        await _wait_ready(paced, timeout=300)
+        exports = await _request_exports(pool, paced)
+        del exports
+        await asyncio.sleep(2)
+        latency = _latencies(paced)
+        # Phase 2: a burst for throughput.
+        start = time.monotonic()
+        burst = [await _submit(pool, org_id, data, f"burst {i}") for i in range(n)]
+        end = await _wait_ready(burst, timeout=1800)
+        throughput = n / (end - start) * 60
+        burst_latency = _latencies(burst)
+    finally:
+        await pool.aclose()
+        _stop_workers(procs)
+    noop = await _noop_chain(env["REDIS_URL"], n)
+    stages = latency["stages"]
+    return {
+        "meeting_processing": latency["slo"].get("meetingProcessing", {}),
+        "draft_generation": latency["slo"].get("draftGeneration", {}),
+        "export": latency["slo"].get("export", {}),
+        "stages": stages,
+        "burst_stages": burst_latency["stages"],
+        "throughput_per_min": round(throughput, 1),
+        "noop_chain_throughput_per_min": round(noop, 1),
+        "ratio": round(throughput / noop, 3) if noop else None,
+        "n": n,
+        "latency_n": latency_n,
+        "arrival_rate_per_s": rate,
+        "segments_per_meeting": data.count(b"-->"),
+    }
+
+
+def bench_pipeline(n: int = 200, rate: float = 2.0, latency_n: int = 40) -> dict[str, Any]:
+    """Run both phases and return the issue's JSON shape (seconds throughout)."""
+    return asyncio.run(_run(n, rate, latency_n))

@@ -1,0 +1,104 @@
+"""`bench`: the speed numbers (parsing, extraction, drafting, pipeline, api), as a table or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+TARGETS = (
+    "parsing: one-hour meeting well under 100 ms (p95)",
+    "extraction: rules backend, one-hour meeting < 300 ms (p95)",
+    "drafting: draft + QA < 100 ms, DOCX + PDF of ten pages < 500 ms (p95)",
+    "pipeline: meeting processing p95 <= 1.5 s, draft generation <= 0.6 s, export <= 0.5 s, "
+    "throughput >= 50% of the no-op chain",
+    "api: 100 clients for 60 s, zero errors, p99 <= 100 ms",
+)
+
+
+def _parsing(args: argparse.Namespace) -> Any:
+    from bridge_app.bench.parsing import bench_parsing
+
+    return bench_parsing(runs=args.runs or 50)
+
+
+def _extraction(args: argparse.Namespace) -> Any:
+    from bridge_app.bench.extraction import bench_extraction
+
+    return bench_extraction(runs=args.runs or 30)
+
+
+def _drafting(args: argparse.Namespace) -> Any:
+    from bridge_app.bench.drafting import bench_drafting
+
+    return bench_drafting(runs=args.runs or 30)
+
+
+def _pipeline(args: argparse.Namespace) -> Any:
+    from bridge_app.bench.pipeline import bench_pipeline
+
+    return bench_pipeline(n=args.n, rate=args.rate, latency_n=args.latency_n)
+
+
+def _api(args: argparse.Namespace) -> Any:
+    try:
+        module = importlib.import_module("bridge_app.bench.api_load")
+    except ModuleNotFoundError:
+        return {"skipped": "the API load test is not available"}
+    import asyncio
+
+    return asyncio.run(module.bench_api(duration_s=args.duration, clients=args.clients))
+
+
+BENCHES: dict[str, Callable[[argparse.Namespace], Any]] = {
+    "parsing": _parsing,
+    "extraction": _extraction,
+    "drafting": _drafting,
+    "pipeline": _pipeline,
+    "api": _api,
+}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("bench", help="run the benchmarks and report numbers")
+    parser.add_argument("which", choices=[*BENCHES, "all"])
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--runs", type=int, default=0, help="repetitions for the micro-benchmarks")
+    parser.add_argument("-n", type=int, default=200, help="meetings in the pipeline burst")
+    parser.add_argument("--latency-n", type=int, default=40, help="paced meetings for latency")
+    parser.add_argument("--rate", type=float, default=2.0, help="paced arrivals per second")
+    parser.add_argument("--duration", type=float, default=60.0, help="API load seconds")
+    parser.add_argument("--clients", type=int, default=100, help="API load clients")
+    parser.set_defaults(handler=run)
+
+
+def _print_table(name: str, result: Any, indent: str = "") -> None:
+    if isinstance(result, dict):
+        flat = all(not isinstance(v, dict) for v in result.values())
+        if flat:
+            cells = ", ".join(f"{k}={v}" for k, v in result.items())
+            print(f"{indent}{name:<28} {cells}")
+            return
+        print(f"{indent}{name}")
+        for key, value in result.items():
+            _print_table(str(key), value, indent + "  ")
+    else:
+        print(f"{indent}{name:<28} {result}")
+
+
+def run(args: argparse.Namespace) -> int:
+    names = list(BENCHES) if args.which == "all" else [args.which]
+    results: dict[str, Any] = {}
+    for name in names:
+        print(f"running {name} benchmark…", file=sys.stderr)
+        results[name] = BENCHES[name](args)
+    if args.json:
+        print(json.dumps(results[names[0]] if len(names) == 1 else results, indent=2, default=str))
+        return 0
+    for name in names:
+        _print_table(name, results[name])
+    print("\ntargets:\n  " + "\n  ".join(TARGETS))
+    return 0
