@@ -75,9 +75,7 @@ def test_eval_on_shared_meetings_reports_scores():
     assert report["decisions"]["recall"] > 0.2 and report["actions"]["f1"] > 0.2
 
 
-@pytest.mark.skipif(
-    not (SHARED / "negotiations").is_dir(), reason="shared negotiations absent"
-)
+@pytest.mark.skipif(not (SHARED / "negotiations").is_dir(), reason="shared negotiations absent")
 def test_eval_on_negotiations_reports_price_accuracy():
     r = _cli("eval", str(SHARED / "negotiations"), "--json")
     assert r.returncode == 0, r.stderr
