@@ -15,14 +15,25 @@ import httpx
 import redis.exceptions
 import sqlalchemy.exc
 from arq import Retry
+from arq.typing import WorkerCoroutine
+from arq.worker import func
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bridge_app.services import pipeline
 from bridge_app.services.db import get_engine
-from bridge_app.services.queue import STAGE_QUEUES, enqueue_stage
+from bridge_app.services.queue import STAGE_QUEUES, enqueue_stage, redis_settings
 from bridge_app.services.storage import ObjectNotFound, StorageError
 from bridge_app.settings import get_settings
-from jobs.constants import MAX_TRIES, PORT_OFFSET, RETRY_BASE_S, RETRY_CAP_S
+from jobs.constants import (
+    HEALTH_CHECK_INTERVAL_S,
+    JOB_COMPLETION_WAIT_S,
+    JOB_TIMEOUT_S,
+    MAX_TRIES,
+    POLL_DELAY_S,
+    PORT_OFFSET,
+    RETRY_BASE_S,
+    RETRY_CAP_S,
+)
 
 log = logging.getLogger("bridge.jobs")
 
@@ -151,6 +162,9 @@ async def start_http(ctx: dict[str, Any], port: int) -> None:
 async def on_startup(ctx: dict[str, Any]) -> None:
     get_engine()  # open the pool before the first job
     stage = ctx.get("stage")
+    if stage == "export":
+        # Import the renderers (python-docx, lxml, fpdf2) now, not in the first export's time.
+        import bridge_app.services.render  # noqa: F401
     if stage:
         ctx["queue_name"] = STAGE_QUEUES[stage].queue
         await start_http(ctx, STAGE_QUEUES[stage].port)
@@ -160,3 +174,28 @@ async def on_shutdown(ctx: dict[str, Any]) -> None:
     server = ctx.get("http_server")
     if server is not None:
         server.close()
+
+
+def stage_worker_settings(stage: str, job: WorkerCoroutine) -> type:
+    """The arq WorkerSettings class of one stage worker (`arq jobs.<stage>.WorkerSettings`)."""
+    target = STAGE_QUEUES[stage]
+    return type(
+        "WorkerSettings",
+        (),
+        {
+            "__doc__": f"arq settings for the {stage} worker (queue {target.queue}).",
+            "functions": [func(job, name=target.function, keep_result=0)],
+            "queue_name": target.queue,
+            "redis_settings": redis_settings(),
+            "ctx": {"stage": stage},
+            "on_startup": on_startup,
+            "on_shutdown": on_shutdown,
+            "job_timeout": JOB_TIMEOUT_S,
+            "max_tries": MAX_TRIES,
+            "poll_delay": POLL_DELAY_S,
+            "health_check_interval": HEALTH_CHECK_INTERVAL_S,
+            "job_completion_wait": JOB_COMPLETION_WAIT_S,
+            "allow_abort_jobs": True,
+            "keep_result": 0,
+        },
+    )

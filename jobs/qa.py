@@ -5,37 +5,14 @@ Run: `arq jobs.qa.WorkerSettings`.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
-from arq.worker import func
-
-from bridge_app.services.queue import STAGE_QUEUES, redis_settings
-from jobs import constants
-from jobs.common import on_shutdown, on_startup, run_stage
-
-STAGE = "qa"
+from jobs.common import run_stage, stage_worker_settings
 
 
 async def check_draft(ctx: dict[str, Any], draft_version_id: str, version: int) -> str:
     """arq job: run the qa stage for one input version."""
-    return await run_stage(ctx, STAGE, draft_version_id, version)
+    return await run_stage(ctx, "qa", draft_version_id, version)
 
 
-class WorkerSettings:
-    """arq settings for the qa worker."""
-
-    functions: ClassVar[list[Any]] = [
-        func(check_draft, name=STAGE_QUEUES[STAGE].function, keep_result=0)
-    ]
-    queue_name = STAGE_QUEUES[STAGE].queue
-    redis_settings = redis_settings()
-    ctx: ClassVar[dict[str, Any]] = {"stage": STAGE}
-    on_startup = on_startup
-    on_shutdown = on_shutdown
-    job_timeout = constants.JOB_TIMEOUT_S
-    max_tries = constants.MAX_TRIES
-    poll_delay = constants.POLL_DELAY_S
-    health_check_interval = constants.HEALTH_CHECK_INTERVAL_S
-    job_completion_wait = constants.JOB_COMPLETION_WAIT_S
-    allow_abort_jobs = True
-    keep_result = 0
+WorkerSettings = stage_worker_settings("qa", check_draft)

@@ -154,37 +154,51 @@ async def _wait_ready(ids: list[uuid.UUID], timeout: float) -> float:
     raise TimeoutError(f"meetings not ready after {timeout:.0f}s")
 
 
-async def _request_exports(pool: Any, meeting_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+async def _request_exports(pool: Any, meeting_ids: list[uuid.UUID], rate: float) -> list[uuid.UUID]:
+    """One DOCX export per meeting, requested one at a time at `rate` (as users would)."""
     from bridge_app.models import Draft, DraftVersion, Export
     from bridge_app.services.db import session_scope
     from bridge_app.services.queue import enqueue_stage
 
-    def create() -> list[uuid.UUID]:
-        ids = []
+    def create(meeting_id: uuid.UUID) -> uuid.UUID:
         with session_scope() as session:
-            for mid in meeting_ids:
-                draft = session.exec(select(Draft).where(Draft.meeting_id == mid)).one()
-                version = session.exec(
-                    select(DraftVersion).where(
-                        DraftVersion.draft_id == draft.id,
-                        DraftVersion.version == draft.current_version,
-                    )
-                ).one()
-                export = Export(
-                    organization_id=draft.organization_id,
-                    draft_version_id=version.id,
-                    format="docx",
+            draft = session.exec(select(Draft).where(Draft.meeting_id == meeting_id)).one()
+            version = session.exec(
+                select(DraftVersion).where(
+                    DraftVersion.draft_id == draft.id, DraftVersion.version == draft.current_version
                 )
-                session.add(export)
-                session.flush()
-                ids.append(export.id)
-        return ids
+            ).one()
+            export = Export(
+                organization_id=draft.organization_id, draft_version_id=version.id, format="docx"
+            )
+            session.add(export)
+            session.flush()
+            return export.id
 
-    export_ids = await asyncio.to_thread(create)
-    for eid in export_ids:
-        await enqueue_stage(pool, "export", eid, 1, subject_id=eid, version=1)
-        await asyncio.sleep(0.05)
+    export_ids = []
+    for meeting_id in meeting_ids:
+        export_id = await asyncio.to_thread(create, meeting_id)
+        await enqueue_stage(pool, "export", export_id, 1, subject_id=export_id, version=1)
+        export_ids.append(export_id)
+        await asyncio.sleep(1 / rate)
     return export_ids
+
+
+def _count_exports_done(ids: list[uuid.UUID]) -> int:
+    from bridge_app.models import Export
+    from bridge_app.services.db import get_engine
+
+    with Session(get_engine()) as session:
+        rows = session.exec(select(Export.status).where(col(Export.id).in_(ids))).all()
+    return sum(1 for s in rows if s == "done")
+
+
+async def _wait_exports(ids: list[uuid.UUID], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while await asyncio.to_thread(_count_exports_done, ids) < len(ids):
+        if time.monotonic() > deadline:
+            raise TimeoutError("exports not done in time")
+        await asyncio.sleep(0.1)
 
 
 def _latencies(meeting_ids: list[uuid.UUID]) -> dict[str, Any]:
@@ -282,9 +296,8 @@ async def _run(n: int, rate: float, latency_n: int) -> dict[str, Any]:
             paced.append(await _submit(pool, org_id, data, f"paced {i}"))
             await asyncio.sleep(1 / rate)
         await _wait_ready(paced, timeout=300)
-        exports = await _request_exports(pool, paced)
-        del exports
-        await asyncio.sleep(2)
+        exports = await _request_exports(pool, paced, rate)
+        await _wait_exports(exports, timeout=300)
         latency = _latencies(paced)
         # Phase 2: a burst for throughput.
         start = time.monotonic()
