@@ -4,8 +4,9 @@ Four passes over the segments:
 
 1. money negotiation: offers and the acceptance that closes them become agreed ``price``/``fee``
    terms (proposal → acceptance across speaker turns; a later acceptance supersedes);
-2. other typed terms (payment terms, quantities, durations, dates, law, parties, deliverables)
-   that are stated with agreement or accepted by another speaker;
+2. parties (``parties.py``: self-introductions, "between X and Y", legal forms, with sides) and
+   the other typed terms (``terms.py``: payment terms, quantities, durations, dates, governing
+   law, deliverables) that are stated as settled or accepted by another speaker;
 3. decisions and action items: cue-scored key utterances, the best per meeting length, with the
    nearest substantive neighbours as evidence;
 4. open questions: decision questions that the answers leave open.
@@ -20,8 +21,11 @@ from datetime import date
 from typing import Any
 
 from bridge_app.core.extraction import cues, weights
-from bridge_app.core.extraction.model import Evidence, Item, ItemKind
-from bridge_app.core.extraction.values import Money, find_due_date, find_money, term_values
+from bridge_app.core.extraction.grounding import evidence_for
+from bridge_app.core.extraction.model import Item, ItemKind
+from bridge_app.core.extraction.parties import party_terms
+from bridge_app.core.extraction.terms import agreed_terms
+from bridge_app.core.extraction.values import Money, find_due_date, find_money
 from bridge_app.core.transcript.model import Segment
 
 # Decisions kept per segment (one per ~50 utterances: volume grows with meeting length), at least
@@ -62,20 +66,6 @@ def clean_sentence(text: str, limit: int = 240) -> str:
     if t[-1] not in ".!?…":
         t += "."
     return t
-
-
-def evidence_for(segments: Sequence[Segment], indices: Sequence[int]) -> list[Evidence]:
-    """Evidence entries (exact quote, times, speaker) for segment positions, in time order."""
-    return [
-        Evidence(
-            segment_id=segments[i].segment_id,
-            start=segments[i].start,
-            end=segments[i].end,
-            quote=segments[i].text,
-            speaker=segments[i].speaker,
-        )
-        for i in sorted(set(indices))
-    ]
 
 
 def _owner(seg: Segment, text: str) -> str | None:
@@ -169,6 +159,8 @@ def _money_terms(segs: Sequence[Segment], meeting_currency: str | None) -> list[
         )
         if prices and strong and not (hedged and not re.search(r"\bdeal\b", text, re.I)):
             agreed = prices[-1]
+            if accepted_other and last_offer is not None and last_offer[0].amount == agreed.amount:
+                offer_i = last_offer[1]  # "Okay, $38,000 works": the offer it accepts is evidence
         elif (
             prices
             and weak
@@ -257,64 +249,6 @@ def _price_item(
         owner=seg.speaker or None,
         values={key: value},
     )
-
-
-def _date_key(text: str) -> str:
-    low = text.lower()
-    if re.search(r"\b(effective)\b", low):
-        return "effective_date"
-    if re.search(r"\b(start|begin|kick ?off|commence)", low):
-        return "start_date"
-    return "end_date"
-
-
-def _other_terms(
-    segs: Sequence[Segment], meeting_date: date | None, feats: list[cues.SegmentFeatures]
-) -> list[Item]:
-    items: list[Item] = []
-    for i, seg in enumerate(segs):
-        text = seg.text
-        values = term_values(text)
-        if re.search(r"\b(start|begin|kick ?off|commence|effective|end|finish|complete|expire|"
-                     r"deadline|deliver)", text, re.I):
-            due = find_due_date(text, meeting_date)
-            if due:
-                values[_date_key(text)] = due[0]
-        if not values:
-            continue
-        stated = bool(cues.ACCEPT_STRONG_RX.search(text)) or feats[i].decision_score >= 1.5
-        accepted_at = None
-        for j in range(i + 1, min(i + 3, len(segs))):
-            if segs[j].speaker != seg.speaker and (
-                cues.ACCEPT_STRONG_RX.search(segs[j].text)
-                or (cues.ACCEPT_WEAK_RX.match(segs[j].text)
-                    and not cues.REJECT_RX.search(segs[j].text))
-            ):
-                accepted_at = j
-                break
-        if feats[i].question or cues.UNDECIDED_RX.search(text):
-            continue
-        if not stated and accepted_at is None:
-            continue
-        hedged = feats[i].hedged and accepted_at is None
-        if hedged:
-            continue
-        ev = [i] + ([accepted_at] if accepted_at is not None else [])
-        conf = 0.55 + (0.2 if accepted_at is not None else 0.0) + (0.1 if stated else 0.0)
-        keys = ", ".join(sorted(values))
-        items.append(
-            Item(
-                id=f"term-{'-'.join(sorted(values))}-{seg.segment_id}",
-                kind="agreed_term",
-                statement=f"Agreed {keys}: {clean_sentence(text)}",
-                confidence=round(min(conf, 0.9), 3),
-                evidence=evidence_for(segs, ev),
-                owner=seg.speaker,
-                party=(values.get("party") or {}).get("name"),
-                values=values,
-            )
-        )
-    return items
 
 
 Weights = tuple[tuple[float, ...], float, tuple[float, ...], float]
@@ -466,7 +400,8 @@ def extract_rules(
     feats = cues.analyse(segs)
     items: list[Item] = []
     items += _money_terms(segs, _meeting_currency(segs))
-    items += _other_terms(segs, meeting_date, feats)
+    items += party_terms(segs)
+    items += agreed_terms(segs, meeting_date, feats)
     items += _decisions_and_actions(segs, meeting_date, feats, scorer or SHIPPED_WEIGHTS)
     items += _open_questions(segs, feats)
     order = {s.segment_id: s.index for s in segs}

@@ -1,7 +1,8 @@
 """Supersession and conflicts between agreed terms, within a meeting and across meetings.
 
-A term is identified by its value key (``price``, ``payment_terms``, ``start_date`` …). When a
-later item states a different value for the same key:
+A term is identified by its value key (``price``, ``payment_terms``, ``start_date`` …); a party
+by its role (two parties with different roles, or without one, coexist) and a deliverable by its
+text (deliverables add up). When a later item states a different value for the same term:
 
 * within a meeting, the later item supersedes the earlier one when it was settled explicitly
   (an acceptance, or a change cue such as "instead", "make it", "actually"); otherwise the two
@@ -18,6 +19,7 @@ from collections.abc import Iterable
 
 from bridge_app.core.extraction import cues
 from bridge_app.core.extraction.model import Item
+from bridge_app.core.extraction.parties import party_key
 
 # Keys whose values describe a contract term (the rest, e.g. "due_text", are annotations).
 _TERM_VALUE_KEYS = frozenset(
@@ -39,12 +41,31 @@ _TERM_VALUE_KEYS = frozenset(
 )
 
 
-def _keys(item: Item) -> set[str]:
-    return {k for k in item.values if k in _TERM_VALUE_KEYS}
+def _slots(item: Item) -> dict[str, str]:
+    """The term slots an item fills, each mapped to its value key.
+
+    Most keys are one slot each. A party's slot is its role (a later client entity replaces the
+    earlier client, never the provider); a party without a role, and every deliverable, is a
+    slot of its own, so different parties and different deliverables coexist.
+    """
+    out: dict[str, str] = {}
+    for k, v in item.values.items():
+        if k not in _TERM_VALUE_KEYS:
+            continue
+        if k == "party" and isinstance(v, dict):
+            role = str(v.get("role") or "").strip().lower()
+            out[f"party:{role}" if role else "party=" + party_key(str(v.get("name", "")))] = k
+        elif k == "deliverable":
+            out["deliverable=" + str(_comparable(k, v))] = k
+        else:
+            out[k] = k
+    return out
 
 
-def _comparable(value: object) -> object:
+def _comparable(key: str, value: object) -> object:
     # Free text differs in wording when the term is the same; compare the typed part only.
+    if key == "party" and isinstance(value, dict):
+        return party_key(str(value.get("name", "")))
     if isinstance(value, dict):
         typed = {k: v for k, v in value.items() if k != "text"}
         return typed or {k: str(v).lower() for k, v in value.items()}
@@ -78,16 +99,16 @@ def resolve_within(items: Iterable[Item]) -> list[Item]:
     for it in out:
         if it.kind != "agreed_term":
             continue
-        for key in sorted(_keys(it)):
-            prev = active.get(key)
+        for slot, key in sorted(_slots(it).items()):
+            prev = active.get(slot)
             if prev is not None and prev is not it and prev.superseded_by is None:
-                if _comparable(prev.values[key]) == _comparable(it.values[key]):
+                if _comparable(key, prev.values[key]) == _comparable(key, it.values[key]):
                     continue
                 if _settled(it):
                     _link(prev, it)
                 else:
                     _conflict(prev, it)
-            active[key] = it
+            active[slot] = it
     return out
 
 
@@ -107,15 +128,15 @@ def supersede_across(previous_items: Iterable[Item], new_items: Iterable[Item]) 
     latest: dict[str, Item] = {}
     for it in prev:
         if it.kind == "agreed_term" and it.superseded_by is None:
-            for key in _keys(it):
-                latest[key] = it
+            for slot in _slots(it):
+                latest[slot] = it
     for it in new:
         if it.kind != "agreed_term" or it.superseded_by is not None:
             continue
-        for key in sorted(_keys(it)):
-            old = latest.get(key)
+        for slot, key in sorted(_slots(it).items()):
+            old = latest.get(slot)
             if old is None or old.superseded_by is not None:
                 continue
-            if _comparable(old.values[key]) != _comparable(it.values[key]):
+            if _comparable(key, old.values[key]) != _comparable(key, it.values[key]):
                 _link(old, it)
     return prev + new

@@ -247,29 +247,18 @@ def find_quantity(text: str) -> dict[str, Any] | None:
     return {"value": n, "unit": m.group("unit").lower()}
 
 
-def find_governing_law(text: str) -> dict[str, Any] | None:
-    """The governing law named in a sentence about governing law."""
-    if not re.search(r"\b(governed|governing law|laws? of)\b", text, re.I):
-        return None
-    m = _LAW_RX.search(text)
-    if not m:
-        return None
-    return {"text": m.group("place").strip()}
-
-
 def find_party(text: str) -> dict[str, Any] | None:
-    """A company named with a legal suffix ("Acme Corp"), with a role when the text gives one."""
-    m = _PARTY_RX.search(text)
-    if not m:
+    """The first company named in ``text`` ("Acme Corp"), with its role when the text ties one to
+    it ("Acme Corp as client"); see :func:`find_parties` for all of them."""
+    found = find_parties(text)
+    if not found:
         return None
-    role = None
-    low = text.lower()
-    roles = ("client", "customer", "vendor", "supplier", "contractor", "buyer", "seller")
-    for r in roles:
-        if r in low:
-            role = r
-            break
-    return {"name": m.group("name").strip(), "role": role}
+    p = found[0]
+    role = role_near(text, p.start, p.end)
+    if role is None:
+        m = _ROLE_RX.search(text)
+        role = _ROLE_WORDS[m.group(1).lower()] if m else None
+    return {"name": p.name, "role": role}
 
 
 def find_deliverable(text: str) -> dict[str, Any] | None:
@@ -319,7 +308,12 @@ def find_due_date(text: str, meeting_date: date | None) -> tuple[str, str] | Non
     m = _DATE_RX.search(text)
     if not m:
         return None
-    phrase = m.group(0)
+    resolved = _resolve_date(m.group(0), meeting_date)
+    return (resolved, m.group(0)) if resolved else None
+
+
+def _resolve_date(phrase: str, meeting_date: date | None) -> str | None:
+    """One date phrase matched by ``_DATE_RX`` as an ISO date (see :func:`find_due_date`)."""
     low = phrase.lower()
     base = meeting_date
     q = _QUARTER_RX.match(low)
@@ -328,18 +322,18 @@ def find_due_date(text: str, meeting_date: date | None) -> tuple[str, str] | Non
             return None
         which = q.group(1)
         quarter = int(which[1]) if which.startswith("q") else (base.month - 1) // 3 + 1
-        return _end_of_quarter(quarter, base).isoformat(), phrase
+        return _end_of_quarter(quarter, base).isoformat()
     if low.startswith("end of"):
         if base is None:
             return None
         rest = low[len("end of ") :].replace("the ", "")
         if rest == "week":
-            return (base + timedelta(days=(4 - base.weekday()) % 7)).isoformat(), phrase
+            return (base + timedelta(days=(4 - base.weekday()) % 7)).isoformat()
         if rest == "month":
             last = calendar.monthrange(base.year, base.month)[1]
-            return date(base.year, base.month, last).isoformat(), phrase
+            return date(base.year, base.month, last).isoformat()
         if rest == "year":
-            return date(base.year, 12, 31).isoformat(), phrase
+            return date(base.year, 12, 31).isoformat()
         month_text = rest
     else:
         month_text = None
@@ -358,11 +352,11 @@ def find_due_date(text: str, meeting_date: date | None) -> tuple[str, str] | Non
         if parsed is None:
             return None
         last = calendar.monthrange(parsed.year, parsed.month)[1]
-        return date(parsed.year, parsed.month, last).isoformat(), phrase
+        return date(parsed.year, parsed.month, last).isoformat()
     parsed = dateparser.parse(cleaned, languages=["en"], settings=settings)
     if parsed is None:
         return None
-    return parsed.date().isoformat(), phrase
+    return parsed.date().isoformat()
 
 
 def term_values(text: str) -> dict[str, Any]:
@@ -396,3 +390,499 @@ def term_values(text: str) -> dict[str, Any]:
     if deliv:
         values["deliverable"] = deliv
     return values
+
+
+# --- Contract terms: dates, durations, governing law, parties, deliverables -------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A typed value found in text: the ``Item.values`` key, the value and where it was found."""
+
+    key: str
+    value: Any
+    start: int
+    end: int
+
+
+_START_WORDS_RX = re.compile(
+    r"\b(start\w*|begin\w*|beginning|kick\w*[ -]?off|commenc\w*|from|as of|go[ -]live|onboard\w*)"
+    r"\b",
+    re.I,
+)
+_END_WORDS_RX = re.compile(
+    r"\b(end\w*|finish\w*|complet\w*|expir\w*|until|till|through|to|wrap\w*|deadline|due|"
+    r"deliver\w*|hand\w* over|by|close\w*|terminat\w*|run\w* (?:to|until|through))\b",
+    re.I,
+)
+_EFFECTIVE_WORDS_RX = re.compile(r"\b(effective|sign\w*|execut\w*|in force)\b", re.I)
+_CLAUSE_BREAK_RX = re.compile(r"[.;!?]|\b(?:and|but|with)\b", re.I)
+
+
+def _clause_before(text: str, pos: int, limit: int = 60) -> str:
+    """The words before ``pos`` back to the previous clause break (at most ``limit`` chars)."""
+    window = text[max(0, pos - limit) : pos]
+    breaks = list(_CLAUSE_BREAK_RX.finditer(window))
+    return window[breaks[-1].end() :] if breaks else window
+
+
+def date_key(text: str, start: int) -> str | None:
+    """Which contract date a date at ``start`` is: the nearest cue word before it in its clause
+    ("start on", "until", "effective"), else the sentence's cue; None when nothing says."""
+    before = _clause_before(text, start)
+    best: tuple[int, str] | None = None
+    for rx, key in (
+        (_EFFECTIVE_WORDS_RX, "effective_date"),
+        (_START_WORDS_RX, "start_date"),
+        (_END_WORDS_RX, "end_date"),
+    ):
+        for m in rx.finditer(before):
+            if best is None or m.start() > best[0]:
+                best = (m.start(), key)
+    if best is not None:
+        return best[1]
+    sentence_start = max(text.rfind(c, 0, start) for c in ".!?") + 1
+    sentence = text[sentence_start:]
+    sentence = sentence[: next((k for k, c in enumerate(sentence) if c in ".!?"), len(sentence))]
+    for rx, key in (
+        (_EFFECTIVE_WORDS_RX, "effective_date"),
+        (re.compile(r"\b(start\w*|begin\w*|kick\w*[ -]?off|commenc\w*)\b", re.I), "start_date"),
+        (re.compile(r"\b(end\w*|finish\w*|complet\w*|expir\w*|deadline)\b", re.I), "end_date"),
+    ):
+        if rx.search(sentence):
+            return key
+    return None
+
+
+def find_dates(text: str, meeting_date: date | None) -> list[Found]:
+    """Every resolvable contract date in ``text`` keyed ``start_date`` / ``end_date`` /
+    ``effective_date`` by the words before it ("start on March 2 and finish by May 22")."""
+    out: list[Found] = []
+    for m in _DATE_RX.finditer(text):
+        key = date_key(text, m.start())
+        if key is None:
+            continue
+        resolved = _resolve_date(m.group(0), meeting_date)
+        if resolved is None:
+            continue
+        out.append(Found(key, resolved, m.start(), m.end()))
+    return out
+
+
+_DURATION_KEY_AFTER_RX = re.compile(
+    r"^\s*(?:-\s*)?(?:term|engagement|contract|agreement|period|project|pilot|subscription|"
+    r"commitment|nda|renewal|initial term|of confidentiality|confidentiality)\b",
+    re.I,
+)
+_DURATION_LEAD_RX = re.compile(
+    r"\b(for|of|lasts?|lasting|runs?|running|over|spanning|is|be|term|period|duration|renews?|"
+    r"another|additional|extend\w*( by)?)\s+(?:a\s+|an\s+|the\s+|initial\s+|further\s+)?$",
+    re.I,
+)
+_DURATION_SKIP_BEFORE_RX = re.compile(
+    r"\b(in|within|every|per|each|after|notice|ago|net|last|past|next|first|those|these)\s+"
+    r"(?:the\s+)?$",
+    re.I,
+)
+_CONFIDENTIAL_RX = re.compile(r"confidential|non-?disclosure|\bnda\b|secre", re.I)
+_TERM_WORD_RX = re.compile(r"\b(term|contract|agreement|subscription|licen[cs]e|nda|renew\w*)\b",
+                           re.I)
+_CONTRACT_CONTEXT_RX = re.compile(
+    r"\b(term|contract|agreement|engagement|pilot|subscription|licen[cs]e|nda|"
+    r"confidential\w*|duration|period|runs?|lasts?|renew\w*|extend\w*|sow|statement of work)\b",
+    re.I,
+)
+
+
+def find_contract_durations(text: str) -> list[Found]:
+    """Contract durations ("runs for twelve weeks", "a 12-month term", "confidential for three
+    years") keyed ``duration`` / ``term`` / ``confidentiality_period`` by the words around them.
+
+    Lead times, notice periods, frequencies and payment windows ("in two weeks", "every month",
+    "within 30 days") are not contract durations.
+    """
+    if not _CONTRACT_CONTEXT_RX.search(text):
+        return []
+    out: list[Found] = []
+    for m in _DURATION_RX.finditer(text):
+        n = word_number(m.group("n"))
+        if n is None:
+            continue
+        before = text[max(0, m.start() - 40) : m.start()]
+        after = text[m.end() : m.end() + 30]
+        if _DURATION_SKIP_BEFORE_RX.search(before) or re.match(r"\s*notice", after, re.I):
+            continue
+        if not (_DURATION_LEAD_RX.search(before) or _DURATION_KEY_AFTER_RX.match(after)):
+            continue
+        local = _clause_before(text, m.start(), 50) + " " + m.group(0) + " " + after[:25]
+        if _CONFIDENTIAL_RX.search(local):
+            key = "confidentiality_period"
+        elif _TERM_WORD_RX.search(local) or (
+            not _CONFIDENTIAL_RX.search(text) and _TERM_WORD_RX.search(text)
+        ):
+            key = "term"
+        elif _CONFIDENTIAL_RX.search(text) and not re.search(
+            r"\b(engagement|project|pilot|runs?)\b", text, re.I
+        ):
+            key = "confidentiality_period"
+        else:
+            key = "duration"
+        days = round(n * _UNIT_DAYS[m.group("unit").lower()])
+        out.append(Found(key, {"days": days, "text": m.group(0)}, m.start(), m.end()))
+    return out
+
+
+_JURISDICTION_ADJECTIVES = {
+    "english": "England and Wales",
+    "british": "England and Wales",
+    "scottish": "Scotland",
+    "irish": "Ireland",
+    "german": "Germany",
+    "french": "France",
+    "swiss": "Switzerland",
+    "dutch": "the Netherlands",
+    "swedish": "Sweden",
+    "danish": "Denmark",
+    "austrian": "Austria",
+    "spanish": "Spain",
+    "italian": "Italy",
+    "canadian": "Canada",
+    "australian": "Australia",
+    "singaporean": "Singapore",
+    "japanese": "Japan",
+    "indian": "India",
+}
+def _words(text: str, sep: str | None = None) -> frozenset[str]:
+    return frozenset(w.strip() for w in text.split(sep))
+
+
+_CAP = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}"
+_LAW_CONTEXT_RX = re.compile(
+    r"\b(governing law|governed by|laws? of|\blaw\b|jurisdiction|courts? of|venue)\b", re.I
+)
+_PLACE_RXS = (
+    re.compile(rf"\b(?:State|Commonwealth|Province|Republic|Kingdom|Canton) of (?P<p>{_CAP})"),
+    re.compile(rf"\blaws? of (?:the )?(?P<p>{_CAP})"),
+    re.compile(rf"\bcourts? (?:of|in) (?:the )?(?P<p>{_CAP})"),
+    re.compile(rf"\b(?:governed by|under) (?:the )?(?P<p>{_CAP})(?= law|\b)"),
+    re.compile(rf"\b(?P<p>{_CAP}) (?:law|courts?)\b"),
+    re.compile(
+        rf"\b(?:use|using|choose|go with|prefer|propose|suggest|keep|stick with|with|is|be)\s+"
+        rf"(?:the\s+)?(?P<p>{_CAP})\b"
+    ),
+)
+_NOT_PLACE = _words(
+    "I We You They The This That Is It Yes No Okay Ok So And But Our Your Their Governing Law "
+    "Laws State Court Courts For Fine Good Great Sure Either Both Any"
+)
+
+
+def find_governing_law(text: str) -> dict[str, Any] | None:
+    """The jurisdiction named in a sentence about governing law or courts ("the State of New
+    York", "New York law", "English law" → England and Wales); None without a law context."""
+    if not _LAW_CONTEXT_RX.search(text):
+        return None
+    for rx in _PLACE_RXS:
+        for m in rx.finditer(text):
+            place = m.group("p").strip()
+            words = place.split()
+            while words and words[0] in _NOT_PLACE:
+                words.pop(0)
+            while words and words[-1] in _NOT_PLACE:
+                words.pop()
+            if not words:
+                continue
+            place = " ".join(words)
+            if place.lower() in _JURISDICTION_ADJECTIVES:
+                place = _JURISDICTION_ADJECTIVES[place.lower()]
+            return {"text": place}
+    return None
+
+
+# Parties. A company is a run of capitalised words ending in a legal form ("Northwind Inc."),
+# or ending in a business noun ("Brightline Data"), or any capitalised multi-word name after an
+# introduction ("This is Dana from Harborview Logistics").
+LEGAL_SUFFIXES = (
+    "Inc", "Incorporated", "Corp", "Corporation", "LLC", "L.L.C", "Ltd", "Limited", "GmbH", "AG",
+    "SA", "S.A", "SAS", "SARL", "BV", "B.V", "NV", "N.V", "PLC", "LLP", "LP", "Co", "Company",
+    "Pty", "Oy", "AB", "ApS", "KG", "SE", "S.p.A", "Srl", "KK", "Plc",
+)
+BUSINESS_NOUNS = _words(
+    "Data Logistics Software Systems Solutions Technologies Technology Tech Labs Laboratories "
+    "Group Holdings Partners Consulting Consultants Analytics Health Healthcare Bank Capital "
+    "Media Foods Industries Networks Services Studios Studio Ventures Digital Energy Robotics "
+    "Pharma Pharmaceuticals Manufacturing Retail Motors Insurance Foundation Associates Agency "
+    "Interactive Cloud Security Biotech Therapeutics Dynamics Engineering Construction "
+    "Properties Realty Supply Supplies Trading Freight Shipping Airlines Telecom Communications "
+    "Payments Finance Financial Markets Brands Apparel Designs Games Education Learning "
+    "Enterprises Works Marine Mobility Medical Devices Electronics Instruments Materials "
+    "Chemicals Logic Metrics Robotics Ai AI Bio Grid Power Water Transport Transit Motors "
+    "Hospitality Hotels Publishing Press Records Entertainment Outfitters Bakery Coffee Farms "
+    "Partnership Collective Cooperative Institute Clinic Hospital"
+)
+_LEAD_WORDS = _words(
+    "And Or But So Also Between With From For At By Of To The Then Well Okay Ok Yes Yeah Hi "
+    "Hello Thanks Thank Great Sure Because If When Our Your Their This That These I We You "
+    "They He She It Both Either Once Now Here There Mr Ms Mrs Dr Dear As Is Are Was"
+)
+_NOT_COMPANY = _words(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
+    "June July August September October November December Q1 Q2 Q3 Q4 I Zoom Teams Slack"
+)
+# Places people call in from; a name after "from" that is only a place is not a company.
+_PLACES = _words(
+    "new york|new jersey|san francisco|los angeles|london|berlin|paris|boston|chicago|seattle|"
+    "austin|toronto|sydney|singapore|munich|amsterdam|dublin|hong kong|tokyo|new delhi|"
+    "the us|the uk|home|the office",
+    "|",
+)
+_WORD = r"[A-Z][\w&'-]*"
+_NAME = rf"{_WORD}(?:\s+(?:of\s+|&\s+|de\s+|the\s+)?{_WORD}){{0,4}}"
+_SUFFIX_ALT = "|".join(re.escape(s) for s in sorted(LEGAL_SUFFIXES, key=len, reverse=True))
+_LEGAL_RX = re.compile(rf"\b(?P<name>{_WORD}(?:\s+(?:&\s+|of\s+)?{_WORD}){{0,4}}?),?\s+"
+                       rf"(?P<suffix>{_SUFFIX_ALT})(?P<dot>\.)?(?![\w])")
+_INTRO_PREP_RX = re.compile(
+    rf"\b(?:from|at|with|representing|on behalf of|for)\s+(?:the\s+)?(?P<name>{_NAME})"
+)
+_INTRO_CONTEXT_RX = re.compile(
+    r"\b(this is|i'm|i am|it's|my name|here|we're|we are|joining|representing|on behalf of|"
+    r"i (work|run|lead|head|manage)|speaking|calling|on the line|with me)\b",
+    re.I,
+)
+_BETWEEN_RX = re.compile(
+    rf"\bbetween\s+(?:the\s+)?(?P<a>{_NAME})(?:,?\s+(?:{_SUFFIX_ALT})\.?)?\s+(?:and|&)\s+"
+    rf"(?:the\s+)?(?P<b>{_NAME})"
+)
+_DEAL_CONTEXT_RX = re.compile(
+    r"\b(agreement|contract|nda|deal|sow|statement of work|order|msa|amendment|parties|party)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PartyMention:
+    """A company named in text: how it was found ("legal", "intro", "between") and where."""
+
+    name: str
+    start: int
+    end: int
+    how: str
+
+
+def _clean_name(name: str) -> str:
+    words = name.replace(",", " ").split()
+    while words and words[0] in _LEAD_WORDS:
+        words.pop(0)
+    while words and words[-1] in ("of", "&", "de", "the", "The", "And", "and"):
+        words.pop()
+    return " ".join(words)
+
+
+def _company_like(name: str, *, multiword_ok: bool) -> bool:
+    words = name.split()
+    if not words or any(w in _NOT_COMPANY for w in words) or name.lower() in _PLACES:
+        return False
+    if words[-1].rstrip(".") in LEGAL_SUFFIXES:
+        return True
+    if len(words) >= 2 and words[-1] in BUSINESS_NOUNS:
+        return True
+    return multiword_ok and len(words) >= 2
+
+
+def find_parties(text: str, *, people: frozenset[str] = frozenset()) -> list[PartyMention]:
+    """Companies named in ``text``: legal forms ("X Inc. and Y Ltd." gives both), names after
+    "between … and …", and capitalised names after "from/at/with/representing" in an
+    introduction. ``people`` holds lower-cased person names (speakers) that are never parties."""
+    found: list[PartyMention] = []
+
+    def add(name: str, start: int, end: int, how: str) -> None:
+        first = name.split()[0].lower() if name else ""
+        if not name or name.lower() in people or first in people:
+            return
+        for k, other in enumerate(found):
+            if start < other.end and other.start < end:  # overlapping spans: keep the longer
+                if len(name) > len(other.name):
+                    found[k] = PartyMention(name, start, end, how)
+                return
+        found.append(PartyMention(name, start, end, how))
+
+    for m in _LEGAL_RX.finditer(text):
+        name = _clean_name(m.group("name"))
+        if not name or name.split()[-1] in _NOT_COMPANY:
+            continue
+        suffix = m.group("suffix") + (m.group("dot") or "")
+        if suffix.rstrip(".") in ("Co", "Company", "SA", "SE", "AB", "AG", "LP") and len(
+            name.split()
+        ) < 1:
+            continue
+        full = f"{name} {suffix}"
+        start = m.start("name") + m.group("name").find(name.split()[0])
+        add(full, start, m.end(), "legal")
+    if re.search(r"\bbetween\b", text) and _DEAL_CONTEXT_RX.search(text):
+        for m in _BETWEEN_RX.finditer(text):
+            for g in ("a", "b"):
+                name = _clean_name(m.group(g))
+                if name and name.split()[0] not in _NOT_COMPANY:
+                    add(name, m.start(g), m.end(g), "between")
+    if _INTRO_CONTEXT_RX.search(text):
+        for m in _INTRO_PREP_RX.finditer(text):
+            name = _clean_name(m.group("name"))
+            if _company_like(name, multiword_ok=True):
+                add(name, m.start("name"), m.end("name"), "intro")
+    else:
+        for m in _INTRO_PREP_RX.finditer(text):
+            name = _clean_name(m.group("name"))
+            if _company_like(name, multiword_ok=False):
+                add(name, m.start("name"), m.end("name"), "intro")
+    found.sort(key=lambda p: p.start)
+    return found
+
+
+# Role words as said ("customer", "vendor"), except the NDA sides, which keep one word each.
+_ROLE_WORDS = {
+    "client": "client",
+    "customer": "customer",
+    "provider": "provider",
+    "service provider": "service provider",
+    "vendor": "vendor",
+    "supplier": "supplier",
+    "contractor": "contractor",
+    "consultant": "consultant",
+    "buyer": "buyer",
+    "purchaser": "purchaser",
+    "seller": "seller",
+    "licensor": "licensor",
+    "licensee": "licensee",
+    "disclosing party": "disclosing",
+    "discloser": "disclosing",
+    "receiving party": "receiving",
+    "recipient": "recipient",
+}
+_ROLE_ALT = "|".join(sorted(_ROLE_WORDS, key=len, reverse=True))
+_ROLE_RX = re.compile(rf"\b({_ROLE_ALT})s?\b", re.I)
+
+
+def role_near(text: str, start: int, end: int) -> str | None:
+    """A role word tied to the name at ``start:end`` ("Acme Corp as client", "the vendor,
+    Acme", "Acme is the disclosing party"), in the same clause."""
+    after = text[end : end + 40]
+    m = re.match(
+        r"[\s,(]*(?:\(|as|is|will be|being|acts as|acting as|,)\s+(?:the\s+|our\s+|a\s+)?"
+        rf"({_ROLE_ALT})\b",
+        after,
+        re.I,
+    )
+    if m:
+        return _ROLE_WORDS[m.group(1).lower()]
+    before = text[max(0, start - 40) : start]
+    m2 = re.search(
+        rf"\b({_ROLE_ALT})s?\b(?:\s+(?:is|will be|would be|entity is))?[\s,:]*"
+        r"(?:the\s+)?$",
+        before,
+        re.I,
+    )
+    if m2:
+        return _ROLE_WORDS[m2.group(1).lower()]
+    return None
+
+
+_DELIVERABLE_LEAD_RX = re.compile(
+    r"\b(?:(?:the\s+)?deliverables?\s+(?:is|are|will be|would be|include|includes|cover)|"
+    r"(?:we|i|they|you|the (?:provider|vendor|contractor|team))(?:'ll|\s+will|\s+would|\s+can|"
+    r"\s+are going to|'re going to)?\s+(?:deliver|provide|hand over|build|ship)|"
+    r"(?:the\s+)?scope\s+(?:includes|include|covers|is|will be|will include)|"
+    r"in scope (?:are|is))\s*:?\s+",
+    re.I,
+)
+_DELIVERABLE_STOP_RX = re.compile(
+    r"\s+(?:by|before|on|within|in the next|no later than|until|for \$|for (?:a|the) (?:fee|price)|"
+    r"at (?:a|the|no)|starting|from)\b|[.;!?]|\s+-\s+|$",
+    re.I,
+)
+_ARTICLE_RX = re.compile(
+    r"^(?:a|an|the|our|your|their|one|two|three|four|five|six|seven|eight|nine|ten|some|all)\s+",
+    re.I,
+)
+_NOT_DELIVERABLE = frozenset(
+    {"it", "that", "this", "them", "on time", "everything", "something", "results", "value",
+     "the goods", "a lot", "more", "less"}
+)
+
+
+def find_deliverables(text: str) -> list[Found]:
+    """Deliverables listed after "the deliverables are", "we will deliver", "scope includes":
+    "a model, a dashboard, and a workshop" gives three; "the runbook and the cutover plan" two.
+    A bare "and" splits only before an article ("sales and marketing dashboard" stays whole)."""
+    out: list[Found] = []
+    for lead in _DELIVERABLE_LEAD_RX.finditer(text):
+        rest = text[lead.end() :]
+        stop = _DELIVERABLE_STOP_RX.search(rest)
+        span = rest[: stop.start() if stop else len(rest)]
+        base = lead.end()
+        parts: list[tuple[str, int]] = []
+        pos = 0
+        for m in re.finditer(
+            r",\s*(?:and\s+|or\s+)?|\s+(?:and|plus|as well as)\s+(?=(?:a|an|the|our|your|one|two|"
+            r"three|four|five|six)\s)",
+            span,
+            re.I,
+        ):
+            parts.append((span[pos : m.start()], pos))
+            pos = m.end()
+        parts.append((span[pos:], pos))
+        for part, offset in parts:
+            item = part.strip()
+            lead_trim = len(part) - len(part.lstrip())
+            m_art = _ARTICLE_RX.match(item)
+            if m_art:
+                item = item[m_art.end() :]
+                lead_trim += m_art.end()
+            item = re.sub(r"^(?:you|us|them|me|him|her)\s+with\s+(?:the\s+|a\s+|an\s+)?", "",
+                          item.strip(" ,"), flags=re.I)
+            if len(item) < 3 or item.lower() in _NOT_DELIVERABLE or len(item.split()) > 10:
+                continue
+            if not re.search(r"[a-z]", item, re.I) or re.match(
+                r"(?:on|to|it|in|at|for|with|by)\b", item, re.I
+            ):
+                continue
+            s = base + offset + lead_trim
+            out.append(Found("deliverable", {"text": item}, s, s + len(item)))
+    return out
+
+
+_EFFORT_UNITS = frozenset({"hours", "sessions", "workshops", "sprints", "reports"})
+_COMMERCIAL_RX = re.compile(
+    r"\b(per|rate|billable|bill\w*|invoice\w*|consulting|support|training|included|include|"
+    r"retainer|fee|price|cost|budget|order|purchase|contract|package)\b|[$€£]",
+    re.I,
+)
+
+
+def find_terms(text: str, meeting_date: date | None) -> list[Found]:
+    """Every contract-term value in ``text`` except money and parties, each with its span: payment
+    terms, quantities, governing law, start/end/effective dates, durations and deliverables."""
+    out: list[Found] = []
+    pay_span: tuple[int, int] | None = None
+    m = _PAYMENT_RX.search(text)
+    pay = find_payment_terms(text)
+    if m and pay:
+        pay_span = (m.start(), m.end())
+        out.append(Found("payment_terms", pay, m.start(), m.end()))
+    q = _QUANTITY_RX.search(text)
+    qty = find_quantity(text)
+    if qty and qty["unit"] in _EFFORT_UNITS and not _COMMERCIAL_RX.search(text):
+        qty = None  # "fifty hours of speech" is not a quantity anyone buys
+    if q and qty:
+        out.append(Found("quantity", qty, q.start(), q.end()))
+    law = find_governing_law(text)
+    if law:
+        at = text.find(law["text"])
+        out.append(Found("governing_law", law, max(0, at), max(0, at) + len(law["text"])))
+    if _DATE_RX.search(text):
+        out += find_dates(text, meeting_date)
+    for d in find_contract_durations(text):
+        if pay_span is None or not (d.start < pay_span[1] and pay_span[0] < d.end):
+            out.append(d)
+    out += find_deliverables(text)
+    out.sort(key=lambda f: f.start)
+    return out

@@ -1,0 +1,303 @@
+"""Contract parties: who the companies at the table are, and which side each one is on.
+
+Parties come from
+
+* self-introductions ("This is Dana from Brightline Data", "Priya here from Harborview
+  Logistics", "I'm Sam, I lead procurement at Northwind Inc."): a capitalised multi-word name, a
+  legal form or a business noun after "from/at/with/representing/on behalf of";
+* "between X and Y" in a sentence about the agreement;
+* names with a legal form (Inc, Ltd, LLC, GmbH, Corp, Co. …) in a sentence about the deal or
+  tied to a role ("Quayside Software GmbH will be the provider").
+
+Each distinct company (case, punctuation and legal form ignored) is one ``agreed_term`` with
+``values.party = {"name", "role"}``. The role comes from the words next to the name when they
+give one ("X as client", "the vendor, X"); otherwise from what the company's own speakers say
+across the meeting (the speaker who introduced themselves with it, and colleagues they
+introduced): "our fee", "we will deliver", "for your analysts" point to the provider; "our
+budget", "procurement", "could you do …" to the client. Goods vocabulary ("order", "we can
+ship") gives buyer/seller, and an NDA call disclosing/receiving. When the two sides are not
+clearly apart, the role stays None rather than a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bridge_app.core.extraction.grounding import evidence_for, merge_evidence
+from bridge_app.core.extraction.model import Item
+from bridge_app.core.extraction.values import PartyMention, find_parties, role_near
+from bridge_app.core.transcript.model import Segment
+
+_FIRST = r"\b(?:we|i)(?:'ll| will| can| could| would| are going to|'re going to)?\s+"
+# Evidence that the speaker's side is the one named: weight per match (an explicit "we are the
+# provider" counts three times).
+_SIDE_CUES: dict[str, tuple[tuple[re.Pattern[str], float], ...]] = {
+    "provider": (
+        (re.compile(_FIRST + r"(deliver|build|provide|implement|develop|set up|migrate|train|"
+                    r"host|support|maintain|staff)\b", re.I), 1.0),
+        (re.compile(r"\bour (fee|rates?|price|pricing|quote|proposal|delivery|team will|"
+                    r"engineers|consultants|developers|platform|services?|product|offer)\b",
+                    re.I), 1.0),
+        (re.compile(r"\bwe (proposed|quoted|charge|bill|invoice)\b", re.I), 1.0),
+        (re.compile(r"\b(for|to|train) your (analysts|team|users|staff|people|sites|engineers)\b",
+                    re.I), 1.0),
+        (re.compile(r"\bwe('re| are) the (provider|vendor|contractor|consultant|supplier)s?\b",
+                    re.I), 3.0),
+    ),
+    "client": (
+        (re.compile(r"\b(procurement|purchasing|our budget|budget approval)\b", re.I), 1.0),
+        (re.compile(r"\byour (fee|rates?|price|pricing|quote|proposal|team|engineers|"
+                    r"consultants|platform|services?|product|offer)\b", re.I), 1.0),
+        (re.compile(_FIRST + r"(like to|want to|need to) (buy|order|purchase|hire|engage)\b",
+                    re.I), 1.0),
+        (re.compile(r"\bour (scope|requirements|analysts|warehouses|sites|users|staff)\b", re.I),
+         1.0),
+        (re.compile(r"\b(could|can) you (do|go|come down|meet|include|lower|throw in)\b", re.I),
+         1.0),
+        (re.compile(r"\bwe('re| are) the (client|customer|buyer|purchaser)s?\b", re.I), 3.0),
+    ),
+    "seller": (
+        (re.compile(r"\bwe (sell|stock|manufacture|make)\b|\b(we|i) can ship\b|\bin stock\b|"
+                    r"\bour (list price|catalog(ue)?|inventory|stock)\b", re.I), 1.0),
+        (re.compile(r"\bwe('re| are) the (seller|supplier|vendor)s?\b", re.I), 3.0),
+    ),
+    "buyer": (
+        (re.compile(_FIRST + r"(like to|want to|need to) (order|buy|purchase)\b|\bpurchase "
+                    r"order\b|\bwe('ll| will) take \d+|\bwe need \d+|\border (of|for) \d+",
+                    re.I), 1.0),
+        (re.compile(r"\bwe('re| are) the (buyer|purchaser)s?\b", re.I), 3.0),
+    ),
+    "disclosing": (
+        (re.compile(_FIRST + r"(share|disclose|show|give you access to|walk you through|send "
+                    r"you) (our|the|some of our|you our)\b", re.I), 1.0),
+        (re.compile(r"\bour (confidential|proprietary|source code|roadmap|designs?|formulas?|"
+                    r"customer data|trade secrets|pricing model)\b", re.I), 1.0),
+        (re.compile(r"\bwe('re| are) the disclosing party\b", re.I), 3.0),
+    ),
+    "receiving": (
+        (re.compile(r"\byou(?:'ll| will| would| are going to|'re going to)?\s+(share|disclose|"
+                    r"send|show) (us|your)\b", re.I), 1.0),
+        (re.compile(_FIRST + r"(receive|review|evaluate|look at|get access to) your\b", re.I),
+         1.0),
+        (re.compile(r"\byour (confidential|proprietary|source code|roadmap|designs?|data)\b",
+                    re.I), 1.0),
+        (re.compile(r"\bwe('re| are) the receiving party\b", re.I), 3.0),
+    ),
+}
+COUNTERPART = {
+    "client": "provider",
+    "customer": "vendor",
+    "buyer": "seller",
+    "purchaser": "seller",
+    "licensee": "licensor",
+    "receiving": "disclosing",
+    "recipient": "disclosing",
+    "provider": "client",
+    "service provider": "client",
+    "vendor": "customer",
+    "supplier": "buyer",
+    "contractor": "client",
+    "consultant": "client",
+    "seller": "buyer",
+    "licensor": "licensee",
+    "disclosing": "receiving",
+}
+_NDA_RX = re.compile(r"\b(nda|non-?disclosure|confidentiality agreement)\b", re.I)
+_MUTUAL_RX = re.compile(r"\bmutual\b|\bboth (ways|directions|sides share)\b", re.I)
+_SELF_INTRO_RX = re.compile(
+    r"\b(this is|i'm|i am|my name is|here|we're|we are|i (work|run|lead|head|manage)|"
+    r"joining|speaking|calling|representing|on behalf of)\b",
+    re.I,
+)
+_PREP_BEFORE_RX = re.compile(
+    r"\b(from|at|with|representing|on behalf of|for)\s+(the\s+)?$", re.I
+)
+_COLLEAGUE_RX = re.compile(
+    r"\b(?:with me (?:is|are|today is)|joined by|my colleagues?|and my colleague|along with)\s+"
+    r"(?P<names>[A-Z][a-z]+(?:(?:,\s*|\s+and\s+)[A-Z][a-z]+)*)"
+)
+_DEAL_RX = re.compile(
+    r"\b(agreement|contract|nda|deal|sow|statement of work|order|msa|amendment|parties|party|"
+    r"entity|sign\w*|counterpart\w*|client|customer|vendor|supplier|provider|buyer|seller)\b",
+    re.I,
+)
+_SUFFIX_RX = re.compile(
+    r"[,.]?\s+(inc|incorporated|corp|corporation|llc|l\.l\.c|ltd|limited|gmbh|plc|co|company|ag|"
+    r"sa|s\.a|sas|bv|b\.v|nv|llp|lp|pty|oy|ab|se)\.?$",
+    re.I,
+)
+
+
+def party_key(name: str) -> str:
+    """A company's identity: case, punctuation and the legal form ignored."""
+    base = name.strip()
+    while True:
+        stripped = _SUFFIX_RX.sub("", base)
+        if stripped == base:
+            break
+        base = stripped
+    return re.sub(r"[^a-z0-9]+", " ", base.lower()).strip()
+
+
+@dataclass(slots=True)
+class _Party:
+    name: str
+    mentions: list[int] = field(default_factory=list)  # segment positions
+    explicit_role: str | None = None
+    role_segment: int | None = None
+    speakers: set[str] = field(default_factory=set)
+    how: set[str] = field(default_factory=set)
+
+
+def _people(segs: Sequence[Segment]) -> frozenset[str]:
+    out: set[str] = set()
+    for s in segs:
+        name = s.speaker.strip().lower()
+        if name and not name.startswith("speaker"):
+            out.add(name)
+            out.add(name.split()[0])
+    return frozenset(out)
+
+
+def _counts(m: PartyMention, text: str) -> bool:
+    """Whether a mention names a party to this deal rather than a company in passing."""
+    if m.how in ("intro", "between"):
+        return True
+    before = text[: m.start]
+    return bool(
+        _DEAL_RX.search(text) or (_SELF_INTRO_RX.search(before) and _PREP_BEFORE_RX.search(before))
+    )
+
+
+def party_terms(segs: Sequence[Segment]) -> list[Item]:
+    """One ``agreed_term`` per company at the table, in order of first mention."""
+    people = _people(segs)
+    parties: dict[str, _Party] = {}
+    speaker_party: dict[str, str] = {}
+    for i, seg in enumerate(segs):
+        text = seg.text
+        if not re.search(r"[A-Z]\w+\s+[A-Z]|\b(Inc|Ltd|LLC|GmbH|Corp|Co|AG|PLC|LLP)\b", text):
+            continue  # no capitalised run and no legal form: no company name (fast path)
+        for m in find_parties(text, people=people):
+            if not _counts(m, text):
+                continue
+            key = party_key(m.name)
+            if not key:
+                continue
+            p = parties.setdefault(key, _Party(m.name))
+            if not p.mentions or p.mentions[-1] != i:
+                p.mentions.append(i)
+            p.how.add(m.how)
+            if len(m.name) > len(p.name) and m.how == "legal":
+                p.name = m.name  # the full legal name once it is said
+            role = role_near(text, m.start, m.end)
+            if role and p.explicit_role is None:
+                p.explicit_role, p.role_segment = role, i
+            self_intro = bool(
+                _PREP_BEFORE_RX.search(text[: m.start]) and _SELF_INTRO_RX.search(text[: m.start])
+            )
+            if self_intro and seg.speaker and seg.speaker not in speaker_party:
+                speaker_party[seg.speaker] = key
+                p.speakers.add(seg.speaker)
+                for c in _COLLEAGUE_RX.finditer(text):
+                    for first in re.split(r",\s*|\s+and\s+", c.group("names")):
+                        for other in {s.speaker for s in segs}:
+                            if other and other.split()[0].lower() == first.lower() and (
+                                other not in speaker_party
+                            ):
+                                speaker_party[other] = key
+                                p.speakers.add(other)
+    if not parties:
+        return []
+    roles, role_segments = _infer_roles(segs, parties, speaker_party)
+    if len(parties) == 2:
+        # Two parties and one side known: the other one is the counterpart.
+        (ka, a), (kb, b) = parties.items()
+        ra, rb = a.explicit_role or roles.get(ka), b.explicit_role or roles.get(kb)
+        if ra and not rb and ra in COUNTERPART:
+            roles[kb] = COUNTERPART[ra]
+        elif rb and not ra and rb in COUNTERPART:
+            roles[ka] = COUNTERPART[rb]
+    items: list[Item] = []
+    for key, p in parties.items():
+        role = p.explicit_role or roles.get(key)
+        ev = p.mentions[:2]
+        if p.explicit_role is not None and p.role_segment is not None:
+            ev = [p.mentions[0], p.role_segment]
+        elif key in role_segments:
+            ev = [p.mentions[0], *role_segments[key][:2]]
+        evidence = merge_evidence(evidence_for(segs, ev[:1]), evidence_for(segs, ev[1:]))
+        conf = 0.7
+        if p.how & {"legal", "between"}:
+            conf += 0.1
+        if p.speakers:
+            conf += 0.1  # someone at the table said they are from it
+        if role is not None and p.explicit_role is None:
+            conf -= 0.05  # the side is inferred from how its people talk
+        first = segs[p.mentions[0]]
+        said = f"{p.name}" + (f" as {role}" if role else "")
+        items.append(
+            Item(
+                id=f"term-party-{first.segment_id}",
+                kind="agreed_term",
+                statement=f"Party: {said} (named by {first.speaker or 'a participant'}).",
+                confidence=round(min(conf, 0.9), 3),
+                evidence=evidence,
+                owner=first.speaker or None,
+                party=p.name,
+                values={"party": {"name": p.name, "role": role}},
+            )
+        )
+    return items
+
+
+def _infer_roles(
+    segs: Sequence[Segment], parties: dict[str, _Party], speaker_party: dict[str, str]
+) -> tuple[dict[str, str], dict[str, list[int]]]:
+    """Sides of the parties from what their own speakers say (see the module docstring)."""
+    if not speaker_party:
+        return {}, {}
+    score: dict[str, defaultdict[str, float]] = {k: defaultdict(float) for k in parties}
+    where: dict[tuple[str, str], list[int]] = {}
+    totals: defaultdict[str, float] = defaultdict(float)
+    for i, seg in enumerate(segs):
+        key = speaker_party.get(seg.speaker)
+        if key is None:
+            continue
+        for side, cues_ in _SIDE_CUES.items():
+            for rx, w in cues_:
+                if rx.search(seg.text):
+                    score[key][side] += w
+                    totals[side] += w
+                    where.setdefault((key, side), []).append(i)
+    meeting = " ".join(s.text for s in segs)
+    if _NDA_RX.search(meeting):
+        if _MUTUAL_RX.search(meeting):
+            return {}, {}
+        pair = ("receiving", "disclosing")
+    elif totals["buyer"] + totals["seller"] > totals["client"] + totals["provider"]:
+        pair = ("buyer", "seller")
+    else:
+        pair = ("client", "provider")
+    low, high = pair
+    lean = {k: score[k][high] - score[k][low] for k in parties if k in speaker_party.values()}
+    roles: dict[str, str] = {}
+    if len(lean) >= 2:
+        ranked = sorted(lean, key=lambda k: lean[k])
+        a, b = ranked[0], ranked[-1]
+        if (lean[b] - lean[a] >= 2 and lean[b] > 0 > lean[a]) or (
+            lean[b] - lean[a] >= 3 and (lean[b] > 0 or lean[a] < 0)
+        ):
+            roles[a], roles[b] = low, high
+    elif len(lean) == 1:
+        (k,) = lean
+        if abs(lean[k]) >= 2:
+            roles[k] = high if lean[k] > 0 else low
+        others = [o for o in parties if o != k]
+        if k in roles and len(others) == 1:
+            roles[others[0]] = low if roles[k] == high else high
+    role_segments = {k: where.get((k, r), []) for k, r in roles.items()}
+    return roles, {k: v for k, v in role_segments.items() if v}
