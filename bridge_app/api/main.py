@@ -5,7 +5,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from bridge_app.api.deps import install_error_handlers
-from bridge_app.api.middleware import BodyLimitMiddleware, MetricsMiddleware, OIDCStateMiddleware
+from bridge_app.api.middleware import (
+    BodyLimitMiddleware,
+    ConcurrencyLimitMiddleware,
+    MetricsMiddleware,
+    OIDCStateMiddleware,
+)
 from bridge_app.api.routes import (
     admin,
     audit,
@@ -39,6 +44,7 @@ def create_api() -> FastAPI:
         api.include_router(module.router)
     install_error_handlers(api)
     # Added innermost first: metrics see every response, including a refused body.
+    api.add_middleware(ConcurrencyLimitMiddleware)
     api.add_middleware(OIDCStateMiddleware)
     api.add_middleware(BodyLimitMiddleware)
     api.add_middleware(MetricsMiddleware)

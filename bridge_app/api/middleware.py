@@ -203,3 +203,32 @@ class OIDCStateMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
+
+
+class ConcurrencyLimitMiddleware:
+    """At most `limit` /v1 requests in the application at once; the rest wait on the loop.
+
+    Handlers use blocking database sessions in worker threads; keeping fewer requests in
+    flight than the database pool has connections means no thread ever blocks waiting for a
+    connection (which under a burst starved the thread pool), and queueing happens here, in
+    the event loop, where it is cheap.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int = 16):
+        self.app = app
+        self.limit = limit
+        self._semaphores: dict[int, tuple[Any, Any]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not path.startswith("/v1/") or path == "/v1/health":
+            await self.app(scope, receive, send)
+            return
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        entry = self._semaphores.get(id(loop))
+        if entry is None or entry[0] is not loop:  # one per event loop (tests start several)
+            entry = self._semaphores[id(loop)] = (loop, asyncio.Semaphore(self.limit))
+        async with entry[1]:
+            await self.app(scope, receive, send)
