@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from arq import cron
 
-from bridge_app.services import events, metrics, reconciler
+from bridge_app.services import events, health, metrics, reconciler
 from bridge_app.services.db import ensure_decision_partitions, get_engine, session_scope
 from bridge_app.services.queue import (
     MAINTENANCE_PORT,
@@ -45,6 +45,16 @@ async def maintain_partitions(ctx: dict[str, Any]) -> int:
     def run() -> int:
         with session_scope() as session:
             return ensure_decision_partitions(session)
+
+    return await asyncio.to_thread(run)
+
+
+async def probe_health(ctx: dict[str, Any]) -> bool:
+    """Cron: record whether the required dependencies answer (the availability SLO)."""
+
+    def run() -> bool:
+        with session_scope() as session:
+            return bool(health.record_health_probe(session).ok)
 
     return await asyncio.to_thread(run)
 

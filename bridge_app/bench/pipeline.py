@@ -54,7 +54,8 @@ def one_hour_vtt() -> bytes:
     return "\n".join(lines).encode()
 
 
-def _prepare_environment() -> dict[str, str]:
+def prepare_environment() -> dict[str, str]:
+    """Point this process at a fresh, migrated benchmark database on the embedded services."""
     from bridge_app.services import db, devservices
 
     urls = devservices.up(devservices.PROFILES["test"], environ={})
@@ -279,7 +280,7 @@ async def _run(n: int, rate: float, latency_n: int) -> dict[str, Any]:
     from bridge_app.services.db import session_scope
     from bridge_app.services.queue import get_pool
 
-    env = _prepare_environment()
+    env = prepare_environment()
     with session_scope() as session:
         org = Organization(name="Bench", slug=f"bench-{uuid.uuid4().hex[:8]}")
         session.add(org)

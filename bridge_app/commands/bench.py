@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -44,13 +43,15 @@ def _pipeline(args: argparse.Namespace) -> Any:
 
 
 def _api(args: argparse.Namespace) -> Any:
-    try:
-        module = importlib.import_module("bridge_app.bench.api_load")
-    except ModuleNotFoundError:
-        return {"skipped": "the API load test is not available"}
     import asyncio
 
-    return asyncio.run(module.bench_api(duration_s=args.duration, clients=args.clients))
+    from bridge_app.bench.api_load import bench_api
+    from bridge_app.bench.pipeline import prepare_environment
+
+    prepare_environment()  # its own migrated database on the embedded test services
+    return asyncio.run(
+        bench_api(duration_s=args.duration, clients=args.clients, think_s=args.think)
+    )
 
 
 BENCHES: dict[str, Callable[[argparse.Namespace], Any]] = {
@@ -72,6 +73,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--rate", type=float, default=2.0, help="paced arrivals per second")
     parser.add_argument("--duration", type=float, default=60.0, help="API load seconds")
     parser.add_argument("--clients", type=int, default=100, help="API load clients")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="API clients' mean pause between requests (s)"
+    )
     parser.set_defaults(handler=run)
 
 
