@@ -65,7 +65,7 @@ _SIDE_CUES: dict[str, tuple[tuple[re.Pattern[str], float], ...]] = {
         (re.compile(r"\bwe('re| are) the (seller|supplier|vendor)s?\b", re.I), 3.0),
     ),
     "buyer": (
-        (re.compile(_FIRST + r"(like to|want to|need to) (order|buy|purchase)\b|\bpurchase "
+        (re.compile(_FIRST + r"(like to|want to|need to) (order|buy|purchase)\b|\bpurchas(e|ing) "
                     r"order\b|\bwe('ll| will) take \d+|\bwe need \d+|\border (of|for) \d+",
                     re.I), 1.0),
         (re.compile(r"\bwe('re| are) the (buyer|purchaser)s?\b", re.I), 3.0),
@@ -214,13 +214,21 @@ def party_terms(segs: Sequence[Segment]) -> list[Item]:
         return []
     roles, role_segments = _infer_roles(segs, parties, speaker_party)
     if len(parties) == 2:
-        # Two parties and one side known: the other one is the counterpart.
+        # Two parties and one side said in words: the other one is its counterpart (this beats
+        # an inferred side, which may come from another pair of words).
         (ka, a), (kb, b) = parties.items()
-        ra, rb = a.explicit_role or roles.get(ka), b.explicit_role or roles.get(kb)
-        if ra and not rb and ra in COUNTERPART:
-            roles[kb] = COUNTERPART[ra]
-        elif rb and not ra and rb in COUNTERPART:
-            roles[ka] = COUNTERPART[rb]
+        if a.explicit_role and not b.explicit_role and a.explicit_role in COUNTERPART:
+            roles[kb] = COUNTERPART[a.explicit_role]
+            role_segments.pop(kb, None)
+        elif b.explicit_role and not a.explicit_role and b.explicit_role in COUNTERPART:
+            roles[ka] = COUNTERPART[b.explicit_role]
+            role_segments.pop(ka, None)
+        elif not a.explicit_role and not b.explicit_role:
+            ra, rb = roles.get(ka), roles.get(kb)
+            if ra and not rb and ra in COUNTERPART:
+                roles[kb] = COUNTERPART[ra]
+            elif rb and not ra and rb in COUNTERPART:
+                roles[ka] = COUNTERPART[rb]
     items: list[Item] = []
     for key, p in parties.items():
         role = p.explicit_role or roles.get(key)
@@ -278,7 +286,7 @@ def _infer_roles(
         if _MUTUAL_RX.search(meeting):
             return {}, {}
         pair = ("receiving", "disclosing")
-    elif totals["buyer"] + totals["seller"] > totals["client"] + totals["provider"]:
+    elif 0 < totals["buyer"] + totals["seller"] >= totals["client"] + totals["provider"]:
         pair = ("buyer", "seller")
     else:
         pair = ("client", "provider")

@@ -43,6 +43,12 @@ TERM_ACCEPT_RX = re.compile(
 _ALTERNATIVE_RX = re.compile(
     r"^\s*(or|either|alternatively|if|unless)\b|\bor (maybe|perhaps)\b", re.I
 )
+# A value named only to refuse it ("I can't accept German law").
+_REFUSED_RX = re.compile(
+    r"\b(can't|cannot|can not|won't|will not|don't|do not|unable to) (accept|agree|do|use|go with|"
+    r"work with)\b|\bnot (acceptable|an option|possible)\b",
+    re.I,
+)
 _SENTENCE_RX = re.compile(r"[^.!?]+[.!?]*")
 _LOOKAHEAD = 4  # segments after a proposal in which an acceptance counts
 _OTHER_TURNS = 2  # turns of the other side after which an unaccepted proposal lapses
@@ -122,13 +128,13 @@ def _acceptance(
         differs = any(identity(g.key, g.value) != want for g in same_key)
         restates = any(identity(g.key, g.value) == want for g in same_key)
         if seg.speaker == speaker:
-            if differs:
-                return None  # the proposer revised it: the new value is the proposal now
+            if differs or (found[j] and not restates):
+                return None  # revised, or moved on to another term: a reply answers that one
             continue
         if differs and not restates:
             return None  # countered
         strong, weak = _accepts(seg.text)
-        if strong or (weak and other_turns == 0):
+        if strong or (weak and j == i + 1):
             how = "restated" if restates else ("strong" if strong else "weak")
             return j, how
         if cues.REJECT_RX.search(seg.text):
@@ -166,7 +172,7 @@ def agreed_terms(
         )
         for f in found[i]:
             sentence = _sentence_at(seg.text, f.start)
-            if cues.UNDECIDED_RX.search(sentence):
+            if cues.UNDECIDED_RX.search(sentence) or _REFUSED_RX.search(sentence):
                 continue
             question = sentence.strip().endswith("?")
             hedged = bool(cues.HEDGE_RX.search(sentence) or _ALTERNATIVE_RX.search(sentence))

@@ -430,6 +430,8 @@ def date_key(text: str, start: int) -> str | None:
     """Which contract date a date at ``start`` is: the nearest cue word before it in its clause
     ("start on", "until", "effective"), else the sentence's cue; None when nothing says."""
     before = _clause_before(text, start)
+    if _EFFECTIVE_WORDS_RX.search(before):
+        return "effective_date"  # "effective as of January 15"
     best: tuple[int, str] | None = None
     for rx, key in (
         (_EFFECTIVE_WORDS_RX, "effective_date"),
@@ -567,7 +569,8 @@ _PLACE_RXS = (
     re.compile(rf"\b(?:governed by|under) (?:the )?(?P<p>{_CAP})(?= law|\b)"),
     re.compile(rf"\b(?P<p>{_CAP}) (?:law|courts?)\b"),
     re.compile(
-        rf"\b(?:use|using|choose|go with|prefer|propose|suggest|keep|stick with|with|is|be)\s+"
+        rf"\b(?:use|using|choose|go with|prefer|propose|suggest|keep|stick with|with|is|be|"
+        rf"how about|what about)\s+"
         rf"(?:the\s+)?(?P<p>{_CAP})\b"
     ),
 )
@@ -582,10 +585,21 @@ def find_governing_law(text: str) -> dict[str, Any] | None:
     York", "New York law", "English law" → England and Wales); None without a law context."""
     if not _LAW_CONTEXT_RX.search(text):
         return None
-    for rx in _PLACE_RXS:
+    return _place(text, _PLACE_RXS)
+
+
+# In a sentence that does not itself mention law, only these forms name the jurisdiction
+# ("… German law. How about New York?").
+_FOLLOW_UP_PLACE_RXS = (
+    _PLACE_RXS[0],
+    re.compile(rf"\b(?:[Hh]ow|[Ww]hat) about (?:the\s+)?(?P<p>{_CAP})\b"),
+)
+
+
+def _place(text: str, patterns: tuple[re.Pattern[str], ...]) -> dict[str, Any] | None:
+    for rx in patterns:
         for m in rx.finditer(text):
-            place = m.group("p").strip()
-            words = place.split()
+            words = m.group("p").strip().split()
             while words and words[0] in _NOT_PLACE:
                 words.pop(0)
             while words and words[-1] in _NOT_PLACE:
@@ -593,9 +607,7 @@ def find_governing_law(text: str) -> dict[str, Any] | None:
             if not words:
                 continue
             place = " ".join(words)
-            if place.lower() in _JURISDICTION_ADJECTIVES:
-                place = _JURISDICTION_ADJECTIVES[place.lower()]
-            return {"text": place}
+            return {"text": _JURISDICTION_ADJECTIVES.get(place.lower(), place)}
     return None
 
 
@@ -710,7 +722,8 @@ def find_parties(text: str, *, people: frozenset[str] = frozenset()) -> list[Par
         name = _clean_name(m.group("name"))
         if not name or name.split()[-1] in _NOT_COMPANY:
             continue
-        suffix = m.group("suffix") + (m.group("dot") or "")
+        abbreviation = m.group("suffix") in ("Inc", "Corp", "Co", "Ltd")
+        suffix = m.group("suffix") + (m.group("dot") if abbreviation and m.group("dot") else "")
         if suffix.rstrip(".") in ("Co", "Company", "SA", "SE", "AB", "AG", "LP") and len(
             name.split()
         ) < 1:
@@ -767,7 +780,8 @@ def role_near(text: str, start: int, end: int) -> str | None:
     Acme", "Acme is the disclosing party"), in the same clause."""
     after = text[end : end + 40]
     m = re.match(
-        r"[\s,(]*(?:\(|as|is|will be|being|acts as|acting as|,)\s+(?:the\s+|our\s+|a\s+)?"
+        r"[\s,(]*(?:\(|as|is|will be|would be|being|acts as|acting as|stays|remains|will remain|"
+        r"will act as|,)\s+(?:the\s+|our\s+|a\s+)?"
         rf"({_ROLE_ALT})\b",
         after,
         re.I,
@@ -874,10 +888,15 @@ def find_terms(text: str, meeting_date: date | None) -> list[Found]:
         qty = None  # "fifty hours of speech" is not a quantity anyone buys
     if q and qty:
         out.append(Found("quantity", qty, q.start(), q.end()))
-    law = find_governing_law(text)
-    if law:
-        at = text.find(law["text"])
-        out.append(Found("governing_law", law, max(0, at), max(0, at) + len(law["text"])))
+    if _LAW_CONTEXT_RX.search(text):
+        # Per sentence: "I can't accept German law. How about New York?" names two.
+        for sm in re.finditer(r"[^.!?]+[.!?]*", text):
+            sentence = sm.group(0)
+            law = find_governing_law(sentence) or _place(sentence, _FOLLOW_UP_PLACE_RXS)
+            if law:
+                words = law["text"].split()
+                at = sm.start() + max(0, sentence.find(words[-1]))
+                out.append(Found("governing_law", law, at, at + len(words[-1])))
     if _DATE_RX.search(text):
         out += find_dates(text, meeting_date)
     for d in find_contract_durations(text):

@@ -35,3 +35,45 @@ def test_terms():
     v = term_values("This agreement is governed by the laws of New York with Acme Corp as client")
     assert v["governing_law"] == {"text": "New York"}
     assert v["party"] == {"name": "Acme Corp", "role": "client"}
+
+
+def test_contract_values():
+    from bridge_app.core.extraction.values import (
+        find_contract_durations,
+        find_dates,
+        find_deliverables,
+        find_governing_law,
+        find_parties,
+    )
+
+    meeting = date(2026, 2, 10)
+    found = find_dates("We start on March 2, 2026 and finish by 29 May 2026.", meeting)
+    assert [(f.key, f.value) for f in found] == [
+        ("start_date", "2026-03-02"),
+        ("end_date", "2026-05-29"),
+    ]
+    assert [f.key for f in find_dates("effective as of 1 April 2026", None)] == ["effective_date"]
+    durations = find_contract_durations("The engagement runs for twelve weeks.")
+    assert [(d.key, d.value["days"]) for d in durations] == [("duration", 84)]
+    assert find_contract_durations("Keep it confidential for 3 years.")[0].key == (
+        "confidentiality_period"
+    )
+    assert find_contract_durations("An initial 12 months term.")[0].value["days"] == 360
+    assert find_contract_durations("Send it in two weeks, the contract can wait.") == []
+    law = find_governing_law("for governing law we usually use the State of New York")
+    assert law == {"text": "New York"}
+    assert find_governing_law("English law is fine") == {"text": "England and Wales"}
+    assert find_governing_law("we use New York") is None  # no law context
+    names = [p.name for p in find_parties("Between Northwind Inc. and Quayside Software Ltd.")]
+    assert names == ["Northwind Inc.", "Quayside Software Ltd."]
+    assert [p.name for p in find_parties("And Quayside Software GmbH signs.")] == [
+        "Quayside Software GmbH"
+    ]
+    intro = find_parties("Hi, Priya here from Harborview Logistics.", people=frozenset({"priya"}))
+    assert [p.name for p in intro] == ["Harborview Logistics"]
+    assert find_parties("I'll share it with Priya Natarajan", people=frozenset({"priya"})) == []
+    assert find_parties("I'm calling from New York today.") == []
+    items = find_deliverables("We will deliver the runbook and the cutover plan by Friday.")
+    assert [d.value["text"] for d in items] == ["runbook", "cutover plan"]
+    items = find_deliverables("The scope includes a sales and marketing dashboard, and training.")
+    assert [d.value["text"] for d in items] == ["sales and marketing dashboard", "training"]
