@@ -872,9 +872,30 @@ _COMMERCIAL_RX = re.compile(
 )
 
 
+_TERM_WORDS = _words(
+    "one two three four five six seven eight nine ten eleven twelve fifteen eighteen twenty "
+    "thirty forty fifty sixty ninety hundred tomorrow monday tuesday wednesday thursday "
+    "friday saturday sunday january february march april may june july august september "
+    "october november december jan feb mar apr jun jul aug sep sept oct nov dec"
+)
+_TERM_STEMS = ("law", "court", "jurisdic", "deliver", "scope", "provid", "hand over", "build",
+               "ship")
+_WORD_RX = re.compile(r"[a-z]+")
+
+
+def _may_hold_terms(text: str) -> bool:
+    """A cheap pre-check: a digit, a number or date word, or a law/deliverable word."""
+    low = text.lower()
+    if any(c.isdigit() for c in low) or any(stem in low for stem in _TERM_STEMS):
+        return True
+    return not _TERM_WORDS.isdisjoint(_WORD_RX.findall(low))
+
+
 def find_terms(text: str, meeting_date: date | None) -> list[Found]:
     """Every contract-term value in ``text`` except money and parties, each with its span: payment
     terms, quantities, governing law, start/end/effective dates, durations and deliverables."""
+    if not _may_hold_terms(text):
+        return []  # fast path: most utterances name no number, date, law or deliverable
     out: list[Found] = []
     pay_span: tuple[int, int] | None = None
     m = _PAYMENT_RX.search(text)
