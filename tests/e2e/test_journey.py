@@ -22,7 +22,8 @@ from tests.e2e.conftest import ARTIFACTS, Users, login, shot
 
 pytestmark = pytest.mark.e2e
 
-DEMO_VTT = Path(__file__).resolve().parents[2] / "bridge_app" / "demo" / "sow_kickoff.vtt"
+# The demo SOW call without its governing-law exchange: one term stays open, so QA blocks.
+DEMO_VTT = Path(__file__).resolve().parent / "samples" / "sow_open_terms.vtt"
 PAGE_BUDGET_MS = 2000
 CLICK_BUDGET_MS = 200
 
@@ -172,7 +173,7 @@ def test_journey(app_url: str, users: Users, page: Any) -> None:
     page.wait_for_selector("#redline")
 
     # approve is blocked while blockers remain
-    # (the demo meeting leaves terms open, so QA reports blockers)
+    # (the uploaded meeting never settles governing law, so QA reports a blocker)
     assert "blocked" in page.locator("#approve-hint").inner_text()
     assert page.locator("#approve").is_disabled()
 

@@ -139,12 +139,12 @@ ROLE_RX = re.compile(
 )
 _WORD_RX = re.compile(r"[a-z']+")
 _STOP_WORDS = (
-        "the a an and or but so to of in on for with at by it is that this be we you i they he "
-        "she um uh yeah okay ok just like have has do does did not no yes mm hmm gonna going can "
-        "could would should will what which how there here then think know mean really well also "
-        "kind sort one two get got are was were as if about from up out all some more very "
-        "actually right because cause 'cause thing things maybe something me my our your us them "
-        "its don't it's that's i'm we're you're they're"
+    "the a an and or but so to of in on for with at by it is that this be we you i they he "
+    "she um uh yeah okay ok just like have has do does did not no yes mm hmm gonna going can "
+    "could would should will what which how there here then think know mean really well also "
+    "kind sort one two get got are was were as if about from up out all some more very "
+    "actually right because cause 'cause thing things maybe something me my our your us them "
+    "its don't it's that's i'm we're you're they're"
 )
 _STOP = frozenset(_STOP_WORDS.split())
 
@@ -202,8 +202,10 @@ def analyse(segments: Sequence[Segment]) -> list[SegmentFeatures]:
         a += (1.5 if position > 0.85 else 0.0) + penalty + (0.3 if seg.speaker == chair else 0.0)
         # Proposal → acceptance: another speaker assents right after.
         for j in (i + 1, i + 2):
-            if j < n and segments[j].speaker != seg.speaker and ACCEPT_WEAK_RX.match(
-                segments[j].text
+            if (
+                j < n
+                and segments[j].speaker != seg.speaker
+                and ACCEPT_WEAK_RX.match(segments[j].text)
             ):
                 d += 0.4
                 break
@@ -246,29 +248,53 @@ _STUTTER_RX = re.compile(r"\b(\w+)(\s+\1\b)+", re.I)
 _LEXICAL_FEATURES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, _rx(p))
     for name, p in (
-        ("we_modal", r"\bwe (can|could|should|would|will|'ll|need|want|wanna|have to|just)\b|"
-                     r"\bwe'?(ll|d)\b"),
+        (
+            "we_modal",
+            r"\bwe (can|could|should|would|will|'ll|need|want|wanna|have to|just)\b|"
+            r"\bwe'?(ll|d)\b",
+        ),
         ("lets", r"\blet'?s\b"),
-        ("it_will_be", r"\b(it|that|this|which|they|these) ?('ll|'s| will| would| should| could|"
-                       r"'d)? ?(be|have|go|need)\b"),
+        (
+            "it_will_be",
+            r"\b(it|that|this|which|they|these) ?('ll|'s| will| would| should| could|"
+            r"'d)? ?(be|have|go|need)\b",
+        ),
         ("probably", r"\bprobably\b|\bdefinitely\b|\bjust\b"),
-        ("settle", r"\b(decid\w*|decision|agree[ds]?|agreement|determined|committed|final\w*|"
-                   r"settled?|chose|choose|go (with|for)|stick with)\b"),
-        ("drop", r"\b(skip|drop|leave (it|that)|get rid|without|no more|not (have|use|include|"
-                 r"need))\b"),
+        (
+            "settle",
+            r"\b(decid\w*|decision|agree[ds]?|agreement|determined|committed|final\w*|"
+            r"settled?|chose|choose|go (with|for)|stick with)\b",
+        ),
+        (
+            "drop",
+            r"\b(skip|drop|leave (it|that)|get rid|without|no more|not (have|use|include|"
+            r"need))\b",
+        ),
         ("keep", r"\b(keep|include|use|add|make it|put)\b"),
         ("think", r"\bI think\b|\bI guess\b"),
         ("hedge", r"\b(maybe|perhaps|might|possibly|not sure|I don't know)\b"),
-        ("action_first", r"\bI('ll| will| am going to|'m going to|'m gonna)\b|\bI can\b|"
-                         r"\blet me\b"),
-        ("action_you", r"\byou('re| are)? (gonna|going to)\b|\byou('ll| will)\b|\byou (can|could|"
-                       r"should|have to|need to)\b|\b(can|could|would) you\b"),
+        (
+            "action_first",
+            r"\bI('ll| will| am going to|'m going to|'m gonna)\b|\bI can\b|"
+            r"\blet me\b",
+        ),
+        (
+            "action_you",
+            r"\byou('re| are)? (gonna|going to)\b|\byou('ll| will)\b|\byou (can|could|"
+            r"should|have to|need to)\b|\b(can|could|would) you\b",
+        ),
         ("supposed", r"\bsupposed to\b|\b(have|need) to\b"),
-        ("next_mtg", r"\bnext (meeting|time|one)\b|\b(by|for|until|before) (the )?next\b|"
-                     r"\bafter (the )?(meeting|lunch)\b|\bmeantime\b"),
-        ("task_verb", r"\b(prepare|present|look into|look at|find out|research|send|write|fill|"
-                      r"draft|follow up|circulate|share|review|schedule|set up|contact|email|call|"
-                      r"work(ing)? on|come up with|think about|bring)\b"),
+        (
+            "next_mtg",
+            r"\bnext (meeting|time|one)\b|\b(by|for|until|before) (the )?next\b|"
+            r"\bafter (the )?(meeting|lunch)\b|\bmeantime\b",
+        ),
+        (
+            "task_verb",
+            r"\b(prepare|present|look into|look at|find out|research|send|write|fill|"
+            r"draft|follow up|circulate|share|review|schedule|set up|contact|email|call|"
+            r"work(ing)? on|come up with|think about|bring)\b",
+        ),
         ("question", r"\?\s*$"),
     )
 )
@@ -281,8 +307,21 @@ _LEAD_RX = _rx(r"^(yeah|yes|okay|ok|right|so)\b")
 
 FEATURE_NAMES: tuple[str, ...] = (
     *(name for name, _ in _LEXICAL_FEATURES),
-    "log_words", "short", "start", "middle", "end", "chair", "assent_next", "salience",
-    "content", "recap", "rare_terms", "long", "lead_content", "uptake", "cue_decision",
+    "log_words",
+    "short",
+    "start",
+    "middle",
+    "end",
+    "chair",
+    "assent_next",
+    "salience",
+    "content",
+    "recap",
+    "rare_terms",
+    "long",
+    "lead_content",
+    "uptake",
+    "cue_decision",
     "cue_action",
 )
 
@@ -334,8 +373,9 @@ def model_features(
         row = [1.0 if rx.search(t) else 0.0 for _, rx in _LEXICAL_FEATURES]
         position = i / n
         assent = any(
-            j < n and segments[j].speaker != seg.speaker and _ASSENT_RX.match(texts[j] or
-                                                                             segments[j].text)
+            j < n
+            and segments[j].speaker != seg.speaker
+            and _ASSENT_RX.match(texts[j] or segments[j].text)
             for j in (i + 1, i + 2)
         )
         lw = long_words[i]

@@ -24,7 +24,8 @@ ChatComplete = Callable[[list[dict[str, str]]], str]
 CHARS_PER_TOKEN = 4
 DEFAULT_CHUNK_TOKENS = 3000
 
-SYSTEM_PROMPT = """You extract what a meeting decided and committed.
+SYSTEM_PROMPT = (
+    """You extract what a meeting decided and committed.
 Return ONLY a JSON object: {"items": [ITEM, ...]} where ITEM is
 {"kind": "decision" | "action_item" | "agreed_term" | "open_question",
  "statement": one sentence,
@@ -38,10 +39,13 @@ VALUE shapes: price/fee {"amount": number, "currency": "USD"}; quantity {"value"
 "unit": text}; payment_terms {"text": text, "days": number}; start_date/end_date/effective_date
 "YYYY-MM-DD"; duration/term/confidentiality_period {"days": number, "text": text};
 deliverable/governing_law {"text": text}; party {"name": text, "role": text}.
-Keys allowed in values: """ + ", ".join(TERM_KEYS) + """.
+Keys allowed in values: """
+    + ", ".join(TERM_KEYS)
+    + """.
 Rules: only outcomes actually agreed or committed ("maybe we could" is not a decision);
 an agreed_term carries at least one value; every item cites 1-3 segments and quotes them
 verbatim; if a later moment changes a term, report only the final one. No prose outside JSON."""
+)
 
 
 class LLMError(RuntimeError):

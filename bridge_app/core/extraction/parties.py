@@ -36,54 +36,119 @@ _FIRST = r"\b(?:we|i)(?:'ll| will| can| could| would| are going to|'re going to)
 # provider" counts three times).
 _SIDE_CUES: dict[str, tuple[tuple[re.Pattern[str], float], ...]] = {
     "provider": (
-        (re.compile(_FIRST + r"(deliver|build|provide|implement|develop|set up|migrate|train|"
-                    r"host|support|maintain|staff)\b", re.I), 1.0),
-        (re.compile(r"\bour (fee|rates?|price|pricing|quote|proposal|delivery|team will|"
-                    r"engineers|consultants|developers|platform|services?|product|offer)\b",
-                    re.I), 1.0),
+        (
+            re.compile(
+                _FIRST + r"(deliver|build|provide|implement|develop|set up|migrate|train|"
+                r"host|support|maintain|staff)\b",
+                re.I,
+            ),
+            1.0,
+        ),
+        (
+            re.compile(
+                r"\bour (fee|rates?|price|pricing|quote|proposal|delivery|team will|"
+                r"engineers|consultants|developers|platform|services?|product|offer)\b",
+                re.I,
+            ),
+            1.0,
+        ),
         (re.compile(r"\bwe (proposed|quoted|charge|bill|invoice)\b", re.I), 1.0),
-        (re.compile(r"\b(for|to|train) your (analysts|team|users|staff|people|sites|engineers)\b",
-                    re.I), 1.0),
-        (re.compile(r"\bwe('re| are) the (provider|vendor|contractor|consultant|supplier)s?\b",
-                    re.I), 3.0),
+        (
+            re.compile(
+                r"\b(for|to|train) your (analysts|team|users|staff|people|sites|engineers)\b", re.I
+            ),
+            1.0,
+        ),
+        (
+            re.compile(
+                r"\bwe('re| are) the (provider|vendor|contractor|consultant|supplier)s?\b", re.I
+            ),
+            3.0,
+        ),
     ),
     "client": (
         (re.compile(r"\b(procurement|purchasing|our budget|budget approval)\b", re.I), 1.0),
-        (re.compile(r"\byour (fee|rates?|price|pricing|quote|proposal|team|engineers|"
-                    r"consultants|platform|services?|product|offer)\b", re.I), 1.0),
-        (re.compile(_FIRST + r"(like to|want to|need to) (buy|order|purchase|hire|engage)\b",
-                    re.I), 1.0),
-        (re.compile(r"\bour (scope|requirements|analysts|warehouses|sites|users|staff)\b", re.I),
-         1.0),
-        (re.compile(r"\b(could|can) you (do|go|come down|meet|include|lower|throw in)\b", re.I),
-         1.0),
+        (
+            re.compile(
+                r"\byour (fee|rates?|price|pricing|quote|proposal|team|engineers|"
+                r"consultants|platform|services?|product|offer)\b",
+                re.I,
+            ),
+            1.0,
+        ),
+        (
+            re.compile(
+                _FIRST + r"(like to|want to|need to) (buy|order|purchase|hire|engage)\b", re.I
+            ),
+            1.0,
+        ),
+        (
+            re.compile(r"\bour (scope|requirements|analysts|warehouses|sites|users|staff)\b", re.I),
+            1.0,
+        ),
+        (
+            re.compile(r"\b(could|can) you (do|go|come down|meet|include|lower|throw in)\b", re.I),
+            1.0,
+        ),
         (re.compile(r"\bwe('re| are) the (client|customer|buyer|purchaser)s?\b", re.I), 3.0),
     ),
     "seller": (
-        (re.compile(r"\bwe (sell|stock|manufacture|make)\b|\b(we|i) can ship\b|\bin stock\b|"
-                    r"\bour (list price|catalog(ue)?|inventory|stock)\b", re.I), 1.0),
+        (
+            re.compile(
+                r"\bwe (sell|stock|manufacture|make)\b|\b(we|i) can ship\b|\bin stock\b|"
+                r"\bour (list price|catalog(ue)?|inventory|stock)\b",
+                re.I,
+            ),
+            1.0,
+        ),
         (re.compile(r"\bwe('re| are) the (seller|supplier|vendor)s?\b", re.I), 3.0),
     ),
     "buyer": (
-        (re.compile(_FIRST + r"(like to|want to|need to) (order|buy|purchase)\b|\bpurchas(e|ing) "
-                    r"order\b|\bwe('ll| will) take \d+|\bwe need \d+|\border (of|for) \d+",
-                    re.I), 1.0),
+        (
+            re.compile(
+                _FIRST + r"(like to|want to|need to) (order|buy|purchase)\b|\bpurchas(e|ing) "
+                r"order\b|\bwe('ll| will) take \d+|\bwe need \d+|\border (of|for) \d+",
+                re.I,
+            ),
+            1.0,
+        ),
         (re.compile(r"\bwe('re| are) the (buyer|purchaser)s?\b", re.I), 3.0),
     ),
     "disclosing": (
-        (re.compile(_FIRST + r"(share|disclose|show|give you access to|walk you through|send "
-                    r"you) (our|the|some of our|you our)\b", re.I), 1.0),
-        (re.compile(r"\bour (confidential|proprietary|source code|roadmap|designs?|formulas?|"
-                    r"customer data|trade secrets|pricing model)\b", re.I), 1.0),
+        (
+            re.compile(
+                _FIRST + r"(share|disclose|show|give you access to|walk you through|send "
+                r"you) (our|the|some of our|you our)\b",
+                re.I,
+            ),
+            1.0,
+        ),
+        (
+            re.compile(
+                r"\bour (confidential|proprietary|source code|roadmap|designs?|formulas?|"
+                r"customer data|trade secrets|pricing model)\b",
+                re.I,
+            ),
+            1.0,
+        ),
         (re.compile(r"\bwe('re| are) the disclosing party\b", re.I), 3.0),
     ),
     "receiving": (
-        (re.compile(r"\byou(?:'ll| will| would| are going to|'re going to)?\s+(share|disclose|"
-                    r"send|show) (us|your)\b", re.I), 1.0),
-        (re.compile(_FIRST + r"(receive|review|evaluate|look at|get access to) your\b", re.I),
-         1.0),
-        (re.compile(r"\byour (confidential|proprietary|source code|roadmap|designs?|data)\b",
-                    re.I), 1.0),
+        (
+            re.compile(
+                r"\byou(?:'ll| will| would| are going to|'re going to)?\s+(share|disclose|"
+                r"send|show) (us|your)\b",
+                re.I,
+            ),
+            1.0,
+        ),
+        (re.compile(_FIRST + r"(receive|review|evaluate|look at|get access to) your\b", re.I), 1.0),
+        (
+            re.compile(
+                r"\byour (confidential|proprietary|source code|roadmap|designs?|data)\b", re.I
+            ),
+            1.0,
+        ),
         (re.compile(r"\bwe('re| are) the receiving party\b", re.I), 3.0),
     ),
 }
@@ -112,9 +177,7 @@ _SELF_INTRO_RX = re.compile(
     r"joining|speaking|calling|representing|on behalf of)\b",
     re.I,
 )
-_PREP_BEFORE_RX = re.compile(
-    r"\b(from|at|with|representing|on behalf of|for)\s+(the\s+)?$", re.I
-)
+_PREP_BEFORE_RX = re.compile(r"\b(from|at|with|representing|on behalf of|for)\s+(the\s+)?$", re.I)
 _COLLEAGUE_RX = re.compile(
     r"\b(?:with me (?:is|are|today is)|joined by|my colleagues?|and my colleague|along with)\s+"
     r"(?P<names>[A-Z][a-z]+(?:(?:,\s*|\s+and\s+)[A-Z][a-z]+)*)"
@@ -205,8 +268,10 @@ def party_terms(segs: Sequence[Segment]) -> list[Item]:
                 for c in _COLLEAGUE_RX.finditer(text):
                     for first in re.split(r",\s*|\s+and\s+", c.group("names")):
                         for other in {s.speaker for s in segs}:
-                            if other and other.split()[0].lower() == first.lower() and (
-                                other not in speaker_party
+                            if (
+                                other
+                                and other.split()[0].lower() == first.lower()
+                                and (other not in speaker_party)
                             ):
                                 speaker_party[other] = key
                                 p.speakers.add(other)

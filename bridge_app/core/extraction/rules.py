@@ -179,8 +179,10 @@ def _money_terms(segs: Sequence[Segment], meeting_currency: str | None) -> list[
                 last_offer = (prices[-1], i)
                 offer_speakers.add(seg.speaker)
                 final_offer = (prices[-1], i)
-            elif final_offer is not None and seg.speaker != segs[final_offer[1]].speaker and (
-                rejecting or text.strip().endswith("?")
+            elif (
+                final_offer is not None
+                and seg.speaker != segs[final_offer[1]].speaker
+                and (rejecting or text.strip().endswith("?"))
             ):
                 final_offer = None
             continue
@@ -347,9 +349,15 @@ def _open_questions(segs: Sequence[Segment], feats: list[cues.SegmentFeatures]) 
         explicit = bool(re.search(r"\b(open question|still open|tbd|to be decided)\b", text, re.I))
         if not explicit and not (feats[i].question and text.rstrip().endswith("?")):
             continue
-        if not explicit and (len(text.split()) < 6 or not re.search(
-            r"\b(should we|do we|shall we|what about|how (much|many|long)|who (will|is going)|"
-            r"when (will|do|are|should))\b", text, re.I)):
+        if not explicit and (
+            len(text.split()) < 6
+            or not re.search(
+                r"\b(should we|do we|shall we|what about|how (much|many|long)|who (will|is going)|"
+                r"when (will|do|are|should))\b",
+                text,
+                re.I,
+            )
+        ):
             continue
         answer = None
         for j in range(i + 1, min(i + 4, len(segs))):

@@ -156,9 +156,7 @@ def agreed_terms(
     segs: Sequence[Segment], meeting_date: date | None, feats: list[cues.SegmentFeatures]
 ) -> list[Item]:
     """Agreed non-money terms of a meeting, one item per value, in order of first mention."""
-    found = [
-        find_terms(s.text, meeting_date) if len(s.text) >= 8 else [] for s in segs
-    ]
+    found = [find_terms(s.text, meeting_date) if len(s.text) >= 8 else [] for s in segs]
     items: list[Item] = []
     latest: dict[tuple[str, str], Item] = {}  # (key, identity) → the item carrying that value
     for i, seg in enumerate(segs):
@@ -179,9 +177,7 @@ def agreed_terms(
             if question and f.key == "deliverable":
                 continue  # "did they provide the picture?" asks, it does not list the scope
             accepted = _acceptance(segs, found, i, f)
-            stated = not question and not hedged and (
-                stated_here or feats[i].decision_score >= 1.5
-            )
+            stated = not question and not hedged and (stated_here or feats[i].decision_score >= 1.5)
             committed = (
                 f.key == "deliverable"
                 and not question

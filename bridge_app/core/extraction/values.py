@@ -382,8 +382,14 @@ def term_values(text: str) -> dict[str, Any]:
             text,
             re.I,
         ):
-            key = "confidentiality_period" if re.search(r"confidential|nda", text, re.I) else (
-                "term" if re.search(r"\b(term|contract|agreement)\b", text, re.I) else "duration"
+            key = (
+                "confidentiality_period"
+                if re.search(r"confidential|nda", text, re.I)
+                else (
+                    "term"
+                    if re.search(r"\b(term|contract|agreement)\b", text, re.I)
+                    else "duration"
+                )
             )
             values[key] = durs[0]
     deliv = find_deliverable(text)
@@ -487,8 +493,9 @@ _DURATION_SKIP_BEFORE_RX = re.compile(
     re.I,
 )
 _CONFIDENTIAL_RX = re.compile(r"confidential|non-?disclosure|\bnda\b|secre", re.I)
-_TERM_WORD_RX = re.compile(r"\b(term|contract|agreement|subscription|licen[cs]e|nda|renew\w*)\b",
-                           re.I)
+_TERM_WORD_RX = re.compile(
+    r"\b(term|contract|agreement|subscription|licen[cs]e|nda|renew\w*)\b", re.I
+)
 _CONTRACT_CONTEXT_RX = re.compile(
     r"\b(term|contract|agreement|engagement|pilot|subscription|licen[cs]e|nda|"
     r"confidential\w*|duration|period|runs?|lasts?|renew\w*|extend\w*|sow|statement of work)\b",
@@ -554,6 +561,8 @@ _JURISDICTION_ADJECTIVES = {
     "japanese": "Japan",
     "indian": "India",
 }
+
+
 def _words(text: str, sep: str | None = None) -> frozenset[str]:
     return frozenset(w.strip() for w in text.split(sep))
 
@@ -615,9 +624,39 @@ def _place(text: str, patterns: tuple[re.Pattern[str], ...]) -> dict[str, Any] |
 # or ending in a business noun ("Brightline Data"), or any capitalised multi-word name after an
 # introduction ("This is Dana from Harborview Logistics").
 LEGAL_SUFFIXES = (
-    "Inc", "Incorporated", "Corp", "Corporation", "LLC", "L.L.C", "Ltd", "Limited", "GmbH", "AG",
-    "SA", "S.A", "SAS", "SARL", "BV", "B.V", "NV", "N.V", "PLC", "LLP", "LP", "Co", "Company",
-    "Pty", "Oy", "AB", "ApS", "KG", "SE", "S.p.A", "Srl", "KK", "Plc",
+    "Inc",
+    "Incorporated",
+    "Corp",
+    "Corporation",
+    "LLC",
+    "L.L.C",
+    "Ltd",
+    "Limited",
+    "GmbH",
+    "AG",
+    "SA",
+    "S.A",
+    "SAS",
+    "SARL",
+    "BV",
+    "B.V",
+    "NV",
+    "N.V",
+    "PLC",
+    "LLP",
+    "LP",
+    "Co",
+    "Company",
+    "Pty",
+    "Oy",
+    "AB",
+    "ApS",
+    "KG",
+    "SE",
+    "S.p.A",
+    "Srl",
+    "KK",
+    "Plc",
 )
 BUSINESS_NOUNS = _words(
     "Data Logistics Software Systems Solutions Technologies Technology Tech Labs Laboratories "
@@ -651,8 +690,10 @@ _PLACES = _words(
 _WORD = r"[A-Z][\w&'-]*"
 _NAME = rf"{_WORD}(?:\s+(?:of\s+|&\s+|de\s+|the\s+)?{_WORD}){{0,4}}"
 _SUFFIX_ALT = "|".join(re.escape(s) for s in sorted(LEGAL_SUFFIXES, key=len, reverse=True))
-_LEGAL_RX = re.compile(rf"\b(?P<name>{_WORD}(?:\s+(?:&\s+|of\s+)?{_WORD}){{0,4}}?),?\s+"
-                       rf"(?P<suffix>{_SUFFIX_ALT})(?P<dot>\.)?(?![\w])")
+_LEGAL_RX = re.compile(
+    rf"\b(?P<name>{_WORD}(?:\s+(?:&\s+|of\s+)?{_WORD}){{0,4}}?),?\s+"
+    rf"(?P<suffix>{_SUFFIX_ALT})(?P<dot>\.)?(?![\w])"
+)
 _INTRO_PREP_RX = re.compile(
     rf"\b(?:from|at|with|representing|on behalf of|for)\s+(?:the\s+)?(?P<name>{_NAME})"
 )
@@ -724,9 +765,10 @@ def find_parties(text: str, *, people: frozenset[str] = frozenset()) -> list[Par
             continue
         abbreviation = m.group("suffix") in ("Inc", "Corp", "Co", "Ltd")
         suffix = m.group("suffix") + (m.group("dot") if abbreviation and m.group("dot") else "")
-        if suffix.rstrip(".") in ("Co", "Company", "SA", "SE", "AB", "AG", "LP") and len(
-            name.split()
-        ) < 1:
+        if (
+            suffix.rstrip(".") in ("Co", "Company", "SA", "SE", "AB", "AG", "LP")
+            and len(name.split()) < 1
+        ):
             continue
         full = f"{name} {suffix}"
         start = m.start("name") + m.group("name").find(name.split()[0])
@@ -818,8 +860,21 @@ _ARTICLE_RX = re.compile(
     re.I,
 )
 _NOT_DELIVERABLE = frozenset(
-    {"it", "that", "this", "them", "on time", "everything", "something", "results", "value",
-     "the goods", "a lot", "more", "less"}
+    {
+        "it",
+        "that",
+        "this",
+        "them",
+        "on time",
+        "everything",
+        "something",
+        "results",
+        "value",
+        "the goods",
+        "a lot",
+        "more",
+        "less",
+    }
 )
 
 
@@ -851,8 +906,12 @@ def find_deliverables(text: str) -> list[Found]:
             if m_art:
                 item = item[m_art.end() :]
                 lead_trim += m_art.end()
-            item = re.sub(r"^(?:you|us|them|me|him|her)\s+with\s+(?:the\s+|a\s+|an\s+)?", "",
-                          item.strip(" ,"), flags=re.I)
+            item = re.sub(
+                r"^(?:you|us|them|me|him|her)\s+with\s+(?:the\s+|a\s+|an\s+)?",
+                "",
+                item.strip(" ,"),
+                flags=re.I,
+            )
             if len(item) < 3 or item.lower() in _NOT_DELIVERABLE or len(item.split()) > 10:
                 continue
             if not re.search(r"[a-z]", item, re.I) or re.match(
@@ -878,8 +937,17 @@ _TERM_WORDS = _words(
     "friday saturday sunday january february march april may june july august september "
     "october november december jan feb mar apr jun jul aug sep sept oct nov dec"
 )
-_TERM_STEMS = ("law", "court", "jurisdic", "deliver", "scope", "provid", "hand over", "build",
-               "ship")
+_TERM_STEMS = (
+    "law",
+    "court",
+    "jurisdic",
+    "deliver",
+    "scope",
+    "provid",
+    "hand over",
+    "build",
+    "ship",
+)
 _WORD_RX = re.compile(r"[a-z]+")
 
 

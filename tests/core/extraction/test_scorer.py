@@ -6,23 +6,30 @@ from .helpers import segs
 def test_weights_match_features():
     n = len(cues.FEATURE_NAMES)
     assert len(weights.DECISION_WEIGHTS) == n + 1 and len(weights.ACTION_WEIGHTS) == n + 1
-    rows = cues.model_features(segs(("A", "Um so we'll we'll go with the the rubber buttons."),
-                                    ("B", "Yeah, sounds good.")))
+    rows = cues.model_features(
+        segs(
+            ("A", "Um so we'll we'll go with the the rubber buttons."), ("B", "Yeah, sounds good.")
+        )
+    )
     assert [len(r) for r in rows] == [n, n]
 
 
 def test_features_tolerate_disfluencies():
     clean, stuttered = cues.model_features(
-        segs(("A", "Let's use the scroll wheel for volume."),
-             ("B", "Let's uh use the the scroll wheel for um volume."))
+        segs(
+            ("A", "Let's use the scroll wheel for volume."),
+            ("B", "Let's uh use the the scroll wheel for um volume."),
+        )
     )
     lexical = len(cues.FEATURE_NAMES) - 16  # the cue forms come first
     assert clean[:lexical] == stuttered[:lexical]
 
 
 def test_assignments_at_the_end_become_actions_stated_by_the_committer():
-    talk = [("A", f"The {w} option was discussed in some detail by the team today.")
-            for w in ("first", "second", "third", "fourth", "fifth", "sixth", "seventh")] * 4
+    talk = [
+        ("A", f"The {w} option was discussed in some detail by the team today.")
+        for w in ("first", "second", "third", "fourth", "fifth", "sixth", "seventh")
+    ] * 4
     talk += [
         ("A", "So for next meeting you're going to prepare the component report."),
         ("B", "Okay."),

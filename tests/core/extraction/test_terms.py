@@ -90,8 +90,11 @@ def test_two_parties_coexist_and_a_later_client_entity_supersedes_only_the_clien
         )
     )
     parties = _terms(items, "party")
-    live = {p.values["party"]["name"]: p.values["party"]["role"] for p in parties
-            if p.superseded_by is None}
+    live = {
+        p.values["party"]["name"]: p.values["party"]["role"]
+        for p in parties
+        if p.superseded_by is None
+    }
     assert live == {"Orbital Dairy Holdings LLC": "client", "Vela Systems Ltd.": "provider"}
     old = next(p for p in parties if p.values["party"]["name"] == "Orbital Dairy Inc.")
     assert old.superseded_by is not None
