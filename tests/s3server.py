@@ -84,7 +84,9 @@ def run_s3_server(data: Path) -> Iterator[S3Server]:
                 f"-s3.port.lance={_free_port()}",
                 "-s3.port.https=0",
                 f"-s3.config={config}",
-                "-volume.max=5",
+                # Small volumes, many of them: every bucket (collection) needs its own.
+                "-volume.max=100",
+                "-master.volumeSizeLimitMB=64",
             ],
             stdout=log,
             stderr=subprocess.STDOUT,

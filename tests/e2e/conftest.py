@@ -98,7 +98,7 @@ def stop(proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
         proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def e2e_env(service_urls: dict[str, str], migrated: str) -> dict[str, str]:
     """One environment for workers and app: the test services, local storage, test mode."""
     import redis
@@ -120,7 +120,7 @@ def e2e_env(service_urls: dict[str, str], migrated: str) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def users(e2e_env: dict[str, str]) -> Users:
     """A fresh organization with one account per role (all with PASSWORD)."""
     from bridge_app.models import Membership, Organization, User
@@ -144,7 +144,7 @@ def users(e2e_env: dict[str, str]) -> Users:
     return Users(org.id, emails["admin"], emails["legal"], emails["ops"], emails["viewer"])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def workers(e2e_env: dict[str, str]) -> Iterator[list[subprocess.Popen[bytes]]]:
     """The five stage workers and the maintenance worker, as `make run` starts them."""
     logs = ARTIFACTS / "logs"
@@ -167,7 +167,7 @@ def workers(e2e_env: dict[str, str]) -> Iterator[list[subprocess.Popen[bytes]]]:
         stop(proc)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def app_url(e2e_env: dict[str, str], workers: list[Any]) -> Iterator[str]:
     """The production build on one port (UI, state websocket, /v1 API and file downloads)."""
     web_dir = WORK / "run"
@@ -202,7 +202,7 @@ def app_url(e2e_env: dict[str, str], workers: list[Any]) -> Iterator[str]:
         stop(proc)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.fail(
@@ -248,7 +248,7 @@ def e2e_store() -> Any:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def ready_meeting(users: Users, workers: list[Any]) -> str:
     """A demo meeting of the test organization, processed by the workers to `ready`."""
     import asyncio

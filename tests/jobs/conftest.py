@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import signal
@@ -126,7 +127,10 @@ def org(migrated: str) -> Organization:
 
 
 def run(coro: Any) -> Any:
-    return asyncio.run(coro)
+    """Run a coroutine to completion on a fresh loop in its own thread (safe even when another
+    fixture, e.g. Playwright's sync API, has a loop running in the main thread)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def _enqueue(job: pipeline.NextJob) -> None:

@@ -14,6 +14,7 @@ from arq import ArqRedis, Retry, Worker
 from arq.jobs import Job, JobStatus
 
 from bridge_app.services.queue import get_pool
+from tests.jobs.conftest import run
 
 pytestmark = [pytest.mark.services, pytest.mark.usefixtures("redis_clean")]
 
@@ -64,7 +65,7 @@ def test_fixed_job_id_enqueues_once_and_retry_defers(service_urls: dict[str, str
         assert await first.result(timeout=5) == "done a"
         assert await first.status() is JobStatus.complete
 
-    asyncio.run(_with_pool(scenario))
+    run(_with_pool(scenario))
 
 
 def test_abort_stops_a_running_job(service_urls: dict[str, str]) -> None:
@@ -84,4 +85,4 @@ def test_abort_stops_a_running_job(service_urls: dict[str, str]) -> None:
             await Job("compat:slow", pool, _queue_name=QUEUE).status() is not JobStatus.in_progress
         )
 
-    asyncio.run(_with_pool(scenario))
+    run(_with_pool(scenario))
