@@ -10,6 +10,7 @@ from bridge_app.pages.login import login_page
 from bridge_app.pages.meeting import meeting_page
 from bridge_app.pages.meetings import meetings_page
 from bridge_app.pages.ops import ops_page
+from bridge_app.pages.sso import sso_page
 from bridge_app.state.audit import AuditState
 from bridge_app.state.auth import AuthState
 from bridge_app.state.common import friendly
@@ -35,6 +36,7 @@ app = rx.App(
 )
 app.add_page(index, route="/", title="Meeting Contract Bridge", on_load=AuthState.go_home)
 app.add_page(login_page, route="/login", title="Sign in", on_load=AuthState.load_login)
+app.add_page(sso_page, route="/sso", title="Signing in", on_load=AuthState.redeem_sso)
 app.add_page(meetings_page, route="/meetings", title="Meetings", on_load=MeetingsState.on_load)
 app.add_page(meeting_page, route="/meeting", title="Meeting", on_load=MeetingState.on_load)
 app.add_page(draft_page, route="/draft", title="Draft", on_load=DraftState.on_load)

@@ -14,8 +14,10 @@ uses Authlib's Starlette OIDC client (see `bridge_app.api.routes.auth`).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import secrets
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -445,10 +447,24 @@ def oidc_login(
     claims: dict[str, Any],
     ip: str | None = None,
 ) -> TokenPair:
-    """Sign in (and provision) a user from verified ID-token claims; role from the claim.
+    """Sign in (and provision) a user from verified ID-token claims; role from the claim."""
+    principal = oidc_principal(session, issuer=issuer, claims=claims, ip=ip)
+    return _issue_pair(session, principal, get_settings())
+
+
+def oidc_principal(
+    session: Session,
+    *,
+    issuer: str,
+    claims: dict[str, Any],
+    ip: str | None = None,
+    via: str = "api",
+) -> Principal:
+    """Provision the user from verified ID-token claims, map the role, audit the sign-in.
 
     The organization comes from the `bridge_org` claim (a slug) or the user's existing
     membership; the role from `OIDC_ROLE_CLAIM` (unknown values fall back to viewer).
+    `via` ("api" or "ui") is recorded in the audit event.
     """
     settings = get_settings()
     subject = str(claims.get("sub") or "")
@@ -506,6 +522,92 @@ def oidc_login(
             detail={"from": old_role, "to": membership.role, "source": "oidc"},
         )
     audit.append_for(
-        session, principal, action="auth.login", ip=ip, detail={"method": "oidc", "iss": issuer}
+        session,
+        principal,
+        action="auth.login",
+        ip=ip,
+        detail={"method": "oidc", "iss": issuer, "via": via},
     )
-    return _issue_pair(session, principal, settings)
+    return principal
+
+
+# ---------------------------------------------------------------------------- SSO hand-off
+#
+# The browser's single sign-on ends at the API's callback, but the session lives in the UI's
+# (Reflex) state. The callback hands over a one-time login code instead of tokens: a random
+# value whose SHA-256 keys the principal in Redis for LOGIN_CODE_TTL_S seconds. The UI redeems
+# it server-side (GETDEL: a code works once) and only then are tokens issued. Tokens never
+# appear in a URL; the code alone is useless after one use or a minute.
+
+LOGIN_CODE_TTL_S = 60
+_LOGIN_CODE_PREFIX = "bridge:sso-code:"
+_local_codes: dict[str, tuple[float, str]] = {}  # no REDIS_URL (a single dev process only)
+_local_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _code_redis(url: str) -> Any:
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+
+
+def _code_put(key: str, value: str, ttl: int) -> None:
+    url = get_settings().REDIS_URL
+    if url:
+        _code_redis(url).set(key, value, ex=ttl)
+        return
+    with _local_lock:
+        now = time.monotonic()
+        for stale in [k for k, (exp, _) in _local_codes.items() if exp <= now]:
+            _local_codes.pop(stale, None)
+        _local_codes[key] = (now + ttl, value)
+
+
+def _code_take(key: str) -> str | None:
+    url = get_settings().REDIS_URL
+    if url:
+        raw = _code_redis(url).getdel(key)
+        return raw.decode() if isinstance(raw, bytes) else raw
+    with _local_lock:
+        found = _local_codes.pop(key, None)
+    if found is None or found[0] <= time.monotonic():
+        return None
+    return found[1]
+
+
+def issue_login_code(principal: Principal, *, ttl: int = LOGIN_CODE_TTL_S) -> str:
+    """A one-time code (valid `ttl` seconds) that `redeem_login_code` turns into tokens."""
+    code = secrets.token_urlsafe(32)
+    payload = {
+        "user_id": str(principal.user_id),
+        "organization_id": str(principal.organization_id),
+        "role": principal.role,
+        "email": principal.email,
+    }
+    _code_put(_LOGIN_CODE_PREFIX + _sha256(code), json.dumps(payload), ttl)
+    return code
+
+
+def redeem_login_code(session: Session, code: str, *, ip: str | None = None) -> TokenPair:
+    """Exchange a one-time login code for a token pair (the same as a password login's).
+
+    AuthError when the code is unknown, already used or expired, or the account lost its
+    access in between.
+    """
+    code = (code or "").strip()
+    raw = _code_take(_LOGIN_CODE_PREFIX + _sha256(code)) if 16 <= len(code) <= 128 else None
+    if raw is None:
+        raise AuthError("this sign-in link is invalid, expired or was already used")
+    data = json.loads(raw)
+    user = session.get(User, uuid.UUID(data["user_id"]))
+    membership = session.exec(
+        select(Membership).where(
+            Membership.user_id == uuid.UUID(data["user_id"]),
+            Membership.organization_id == uuid.UUID(data["organization_id"]),
+        )
+    ).first()
+    if user is None or not user.is_active or membership is None:
+        raise AuthError("the account is no longer active in this organization")
+    principal = Principal(user.id, membership.organization_id, membership.role, user.email)
+    return _issue_pair(session, principal, get_settings())

@@ -8,6 +8,7 @@ event, so an event forged in the browser is refused like a click on a hidden but
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from typing import Any
 
@@ -32,6 +33,16 @@ def _login(email: str, password: str, ip: str | None) -> auth.TokenPair:
             raise
         session.commit()
         return pair
+
+
+def _redeem(code: str, ip: str | None) -> auth.TokenPair:
+    from bridge_app.services.db import session_scope
+
+    with session_scope() as session:
+        return auth.redeem_login_code(session, code, ip=ip)
+
+
+SSO_FAILED = "Single sign-on did not complete. Please try again."
 
 
 def _refresh(refresh_token: str, ip: str | None) -> auth.TokenPair:
@@ -61,6 +72,10 @@ class AuthState(rx.State):
     login_busy: bool = False
     sso_enabled: bool = False
     login_ready: bool = False
+    # /sso: the one-time code exchange ("" while it runs or when it worked).
+    sso_error: str = ""
+    sso_done: bool = False
+    _sso_code: str = ""
     # A refusal or failure of the last action, shown in the page's alert (never a traceback).
     error: str = ""
     notice: str = ""
@@ -179,13 +194,54 @@ class AuthState(rx.State):
 
     @rx.event
     def start_sso(self) -> Any:
+        """To the identity provider, through the API's `/v1/auth/oidc/login?next=ui`.
+
+        A full page load (`location.assign`), not `rx.redirect`: on a single-port deployment
+        the API shares the UI's host and the client router would render its 404 page instead.
+        """
         from bridge_app.settings import get_settings
 
         settings = get_settings()
         if not (settings.OIDC_ISSUER and settings.OIDC_CLIENT_ID):
             self.login_error = "Single sign-on is not configured."
             return None
-        return rx.redirect(f"{settings.API_URL.rstrip('/')}/v1/auth/oidc/login", is_external=True)
+        target = f"{settings.API_URL.rstrip('/')}/v1/auth/oidc/login?next=ui"
+        return rx.call_script(f"window.location.assign({json.dumps(target)})")
+
+    @rx.event
+    async def redeem_sso(self) -> Any:
+        """on_load of `/sso`: exchange the one-time code from the SSO callback for a session.
+
+        The exchange happens here, on the server; the browser never holds a token. A code
+        works once and for 60 s; anything else ends on a message with a way back to /login.
+        """
+        params = self.router.url.query_parameters
+        code = str(params.get("code", "") or "")[:200]
+        self.sso_done = False
+        if code and code == self._sso_code and self.signed_in:
+            # The same page loaded again (e.g. a reconnect) after the exchange worked.
+            return rx.redirect("/meetings", replace=True)
+        if not code:
+            failed = params.get("error")
+            self.sso_error = SSO_FAILED if failed else "This sign-in link has no code."
+            self.sso_done = True
+            return None
+        self.sso_error = ""
+        try:
+            pair = await asyncio.to_thread(_redeem, code, self._client_ip())
+        except ServiceError as exc:
+            self.sso_error = f"Single sign-on could not finish: {exc.message}."
+            self.sso_done = True
+            return None
+        except Exception as exc:
+            self.sso_error = friendly(exc)
+            self.sso_done = True
+            return None
+        self._sso_code = code
+        self._apply(pair)
+        self.login_error = ""
+        self.sso_done = True
+        return rx.redirect("/meetings", replace=True)
 
     @rx.event
     async def logout(self) -> Any:

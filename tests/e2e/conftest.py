@@ -99,9 +99,29 @@ def stop(proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
 
 
 @pytest.fixture(scope="package")
-def e2e_env(service_urls: dict[str, str], migrated: str) -> dict[str, str]:
-    """One environment for workers and app: the test services, local storage, test mode."""
+def oidc_provider() -> Iterator[Any]:
+    """The API tests' loopback OIDC provider (auto-approves; a test sets who signs in next)."""
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from tests.api.test_oidc import Provider, _handler
+
+    provider = Provider()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(provider))
+    provider.issuer = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield provider
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="package")
+def e2e_env(service_urls: dict[str, str], migrated: str, oidc_provider: Any) -> dict[str, str]:
+    """One environment for workers and app: the test services, local storage, test mode,
+    single sign-on against the loopback provider."""
     import redis
+
+    from tests.api.test_oidc import CLIENT_ID, CLIENT_SECRET
 
     redis.Redis.from_url(service_urls["REDIS_URL"]).flushall()
     storage = WORK / "storage"
@@ -117,6 +137,9 @@ def e2e_env(service_urls: dict[str, str], migrated: str) -> dict[str, str]:
         "PUBLIC_URL": f"http://localhost:{APP_PORT}",
         "BRIDGE_WORKER_PORT_OFFSET": "100",
         "PYTHONUNBUFFERED": "1",
+        "OIDC_ISSUER": oidc_provider.issuer,
+        "OIDC_CLIENT_ID": CLIENT_ID,
+        "OIDC_CLIENT_SECRET": CLIENT_SECRET,
     }
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from bridge_app.api.deps import Caller, client_ip
@@ -16,6 +20,7 @@ from bridge_app.services.db import session_scope
 from bridge_app.settings import get_settings
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
+log = logging.getLogger("bridge.api.auth")
 
 
 def _principal(p: auth.Principal) -> PrincipalPublic:
@@ -38,7 +43,10 @@ def _tokens(pair: auth.TokenPair) -> TokenResponse:
     )
 
 
-def _committing(fn: Any) -> auth.TokenPair:
+T = TypeVar("T")
+
+
+def _committing(fn: Callable[[Session], T]) -> T:
     """Run `fn(session)`, committing even when it raises (failed logins are recorded)."""
     error: auth.ServiceError | None = None
     with session_scope() as session:
@@ -124,33 +132,81 @@ def oidc_client() -> Any:
     return _oauth(settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID, settings.OIDC_CLIENT_SECRET)
 
 
+UI_NEXT = "ui"
+_NEXT_KEY = "bridge_next"
+
+
+def _wants_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "").lower()
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _ui_redirect(**params: str) -> RedirectResponse:
+    base = get_settings().PUBLIC_URL.rstrip("/")
+    return RedirectResponse(f"{base}/sso?{urlencode(params)}", status_code=302)
+
+
 @router.get("/oidc/login", response_class=RedirectResponse, status_code=302)
-async def oidc_login(request: Request) -> Any:
-    """Redirect to the identity provider (state and nonce kept in a signed cookie)."""
+async def oidc_login(request: Request, next: str | None = None) -> Any:
+    """Redirect to the identity provider (state and nonce kept in a signed cookie).
+
+    `next=ui` (what the UI's "Sign in with SSO" button sends) makes the callback hand the
+    session to the UI through a one-time code; without it the callback answers JSON.
+    """
     client = oidc_client()
+    request.session.pop(_NEXT_KEY, None)
+    if next == UI_NEXT:
+        request.session[_NEXT_KEY] = UI_NEXT
     redirect_uri = str(request.url_for("oidc_callback"))
     return await client.authorize_redirect(request, redirect_uri)
 
 
-@router.get("/oidc/callback", response_model=TokenResponse, name="oidc_callback")
-async def oidc_callback(request: Request) -> TokenResponse:
+@router.get(
+    "/oidc/callback",
+    response_model=TokenResponse,
+    name="oidc_callback",
+    responses={302: {"description": "UI sign-in: to `{PUBLIC_URL}/sso?code=…` (one-time)"}},
+)
+async def oidc_callback(request: Request) -> Any:
     """The provider's redirect back: the ID token is verified against the provider's JWKS
-    (signature, iss, aud, exp, nonce) and the role is mapped from its claim."""
+    (signature, iss, aud, exp, nonce) and the role is mapped from its claim.
+
+    API clients get the token pair as JSON. When the login was started from the UI
+    (`/oidc/login?next=ui`) and the caller does not ask for JSON, the answer is a 302 to
+    `{PUBLIC_URL}/sso?code=…`: a one-time code valid 60 s that the UI redeems server-side
+    (tokens never travel in a URL). Failures then go to `/sso?error=sso_failed`."""
     from authlib.integrations.base_client import OAuthError
     from joserfc.errors import JoseError
 
+    to_ui = request.session.pop(_NEXT_KEY, None) == UI_NEXT and not _wants_json(request)
     client = oidc_client()
     try:
-        token = await client.authorize_access_token(request)
-    except (OAuthError, JoseError, ValueError, KeyError, TypeError) as exc:
-        raise auth.AuthError(f"single sign-on failed: {exc}") from exc
-    claims = dict(token.get("userinfo") or {})
-    if not claims:
-        raise auth.AuthError("single sign-on failed: the provider sent no ID token")
-    issuer = str(claims.get("iss") or get_settings().OIDC_ISSUER)
-    ip = client_ip(request)
+        try:
+            token = await client.authorize_access_token(request)
+        except (OAuthError, JoseError, ValueError, KeyError, TypeError) as exc:
+            raise auth.AuthError(f"single sign-on failed: {exc}") from exc
+        claims = dict(token.get("userinfo") or {})
+        if not claims:
+            raise auth.AuthError("single sign-on failed: the provider sent no ID token")
+        issuer = str(claims.get("iss") or get_settings().OIDC_ISSUER)
+        ip = client_ip(request)
 
-    def work() -> auth.TokenPair:
-        return _committing(lambda s: auth.oidc_login(s, issuer=issuer, claims=claims, ip=ip))
+        if to_ui:
 
-    return _tokens(await run_in_threadpool(work))
+            def hand_off() -> str:
+                principal = _committing(
+                    lambda s: auth.oidc_principal(s, issuer=issuer, claims=claims, ip=ip, via="ui")
+                )
+                return auth.issue_login_code(principal)
+
+            return _ui_redirect(code=await run_in_threadpool(hand_off))
+
+        def work() -> auth.TokenPair:
+            return _committing(lambda s: auth.oidc_login(s, issuer=issuer, claims=claims, ip=ip))
+
+        return _tokens(await run_in_threadpool(work))
+    except auth.ServiceError as exc:
+        if not to_ui:
+            raise
+        log.warning("single sign-on for the UI failed: %s", exc.message)
+        return _ui_redirect(error="sso_failed")
