@@ -123,7 +123,7 @@ def e2e_env(service_urls: dict[str, str], migrated: str, oidc_provider: Any) -> 
 
     from tests.api.test_oidc import CLIENT_ID, CLIENT_SECRET
 
-    redis.Redis.from_url(service_urls["REDIS_URL"]).flushall()
+    redis.Redis.from_url(service_urls["REDIS_URL"]).flushdb()
     storage = WORK / "storage"
     shutil.rmtree(storage, ignore_errors=True)  # the test database is new each session too
     storage.mkdir(parents=True, exist_ok=True)
