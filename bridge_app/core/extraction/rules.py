@@ -33,9 +33,12 @@ from bridge_app.core.transcript.model import Segment
 # short meetings without outcomes empty. Actions: the best ACTION_MAX.
 DECISION_RATE = 0.02
 DECISION_MIN = 2
-ACTION_MAX = 4
+ACTION_MAX = 5
 OPEN_QUESTION_MAX = 3
-_MIN_GAP = 3  # segments between two key utterances of the same kind
+# Segments between two key utterances of the same kind: nearby candidates mostly hit the same
+# annotated item, so a wider suppression radius frees the volume for other parts of the meeting
+# (chosen held out, docs/EXTRACTION.md).
+_MIN_GAP = 6
 
 _PRICE_CONTEXT_RX = re.compile(
     r"\b(offer|pay|take|do|accept|price|asking|sell|sold|deal|go|how about|come down|meet|split|"
