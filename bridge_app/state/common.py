@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from sqlmodel import Session
@@ -92,3 +93,26 @@ def friendly(exc: BaseException) -> str:
     reference = uuid.uuid4().hex[:8]
     log.error("UI action failed [ref %s]", reference, exc_info=exc)
     return f"Something went wrong; please try again (reference {reference})."
+
+
+async def follow_live(
+    state: Any, tick: Callable[[], Awaitable[bool]], *, poll_s: float, max_s: float
+) -> None:
+    """Poll while a page is open: every `poll_s`, run `tick` inside the state lock until it
+    returns False, the page stops following (`stop_live` bumps `_live_generation`), or `max_s`
+    passes (a closed tab never says goodbye). An error shows a safe message and polling goes on.
+    """
+    async with state:
+        state._live_generation += 1
+        generation = state._live_generation
+    started = time.monotonic()
+    while time.monotonic() - started < max_s:
+        await asyncio.sleep(poll_s)
+        async with state:
+            if state._live_generation != generation:
+                return
+            try:
+                if not await tick():
+                    return
+            except Exception as exc:
+                state.fail(exc)

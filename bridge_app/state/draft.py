@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from typing import Any
 
@@ -12,7 +10,7 @@ import reflex as rx
 from bridge_app.services import review
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
-from bridge_app.state.common import enqueue, read_db, run_db
+from bridge_app.state.common import enqueue, follow_live, read_db, run_db
 from bridge_app.state.rows import ClauseRow, ExportRow, FindingRow, Source, clause_row
 
 POLL_S = 0.5
@@ -170,31 +168,20 @@ class DraftState(AuthState):
     @rx.event(background=True)
     async def start_live(self) -> None:
         """Follow a draft being regenerated, QA running and exports rendering."""
-        async with self:
-            self._live_generation += 1
-            generation = self._live_generation
-        started = time.monotonic()
-        while time.monotonic() - started < LIVE_MAX_S:
-            await asyncio.sleep(POLL_S)
-            async with self:
-                if self._live_generation != generation:
-                    return
-                busy = (
-                    self.pending
-                    or (self.has_draft and not self.qa_done)
-                    or bool(self.exporting)
-                    or (not self.has_draft and self.meeting_status not in ("failed", ""))
-                )
-                if not busy:
-                    continue
-                was_pending = self.pending
-                try:
-                    if was_pending:
-                        self.version = ""  # follow the newest version
-                    if not await self._load():
-                        return
-                except Exception as exc:
-                    self.fail(exc)
+        await follow_live(self, self._live_tick, poll_s=POLL_S, max_s=LIVE_MAX_S)
+
+    async def _live_tick(self) -> bool:
+        busy = (
+            self.pending
+            or (self.has_draft and not self.qa_done)
+            or bool(self.exporting)
+            or (not self.has_draft and self.meeting_status not in ("failed", ""))
+        )
+        if not busy:
+            return True
+        if self.pending:
+            self.version = ""  # follow the newest version
+        return bool(await self._load())
 
     # ------------------------------------------------------------------ viewing
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 from dataclasses import replace
 from typing import Any
 
@@ -13,7 +11,7 @@ import reflex as rx
 from bridge_app.services import review
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
-from bridge_app.state.common import read_db, run_db
+from bridge_app.state.common import follow_live, read_db, run_db
 from bridge_app.state.rows import ItemGroup, ItemRow, Segment, Step, item_row
 
 POLL_S = 0.6
@@ -125,32 +123,20 @@ class MeetingState(AuthState):
     @rx.event(background=True)
     async def start_live(self) -> None:
         """While the pipeline runs, follow the status; reload the items when it moves."""
-        async with self:
-            self._live_generation += 1
-            generation = self._live_generation
-        started = time.monotonic()
-        while time.monotonic() - started < LIVE_MAX_S:
-            await asyncio.sleep(POLL_S)
-            async with self:
-                if self._live_generation != generation:
-                    return
-                principal = await self.principal_for("read")
-                if principal is None or not self.meeting_id:
-                    return
-                try:
-                    summary = await read_db(
-                        data.meeting_status, principal.organization_id, self.meeting_id
-                    )
-                    if summary is None:
-                        return
-                    if summary["status"] != self.status or (
-                        summary["status"] != "ready" and not self.items
-                    ):
-                        await self._load()
-                    else:
-                        self._apply_summary(summary)
-                except Exception as exc:
-                    self.fail(exc)
+        await follow_live(self, self._live_tick, poll_s=POLL_S, max_s=LIVE_MAX_S)
+
+    async def _live_tick(self) -> bool:
+        principal = await self.principal_for("read")
+        if principal is None or not self.meeting_id:
+            return False
+        summary = await read_db(data.meeting_status, principal.organization_id, self.meeting_id)
+        if summary is None:
+            return False
+        if summary["status"] != self.status or (summary["status"] != "ready" and not self.items):
+            await self._load()
+        else:
+            self._apply_summary(summary)
+        return True
 
     # ------------------------------------------------------------------ transcript
 

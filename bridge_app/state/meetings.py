@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from datetime import date
 from typing import Any
@@ -13,7 +11,7 @@ import reflex as rx
 from bridge_app.services import pipeline
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
-from bridge_app.state.common import enqueue, friendly, read_db, run_db
+from bridge_app.state.common import enqueue, follow_live, friendly, read_db, run_db
 from bridge_app.state.rows import MeetingRow, meeting_row
 
 UPLOAD_ID = "transcript-upload"
@@ -96,20 +94,7 @@ class MeetingsState(AuthState):
     @rx.event(background=True)
     async def start_live(self) -> None:
         """Poll the database while the page is open; the stage steps move as workers run."""
-        async with self:
-            self._live_generation += 1
-            generation = self._live_generation
-        started = time.monotonic()
-        while time.monotonic() - started < LIVE_MAX_S:
-            await asyncio.sleep(POLL_S)
-            async with self:
-                if self._live_generation != generation:
-                    return
-                try:
-                    if not await self._refresh():
-                        return
-                except Exception as exc:
-                    self.fail(exc)
+        await follow_live(self, self._refresh, poll_s=POLL_S, max_s=LIVE_MAX_S)
 
     # ------------------------------------------------------------------ upload form
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,7 +12,7 @@ from bridge_app.services import health, review, slo
 from bridge_app.services.queue import QUEUE_NAMES, queue_depths
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
-from bridge_app.state.common import arq_pool, enqueue, read_db, run_db
+from bridge_app.state.common import arq_pool, enqueue, follow_live, read_db, run_db
 from bridge_app.state.rows import DependencyRow, FailureRow, QueueRow, SloRow
 
 POLL_S = 2.0
@@ -129,20 +128,8 @@ class OpsState(AuthState):
 
     @rx.event(background=True)
     async def start_live(self) -> None:
-        async with self:
-            self._live_generation += 1
-            generation = self._live_generation
-        started = time.monotonic()
-        while time.monotonic() - started < LIVE_MAX_S:
-            await asyncio.sleep(POLL_S)
-            async with self:
-                if self._live_generation != generation:
-                    return
-                try:
-                    if not await self._load():
-                        return
-                except Exception as exc:
-                    self.fail(exc)
+        """Refresh health, queues and SLOs while the page is open."""
+        await follow_live(self, self._load, poll_s=POLL_S, max_s=LIVE_MAX_S)
 
     @rx.event
     async def retry(self, meeting_id: str) -> None:
