@@ -12,6 +12,7 @@ Redis database of its own, and the real worker processes. Two phases in one run:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -267,11 +268,16 @@ async def _noop_chain(redis_url: str, n: int) -> float:
         await pool.enqueue_job("hop", chain, 0, _queue_name=NOOP_QUEUES[0])
     await asyncio.wait_for(done.wait(), timeout=600)
     elapsed = time.monotonic() - start
-    for w in workers:
-        await w.close()
+    # Stop polling first, let the last hops finish their bookkeeping, then close quietly:
+    # a closing worker may still be writing a finished job's state.
     for t in tasks:
         t.cancel()
-    await pool.aclose()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    for w in workers:
+        with contextlib.suppress(Exception):
+            await w.close()
+    with contextlib.suppress(Exception):
+        await pool.aclose()
     return n / elapsed * 60
 
 
