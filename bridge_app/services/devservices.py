@@ -71,6 +71,16 @@ def _wait_for_port(port: int, *, timeout: float, name: str, log: Path) -> None:
     )
 
 
+def _refuse_foreign_port(port: int, name: str, profile: Profile) -> None:
+    """Our service is not running, yet something answers on its port: say so plainly."""
+    if _port_open(port):
+        raise DevServicesError(
+            f"port {port} for the embedded {name} is taken by another process (another "
+            f"checkout's services?). Stop it (`python -m bridge_app devservices down --profile "
+            f"{profile.name}` in that checkout) or give this one a URL in the environment."
+        )
+
+
 def _pid_alive(pid_file: Path) -> int | None:
     try:
         pid = int(pid_file.read_text().split()[0])
@@ -131,6 +141,7 @@ def _start_postgres(profile: Profile) -> str:
     url = f"postgresql://postgres@127.0.0.1:{profile.pg_port}/{DATABASE_NAME}"
     if _port_open(profile.pg_port) and _pid_alive(data / "postmaster.pid"):
         return url
+    _refuse_foreign_port(profile.pg_port, "PostgreSQL", profile)
     user = _pg_user()
     data.parent.mkdir(parents=True, exist_ok=True)
     if user:
@@ -212,6 +223,7 @@ def _start_redis(profile: Profile) -> str:
     url = f"redis://127.0.0.1:{profile.redis_port}/0"
     if _pid_alive(pid_file) and _port_open(profile.redis_port):
         return url
+    _refuse_foreign_port(profile.redis_port, "Redis", profile)
     log = folder / "redis.log"
     subprocess.run(
         [
@@ -282,6 +294,7 @@ def _start_nats(profile: Profile) -> str:
     url = f"nats://127.0.0.1:{profile.nats_port}"
     if _pid_alive(folder / "nats.pid") and _port_open(profile.nats_port):
         return url
+    _refuse_foreign_port(profile.nats_port, "NATS", profile)
     start_nats_process(profile.nats_port, folder)
     return url
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import replace
 from datetime import date
 
@@ -345,15 +344,3 @@ def test_any_values_round_trip_and_never_break_drafting(amount, currency, text, 
     d = make_draft(items, contract_type=ctype, meeting_title=text, meeting_date=MEETING)
     assert Draft.from_dict(json.loads(json.dumps(d.to_dict()))) == d
     run_qa(d, items, today=MEETING)
-
-
-def test_draft_and_qa_are_fast():
-    items = sow_items()
-    times = []
-    for _ in range(20):
-        start = time.perf_counter()
-        d = sow(items)
-        run_qa(d, items, today=MEETING)
-        times.append(time.perf_counter() - start)
-    times.sort()
-    assert times[int(len(times) * 0.95) - 1] < 0.1
