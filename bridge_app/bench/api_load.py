@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col
 
+from bridge_app.bench.stats import percentile
 from bridge_app.models import Meeting, Membership, Organization, User
 from bridge_app.services import auth
 from bridge_app.services.db import get_engine, session_scope
@@ -170,13 +171,6 @@ class _Conn:
         return status, await self.reader.readexactly(length)
 
 
-def _percentile(sorted_values: list[float], q: float) -> float:
-    if not sorted_values:
-        return 0.0
-    index = min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))
-    return sorted_values[index]
-
-
 async def bench_api(
     duration_s: float = 60,
     clients: int = 100,
@@ -255,9 +249,9 @@ async def bench_api(
         "errors": sum(errors.values()),
         "error_kinds": errors,
         "throughput_rps": round(len(every) / elapsed, 1) if elapsed else 0.0,
-        "p50_ms": round(_percentile(every, 0.50), 2),
-        "p90_ms": round(_percentile(every, 0.90), 2),
-        "p99_ms": round(_percentile(every, 0.99), 2),
+        "p50_ms": round(percentile(every, 0.50), 2),
+        "p90_ms": round(percentile(every, 0.90), 2),
+        "p99_ms": round(percentile(every, 0.99), 2),
         "max_ms": round(every[-1], 2) if every else 0.0,
         "p99_target_ms": P99_TARGET_MS,
         "endpoints": {},
@@ -268,8 +262,8 @@ async def bench_api(
         values.sort()
         result["endpoints"][kind] = {
             "requests": len(values),
-            "p50_ms": round(_percentile(values, 0.50), 2),
-            "p99_ms": round(_percentile(values, 0.99), 2),
+            "p50_ms": round(percentile(values, 0.50), 2),
+            "p99_ms": round(percentile(values, 0.99), 2),
         }
     result["p99_within_target"] = result["p99_ms"] <= P99_TARGET_MS
     return result

@@ -11,6 +11,7 @@ import statistics
 import time
 from datetime import date
 
+from bridge_app.bench.stats import percentile
 from bridge_app.core.drafting import Draft, make_draft, run_qa
 from bridge_app.core.extraction.model import Evidence, Item
 
@@ -85,11 +86,6 @@ def ten_page_items(deliverables: int = 40, actions: int = 30) -> list[Item]:
     return items
 
 
-def _p(times: list[float], q: float) -> float:
-    times = sorted(times)
-    return round(times[min(len(times) - 1, round(q * (len(times) - 1)))], 2)
-
-
 def bench_drafting(runs: int = 30) -> dict:
     """Time draft + QA and DOCX + PDF export of a ten-page SOW.
 
@@ -126,11 +122,11 @@ def bench_drafting(runs: int = 30) -> dict:
     return {
         "draft_qa": {
             "p50_ms": round(statistics.median(draft_times), 2),
-            "p95_ms": _p(draft_times, 0.95),
+            "p95_ms": round(percentile(draft_times, 0.95), 2),
         },
         "export_docx_pdf": {
             "p50_ms": round(statistics.median(export_times), 2),
-            "p95_ms": _p(export_times, 0.95),
+            "p95_ms": round(percentile(export_times, 0.95), 2),
         },
         "pages": pages,
         "runs": len(draft_times),

@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from bridge_app.bench.stats import percentile
 from bridge_app.core.transcript import parse_transcript
 from bridge_app.core.transcript.timecode import format_clock
 
@@ -166,12 +167,6 @@ BENCH_CASES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    position = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[position]
-
-
 def bench_parsing(runs: int = 50) -> dict[str, dict[str, float | int]]:
     """Parse the synthetic one-hour meeting ``runs`` times per format.
 
@@ -190,7 +185,7 @@ def bench_parsing(runs: int = 50) -> dict[str, dict[str, float | int]]:
             samples.append((time.perf_counter() - started) * 1000)
         results[name] = {
             "p50_ms": round(statistics.median(samples), 2),
-            "p95_ms": round(_percentile(samples, 0.95), 2),
+            "p95_ms": round(percentile(samples, 0.95), 2),
             "runs": runs,
             "segments": segments,
             "bytes": len(data),
