@@ -388,7 +388,7 @@ def upgrade() -> None:
             server_default=sa.text("'[]'::jsonb"),
             nullable=False,
         ),
-        sa.Column("superseded_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("superseded_by", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
         sa.Column(
             "conflicts_with",
             postgresql.JSONB(astext_type=sa.Text()),

@@ -244,7 +244,8 @@ class Decision(SQLModel, table=True):
     confidence: float
     evidence_segment_keys: list[str] = jsonb([])
     supersedes: list[str] = jsonb([])
-    superseded_by: str | None = Field(default=None, max_length=64)
+    # "<item key>" within the meeting, or "<meeting id>/<item key>" for a later meeting.
+    superseded_by: str | None = Field(default=None, max_length=200)
     conflicts_with: list[str] = jsonb([])
     review_status: str = Field(default="proposed", max_length=16)
     edited_statement_ciphertext: bytes | None = Field(default=None, sa_type=sa.LargeBinary)

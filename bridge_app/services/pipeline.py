@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from bridge_app.core.drafting import Draft as DraftDoc
 from bridge_app.core.drafting import make_draft, pick_contract_type, regenerate, run_qa
-from bridge_app.core.extraction import extract_items
+from bridge_app.core.extraction import extract_items, supersede_across
 from bridge_app.core.extraction.model import Evidence, Item
 from bridge_app.core.transcript import parse_transcript
 from bridge_app.core.transcript.model import Segment, Transcript, TranscriptError
@@ -388,6 +388,7 @@ def run_extract(meeting_id: uuid.UUID, version: int, run: RunInfo) -> NextJob | 
             backend=settings.EXTRACTION_BACKEND,
             llm_client=_llm_client(),
         )
+        items = _link_to_matter(session, meeting, items)
         session.execute(
             sa.delete(Decision).where(
                 col(Decision.meeting_id) == meeting.id, col(Decision.input_version) == version
@@ -434,6 +435,49 @@ def run_extract(meeting_id: uuid.UUID, version: int, run: RunInfo) -> NextJob | 
             },
         )
         return NextJob("draft", draft.id, draft.requested_version)
+
+
+def _link_to_matter(session: Session, meeting: Meeting, items: list[Item]) -> list[Item]:
+    """A later meeting of the same matter supersedes the terms it changes.
+
+    Earlier meetings' rows get `superseded_by = "<this meeting id>/<item key>"`; this meeting's
+    items list the earlier ones as "<meeting id>/<item key>" in `supersedes`.
+    """
+    if meeting.matter_id is None:
+        return items
+    earlier = session.exec(
+        select(Meeting).where(
+            Meeting.matter_id == meeting.matter_id,
+            Meeting.id != meeting.id,
+            col(Meeting.created_at) < meeting.created_at,
+            col(Meeting.status).in_(("extracted", "drafting", "drafted", "checking", "ready")),
+        )
+    ).all()
+    rows: list[Decision] = []
+    previous: list[Item] = []
+    for other in earlier:
+        other_key = _meeting_key(session, other)
+        for row in session.exec(
+            select(Decision).where(
+                Decision.meeting_id == other.id,
+                Decision.input_version == other.input_version,
+                Decision.kind == "agreed_term",
+            )
+        ):
+            item = decision_to_item(row, other_key)
+            item.id = f"{other.id}/{row.item_key}"
+            if item.superseded_by and "/" not in item.superseded_by:
+                item.superseded_by = f"{other.id}/{item.superseded_by}"
+            rows.append(row)
+            previous.append(item)
+    if not previous:
+        return items
+    linked = supersede_across(previous, items)
+    for row, before, after in zip(rows, previous, linked[: len(previous)], strict=True):
+        if after.superseded_by != before.superseded_by and after.superseded_by:
+            row.superseded_by = f"{meeting.id}/{after.superseded_by}"[:200]
+            session.add(row)
+    return linked[len(previous) :]
 
 
 def _existing_draft_job(session: Session, meeting: Meeting) -> NextJob | None:

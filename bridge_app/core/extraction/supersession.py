@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
+from typing import Any
 
 from bridge_app.core.extraction import cues
 from bridge_app.core.extraction.model import Item
@@ -44,9 +45,10 @@ _TERM_VALUE_KEYS = frozenset(
 def _slots(item: Item) -> dict[str, str]:
     """The term slots an item fills, each mapped to its value key.
 
-    Most keys are one slot each. A party's slot is its role (a later client entity replaces the
-    earlier client, never the provider); a party without a role, and every deliverable, is a
-    slot of its own, so different parties and different deliverables coexist.
+    Most keys are one slot each; price and fee share one. A party's slot is its role (a later
+    client entity replaces the earlier client, never the provider); a party without a role, and
+    every deliverable, is a slot of its own, so different parties and different deliverables
+    coexist.
     """
     out: dict[str, str] = {}
     for k, v in item.values.items():
@@ -57,6 +59,10 @@ def _slots(item: Item) -> dict[str, str]:
             out[f"party:{role}" if role else "party=" + party_key(str(v.get("name", "")))] = k
         elif k == "deliverable":
             out["deliverable=" + str(_comparable(k, v))] = k
+        elif k in ("price", "fee"):
+            # One money slot: "a fee of 40k" then "make it 45k" is the same term (drafting
+            # fills the price from a fee too).
+            out["price"] = k
         else:
             out[k] = k
     return out
@@ -70,6 +76,12 @@ def _comparable(key: str, value: object) -> object:
         typed = {k: v for k, v in value.items() if k != "text"}
         return typed or {k: str(v).lower() for k, v in value.items()}
     return value
+
+
+def _slot_value(item: Item, slot: str) -> Any:
+    """The comparable value an item holds in a slot (its own key: a fee may face a price)."""
+    key = _slots(item)[slot]
+    return _comparable(key, item.values[key])
 
 
 def _settled(item: Item) -> bool:
@@ -102,7 +114,7 @@ def resolve_within(items: Iterable[Item]) -> list[Item]:
         for slot, key in sorted(_slots(it).items()):
             prev = active.get(slot)
             if prev is not None and prev is not it and prev.superseded_by is None:
-                if _comparable(key, prev.values[key]) == _comparable(key, it.values[key]):
+                if _slot_value(prev, slot) == _comparable(key, it.values[key]):
                     continue
                 if _settled(it):
                     _link(prev, it)
@@ -137,6 +149,6 @@ def supersede_across(previous_items: Iterable[Item], new_items: Iterable[Item]) 
             old = latest.get(slot)
             if old is None or old.superseded_by is not None:
                 continue
-            if _comparable(key, old.values[key]) != _comparable(key, it.values[key]):
+            if _slot_value(old, slot) != _comparable(key, it.values[key]):
                 _link(old, it)
     return prev + new
