@@ -90,14 +90,7 @@ async def run_stage(ctx: dict[str, Any], stage: str, subject_id: str, version: i
         )
         raise Retry(defer=backoff(run.attempt)) from exc
     if next_job is not None:
-        await enqueue_stage(
-            ctx["redis"],
-            next_job.stage,
-            next_job.subject_id,
-            next_job.version,
-            subject_id=next_job.subject_id,
-            version=next_job.version,
-        )
+        await enqueue_stage(ctx["redis"], next_job)
     return "ok"
 
 

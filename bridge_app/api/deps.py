@@ -120,14 +120,7 @@ async def enqueue(pool: ArqRedis, job: NextJob | None) -> bool:
     if job is None:
         return False
     try:
-        return await queue.enqueue_stage(
-            pool,
-            job.stage,
-            job.subject_id,
-            job.version,
-            subject_id=job.subject_id,
-            version=job.version,
-        )
+        return await queue.enqueue_stage(pool, job)
     except Exception as exc:  # Redis hiccup: the reconciler re-enqueues stuck work
         log.warning(
             "enqueue %s %s failed (reconciler will retry): %s", job.stage, job.subject_id, exc

@@ -115,7 +115,7 @@ def _stop_workers(procs: list[subprocess.Popen[bytes]]) -> None:
 async def _submit(pool: Any, org_id: uuid.UUID, data: bytes, title: str) -> uuid.UUID:
     from bridge_app.services import pipeline
     from bridge_app.services.db import session_scope
-    from bridge_app.services.queue import enqueue_stage
+    from bridge_app.services.queue import NextJob, enqueue_stage
 
     def store() -> uuid.UUID:
         with session_scope() as session:
@@ -131,7 +131,7 @@ async def _submit(pool: Any, org_id: uuid.UUID, data: bytes, title: str) -> uuid
             return meeting.id
 
     meeting_id = await asyncio.to_thread(store)
-    await enqueue_stage(pool, "transcript", meeting_id, 1, subject_id=meeting_id, version=1)
+    await enqueue_stage(pool, NextJob("transcript", meeting_id, 1))
     return meeting_id
 
 
@@ -160,7 +160,7 @@ async def _request_exports(pool: Any, meeting_ids: list[uuid.UUID], rate: float)
     """One DOCX export per meeting, requested one at a time at `rate` (as users would)."""
     from bridge_app.models import Draft, DraftVersion, Export
     from bridge_app.services.db import session_scope
-    from bridge_app.services.queue import enqueue_stage
+    from bridge_app.services.queue import NextJob, enqueue_stage
 
     def create(meeting_id: uuid.UUID) -> uuid.UUID:
         with session_scope() as session:
@@ -180,7 +180,7 @@ async def _request_exports(pool: Any, meeting_ids: list[uuid.UUID], rate: float)
     export_ids = []
     for meeting_id in meeting_ids:
         export_id = await asyncio.to_thread(create, meeting_id)
-        await enqueue_stage(pool, "export", export_id, 1, subject_id=export_id, version=1)
+        await enqueue_stage(pool, NextJob("export", export_id, 1))
         export_ids.append(export_id)
         await asyncio.sleep(1 / rate)
     return export_ids

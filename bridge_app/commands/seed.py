@@ -66,14 +66,7 @@ def seed(with_meeting: bool = True) -> tuple[str | None, pipeline.NextJob | None
 async def _enqueue(job: pipeline.NextJob) -> None:
     pool = await get_pool()
     try:
-        await enqueue_stage(
-            pool,
-            job.stage,
-            job.subject_id,
-            job.version,
-            subject_id=job.subject_id,
-            version=job.version,
-        )
+        await enqueue_stage(pool, job)
     finally:
         await pool.aclose()
 

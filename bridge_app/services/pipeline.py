@@ -9,6 +9,7 @@ repaired by the reconciler.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Callable
@@ -40,6 +41,7 @@ from bridge_app.models import (
 from bridge_app.services import crypto, metrics
 from bridge_app.services.db import session_scope
 from bridge_app.services.events import record_event
+from bridge_app.services.queue import NextJob
 from bridge_app.services.storage import ObjectStore, get_store
 from bridge_app.settings import get_settings
 
@@ -56,15 +58,6 @@ class UploadRejected(ValueError):
     def __init__(self, code: str, message: str, *, line: int | None = None):
         self.code, self.message, self.line = code, message, line
         super().__init__(message)
-
-
-@dataclass(frozen=True)
-class NextJob:
-    """A stage to enqueue after the commit: `stage` on `subject_id` at `version`."""
-
-    stage: str
-    subject_id: uuid.UUID
-    version: int
 
 
 @dataclass(frozen=True)
@@ -732,8 +725,6 @@ def run_export(
         export.object_key = stored.key
         export.content_type = content_type
         export.size_bytes = len(data)
-        import hashlib
-
         export.sha256 = hashlib.sha256(data).hexdigest()
         export.finished_at = _now()
         session.add(export)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from arq import ArqRedis, create_pool
 from arq.connections import RedisSettings
@@ -56,24 +55,27 @@ async def get_pool(url: str | None = None) -> ArqRedis:
     return await create_pool(redis_settings(url))
 
 
-async def enqueue_stage(
-    pool: ArqRedis,
-    stage: str,
-    *args: Any,
-    version: int | str,
-    subject_id: uuid.UUID | str,
-    defer_by: float | None = None,
-) -> bool:
+@dataclass(frozen=True)
+class NextJob:
+    """A stage to run on `subject_id` (meeting, draft, version or export) at `version`."""
+
+    stage: str
+    subject_id: uuid.UUID
+    version: int
+
+
+async def enqueue_stage(pool: ArqRedis, job: NextJob, *, defer_by: float | None = None) -> bool:
     """Enqueue a stage's job; False when that exact job is already queued or running."""
-    target = STAGE_QUEUES[stage]
-    job = await pool.enqueue_job(
+    target = STAGE_QUEUES[job.stage]
+    queued = await pool.enqueue_job(
         target.function,
-        *[str(a) if isinstance(a, uuid.UUID) else a for a in args],
-        _job_id=job_id(stage, subject_id, version),
+        str(job.subject_id),
+        job.version,
+        _job_id=job_id(job.stage, job.subject_id, job.version),
         _queue_name=target.queue,
         _defer_by=defer_by,
     )
-    return job is not None
+    return queued is not None
 
 
 async def job_status(

@@ -71,13 +71,6 @@ async def reconcile(pool: ArqRedis, stuck_after_s: float) -> list[NextJob]:
     sent: list[NextJob] = []
     for job in await asyncio.to_thread(find_unfinished, stuck_after_s):
         status = await job_status(pool, job.stage, job.subject_id, job.version)
-        if status is JobStatus.not_found and await enqueue_stage(
-            pool,
-            job.stage,
-            job.subject_id,
-            job.version,
-            subject_id=job.subject_id,
-            version=job.version,
-        ):
+        if status is JobStatus.not_found and await enqueue_stage(pool, job):
             sent.append(job)
     return sent

@@ -70,14 +70,7 @@ async def enqueue(job: NextJob | None) -> None:
 
     try:
         pool = await _pool()
-        await enqueue_stage(
-            pool,
-            job.stage,
-            job.subject_id,
-            job.version,
-            subject_id=job.subject_id,
-            version=job.version,
-        )
+        await enqueue_stage(pool, job)
     except Exception:  # the reconciler re-enqueues; the person's action is already saved
         log.exception("enqueue of %s failed; the reconciler will retry it", job)
         _pools.pop(id(asyncio.get_running_loop()), None)

@@ -300,14 +300,7 @@ def ready_meeting(users: Users, workers: list[Any]) -> str:
     async def send() -> None:
         pool = await get_pool()
         try:
-            await enqueue_stage(
-                pool,
-                job.stage,
-                job.subject_id,
-                job.version,
-                subject_id=job.subject_id,
-                version=job.version,
-            )
+            await enqueue_stage(pool, job)
         finally:
             await pool.aclose()
 
