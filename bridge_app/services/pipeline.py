@@ -637,6 +637,15 @@ def run_draft(
 # ------------------------------------------------------------------------------ stage 4
 
 
+def _owners(
+    session: Session, version: DraftVersion | None
+) -> tuple[Draft, Meeting] | tuple[None, None]:
+    """The draft and meeting a version belongs to (None, None when either is gone)."""
+    draft = session.get(Draft, version.draft_id) if version else None
+    meeting = session.get(Meeting, draft.meeting_id) if draft else None
+    return (draft, meeting) if draft and meeting else (None, None)
+
+
 def run_check(
     version_id: uuid.UUID, _version: int, run: RunInfo, today: date | None = None
 ) -> NextJob | None:
@@ -645,8 +654,7 @@ def run_check(
         version = session.get(DraftVersion, version_id, with_for_update=True)
         if version is None or version.qa_done:
             return None
-        draft = session.get(Draft, version.draft_id)
-        meeting = session.get(Meeting, draft.meeting_id) if draft else None
+        draft, meeting = _owners(session, version)
         if draft is None or meeting is None:
             return None
         key = _meeting_key(session, meeting)
@@ -711,8 +719,7 @@ def run_export(
         if export is None or export.status == "done":
             return None
         version = session.get(DraftVersion, export.draft_version_id)
-        draft = session.get(Draft, version.draft_id) if version else None
-        meeting = session.get(Meeting, draft.meeting_id) if draft else None
+        draft, meeting = _owners(session, version)
         if version is None or draft is None or meeting is None:
             return None
         key = _meeting_key(session, meeting)
@@ -781,15 +788,12 @@ def mark_failed(stage: str, subject_id: uuid.UUID, version: int, reason: str, ru
             meeting = session.get(Meeting, draft.meeting_id) if draft else None
             ids["draft_id"] = subject_id
         elif stage == "qa":
-            dv = session.get(DraftVersion, subject_id)
-            draft = session.get(Draft, dv.draft_id) if dv else None
-            meeting = session.get(Meeting, draft.meeting_id) if draft else None
+            draft, meeting = _owners(session, session.get(DraftVersion, subject_id))
             ids["draft_id"] = draft.id if draft else None
         else:
             export = session.get(Export, subject_id, with_for_update=True)
             dv = session.get(DraftVersion, export.draft_version_id) if export else None
-            draft = session.get(Draft, dv.draft_id) if dv else None
-            meeting = session.get(Meeting, draft.meeting_id) if draft else None
+            draft, meeting = _owners(session, dv)
             if export is not None:
                 export.status = "failed"
                 export.error = reason[:2000]
