@@ -162,6 +162,14 @@ class SegmentFeatures:
     info: dict[str, Any] = field(default_factory=dict)
 
 
+def content_words(segments: Sequence[Segment]) -> list[set[str]]:
+    """Each segment's content words (longer than three letters, not a stop word)."""
+    return [
+        {w for w in _WORD_RX.findall(s.text.lower()) if len(w) > 3 and w not in _STOP}
+        for s in segments
+    ]
+
+
 def _is_substantive(text: str) -> bool:
     return len(text) >= 20 and not BACKCHANNEL_RX.match(text)
 

@@ -39,6 +39,10 @@ OPEN_QUESTION_MAX = 3
 # annotated item, so a wider suppression radius frees the volume for other parts of the meeting
 # (chosen held out, docs/EXTRACTION.md).
 _MIN_GAP = 6
+# Restatement evidence: a rare word occurs in at most this share of the meeting's segments, and
+# the restatement lies within this many segments of the key utterance.
+RESTATEMENT_DF = 0.05
+RESTATEMENT_RADIUS = 200
 
 _PRICE_CONTEXT_RX = re.compile(
     r"\b(offer|pay|take|do|accept|price|asking|sell|sold|deal|go|how about|come down|meet|split|"
@@ -294,6 +298,51 @@ def _confidence(score: float, floor: float) -> float:
     return round(0.05 + 0.9 * _sigmoid(score - floor), 3)
 
 
+def _restatements(
+    segs: Sequence[Segment],
+    chosen: list[int],
+    windows: list[list[int]],
+    logits: list[float],
+    feats: list[cues.SegmentFeatures],
+) -> dict[int, list[int]]:
+    """Evidence that links each decision to where it is said again.
+
+    A decision is often proposed in one place and restated or confirmed elsewhere ("so the
+    power button stays"). For each chosen window, the best-scoring substantive segment outside
+    every chosen window that shares a rare content word with the key utterance replaces the
+    window's weaker neighbour, so the evidence is the two strongest local segments plus the
+    restatement (still at most three). Each restatement serves one decision only. Measured held
+    out in docs/EXTRACTION.md.
+    """
+    n = len(segs)
+    words = cues.content_words(segs)
+    df: dict[str, int] = {}
+    for ws in words:
+        for w in ws:
+            df[w] = df.get(w, 0) + 1
+    rare_limit = max(3, RESTATEMENT_DF * n)
+    used = {j for i in chosen for j in windows[i]}
+    out: dict[int, list[int]] = {}
+    for i in sorted(chosen, key=lambda c: -max(logits[j] for j in windows[c])):
+        key = _key(windows[i], logits)
+        rare = {w for w in words[key] if df[w] <= rare_limit}
+        best: tuple[float, int] | None = None
+        for j in range(max(0, key - RESTATEMENT_RADIUS), min(n, key + RESTATEMENT_RADIUS + 1)):
+            if abs(j - key) <= 1 or j in used or not feats[j].substantive:
+                continue
+            shared = len(words[j] & rare)
+            if shared:
+                score = _sigmoid(logits[j]) * (1 + shared)
+                if best is None or score > best[0]:
+                    best = (score, j)
+        if best is None:
+            continue
+        used.add(best[1])
+        strongest = sorted(windows[i], key=lambda j: (-logits[j], j))[:2]
+        out[i] = sorted([*strongest, best[1]])
+    return out
+
+
 def _decisions_and_actions(
     segs: Sequence[Segment],
     meeting_date: date | None,
@@ -309,15 +358,18 @@ def _decisions_and_actions(
     d_scores = _window_scores(segs, d_logits, windows)
     d_allowed = [f.substantive and not f.question for f in feats]
     k = max(DECISION_MIN, round(n * DECISION_RATE))
-    for i in _top(d_scores, k, d_floor, d_allowed):
-        seg = segs[_key(windows[i], d_logits)]
+    chosen = _top(d_scores, k, d_floor, d_allowed)
+    restated = _restatements(segs, chosen, windows, d_logits, feats)
+    for i in chosen:
+        key = _key(windows[i], d_logits)
+        seg = segs[key]
         items.append(
             Item(
                 id=f"dec-{seg.segment_id}",
                 kind="decision",
                 statement=clean_sentence(seg.text),
                 confidence=_confidence(d_scores[i], d_floor),
-                evidence=evidence_for(segs, windows[i]),
+                evidence=evidence_for(segs, restated.get(i, windows[i])),
                 owner=seg.speaker or None,
             )
         )

@@ -49,3 +49,39 @@ def test_assignments_at_the_end_become_actions_stated_by_the_committer():
 def test_no_outcome_talk_gives_no_decisions():
     chat = [("A", "Hello."), ("B", "Hi there."), ("A", "How was the weekend?"), ("B", "Fine.")]
     assert [it for it in extract_items(segs(*chat)) if it.kind == "decision"] == []
+
+
+def test_decision_evidence_links_the_later_restatement():
+    filler = [
+        ("ABC"[i % 3], f"The {w} slide shows the market numbers from the last survey round.")
+        for i, w in enumerate(
+            (
+                "first",
+                "second",
+                "third",
+                "fourth",
+                "fifth",
+                "sixth",
+                "seventh",
+                "eighth",
+                "ninth",
+                "tenth",
+            )
+            * 3
+        )
+    ]
+    talk = [
+        *filler[:12],
+        ("A", "So we'll go with the kinetic charger instead of batteries."),
+        ("B", "Yeah, sounds good."),
+        *filler[12:26],
+        ("C", "The kinetic charger also lets us drop the battery cover."),
+        *filler[26:],
+    ]
+    decisions = [it for it in extract_items(segs(*talk)) if it.kind == "decision"]
+    linked = [it for it in decisions if {"c13", "c29"} <= {e.segment_id for e in it.evidence}]
+    assert linked, [[e.segment_id for e in it.evidence] for it in decisions]
+    assert all(1 <= len(it.evidence) <= 3 for it in decisions)
+    # a restatement serves one decision only
+    ids = [e.segment_id for it in decisions for e in it.evidence]
+    assert len(ids) == len(set(ids))
