@@ -63,6 +63,10 @@ def _counts(meeting_id: uuid.UUID) -> dict[str, int]:
                 col(StageRun.outcome) == "succeeded",
             ),
             "unsent": count(OutboxEvent, col(OutboxEvent.sent_at).is_(None)),
+            # This meeting's events, sent or not: the relay changes "unsent" at any moment.
+            "events": count(
+                OutboxEvent, OutboxEvent.payload["meeting_id"].astext == str(meeting_id)
+            ),
         }
 
 
@@ -147,7 +151,10 @@ def test_rerunning_a_stage_for_the_same_input_replaces_and_never_duplicates(
         version = s.exec(select(DraftVersion).where(DraftVersion.draft_id == draft.id)).one()
     assert pipeline.run_draft(draft.id, 1, info) is None
     assert pipeline.run_check(version.id, 1, info) is None
-    assert _counts(meeting_id) == before
+    after = _counts(meeting_id)
+    assert {k: v for k, v in after.items() if k != "unsent"} == {
+        k: v for k, v in before.items() if k != "unsent"
+    }
     # Forcing a stage to redo its work for the same version replaces its own rows.
     with session_scope(get_engine()) as s:
         s.execute(sa.update(Meeting).where(col(Meeting.id) == meeting_id).values(status="ingested"))
