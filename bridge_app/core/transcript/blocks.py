@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from .model import TranscriptError
+from .normalize import RawCue
 from .timecode import TIMESTAMP_PATTERN, parse_clock
 
 # "start --> end [settings]". Settings (VTT position/align, SRT X1/Y1 coordinates) are ignored.
@@ -83,3 +84,36 @@ def strip_markup(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     return text
+
+
+def join_untimed_block(
+    block: list[str], cues: list[RawCue], *, line_no: int, last_block: bool
+) -> None:
+    """A block without a timing line: a timing line cut off at the end of the file is an error;
+    anything else is most often a blank line inside a cue's text, so the words stay with the
+    previous cue rather than being lost."""
+    if last_block and looks_like_cut_timing(block):
+        raise TranscriptError(
+            "truncated",
+            "the file ends inside a cue's timing line; it looks cut off",
+            line=line_no + len(block) - 1,
+        )
+    if cues:
+        cues[-1].text += " " + " ".join(strip_markup(x) for x in block)
+
+
+def timed_payload(
+    block: list[str], timing_index: int, line_no: int, *, last_block: bool, ends_in_newline: bool
+) -> tuple[int, float, float, list[str]]:
+    """The timing line's number, start, end and the cue's text lines; a last cue with a timing
+    line and no text and no final newline is a cut-off file."""
+    timing_line = line_no + timing_index
+    start, end = parse_timing(block[timing_index], timing_line, last_block=last_block)
+    payload = block[timing_index + 1 :]
+    if not payload and last_block and not ends_in_newline:
+        raise TranscriptError(
+            "truncated",
+            "the file ends in or right after a cue's timing line; it looks cut off",
+            line=timing_line,
+        )
+    return timing_line, start, end, payload

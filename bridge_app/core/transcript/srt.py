@@ -3,7 +3,7 @@ and ``Name: text`` (or ``>> Name: text``) speaker prefixes inside cues."""
 
 from __future__ import annotations
 
-from .blocks import iter_blocks, looks_like_cut_timing, parse_timing, strip_markup
+from .blocks import iter_blocks, join_untimed_block, strip_markup, timed_payload
 from .model import TranscriptError
 from .normalize import RawCue, apply_speaker_prefixes
 
@@ -35,27 +35,17 @@ def parse_srt(text: str, warnings: list[str]) -> list[RawCue]:
                     "the file ends right after a cue number; it looks cut off",
                     line=line_no,
                 )
-            if number == len(blocks) - 1 and looks_like_cut_timing(block):
-                raise TranscriptError(
-                    "truncated",
-                    "the file ends inside a cue's timing line; it looks cut off",
-                    line=line_no + len(block) - 1,
-                )
             # Blank lines inside cue text are common in hand-edited SRT: keep the words.
             stray += 1
-            if cues:
-                cues[-1].text += " " + " ".join(strip_markup(x) for x in block)
+            join_untimed_block(block, cues, line_no=line_no, last_block=number == len(blocks) - 1)
             continue
-        last_block = number == len(blocks) - 1
-        timing_line = line_no + timing_index
-        start, end = parse_timing(block[timing_index], timing_line, last_block=last_block)
-        payload = block[timing_index + 1 :]
-        if not payload and last_block and not text.endswith("\n"):
-            raise TranscriptError(
-                "truncated",
-                "the file ends in or right after a cue's timing line; it looks cut off",
-                line=timing_line,
-            )
+        timing_line, start, end, payload = timed_payload(
+            block,
+            timing_index,
+            line_no,
+            last_block=number == len(blocks) - 1,
+            ends_in_newline=text.endswith("\n"),
+        )
         body = " ".join(strip_markup(x) for x in payload)
         cues.append(RawCue(timing_line, "", start, end, body, cue_id))
     if stray:

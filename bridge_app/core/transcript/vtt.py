@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from .blocks import first_voice, iter_blocks, looks_like_cut_timing, parse_timing, strip_markup
+from .blocks import first_voice, iter_blocks, join_untimed_block, strip_markup, timed_payload
 from .model import TranscriptError
 from .normalize import RawCue, apply_speaker_prefixes
 
@@ -50,28 +50,17 @@ def parse_vtt(text: str, warnings: list[str]) -> list[RawCue]:
         elif len(block) > 1 and "-->" in block[1]:
             cue_id, timing_index = head, 1
         else:
-            if number == len(blocks) - 1 and looks_like_cut_timing(block):
-                raise TranscriptError(
-                    "truncated",
-                    "the file ends inside a cue's timing line; it looks cut off",
-                    line=line_no + len(block) - 1,
-                )
-            # Text with no timing: most often a blank line inside a cue's text. Keep the
-            # words with the previous cue rather than lose them.
+            # Text with no timing: most often a blank line inside a cue's text.
             stray += 1
-            if cues:
-                cues[-1].text += " " + " ".join(strip_markup(x) for x in block)
+            join_untimed_block(block, cues, line_no=line_no, last_block=number == len(blocks) - 1)
             continue
-        last_block = number == len(blocks) - 1
-        timing_line = line_no + timing_index
-        start, end = parse_timing(block[timing_index], timing_line, last_block=last_block)
-        payload = block[timing_index + 1 :]
-        if not payload and last_block and not text.endswith("\n"):
-            raise TranscriptError(
-                "truncated",
-                "the file ends in or right after a cue's timing line; it looks cut off",
-                line=timing_line,
-            )
+        timing_line, start, end, payload = timed_payload(
+            block,
+            timing_index,
+            line_no,
+            last_block=number == len(blocks) - 1,
+            ends_in_newline=text.endswith("\n"),
+        )
         cues.append(_cue_from_payload(payload, start, end, cue_id, timing_line))
     if stray:
         warnings.append(f"{stray} text block(s) without timing were joined to the cue before")
