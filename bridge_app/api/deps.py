@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 from arq import ArqRedis
@@ -19,8 +19,11 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import DataError
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bridge_app.models import Draft, Meeting
+from bridge_app.models.api import JobAccepted
 from bridge_app.services import auth, queue
 from bridge_app.services.db import session_scope
 from bridge_app.services.pipeline import NextJob, UploadRejected
@@ -126,6 +129,21 @@ async def enqueue(pool: ArqRedis, job: NextJob | None) -> bool:
             "enqueue %s %s failed (reconciler will retry): %s", job.stage, job.subject_id, exc
         )
         return False
+
+
+async def accept_job(
+    pool: ArqRedis, work: Callable[[Session], tuple[Meeting | Draft, NextJob]]
+) -> JobAccepted:
+    """Run ``work`` in one transaction on a worker thread, enqueue the job it returns once that
+    has committed, and answer with the subject's id and status (the 202 body)."""
+
+    def run() -> tuple[Meeting | Draft, NextJob]:
+        with session_scope() as session:
+            return work(session)
+
+    subject, job = await run_in_threadpool(run)
+    queued = await enqueue(pool, job)
+    return JobAccepted(id=subject.id, status=subject.status, version=job.version, enqueued=queued)
 
 
 # ------------------------------------------------------------------ annotated dependencies

@@ -16,8 +16,8 @@ from bridge_app.api.deps import (
     Reader,
     Reviewer,
     SessionDep,
+    accept_job,
     client_ip,
-    enqueue,
 )
 from bridge_app.core.drafting.redline import redline_drafts, redline_html, redline_stats
 from bridge_app.models import Draft, DraftVersion, Meeting, QAFinding
@@ -166,16 +166,12 @@ async def regenerate_draft(
 ) -> JobAccepted:
     """Queue a new version built from the current (reviewed) decisions."""
     ip = client_ip(request)
-
-    def work() -> tuple[Draft, pipeline.NextJob]:
-        with session_scope() as session:
-            return review.request_regeneration(
-                session, principal=principal, draft_id=draft_id, ip=ip
-            )
-
-    draft, job = await run_in_threadpool(work)
-    queued = await enqueue(pool, job)
-    return JobAccepted(id=draft.id, status=draft.status, version=job.version, enqueued=queued)
+    return await accept_job(
+        pool,
+        lambda session: review.request_regeneration(
+            session, principal=principal, draft_id=draft_id, ip=ip
+        ),
+    )
 
 
 @router.post("/drafts/{draft_id}/approve", response_model=DraftPublic)

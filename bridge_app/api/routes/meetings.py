@@ -23,6 +23,7 @@ from bridge_app.api.deps import (
     Reviewer,
     SessionDep,
     Uploader,
+    accept_job,
     client_ip,
     enqueue,
 )
@@ -281,14 +282,10 @@ async def retry_meeting(
 ) -> JobAccepted:
     """Re-run a failed meeting from the stage that failed."""
     ip = client_ip(request)
-
-    def work() -> tuple[Meeting, pipeline.NextJob]:
-        with session_scope() as session:
-            return review.retry(session, principal=principal, meeting_id=meeting_id, ip=ip)
-
-    meeting, job = await run_in_threadpool(work)
-    queued = await enqueue(pool, job)
-    return JobAccepted(id=meeting.id, status=meeting.status, version=job.version, enqueued=queued)
+    return await accept_job(
+        pool,
+        lambda session: review.retry(session, principal=principal, meeting_id=meeting_id, ip=ip),
+    )
 
 
 @router.get("/meetings/{meeting_id}/segments", response_model=SegmentPage)
@@ -413,17 +410,13 @@ async def create_draft(
 ) -> JobAccepted:
     """Generate a new draft of the chosen contract type from the meeting's decisions."""
     ip = client_ip(request)
-
-    def work() -> tuple[Draft, pipeline.NextJob]:
-        with session_scope() as session:
-            return review.create_draft(
-                session,
-                principal=principal,
-                meeting_id=meeting_id,
-                contract_type=body.contract_type,
-                ip=ip,
-            )
-
-    draft, job = await run_in_threadpool(work)
-    queued = await enqueue(pool, job)
-    return JobAccepted(id=draft.id, status=draft.status, version=job.version, enqueued=queued)
+    return await accept_job(
+        pool,
+        lambda session: review.create_draft(
+            session,
+            principal=principal,
+            meeting_id=meeting_id,
+            contract_type=body.contract_type,
+            ip=ip,
+        ),
+    )
