@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from bridge_app.components.layout import bind, labelled, length, page, stage_steps
+from bridge_app.components.layout import bind, labelled, labelled_input, length, page, stage_steps
 from bridge_app.state.meeting import MeetingState
 
 STATUS_COLORS = {"accepted": "green", "rejected": "red", "edited": "amber", "proposed": "gray"}
@@ -36,15 +36,12 @@ def transcript_panel() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Transcript", size="4", as_="h2"),
-            labelled(
+            labelled_input(
                 "Search the transcript",
-                rx.input(
-                    id="transcript-search",
-                    value=MeetingState.transcript_query,
-                    on_change=MeetingState.set_transcript_query,
-                    placeholder="Words or speaker",
-                ),
                 "transcript-search",
+                MeetingState.transcript_query,
+                MeetingState.set_transcript_query,
+                placeholder="Words or speaker",
             ),
             rx.scroll_area(
                 rx.vstack(rx.foreach(MeetingState.visible_segments, segment_view), spacing="1"),
@@ -193,15 +190,12 @@ def review_dialog() -> rx.Component:
                         width="100%",
                     ),
                 ),
-                labelled(
+                labelled_input(
                     "Reason",
-                    rx.input(
-                        id="dialog-reason",
-                        value=MeetingState.dialog_reason,
-                        on_change=MeetingState.set_dialog_reason,
-                        placeholder="Why (kept in the audit log)",
-                    ),
                     "dialog-reason",
+                    MeetingState.dialog_reason,
+                    MeetingState.set_dialog_reason,
+                    placeholder="Why (kept in the audit log)",
                 ),
                 rx.cond(
                     MeetingState.dialog_error != "",

@@ -6,7 +6,15 @@ from typing import Any
 
 import reflex as rx
 
-from bridge_app.components.layout import bind, labelled, length, native_select, page, stage_steps
+from bridge_app.components.layout import (
+    bind,
+    labelled,
+    labelled_input,
+    length,
+    native_select,
+    page,
+    stage_steps,
+)
 from bridge_app.state.meetings import (
     CONTRACT_CHOICES,
     FORMAT_CHOICES,
@@ -56,35 +64,26 @@ def upload_form() -> rx.Component:
                 aria_label="Transcript file drop zone",
             ),
             rx.grid(
-                labelled(
+                labelled_input(
                     "Title",
-                    rx.input(
-                        id="upload-title",
-                        value=MeetingsState.title,
-                        on_change=MeetingsState.set_title,
-                        placeholder="Defaults to the file name",
-                    ),
                     "upload-title",
+                    MeetingsState.title,
+                    MeetingsState.set_title,
+                    placeholder="Defaults to the file name",
                 ),
-                labelled(
+                labelled_input(
                     "Meeting date",
-                    rx.input(
-                        id="upload-date",
-                        type="date",
-                        value=MeetingsState.meeting_date,
-                        on_change=MeetingsState.set_meeting_date,
-                    ),
                     "upload-date",
+                    MeetingsState.meeting_date,
+                    MeetingsState.set_meeting_date,
+                    type="date",
                 ),
-                labelled(
+                labelled_input(
                     "Matter",
-                    rx.input(
-                        id="upload-matter",
-                        value=MeetingsState.matter,
-                        on_change=MeetingsState.set_matter,
-                        placeholder="Deal or engagement",
-                    ),
                     "upload-matter",
+                    MeetingsState.matter,
+                    MeetingsState.set_matter,
+                    placeholder="Deal or engagement",
                 ),
                 labelled(
                     "Intended contract",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -316,10 +317,7 @@ def _restatements(
     """
     n = len(segs)
     words = cues.content_words(segs)
-    df: dict[str, int] = {}
-    for ws in words:
-        for w in ws:
-            df[w] = df.get(w, 0) + 1
+    df = Counter(w for ws in words for w in ws)
     rare_limit = max(3, RESTATEMENT_DF * n)
     used = {j for i in chosen for j in windows[i]}
     out: dict[int, list[int]] = {}
