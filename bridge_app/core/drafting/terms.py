@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from bridge_app.core.drafting.model import Provenance, Quote
 from bridge_app.core.extraction.model import Item
+from bridge_app.core.extraction.parties import party_key
 
 # A slot is a term a template asks for; it is read from the first of its value keys that any
 # usable item carries (so an SOW's fee can come from "price" or "fee", and an effective date
@@ -318,24 +319,6 @@ class Entry:
             provenance(i, self.term, v, self.display)
             for i, v in zip(self.sources, self.values, strict=True)
         ]
-
-
-_SUFFIXES = re.compile(
-    r"[,.]?\s+(inc|incorporated|corp|corporation|llc|ltd|limited|gmbh|plc|co|company|ag|sa|bv)"
-    r"\.?$",
-    re.IGNORECASE,
-)
-
-
-def party_key(name: str) -> str:
-    """A normalized party name: case, punctuation and the legal-form suffix ignored."""
-    base = name.strip()
-    while True:
-        stripped = _SUFFIXES.sub("", base)
-        if stripped == base:
-            break
-        base = stripped
-    return re.sub(r"[^a-z0-9]+", " ", base.lower()).strip()
 
 
 def party_entries(usable: Sequence[Item]) -> list[Entry]:

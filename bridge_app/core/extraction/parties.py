@@ -28,7 +28,12 @@ from dataclasses import dataclass, field
 
 from bridge_app.core.extraction.grounding import evidence_for, merge_evidence
 from bridge_app.core.extraction.model import Item
-from bridge_app.core.extraction.values import PartyMention, find_parties, role_near
+from bridge_app.core.extraction.values import (
+    LEGAL_SUFFIXES,
+    PartyMention,
+    find_parties,
+    role_near,
+)
 from bridge_app.core.transcript.model import Segment
 
 _FIRST = r"\b(?:we|i)(?:'ll| will| can| could| would| are going to|'re going to)?\s+"
@@ -188,8 +193,7 @@ _DEAL_RX = re.compile(
     re.I,
 )
 _SUFFIX_RX = re.compile(
-    r"[,.]?\s+(inc|incorporated|corp|corporation|llc|l\.l\.c|ltd|limited|gmbh|plc|co|company|ag|"
-    r"sa|s\.a|sas|bv|b\.v|nv|llp|lp|pty|oy|ab|se)\.?$",
+    r"[,.]?\s+(" + "|".join(re.escape(x) for x in LEGAL_SUFFIXES) + r")\.?$",
     re.I,
 )
 
