@@ -19,9 +19,12 @@ from arq.typing import WorkerCoroutine
 from arq.worker import func
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bridge_app.services import pipeline
+from bridge_app.core.stages import STAGES, Stage
 from bridge_app.services.db import get_engine
-from bridge_app.services.queue import STAGE_QUEUES, enqueue_stage, redis_settings
+from bridge_app.services.errors import PermanentStageError
+from bridge_app.services.queue import NextJob, enqueue_stage, redis_settings
+from bridge_app.services.stages.runner import STAGE_BODIES, mark_failed, mark_started
+from bridge_app.services.stages.transaction import RunInfo, open_transaction
 from bridge_app.services.storage import ObjectNotFound, StorageError
 from bridge_app.settings import get_settings
 from jobs.constants import (
@@ -55,9 +58,15 @@ def backoff(attempt: int) -> float:
     return float(min(RETRY_BASE_S * 2 ** (attempt - 1), RETRY_CAP_S))
 
 
-async def run_stage(ctx: dict[str, Any], stage: str, subject_id: str, version: int) -> str:
+def _run_body(stage: Stage, subject_id: uuid.UUID, version: int, run: RunInfo) -> NextJob | None:
+    """The stage body inside the transaction this wrapper opens (commits when it returns)."""
+    with open_transaction(stage, run) as tx:
+        return STAGE_BODIES[stage](tx, subject_id, version)
+
+
+async def run_stage(ctx: dict[str, Any], stage: Stage, subject_id: str, version: int) -> str:
     """Run one stage body in a thread; classify failures; enqueue the next stage."""
-    run = pipeline.RunInfo(
+    run = RunInfo(
         job_id=ctx.get("job_id", ""),
         attempt=int(ctx.get("job_try", 1)),
         enqueued_at=ctx.get("enqueue_time"),
@@ -66,11 +75,11 @@ async def run_stage(ctx: dict[str, Any], stage: str, subject_id: str, version: i
     key = uuid.UUID(subject_id)
     try:
         with contextlib.suppress(*TRANSIENT_ERRORS):
-            await asyncio.to_thread(pipeline.mark_started, stage, key, version)
+            await asyncio.to_thread(mark_started, stage, key, version)
         await _injected_delay(stage)
-        next_job = await asyncio.to_thread(pipeline.STAGE_RUNNERS[stage], key, version, run)
-    except (pipeline.PermanentStageError, ObjectNotFound) as exc:
-        await asyncio.to_thread(pipeline.mark_failed, stage, key, version, str(exc), run)
+        next_job = await asyncio.to_thread(_run_body, stage, key, version, run)
+    except (PermanentStageError, ObjectNotFound) as exc:
+        await asyncio.to_thread(mark_failed, stage, key, version, str(exc), run)
         return "failed"
     except Exception as exc:
         transient = isinstance(exc, TRANSIENT_ERRORS)
@@ -78,7 +87,7 @@ async def run_stage(ctx: dict[str, Any], stage: str, subject_id: str, version: i
             reason = f"gave up after {run.attempt} attempts: {type(exc).__name__}: {exc}"
             log.error("%s %s: %s", stage, subject_id, reason)
             with contextlib.suppress(Exception):
-                await asyncio.to_thread(pipeline.mark_failed, stage, key, version, reason, run)
+                await asyncio.to_thread(mark_failed, stage, key, version, reason, run)
             return "failed"
         log.warning(
             "%s %s attempt %d failed (%s): %s",
@@ -155,12 +164,12 @@ async def start_http(ctx: dict[str, Any], port: int) -> None:
 async def on_startup(ctx: dict[str, Any]) -> None:
     get_engine()  # open the pool before the first job
     stage = ctx.get("stage")
-    if stage == "export":
+    if stage == Stage.export:
         # Import the renderers (python-docx, lxml, fpdf2) now, not in the first export's time.
         import bridge_app.services.render  # noqa: F401
     if stage:
-        ctx["queue_name"] = STAGE_QUEUES[stage].queue
-        await start_http(ctx, STAGE_QUEUES[stage].port)
+        ctx["queue_name"] = STAGES[stage].queue
+        await start_http(ctx, STAGES[stage].port)
 
 
 async def on_shutdown(ctx: dict[str, Any]) -> None:
@@ -169,9 +178,11 @@ async def on_shutdown(ctx: dict[str, Any]) -> None:
         server.close()
 
 
-def stage_worker_settings(stage: str, job: WorkerCoroutine) -> type:
+def stage_worker_settings(stage: Stage, job: WorkerCoroutine) -> type:
     """The arq WorkerSettings class of one stage worker (`arq jobs.<stage>.WorkerSettings`)."""
-    target = STAGE_QUEUES[stage]
+    target = STAGES[stage]
+    if getattr(job, "__name__", None) != target.function:
+        raise ValueError(f"the {stage} job must be called {target.function}")
     return type(
         "WorkerSettings",
         (),

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from bridge_app.core.stages import Stage
 from jobs.common import run_stage, stage_worker_settings
 
 
-async def extract_decisions(ctx: dict[str, Any], meeting_id: str, version: int) -> str:
+async def decision_job(ctx: dict[str, Any], meeting_id: str, version: int) -> str:
     """arq job: run the decision stage for one input version."""
-    return await run_stage(ctx, "decision", meeting_id, version)
+    return await run_stage(ctx, Stage.decision, meeting_id, version)
 
 
-WorkerSettings = stage_worker_settings("decision", extract_decisions)
+WorkerSettings = stage_worker_settings(Stage.decision, decision_job)

@@ -13,14 +13,10 @@ from typing import Any, ClassVar
 
 from arq import cron
 
+from bridge_app.core.stages import MAINTENANCE_PORT, MAINTENANCE_QUEUE
 from bridge_app.services import events, health, metrics, reconciler
 from bridge_app.services.db import ensure_decision_partitions, get_engine, session_scope
-from bridge_app.services.queue import (
-    MAINTENANCE_PORT,
-    MAINTENANCE_QUEUE,
-    queue_depths,
-    redis_settings,
-)
+from bridge_app.services.queue import queue_depths, redis_settings
 from bridge_app.settings import get_settings
 from jobs import constants
 from jobs.common import start_http

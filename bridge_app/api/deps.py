@@ -24,9 +24,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bridge_app.models import Draft, Meeting
 from bridge_app.models.api import JobAccepted
-from bridge_app.services import auth, queue
+from bridge_app.services import queue
+from bridge_app.services.auth import tokens
 from bridge_app.services.db import session_scope
-from bridge_app.services.pipeline import NextJob, UploadRejected
+from bridge_app.services.errors import AuthError, ServiceError, UploadRejected
+from bridge_app.services.principal import PERMISSIONS, Principal, require
+from bridge_app.services.queue import NextJob
 from bridge_app.settings import Settings, get_settings
 
 log = logging.getLogger("bridge.api")
@@ -68,25 +71,25 @@ def client_ip(request: Request) -> str | None:
 
 async def current_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> auth.Principal:
+) -> Principal:
     """The caller from `Authorization: Bearer <jwt>`; 401 when missing or not valid."""
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise auth.AuthError("sign in first: this needs an access token (Authorization: Bearer)")
-    return auth.decode_access_token(credentials.credentials)
+        raise AuthError("sign in first: this needs an access token (Authorization: Bearer)")
+    return tokens.decode_access_token(credentials.credentials)
 
 
 class Require:
     """Dependency: the caller, who must hold `permission` (403 otherwise)."""
 
     def __init__(self, permission: str):
-        if permission not in auth.PERMISSIONS:
+        if permission not in PERMISSIONS:
             raise ValueError(f"unknown permission {permission}")
         self.permission = permission
 
     async def __call__(
-        self, principal: Annotated[auth.Principal, Depends(current_principal)]
-    ) -> auth.Principal:
-        auth.require(principal, self.permission)
+        self, principal: Annotated[Principal, Depends(current_principal)]
+    ) -> Principal:
+        require(principal, self.permission)
         return principal
 
     def __repr__(self) -> str:
@@ -148,15 +151,15 @@ async def accept_job(
 
 # ------------------------------------------------------------------ annotated dependencies
 
-Caller = Annotated[auth.Principal, Depends(current_principal)]
-Reader = Annotated[auth.Principal, Depends(Require("read"))]
-Uploader = Annotated[auth.Principal, Depends(Require("upload"))]
-Reviewer = Annotated[auth.Principal, Depends(Require("review"))]
-Approver = Annotated[auth.Principal, Depends(Require("approve"))]
-Exporter = Annotated[auth.Principal, Depends(Require("export"))]
-Operator = Annotated[auth.Principal, Depends(Require("operate"))]
-Auditor = Annotated[auth.Principal, Depends(Require("audit"))]
-Admin = Annotated[auth.Principal, Depends(Require("admin"))]
+Caller = Annotated[Principal, Depends(current_principal)]
+Reader = Annotated[Principal, Depends(Require("read"))]
+Uploader = Annotated[Principal, Depends(Require("upload"))]
+Reviewer = Annotated[Principal, Depends(Require("review"))]
+Approver = Annotated[Principal, Depends(Require("approve"))]
+Exporter = Annotated[Principal, Depends(Require("export"))]
+Operator = Annotated[Principal, Depends(Require("operate"))]
+Auditor = Annotated[Principal, Depends(Require("audit"))]
+Admin = Annotated[Principal, Depends(Require("admin"))]
 SessionDep = Annotated[Session, Depends(get_session)]
 PoolDep = Annotated[ArqRedis, Depends(get_queue_pool)]
 
@@ -219,8 +222,8 @@ def _validation_message(errors: list[dict[str, Any]]) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     """Every error as problem+json."""
 
-    @app.exception_handler(auth.ServiceError)
-    async def _service_error(request: Request, exc: auth.ServiceError) -> JSONResponse:
+    @app.exception_handler(ServiceError)
+    async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
         headers: dict[str, str] = {}
         if exc.status == 401:
             headers["WWW-Authenticate"] = "Bearer"

@@ -26,8 +26,9 @@ from sqlmodel import col
 
 from bridge_app.bench.stats import percentile
 from bridge_app.models import Meeting, Membership, Organization, User
-from bridge_app.services import auth
+from bridge_app.services.auth import tokens
 from bridge_app.services.db import get_engine, session_scope
+from bridge_app.services.principal import Principal
 from bridge_app.settings import REPO_ROOT
 
 HOST = "127.0.0.1"
@@ -67,9 +68,9 @@ def _seed(meetings: int) -> tuple[uuid.UUID, str, list[str]]:
         ]
         session.add_all(rows)
         session.flush()
-        principal = auth.Principal(user.id, org.id, "viewer", user.email)
+        principal = Principal(user.id, org.id, "viewer", user.email)
         ids = [str(m.id) for m in rows]
-    token, _ = auth.issue_access_token(principal, now=time.time() + 0)
+    token, _ = tokens.issue_access_token(principal, now=time.time() + 0)
     return org.id, token, ids
 
 

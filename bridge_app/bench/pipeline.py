@@ -26,11 +26,11 @@ import psycopg
 from sqlmodel import Session, col, select
 
 from bridge_app.bench.stats import summary
+from bridge_app.core.stages import STAGE_NAMES, Stage
 from bridge_app.settings import REPO_ROOT, get_settings
 
 BENCH_DB = "bridge_bench"
 BENCH_REDIS_DB = 15
-STAGES = ("transcript", "decision", "draft", "qa", "export")
 NOOP_QUEUES = tuple(f"bench.noop.{i}" for i in range(5))
 
 
@@ -97,7 +97,7 @@ def _start_workers(env: dict[str, str], log_dir: Path) -> list[subprocess.Popen[
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        for name in (*STAGES, "maintenance")
+        for name in (*STAGE_NAMES, "maintenance")
     ]
 
 
@@ -113,13 +113,13 @@ def _stop_workers(procs: list[subprocess.Popen[bytes]]) -> None:
 
 
 async def _submit(pool: Any, org_id: uuid.UUID, data: bytes, title: str) -> uuid.UUID:
-    from bridge_app.services import pipeline
     from bridge_app.services.db import session_scope
     from bridge_app.services.queue import NextJob, enqueue_stage
+    from bridge_app.services.upload import submit_meeting
 
     def store() -> uuid.UUID:
         with session_scope() as session:
-            meeting, _ = pipeline.submit_meeting(
+            meeting, _ = submit_meeting(
                 session,
                 organization_id=org_id,
                 user_id=None,
@@ -131,7 +131,7 @@ async def _submit(pool: Any, org_id: uuid.UUID, data: bytes, title: str) -> uuid
             return meeting.id
 
     meeting_id = await asyncio.to_thread(store)
-    await enqueue_stage(pool, NextJob("transcript", meeting_id, 1))
+    await enqueue_stage(pool, NextJob(Stage.transcript, meeting_id, 1))
     return meeting_id
 
 
@@ -180,7 +180,7 @@ async def _request_exports(pool: Any, meeting_ids: list[uuid.UUID], rate: float)
     export_ids = []
     for meeting_id in meeting_ids:
         export_id = await asyncio.to_thread(create, meeting_id)
-        await enqueue_stage(pool, NextJob("export", export_id, 1))
+        await enqueue_stage(pool, NextJob(Stage.export, export_id, 1))
         export_ids.append(export_id)
         await asyncio.sleep(1 / rate)
     return export_ids

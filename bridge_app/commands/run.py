@@ -13,10 +13,11 @@ import sys
 import time
 from pathlib import Path
 
+from bridge_app.core.stages import STAGE_NAMES
 from bridge_app.services import devservices
 from bridge_app.settings import REPO_ROOT, get_settings
 
-WORKERS = ("transcript", "decision", "draft", "qa", "export", "maintenance")
+WORKERS = (*STAGE_NAMES, "maintenance")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -11,12 +11,13 @@ import sys
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
+from bridge_app.core.stages import Stage
 from bridge_app.demo import demo_transcript
 from bridge_app.models import Meeting, Membership, Organization, User
-from bridge_app.services import pipeline
 from bridge_app.services.db import session_scope
 from bridge_app.services.passwords import hash_password
-from bridge_app.services.queue import enqueue_stage, get_pool
+from bridge_app.services.queue import NextJob, enqueue_stage, get_pool
+from bridge_app.services.upload import submit_meeting
 
 DEMO_SLUG = "demo"
 ADMIN_EMAIL = "admin@demo.local"
@@ -28,10 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def seed(with_meeting: bool = True) -> tuple[str | None, pipeline.NextJob | None]:
+def seed(with_meeting: bool = True) -> tuple[str | None, NextJob | None]:
     """Create what is missing; returns (new admin password or None, job to enqueue)."""
     password: str | None = None
-    job: pipeline.NextJob | None = None
+    job: NextJob | None = None
     with session_scope() as session:
         org = session.exec(select(Organization).where(Organization.slug == DEMO_SLUG)).first()
         if org is None:
@@ -49,7 +50,7 @@ def seed(with_meeting: bool = True) -> tuple[str | None, pipeline.NextJob | None
             session.add(Membership(organization_id=org.id, user_id=admin.id, role="admin"))
         has_meeting = session.exec(select(Meeting).where(Meeting.organization_id == org.id)).first()
         if with_meeting and has_meeting is None:
-            meeting, _ = pipeline.submit_meeting(
+            meeting, _ = submit_meeting(
                 session,
                 organization_id=org.id,
                 user_id=admin.id,
@@ -59,11 +60,11 @@ def seed(with_meeting: bool = True) -> tuple[str | None, pipeline.NextJob | None
                 matter_name="Harborview forecasting dashboard",
                 idempotency_key="demo-seed",
             )
-            job = pipeline.NextJob("transcript", meeting.id, meeting.input_version)
+            job = NextJob(Stage.transcript, meeting.id, meeting.input_version)
     return password, job
 
 
-async def _enqueue(job: pipeline.NextJob) -> None:
+async def _enqueue(job: NextJob) -> None:
     pool = await get_pool()
     try:
         await enqueue_stage(pool, job)

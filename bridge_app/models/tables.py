@@ -15,20 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
+from bridge_app.core.stages import MEETING_STATUSES, STAGE_NAMES
+
 ROLES = ("admin", "legal", "ops", "viewer")
-MEETING_STATUSES = (
-    "uploaded",
-    "ingesting",
-    "ingested",
-    "extracting",
-    "extracted",
-    "drafting",
-    "drafted",
-    "checking",
-    "ready",
-    "failed",
-)
-STAGES = ("transcript", "decision", "draft", "qa", "export")
 REVIEW_STATUSES = ("proposed", "accepted", "rejected", "edited")
 ITEM_KINDS = ("decision", "action_item", "agreed_term", "open_question")
 DRAFT_STATUSES = ("draft", "approved")
@@ -365,7 +354,7 @@ class StageRun(SQLModel, table=True):
     __tablename__ = "stage_runs"
     __table_args__ = (
         sa.Index("ix_stage_runs_stage_finished", "stage", "finished_at"),
-        sa.CheckConstraint(_in("stage", STAGES), name="ck_stage_runs_stage"),
+        sa.CheckConstraint(_in("stage", STAGE_NAMES), name="ck_stage_runs_stage"),
         sa.CheckConstraint(_in("outcome", RUN_OUTCOMES), name="ck_stage_runs_outcome"),
     )
     id: uuid.UUID = uuid_pk()

@@ -13,8 +13,10 @@ from dataclasses import asdict, dataclass
 
 import redis
 
-# The runbook's queues, one per pipeline stage (see bridge_app/services/queue.py).
-DEFAULT_QUEUES = ("meeting.ingest", "decisions.extract", "draft.make", "qa.check", "export.render")
+from bridge_app.core.stages import QUEUE_NAMES
+
+# The runbook's queues, one per pipeline stage (the stage table in bridge_app/core/stages.py).
+DEFAULT_QUEUES = QUEUE_NAMES
 DEFAULT_THRESHOLD = 50
 
 EXIT_OK = 0

@@ -14,15 +14,13 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from bridge_app.models import AuditEvent
-
-if TYPE_CHECKING:
-    from bridge_app.services.auth import Principal
+from bridge_app.services.principal import Principal
 
 GENESIS = "0" * 64
 

@@ -10,35 +10,11 @@ from arq.connections import RedisSettings
 from arq.constants import health_check_key_suffix
 from arq.jobs import Job, JobStatus
 
+from bridge_app.core.stages import MAINTENANCE_QUEUE, QUEUE_NAMES, STAGES, Stage
 from bridge_app.settings import get_settings
 
 
-@dataclass(frozen=True)
-class StageQueue:
-    """One pipeline stage: its arq queue, its job function and its worker's metrics port."""
-
-    stage: str
-    queue: str
-    function: str
-    port: int
-
-
-STAGE_QUEUES: dict[str, StageQueue] = {
-    q.stage: q
-    for q in (
-        StageQueue("transcript", "meeting.ingest", "ingest_meeting", 8000),
-        StageQueue("decision", "decisions.extract", "extract_decisions", 8001),
-        StageQueue("draft", "draft.make", "make_draft", 8002),
-        StageQueue("qa", "qa.check", "check_draft", 8003),
-        StageQueue("export", "export.render", "render_export", 8004),
-    )
-}
-MAINTENANCE_QUEUE = "bridge.maintenance"
-MAINTENANCE_PORT = 8005
-QUEUE_NAMES = tuple(q.queue for q in STAGE_QUEUES.values())
-
-
-def job_id(stage: str, subject_id: uuid.UUID | str, version: int | str) -> str:
+def job_id(stage: Stage | str, subject_id: uuid.UUID | str, version: int | str) -> str:
     """Deterministic: the same stage on the same input version is one job, however often sent."""
     return f"{stage}:{subject_id}:{version}"
 
@@ -59,14 +35,17 @@ async def get_pool(url: str | None = None) -> ArqRedis:
 class NextJob:
     """A stage to run on `subject_id` (meeting, draft, version or export) at `version`."""
 
-    stage: str
+    stage: Stage
     subject_id: uuid.UUID
     version: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stage", Stage(self.stage))  # "qa" given → Stage.qa
 
 
 async def enqueue_stage(pool: ArqRedis, job: NextJob, *, defer_by: float | None = None) -> bool:
     """Enqueue a stage's job; False when that exact job is already queued or running."""
-    target = STAGE_QUEUES[job.stage]
+    target = STAGES[job.stage]
     queued = await pool.enqueue_job(
         target.function,
         str(job.subject_id),
@@ -79,9 +58,9 @@ async def enqueue_stage(pool: ArqRedis, job: NextJob, *, defer_by: float | None 
 
 
 async def job_status(
-    pool: ArqRedis, stage: str, subject_id: uuid.UUID | str, version: int | str
+    pool: ArqRedis, stage: Stage | str, subject_id: uuid.UUID | str, version: int | str
 ) -> JobStatus:
-    target = STAGE_QUEUES[stage]
+    target = STAGES[Stage(stage)]
     return await Job(job_id(stage, subject_id, version), pool, _queue_name=target.queue).status()
 
 

@@ -6,23 +6,17 @@ version and pending export maps to exactly one deterministic job id.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from arq import ArqRedis
 from arq.jobs import JobStatus
 from sqlmodel import col, select
 
+from bridge_app.core.stages import WAITING_FOR, MeetingStatus, Stage
 from bridge_app.models import Draft, DraftVersion, Export, Meeting
 from bridge_app.services.db import session_scope
-from bridge_app.services.pipeline import NextJob
-from bridge_app.services.queue import enqueue_stage, job_status
-
-WAITING_FOR = {
-    "uploaded": "transcript",
-    "ingesting": "transcript",
-    "ingested": "decision",
-    "extracting": "decision",
-}
+from bridge_app.services.queue import NextJob, enqueue_stage, job_status
 
 
 def find_unfinished(stuck_after_s: float, now: datetime | None = None) -> list[NextJob]:
@@ -35,17 +29,18 @@ def find_unfinished(stuck_after_s: float, now: datetime | None = None) -> list[N
                 col(Meeting.status).in_(WAITING_FOR), col(Meeting.updated_at) < cutoff
             )
         ):
-            jobs.append(NextJob(WAITING_FOR[meeting.status], meeting.id, meeting.input_version))
+            stage = WAITING_FOR[MeetingStatus(meeting.status)]
+            jobs.append(NextJob(stage, meeting.id, meeting.input_version))
         for draft in session.exec(
             select(Draft)
             .join(Meeting, col(Meeting.id) == col(Draft.meeting_id))
             .where(
                 col(Draft.current_version) < col(Draft.requested_version),
                 col(Draft.requested_at) < cutoff,
-                col(Meeting.status) != "failed",
+                col(Meeting.status) != MeetingStatus.failed,
             )
         ):
-            jobs.append(NextJob("draft", draft.id, draft.requested_version))
+            jobs.append(NextJob(Stage.draft, draft.id, draft.requested_version))
         for version in session.exec(
             select(DraftVersion)
             .join(Draft, col(Draft.id) == col(DraftVersion.draft_id))
@@ -53,21 +48,19 @@ def find_unfinished(stuck_after_s: float, now: datetime | None = None) -> list[N
             .where(
                 col(DraftVersion.qa_done).is_(False),
                 col(DraftVersion.created_at) < cutoff,
-                col(Meeting.status) != "failed",
+                col(Meeting.status) != MeetingStatus.failed,
             )
         ):
-            jobs.append(NextJob("qa", version.id, 1))
+            jobs.append(NextJob(Stage.qa, version.id, 1))
         for export in session.exec(
             select(Export).where(Export.status == "pending", col(Export.created_at) < cutoff)
         ):
-            jobs.append(NextJob("export", export.id, 1))
+            jobs.append(NextJob(Stage.export, export.id, 1))
     return jobs
 
 
 async def reconcile(pool: ArqRedis, stuck_after_s: float) -> list[NextJob]:
     """Re-enqueue unfinished work whose job Redis no longer knows; returns what was sent."""
-    import asyncio
-
     sent: list[NextJob] = []
     for job in await asyncio.to_thread(find_unfinished, stuck_after_s):
         status = await job_status(pool, job.stage, job.subject_id, job.version)

@@ -23,10 +23,10 @@ from docx.enum.text import WD_BREAK, WD_COLOR_INDEX
 from docx.shared import Pt, RGBColor
 from fpdf import FPDF
 
-from bridge_app.core.drafting.model import Clause, Draft, Finding, Provenance
+from bridge_app.core.drafting.model import PLACEHOLDER_RE, Clause, Draft, Finding, Provenance
 from bridge_app.core.drafting.redline import RedlineOp, redline_drafts, redline_html
 from bridge_app.core.drafting.templates import TEMPLATES
-from bridge_app.core.drafting.terms import PLACEHOLDER_RE, fmt_date
+from bridge_app.core.drafting.terms import fmt_date
 
 _LIST_LINE = re.compile(r"^\(([a-z]{1,3}|\d{1,2})\)\s")
 

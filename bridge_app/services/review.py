@@ -3,7 +3,7 @@
 Every function is framework-free and keyword-only: it checks the principal's permission,
 loads objects only inside the principal's organization (else NotFound), writes the change and
 its audit event to the caller's session, and returns the job to enqueue after the caller
-commits (`pipeline.NextJob`), if any.
+commits (`queue.NextJob`), if any.
 """
 
 from __future__ import annotations
@@ -16,10 +16,15 @@ from typing import Any, Literal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from bridge_app.core.drafting.model import CONTRACT_TYPES
+from bridge_app.core.stages import MeetingStatus, Stage, reached
 from bridge_app.models import EXPORT_FORMATS, Decision, Draft, DraftVersion, Export, Meeting
-from bridge_app.services import audit, crypto, pipeline
-from bridge_app.services.auth import Conflict, Invalid, NotFound, Principal, require
+from bridge_app.services import audit, crypto
 from bridge_app.services.db import get_owned, scoped
+from bridge_app.services.errors import Conflict, Invalid, NotFound
+from bridge_app.services.principal import Principal, require
+from bridge_app.services.queue import NextJob
+from bridge_app.services.stages.runner import request_new_draft_version, retry_failed
 
 ReviewAction = Literal["accept", "reject", "edit"]
 MAX_REASON = 2000
@@ -118,17 +123,17 @@ def create_draft(
     meeting_id: uuid.UUID | str,
     contract_type: str,
     ip: str | None = None,
-) -> tuple[Draft, pipeline.NextJob]:
+) -> tuple[Draft, NextJob]:
     """A new draft of another contract type for a meeting whose decisions are extracted."""
     require(principal, "review")
     meeting = _meeting(session, principal, meeting_id)
-    if contract_type not in pipeline.CONTRACT_TYPES:
+    if contract_type not in CONTRACT_TYPES:
         raise Invalid(
-            f"unknown contract type '{contract_type}'; use one of "
-            + ", ".join(pipeline.CONTRACT_TYPES)
+            f"unknown contract type '{contract_type}'; use one of " + ", ".join(CONTRACT_TYPES)
         )
-    if meeting.status in ("uploaded", "ingesting", "ingested", "extracting") or (
-        meeting.status == "failed" and meeting.failed_stage in ("transcript", "decision")
+    if meeting.status not in (*reached(Stage.decision), MeetingStatus.failed) or (
+        meeting.status == MeetingStatus.failed
+        and meeting.failed_stage in (Stage.transcript, Stage.decision)
     ):
         raise Conflict("the meeting's decisions are not extracted yet")
     draft = Draft(
@@ -150,7 +155,7 @@ def create_draft(
         object_id=draft.id,
         detail={"meeting_id": str(meeting.id), "contract_type": contract_type, "version": 1},
     )
-    return draft, pipeline.NextJob("draft", draft.id, draft.requested_version)
+    return draft, NextJob(Stage.draft, draft.id, draft.requested_version)
 
 
 def request_regeneration(
@@ -159,12 +164,12 @@ def request_regeneration(
     principal: Principal,
     draft_id: uuid.UUID | str,
     ip: str | None = None,
-) -> tuple[Draft, pipeline.NextJob]:
+) -> tuple[Draft, NextJob]:
     """Ask for a new version of a draft (after decision edits)."""
     require(principal, "review")
     draft = _draft(session, principal, draft_id)
     session.refresh(draft, with_for_update=True)
-    job = pipeline.request_new_draft_version(session, draft)
+    job = request_new_draft_version(session, draft)
     audit.append_for(
         session,
         principal,
@@ -242,7 +247,7 @@ class ExportRequest:
 
     export: Export
     created: bool
-    job: pipeline.NextJob | None
+    job: NextJob | None
 
 
 def request_export(
@@ -302,18 +307,18 @@ def request_export(
         object_id=export.id,
         detail={"draft_id": str(draft.id), "version": row.version, "format": fmt},
     )
-    return ExportRequest(export, True, pipeline.NextJob("export", export.id, 1))
+    return ExportRequest(export, True, NextJob(Stage.export, export.id, 1))
 
 
 def retry(
     session: Session, *, principal: Principal, meeting_id: uuid.UUID | str, ip: str | None = None
-) -> tuple[Meeting, pipeline.NextJob]:
+) -> tuple[Meeting, NextJob]:
     """Re-run a failed meeting from the stage that failed (ops)."""
     require(principal, "operate")
     meeting = _meeting(session, principal, meeting_id)
     session.refresh(meeting, with_for_update=True)
     failed_stage = meeting.failed_stage
-    job = pipeline.retry_meeting(session, meeting)
+    job = retry_failed(session, meeting)
     if job is None:
         raise Conflict(f"only a failed meeting can be retried (it is {meeting.status})")
     audit.append_for(

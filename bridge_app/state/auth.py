@@ -15,19 +15,20 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from bridge_app.services import auth
-from bridge_app.services.auth import AuthError, Principal, ServiceError
+from bridge_app.services.auth import password_login, sso_codes, tokens
+from bridge_app.services.errors import AuthError, ServiceError
+from bridge_app.services.principal import PERMISSIONS, Principal
 from bridge_app.state.common import friendly
 
 REFRESH_MARGIN_S = 30
 
 
-def _login(email: str, password: str, ip: str | None) -> auth.TokenPair:
+def _login(email: str, password: str, ip: str | None) -> tokens.TokenPair:
     from bridge_app.services.db import get_engine
 
     with Session(get_engine(), expire_on_commit=False) as session:
         try:
-            pair = auth.login(session, email=email, password=password, ip=ip)
+            pair = password_login.login(session, email=email, password=password, ip=ip)
         except ServiceError:
             session.commit()  # the failed-login counter and its audit event are kept
             raise
@@ -35,28 +36,28 @@ def _login(email: str, password: str, ip: str | None) -> auth.TokenPair:
         return pair
 
 
-def _redeem(code: str, ip: str | None) -> auth.TokenPair:
+def _redeem(code: str, ip: str | None) -> tokens.TokenPair:
     from bridge_app.services.db import session_scope
 
     with session_scope() as session:
-        return auth.redeem_login_code(session, code, ip=ip)
+        return sso_codes.redeem_login_code(session, code, ip=ip)
 
 
 SSO_FAILED = "Single sign-on did not complete. Please try again."
 
 
-def _refresh(refresh_token: str, ip: str | None) -> auth.TokenPair:
+def _refresh(refresh_token: str, ip: str | None) -> tokens.TokenPair:
     from bridge_app.services.db import session_scope
 
     with session_scope() as session:
-        return auth.refresh(session, refresh_token=refresh_token, ip=ip)
+        return tokens.refresh(session, refresh_token=refresh_token, ip=ip)
 
 
 def _logout(refresh_token: str) -> None:
     from bridge_app.services.db import session_scope
 
     with session_scope() as session:
-        auth.logout(session, refresh_token=refresh_token)
+        tokens.logout(session, refresh_token=refresh_token)
 
 
 class AuthState(rx.State):
@@ -86,11 +87,11 @@ class AuthState(rx.State):
 
     @rx.var
     def can_edit(self) -> bool:
-        return self.user_role in auth.PERMISSIONS["review"]
+        return self.user_role in PERMISSIONS["review"]
 
     @rx.var
     def can_operate(self) -> bool:
-        return self.user_role in auth.PERMISSIONS["operate"]
+        return self.user_role in PERMISSIONS["operate"]
 
     @rx.var
     def is_admin(self) -> bool:
@@ -106,7 +107,7 @@ class AuthState(rx.State):
         self._expires_at = 0.0
         self.user_email = self.user_role = ""
 
-    def _apply(self, pair: auth.TokenPair) -> None:
+    def _apply(self, pair: tokens.TokenPair) -> None:
         self._access_token = pair.access_token
         self._refresh_token = pair.refresh_token
         self._expires_at = time.time() + pair.expires_in
@@ -125,7 +126,7 @@ class AuthState(rx.State):
                 return None
             self._apply(pair)
         try:
-            principal = auth.decode_access_token(self._access_token)
+            principal = tokens.decode_access_token(self._access_token)
         except AuthError:
             self._clear()
             return None

@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session
 
-from bridge_app.services.auth import ServiceError
 from bridge_app.services.db import session_scope
-from bridge_app.services.pipeline import NextJob, UploadRejected
+from bridge_app.services.errors import ServiceError, UploadRejected
+from bridge_app.services.queue import NextJob
 
 log = logging.getLogger("bridge.ui")
 

@@ -8,7 +8,10 @@ from typing import Any
 
 import reflex as rx
 
-from bridge_app.services import pipeline
+from bridge_app.core.drafting.model import CONTRACT_TYPES
+from bridge_app.core.stages import Stage
+from bridge_app.services.queue import NextJob
+from bridge_app.services.upload import submit_meeting, validate_upload
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
 from bridge_app.state.common import enqueue, follow_live, friendly, read_db, run_db
@@ -17,7 +20,7 @@ from bridge_app.state.rows import MeetingRow, meeting_row
 UPLOAD_ID = "transcript-upload"
 POLL_S = 0.6
 LIVE_MAX_S = 15 * 60  # a closed tab never says goodbye: polling ends on its own
-CONTRACT_CHOICES = ["auto", *pipeline.CONTRACT_TYPES]
+CONTRACT_CHOICES = ["auto", *CONTRACT_TYPES]
 FORMAT_CHOICES = ["auto", "vtt", "srt", "txt", "docx", "json"]
 
 
@@ -172,10 +175,10 @@ class MeetingsState(AuthState):
 
         ip = self._client_ip()
 
-        def submit(session: Any) -> pipeline.NextJob:
+        def submit(session: Any) -> NextJob:
             if fmt != "auto":
-                pipeline.validate_upload(content, filename=filename, redact=redact, fmt=fmt)
-            meeting, _created = pipeline.submit_meeting(
+                validate_upload(content, filename=filename, redact=redact, fmt=fmt)
+            meeting, _created = submit_meeting(
                 session,
                 organization_id=principal.organization_id,
                 user_id=principal.user_id,
@@ -199,7 +202,7 @@ class MeetingsState(AuthState):
                 object_id=meeting.id,
                 detail={"filename": filename[:200], "bytes": len(content)},
             )
-            return pipeline.NextJob("transcript", meeting.id, meeting.input_version)
+            return NextJob(Stage.transcript, meeting.id, meeting.input_version)
 
         try:
             job = await run_db(submit)

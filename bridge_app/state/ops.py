@@ -8,8 +8,9 @@ from typing import Any
 
 import reflex as rx
 
+from bridge_app.core.stages import QUEUE_NAMES
 from bridge_app.services import health, review, slo
-from bridge_app.services.queue import QUEUE_NAMES, queue_depths
+from bridge_app.services.queue import queue_depths
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
 from bridge_app.state.common import arq_pool, enqueue, follow_live, read_db, run_db

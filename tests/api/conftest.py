@@ -16,7 +16,7 @@ from sqlmodel import select
 from bridge_app.api.deps import get_queue_pool
 from bridge_app.api.main import api
 from bridge_app.models import Decision, Draft, DraftVersion, Export
-from bridge_app.services import pipeline
+from bridge_app.services.queue import NextJob
 from tests.api.support import LoopPools, Org, make_org, run_until_idle, session, test_redis_url
 
 DEMO = Path(__file__).resolve().parents[2] / "bridge_app" / "demo" / "sow_kickoff.vtt"
@@ -96,7 +96,7 @@ def process_meeting(meeting_id: str) -> None:
     """Run ingest → extract → draft → QA inline."""
     import uuid
 
-    run_until_idle(pipeline.NextJob("transcript", uuid.UUID(meeting_id), 1))
+    run_until_idle(NextJob("transcript", uuid.UUID(meeting_id), 1))
 
 
 @pytest.fixture(scope="session")
@@ -117,7 +117,7 @@ def world(client: TestClient, org_a: Org) -> World:
     )
     assert response.status_code == 202, response.text
     export_id = response.json()["id"]
-    run_until_idle(pipeline.NextJob("export", __import__("uuid").UUID(export_id), 1))
+    run_until_idle(NextJob("export", __import__("uuid").UUID(export_id), 1))
     with session() as s:
         export = s.get(Export, export_id)
         assert export is not None and export.status == "done"

@@ -13,9 +13,14 @@ from arq import ArqRedis
 from sqlmodel import Session
 
 from bridge_app.models import Membership, Organization, User
-from bridge_app.services import auth, pipeline, queue
+from bridge_app.services import queue
+from bridge_app.services.auth import tokens
 from bridge_app.services.db import get_engine, session_scope
 from bridge_app.services.passwords import hash_password
+from bridge_app.services.principal import Principal
+from bridge_app.services.queue import NextJob
+from bridge_app.services.stages.runner import run_stage
+from bridge_app.services.stages.transaction import RunInfo
 
 PASSWORD = "correct horse battery staple"
 ROLES = ("admin", "legal", "ops", "viewer")
@@ -28,11 +33,11 @@ class Org:
     id: uuid.UUID
     slug: str
     users: dict[str, User] = field(default_factory=dict)
-    principals: dict[str, auth.Principal] = field(default_factory=dict)
+    principals: dict[str, Principal] = field(default_factory=dict)
 
     def token(self, role: str) -> str:
         """A fresh access token for the user with that role."""
-        return auth.issue_access_token(self.principals[role])[0]
+        return tokens.issue_access_token(self.principals[role])[0]
 
     def headers(self, role: str) -> dict[str, str]:
         """Authorization header for that role."""
@@ -57,22 +62,22 @@ def make_org(name: str = "Org", roles: tuple[str, ...] = ROLES) -> Org:
             session.flush()
             session.add(Membership(organization_id=org.id, user_id=user.id, role=role))
             result.users[role] = user
-            result.principals[role] = auth.Principal(user.id, org.id, role, user.email)
+            result.principals[role] = Principal(user.id, org.id, role, user.email)
         session.flush()
     return result
 
 
-def run_info() -> pipeline.RunInfo:
+def run_info() -> RunInfo:
     """What a worker would pass to a stage body."""
-    return pipeline.RunInfo("inline-test", 1, None, datetime.now(UTC))
+    return RunInfo("inline-test", 1, None, datetime.now(UTC))
 
 
-def run_until_idle(job: pipeline.NextJob | None, limit: int = 10) -> None:
+def run_until_idle(job: NextJob | None, limit: int = 10) -> None:
     """Run stage bodies inline, following each NextJob, as the workers would."""
     for _ in range(limit):
         if job is None:
             return
-        job = pipeline.STAGE_RUNNERS[job.stage](job.subject_id, job.version, run_info())
+        job = run_stage(job.stage, job.subject_id, job.version, run_info())
     raise AssertionError("the pipeline did not settle")
 
 

@@ -6,7 +6,7 @@ import uuid
 
 from fastapi.testclient import TestClient
 
-from bridge_app.services import auth
+from bridge_app.services.principal import PERMISSIONS
 from tests.api.support import PASSWORD, make_org
 
 
@@ -70,4 +70,4 @@ def test_audit_page_cursor_and_verify(client: TestClient) -> None:
     assert first["items"][0]["prev_hash"] == first["items"][1]["hash"]
     verified = client.get("/v1/audit/verify", headers=admin).json()
     assert verified == {"ok": True, "checked": 3, "first_bad_id": None, "reason": None}
-    assert auth.PERMISSIONS["audit"] == frozenset({"admin"})
+    assert PERMISSIONS["audit"] == frozenset({"admin"})

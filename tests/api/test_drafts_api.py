@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from bridge_app.models import DraftVersion
-from bridge_app.services import pipeline
 from bridge_app.services.db import session_scope
+from bridge_app.services.queue import NextJob
 from tests.api.conftest import DEMO, process_meeting, upload
 from tests.api.support import make_org, run_until_idle
 
@@ -62,7 +62,7 @@ def test_review_edit_regenerate_redline_and_approve(client: TestClient) -> None:
 
     regen = client.post(f"/v1/drafts/{draft_id}/regenerate", headers=legal)
     assert regen.status_code == 202 and regen.json()["version"] == 2
-    run_until_idle(pipeline.NextJob("draft", uuid.UUID(draft_id), 2))
+    run_until_idle(NextJob("draft", uuid.UUID(draft_id), 2))
     versions = client.get(f"/v1/drafts/{draft_id}/versions", headers=legal).json()
     assert [v["version"] for v in versions] == [1, 2]
     detail = client.get(f"/v1/drafts/{draft_id}/versions/2", headers=legal).json()
@@ -110,7 +110,7 @@ def test_new_draft_of_another_type(client: TestClient) -> None:
         headers=org.headers("legal"),
     )
     assert response.status_code == 202
-    run_until_idle(pipeline.NextJob("draft", uuid.UUID(response.json()["id"]), 1))
+    run_until_idle(NextJob("draft", uuid.UUID(response.json()["id"]), 1))
     drafts = client.get(f"/v1/meetings/{meeting_id}/drafts", headers=org.headers("viewer")).json()
     assert sorted(d["contract_type"] for d in drafts)[0] == "nda" and len(drafts) == 2
     bad = client.post(
@@ -136,7 +136,7 @@ def test_export_idempotency_download_and_signed_file(client: TestClient) -> None
     export_id = first.json()["id"]
     not_ready = client.get(f"/v1/exports/{export_id}/download", headers=legal)
     assert not_ready.status_code == 409
-    run_until_idle(pipeline.NextJob("export", uuid.UUID(export_id), 1))
+    run_until_idle(NextJob("export", uuid.UUID(export_id), 1))
     status = client.get(f"/v1/exports/{export_id}", headers=org.headers("viewer")).json()
     assert status["status"] == "done" and status["size_bytes"] > 0
     link = client.get(f"/v1/exports/{export_id}/download", headers=org.headers("viewer")).json()

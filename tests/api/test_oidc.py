@@ -24,7 +24,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from bridge_app.api.routes.auth import _oauth
-from bridge_app.services import auth
+from bridge_app.services.auth.tokens import decode_access_token
 from bridge_app.settings import get_settings
 from tests.api.support import Org
 
@@ -167,7 +167,7 @@ def test_sso_provisions_user_with_role_from_claim(
     tokens = response.json()
     assert tokens["principal"]["role"] == "legal"
     assert tokens["principal"]["organization_id"] == str(org_a.id)
-    principal = auth.decode_access_token(tokens["access_token"])
+    principal = decode_access_token(tokens["access_token"])
     assert principal.email == email
     # The role follows the provider's claim at the next sign-in (and the change is audited).
     provider.next_claims = {**provider.next_claims, "bridge_role": "viewer"}

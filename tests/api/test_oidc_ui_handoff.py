@@ -1,7 +1,7 @@
 """Single sign-on into the UI: the callback hands over a one-time login code, never tokens.
 
 Reuses the loopback OIDC provider of `test_oidc.py`. `/v1/auth/oidc/login?next=ui` makes the
-callback answer 302 to `{PUBLIC_URL}/sso?code=…`; `auth.redeem_login_code` (what the UI's
+callback answer 302 to `{PUBLIC_URL}/sso?code=…`; `sso_codes.redeem_login_code` (what the UI's
 state calls) turns the code into the same token pair a password login gives, once, within
 60 s. Without `next=ui`, or when the caller asks for JSON, the callback still answers JSON.
 """
@@ -19,7 +19,8 @@ from joserfc.jwk import RSAKey
 from sqlmodel import select
 
 from bridge_app.models import AuditEvent, User
-from bridge_app.services import auth
+from bridge_app.services.auth import sso_codes, tokens
+from bridge_app.services.errors import AuthError
 from bridge_app.settings import get_settings
 from tests.api import test_oidc
 from tests.api.support import Org, session
@@ -59,9 +60,9 @@ def _code_from(response: httpx.Response) -> str:
     return query["code"][0]
 
 
-def _redeem(code: str) -> auth.TokenPair:
+def _redeem(code: str) -> tokens.TokenPair:
     with session() as s:
-        pair = auth.redeem_login_code(s, code)
+        pair = sso_codes.redeem_login_code(s, code)
         s.commit()
         return pair
 
@@ -81,14 +82,14 @@ def test_ui_login_redirects_with_one_time_code(
     assert pair.principal.role == "legal"
     assert pair.principal.organization_id == org_a.id
     assert pair.principal.email == provider.next_claims["email"]
-    assert auth.decode_access_token(pair.access_token).role == "legal"
+    assert tokens.decode_access_token(pair.access_token).role == "legal"
     # The refresh token is a real one (the same kind a password login issues).
     with session() as s:
-        refreshed = auth.refresh(s, refresh_token=pair.refresh_token)
+        refreshed = tokens.refresh(s, refresh_token=pair.refresh_token)
         s.commit()
     assert refreshed.principal.user_id == pair.principal.user_id
 
-    with pytest.raises(auth.AuthError, match="already used"):
+    with pytest.raises(AuthError, match="already used"):
         _redeem(code)
 
     # The sign-in is audited at the callback, marked as a UI hand-off.
@@ -135,12 +136,12 @@ def test_ui_login_failure_redirects_without_code(
 
 def test_expired_and_unknown_codes_refused(org_a: Org) -> None:
     principal = org_a.principals["viewer"]
-    code = auth.issue_login_code(principal, ttl=1)
+    code = sso_codes.issue_login_code(principal, ttl=1)
     time.sleep(1.2)
-    with pytest.raises(auth.AuthError, match="expired"):
+    with pytest.raises(AuthError, match="expired"):
         _redeem(code)
     for bad in ("", "short", "x" * 40, "y" * 500):
-        with pytest.raises(auth.AuthError):
+        with pytest.raises(AuthError):
             _redeem(bad)
 
 
@@ -148,20 +149,20 @@ def test_code_refused_when_account_deactivated_meanwhile(org_a: Org) -> None:
     from tests.api.support import make_org
 
     org = make_org("Handoff", roles=("legal",))
-    code = auth.issue_login_code(org.principals["legal"])
+    code = sso_codes.issue_login_code(org.principals["legal"])
     with session() as s:
         user = s.get(User, org.users["legal"].id)
         assert user is not None
         user.is_active = False
         s.add(user)
         s.commit()
-    with pytest.raises(auth.AuthError, match="no longer active"):
+    with pytest.raises(AuthError, match="no longer active"):
         _redeem(code)
 
 
 def test_codes_without_redis_stay_single_use(org_a: Org, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(get_settings(), "REDIS_URL", "")
-    code = auth.issue_login_code(org_a.principals["ops"])
+    code = sso_codes.issue_login_code(org_a.principals["ops"])
     assert _redeem(code).principal.role == "ops"
-    with pytest.raises(auth.AuthError):
+    with pytest.raises(AuthError):
         _redeem(code)

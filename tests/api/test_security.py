@@ -20,7 +20,7 @@ from joserfc.jwk import OctKey
 
 from bridge_app.api.deps import PUBLIC_ROUTES, Require, current_principal
 from bridge_app.api.main import api
-from bridge_app.services import auth
+from bridge_app.services.principal import PERMISSIONS
 from bridge_app.settings import get_settings
 from tests.api.conftest import World
 from tests.api.support import ROLES, Org, api_routes
@@ -126,7 +126,7 @@ def test_too_small_role_is_403(
     if permission == "any":
         allowed: frozenset[str] = frozenset(ROLES)
     else:
-        allowed = auth.PERMISSIONS[permission]
+        allowed = PERMISSIONS[permission]
     refused = [role for role in ROLES if role not in allowed]
     for role in refused:
         response = _call(client, method, path, world, world.org.headers(role))

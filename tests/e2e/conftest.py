@@ -281,12 +281,12 @@ def ready_meeting(users: Users, workers: list[Any]) -> str:
 
     from bridge_app.demo import demo_transcript
     from bridge_app.models import Meeting
-    from bridge_app.services import pipeline
     from bridge_app.services.db import get_engine, session_scope
-    from bridge_app.services.queue import enqueue_stage, get_pool
+    from bridge_app.services.queue import NextJob, enqueue_stage, get_pool
+    from bridge_app.services.upload import submit_meeting
 
     with session_scope(get_engine()) as session:
-        meeting, _ = pipeline.submit_meeting(
+        meeting, _ = submit_meeting(
             session,
             store=e2e_store(),
             organization_id=users.org_id,
@@ -295,7 +295,7 @@ def ready_meeting(users: Users, workers: list[Any]) -> str:
             data=demo_transcript(),
             title="Role test meeting",
         )
-        job = pipeline.NextJob("transcript", meeting.id, meeting.input_version)
+        job = NextJob("transcript", meeting.id, meeting.input_version)
 
     async def send() -> None:
         pool = await get_pool()

@@ -18,15 +18,15 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
+from bridge_app.core.stages import STAGE_NAMES
 from bridge_app.demo import demo_transcript
 from bridge_app.models import Meeting, Organization
-from bridge_app.services import pipeline
 from bridge_app.services.db import get_engine, session_scope
-from bridge_app.services.queue import enqueue_stage, get_pool
+from bridge_app.services.queue import NextJob, enqueue_stage, get_pool
+from bridge_app.services.upload import submit_meeting
 from bridge_app.settings import get_settings
 
 REPO = Path(__file__).resolve().parents[2]
-STAGES = ("transcript", "decision", "draft", "qa", "export")
 JOB_TIMEOUT_S = 3  # small, so a killed job is picked up again after ~13 s
 
 
@@ -52,7 +52,7 @@ class Workers:
         return proc
 
     def start_all(
-        self, names: tuple[str, ...] = (*STAGES, "maintenance"), **extra_env: str
+        self, names: tuple[str, ...] = (*STAGE_NAMES, "maintenance"), **extra_env: str
     ) -> None:
         for name in names:
             self.start(name, **extra_env)
@@ -133,7 +133,7 @@ def run(coro: Any) -> Any:
         return pool.submit(asyncio.run, coro).result()
 
 
-async def _enqueue(job: pipeline.NextJob) -> None:
+async def _enqueue(job: NextJob) -> None:
     pool = await get_pool()
     try:
         await enqueue_stage(pool, job)
@@ -151,7 +151,7 @@ def submit(
 ) -> uuid.UUID:
     """Upload a transcript and enqueue its first stage, as the API does."""
     with session_scope(get_engine()) as session:
-        meeting, _ = pipeline.submit_meeting(
+        meeting, _ = submit_meeting(
             session,
             organization_id=org.id,
             user_id=None,
@@ -160,7 +160,7 @@ def submit(
             title=title,
             validate=validate,
         )
-        job = pipeline.NextJob("transcript", meeting.id, meeting.input_version)
+        job = NextJob("transcript", meeting.id, meeting.input_version)
     run(_enqueue(job))
     return meeting.id
 

@@ -24,7 +24,15 @@ from bridge_app.models import (
 )
 from bridge_app.services import devservices
 from bridge_app.services.db import get_engine
-from tests.jobs.conftest import STAGES, Workers, collect_events, run, submit, wait_for, wait_status
+from tests.jobs.conftest import (
+    STAGE_NAMES,
+    Workers,
+    collect_events,
+    run,
+    submit,
+    wait_for,
+    wait_status,
+)
 from tests.jobs.test_pipeline import request_export
 
 pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.usefixtures("redis_clean")]
@@ -81,11 +89,11 @@ def _unsent() -> int:
         )
 
 
-@pytest.mark.parametrize("stage", STAGES)
+@pytest.mark.parametrize("stage", STAGE_NAMES)
 def test_sigkill_in_the_middle_of_each_stage(
     stage: str, workers: Workers, org, service_urls: dict[str, str]
 ) -> None:
-    others = tuple(s for s in (*STAGES, "maintenance") if s != stage)
+    others = tuple(s for s in (*STAGE_NAMES, "maintenance") if s != stage)
     workers.start_all(others)
     workers.start(stage, **{f"BRIDGE_FAULT_DELAY_{stage.upper()}_S": HOLD_S})
     meeting_id = submit(org)

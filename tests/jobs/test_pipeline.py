@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from bridge_app.core.stages import Stage
 from bridge_app.models import (
     Decision,
     Draft,
@@ -21,9 +22,11 @@ from bridge_app.models import (
     StageRun,
     TranscriptSegment,
 )
-from bridge_app.services import crypto, pipeline
+from bridge_app.services import crypto
 from bridge_app.services.db import get_engine, session_scope
-from bridge_app.services.queue import get_pool, queue_depths
+from bridge_app.services.queue import NextJob, get_pool, queue_depths
+from bridge_app.services.stages.runner import request_new_draft_version, retry_failed, run_stage
+from bridge_app.services.stages.transaction import RunInfo
 from bridge_app.services.storage import get_store
 from tests.jobs.conftest import (
     Workers,
@@ -84,7 +87,7 @@ def request_export(meeting_id: uuid.UUID, fmt: str = "docx") -> uuid.UUID:
         s.add(export)
         s.flush()
         export_id = export.id
-    run(_enqueue(pipeline.NextJob("export", export_id, 1)))
+    run(_enqueue(NextJob("export", export_id, 1)))
     return export_id
 
 
@@ -140,17 +143,15 @@ def test_rerunning_a_stage_for_the_same_input_replaces_and_never_duplicates(
     meeting_id = submit(org)
     wait_status(meeting_id, "ready")
     before = _counts(meeting_id)
-    info = pipeline.RunInfo(
-        job_id="manual", attempt=2, enqueued_at=None, started_at=datetime.now(UTC)
-    )
+    info = RunInfo(job_id="manual", attempt=2, enqueued_at=None, started_at=datetime.now(UTC))
     # Delivered again (at-least-once): every stage sees its work done and changes nothing.
-    assert pipeline.run_ingest(meeting_id, 1, info) is None
-    assert pipeline.run_extract(meeting_id, 1, info) is None
+    assert run_stage(Stage.transcript, meeting_id, 1, info) is None
+    assert run_stage(Stage.decision, meeting_id, 1, info) is None
     with Session(get_engine()) as s:
         draft = s.exec(select(Draft).where(Draft.meeting_id == meeting_id)).one()
         version = s.exec(select(DraftVersion).where(DraftVersion.draft_id == draft.id)).one()
-    assert pipeline.run_draft(draft.id, 1, info) is None
-    assert pipeline.run_check(version.id, 1, info) is None
+    assert run_stage(Stage.draft, draft.id, 1, info) is None
+    assert run_stage(Stage.qa, version.id, 1, info) is None
     after = _counts(meeting_id)
     assert {k: v for k, v in after.items() if k != "unsent"} == {
         k: v for k, v in before.items() if k != "unsent"
@@ -158,7 +159,7 @@ def test_rerunning_a_stage_for_the_same_input_replaces_and_never_duplicates(
     # Forcing a stage to redo its work for the same version replaces its own rows.
     with session_scope(get_engine()) as s:
         s.execute(sa.update(Meeting).where(col(Meeting.id) == meeting_id).values(status="ingested"))
-    pipeline.run_extract(meeting_id, 1, info)
+    run_stage(Stage.decision, meeting_id, 1, info)
     assert _counts(meeting_id)["decisions"] == before["decisions"]
 
 
@@ -170,7 +171,7 @@ def test_regenerating_a_draft_makes_a_new_immutable_version(workers: Workers, or
         draft = s.exec(select(Draft).where(Draft.meeting_id == meeting_id)).one()
         first = s.exec(select(DraftVersion).where(DraftVersion.draft_id == draft.id)).one()
         first_body = bytes(first.body_ciphertext)
-        job = pipeline.request_new_draft_version(s, draft)
+        job = request_new_draft_version(s, draft)
     run(_enqueue(job))
     wait_for(lambda: _counts(meeting_id)["versions"] == 2, 20, "second version")
     wait_status(meeting_id, "ready")
@@ -211,7 +212,7 @@ def test_a_poison_meeting_fails_at_its_stage_and_does_not_block_others(
     with session_scope(get_engine()) as s:
         m = s.get(Meeting, poison)
         assert m is not None
-        job = pipeline.retry_meeting(s, m)
+        job = retry_failed(s, m)
     assert job is not None and job.stage == "transcript"
     run(_enqueue(job))
     wait_status(poison, "failed")

@@ -116,12 +116,12 @@ def test_worker_deployment_hpa_and_shutdown(worker: str) -> None:
 
 
 def test_worker_queues_match_the_pipeline() -> None:
-    queue_module = pytest.importorskip("bridge_app.services.queue")
-    expected = {q.queue: q.port for q in queue_module.STAGE_QUEUES.values()}
+    stages = pytest.importorskip("bridge_app.core.stages")
+    expected = {spec.queue: spec.port for spec in stages.STAGE_TABLE}
     assert {q: p for q, p in WORKERS.values()} == expected
     deployment = by_kind("Deployment")["bridge-maintenance-worker"]
     port = deployment["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"]
-    assert port == queue_module.MAINTENANCE_PORT
+    assert port == stages.MAINTENANCE_PORT
 
 
 def test_every_pod_is_restricted_and_has_resources() -> None:

@@ -75,7 +75,7 @@ def _enqueue(redis_url: str, queue: str, n: int, *, defer_s: float = 0) -> None:
 
 
 def test_default_queues_are_the_pipeline_queues() -> None:
-    queue_module = pytest.importorskip("bridge_app.services.queue")
+    queue_module = pytest.importorskip("bridge_app.core.stages")
     assert set(ops.DEFAULT_QUEUES) == set(queue_module.QUEUE_NAMES)
 
 

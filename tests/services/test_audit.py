@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from bridge_app.services import audit
-from bridge_app.services.auth import Principal
+from bridge_app.services.principal import Principal
 from tests.factories import make_org, make_user
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from bridge_app.ops.backup import find_pg_tool, libpq_url, server_major_version
-from bridge_app.services import pipeline
+from bridge_app.services.queue import NextJob
 from bridge_app.services.storage import get_store
 from bridge_app.settings import get_settings
 from tests.api.conftest import client, queue_redis_url, upload  # noqa: F401  (fixtures)
@@ -49,14 +49,14 @@ def test_marker_absent_from_pg_dump_and_store(client: TestClient) -> None:  # no
     response = upload(client, org, _transcript(marker), title="Vault meeting")
     assert response.status_code == 201, response.text
     meeting_id = response.json()["id"]
-    run_until_idle(pipeline.NextJob("transcript", uuid.UUID(meeting_id), 1))
+    run_until_idle(NextJob("transcript", uuid.UUID(meeting_id), 1))
     legal = org.headers("legal")
     detail = client.get(f"/v1/meetings/{meeting_id}", headers=legal).json()
     assert detail["status"] == "ready", detail
     draft_id = detail["draft_ids"][0]
     for fmt in ("md", "html", "docx", "pdf"):
         export = client.post(f"/v1/drafts/{draft_id}/exports", json={"format": fmt}, headers=legal)
-        run_until_idle(pipeline.NextJob("export", uuid.UUID(export.json()["id"]), 1))
+        run_until_idle(NextJob("export", uuid.UUID(export.json()["id"]), 1))
     # The plaintext is there for people allowed to read it …
     segments = client.get(f"/v1/meetings/{meeting_id}/segments", headers=legal).json()["items"]
     assert any(marker in s["text"] for s in segments)

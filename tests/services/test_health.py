@@ -8,6 +8,7 @@ import socket
 import pytest
 from sqlmodel import Session
 
+from bridge_app.core.stages import QUEUE_NAMES
 from bridge_app.services import health, queue
 from bridge_app.settings import get_settings
 
@@ -49,7 +50,7 @@ def test_check_all_reports_workers(migrated: str) -> None:
 
     body = asyncio.run(run())
     assert body["dependencies"]["database"]["status"] == "up"
-    assert set(body["workers"]) >= set(queue.QUEUE_NAMES)
+    assert set(body["workers"]) >= set(QUEUE_NAMES)
     for worker in body["workers"].values():
         assert worker["status"] in ("up", "down") and "latency_ms" in worker
     assert body["status"] in ("ok", "degraded")

@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from bridge_app.core.stages import Stage
 from bridge_app.models import Decision, Organization
-from bridge_app.services import pipeline
 from bridge_app.services.db import get_engine, session_scope
+from bridge_app.services.stages.runner import run_stage
+from bridge_app.services.stages.transaction import RunInfo
 from bridge_app.services.storage import LocalStore
+from bridge_app.services.upload import submit_meeting
 
 pytestmark = pytest.mark.services
 SAMPLES = Path(__file__).parent / "samples"
@@ -20,7 +23,7 @@ SAMPLES = Path(__file__).parent / "samples"
 
 def _process(org_id: object, store: LocalStore, name: str) -> object:
     with session_scope(get_engine()) as session:
-        meeting, _ = pipeline.submit_meeting(
+        meeting, _ = submit_meeting(
             session,
             organization_id=org_id,
             user_id=None,
@@ -31,9 +34,9 @@ def _process(org_id: object, store: LocalStore, name: str) -> object:
             store=store,
         )
         meeting_id = meeting.id
-    run = pipeline.RunInfo(job_id="t", attempt=1, enqueued_at=None, started_at=datetime.now(UTC))
-    assert pipeline.run_ingest(meeting_id, 1, run, store=store) is not None
-    assert pipeline.run_extract(meeting_id, 1, run) is not None
+    run = RunInfo(job_id="t", attempt=1, enqueued_at=None, started_at=datetime.now(UTC))
+    assert run_stage(Stage.transcript, meeting_id, 1, run, store=store) is not None
+    assert run_stage(Stage.decision, meeting_id, 1, run) is not None
     return meeting_id
 
 

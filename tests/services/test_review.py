@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 
 from bridge_app.models import AuditEvent, Decision, Draft, DraftVersion, Meeting
 from bridge_app.services import crypto, review
-from bridge_app.services.auth import Conflict, Forbidden, Invalid, NotFound, Principal
+from bridge_app.services.errors import Conflict, Forbidden, Invalid, NotFound
+from bridge_app.services.principal import Principal
 from tests.factories import make_org, make_user
 
 

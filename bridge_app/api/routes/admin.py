@@ -13,8 +13,9 @@ from bridge_app.api.deps import Admin, SessionDep, client_ip
 from bridge_app.models import Membership, User
 from bridge_app.models.api import RoleChange, UserCreate, UserPublic
 from bridge_app.services import audit, passwords
-from bridge_app.services.auth import Conflict, NotFound, revoke_all
+from bridge_app.services.auth.tokens import revoke_all
 from bridge_app.services.db import session_scope
+from bridge_app.services.errors import Conflict, NotFound
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 

@@ -15,15 +15,17 @@ from starlette.concurrency import run_in_threadpool
 
 from bridge_app.api.deps import Caller, client_ip
 from bridge_app.models.api import LoginRequest, PrincipalPublic, RefreshRequest, TokenResponse
-from bridge_app.services import auth
+from bridge_app.services.auth import oidc, password_login, sso_codes, tokens
 from bridge_app.services.db import session_scope
+from bridge_app.services.errors import AuthError, NotFound, ServiceError
+from bridge_app.services.principal import Principal
 from bridge_app.settings import get_settings
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 log = logging.getLogger("bridge.api.auth")
 
 
-def _principal(p: auth.Principal) -> PrincipalPublic:
+def _principal(p: Principal) -> PrincipalPublic:
     return PrincipalPublic.model_validate(
         {
             "user_id": p.user_id,
@@ -34,7 +36,7 @@ def _principal(p: auth.Principal) -> PrincipalPublic:
     )
 
 
-def _tokens(pair: auth.TokenPair) -> TokenResponse:
+def _tokens(pair: tokens.TokenPair) -> TokenResponse:
     return TokenResponse(
         access_token=pair.access_token,
         refresh_token=pair.refresh_token,
@@ -48,11 +50,11 @@ T = TypeVar("T")
 
 def _committing(fn: Callable[[Session], T]) -> T:
     """Run `fn(session)`, committing even when it raises (failed logins are recorded)."""
-    error: auth.ServiceError | None = None
+    error: ServiceError | None = None
     with session_scope() as session:
         try:
             return fn(session)
-        except auth.ServiceError as exc:
+        except ServiceError as exc:
             error = exc
     raise error
 
@@ -63,9 +65,9 @@ async def login(body: LoginRequest, request: Request) -> TokenResponse:
     and the account locks after repeated failures."""
     ip = client_ip(request)
 
-    def work() -> auth.TokenPair:
+    def work() -> tokens.TokenPair:
         return _committing(
-            lambda s: auth.login(
+            lambda s: password_login.login(
                 s,
                 email=body.email,
                 password=body.password,
@@ -82,8 +84,8 @@ async def refresh(body: RefreshRequest, request: Request) -> TokenResponse:
     """Exchange a refresh token for a new pair (the old one stops working)."""
     ip = client_ip(request)
 
-    def work() -> auth.TokenPair:
-        return _committing(lambda s: auth.refresh(s, refresh_token=body.refresh_token, ip=ip))
+    def work() -> tokens.TokenPair:
+        return _committing(lambda s: tokens.refresh(s, refresh_token=body.refresh_token, ip=ip))
 
     return _tokens(await run_in_threadpool(work))
 
@@ -94,7 +96,7 @@ async def logout(body: RefreshRequest) -> Response:
 
     def work() -> None:
         with session_scope() as session:
-            auth.logout(session, refresh_token=body.refresh_token)
+            tokens.logout(session, refresh_token=body.refresh_token)
 
     await run_in_threadpool(work)
     return Response(status_code=204)
@@ -128,7 +130,7 @@ def oidc_client() -> Any:
     """Authlib's Starlette OIDC client for the configured provider (404 when none)."""
     settings = get_settings()
     if not (settings.OIDC_ISSUER and settings.OIDC_CLIENT_ID):
-        raise auth.NotFound("single sign-on is not configured")
+        raise NotFound("single sign-on is not configured")
     return _oauth(settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID, settings.OIDC_CLIENT_SECRET)
 
 
@@ -184,10 +186,10 @@ async def oidc_callback(request: Request) -> Any:
         try:
             token = await client.authorize_access_token(request)
         except (OAuthError, JoseError, ValueError, KeyError, TypeError) as exc:
-            raise auth.AuthError(f"single sign-on failed: {exc}") from exc
+            raise AuthError(f"single sign-on failed: {exc}") from exc
         claims = dict(token.get("userinfo") or {})
         if not claims:
-            raise auth.AuthError("single sign-on failed: the provider sent no ID token")
+            raise AuthError("single sign-on failed: the provider sent no ID token")
         issuer = str(claims.get("iss") or get_settings().OIDC_ISSUER)
         ip = client_ip(request)
 
@@ -195,17 +197,17 @@ async def oidc_callback(request: Request) -> Any:
 
             def hand_off() -> str:
                 principal = _committing(
-                    lambda s: auth.oidc_principal(s, issuer=issuer, claims=claims, ip=ip, via="ui")
+                    lambda s: oidc.oidc_principal(s, issuer=issuer, claims=claims, ip=ip, via="ui")
                 )
-                return auth.issue_login_code(principal)
+                return sso_codes.issue_login_code(principal)
 
             return _ui_redirect(code=await run_in_threadpool(hand_off))
 
-        def work() -> auth.TokenPair:
-            return _committing(lambda s: auth.oidc_login(s, issuer=issuer, claims=claims, ip=ip))
+        def work() -> tokens.TokenPair:
+            return _committing(lambda s: oidc.oidc_login(s, issuer=issuer, claims=claims, ip=ip))
 
         return _tokens(await run_in_threadpool(work))
-    except auth.ServiceError as exc:
+    except ServiceError as exc:
         if not to_ui:
             raise
         log.warning("single sign-on for the UI failed: %s", exc.message)

@@ -13,8 +13,9 @@ from bridge_app.api.routes.meetings import decision_public, load_meeting
 from bridge_app.models import Decision
 from bridge_app.models.api import DecisionPublic, DecisionReview
 from bridge_app.services import crypto, review
-from bridge_app.services.auth import Conflict, NotFound, Principal
 from bridge_app.services.db import get_owned, session_scope
+from bridge_app.services.errors import Conflict, NotFound
+from bridge_app.services.principal import Principal
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
 

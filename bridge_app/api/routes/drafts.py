@@ -30,9 +30,11 @@ from bridge_app.models.api import (
     JobAccepted,
     RedlinePublic,
 )
-from bridge_app.services import crypto, pipeline, review
-from bridge_app.services.auth import Conflict, Invalid, NotFound, Principal
+from bridge_app.services import review
 from bridge_app.services.db import get_owned, session_scope
+from bridge_app.services.errors import Conflict, Invalid, NotFound
+from bridge_app.services.meeting_data import data_key, load_version_doc
+from bridge_app.services.principal import Principal
 
 router = APIRouter(prefix="/v1", tags=["drafts"])
 
@@ -59,9 +61,9 @@ def load_version(session: Session, draft: Draft, version: int) -> DraftVersion:
 
 def _key(session: Session, draft: Draft) -> bytes:
     meeting = session.get(Meeting, draft.meeting_id)
-    if meeting is None or meeting.data_key_id is None:
-        raise Conflict("the draft's meeting has no data key")
-    return crypto.load_data_key(session, meeting.data_key_id)
+    if meeting is None:
+        raise Conflict("the draft's meeting is gone")
+    return data_key(session, meeting)
 
 
 @router.get("/drafts/{draft_id}", response_model=DraftPublic)
@@ -112,7 +114,7 @@ def get_version(
     """One version: its clauses with provenance (decrypted) and its QA findings."""
     draft = load_draft(session, principal, draft_id)
     row = load_version(session, draft, version)
-    doc = pipeline.load_version_doc(session, row, _key(session, draft))
+    doc = load_version_doc(row, _key(session, draft))
     base = DraftVersionPublic.model_validate(row).model_dump()
     return DraftVersionDetail(**base, document=doc.to_dict(), findings=_findings(session, row))
 
@@ -144,8 +146,8 @@ def get_redline(
     if from_version == to_version:
         raise Invalid("pick two different versions")
     key = _key(session, draft)
-    old = pipeline.load_version_doc(session, load_version(session, draft, from_version), key)
-    new = pipeline.load_version_doc(session, load_version(session, draft, to_version), key)
+    old = load_version_doc(load_version(session, draft, from_version), key)
+    new = load_version_doc(load_version(session, draft, to_version), key)
     ops = redline_drafts(old, new)
     return RedlinePublic(
         from_version=from_version,

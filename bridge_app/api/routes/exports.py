@@ -22,8 +22,9 @@ from bridge_app.api.routes.drafts import load_draft
 from bridge_app.models import Draft, DraftVersion, Export, Meeting
 from bridge_app.models.api import DownloadLink, ExportCreate, ExportPublic
 from bridge_app.services import audit, crypto, review
-from bridge_app.services.auth import Conflict, NotFound, Principal
 from bridge_app.services.db import get_owned, session_scope
+from bridge_app.services.errors import Conflict, NotFound
+from bridge_app.services.principal import Principal
 from bridge_app.services.storage import LocalStore, ObjectNotFound, get_store
 
 router = APIRouter(prefix="/v1", tags=["exports"])

@@ -27,6 +27,7 @@ from bridge_app.api.deps import (
     client_ip,
     enqueue,
 )
+from bridge_app.core.stages import STAGE_NAMES, Stage
 from bridge_app.models import (
     Decision,
     Draft,
@@ -47,10 +48,12 @@ from bridge_app.models.api import (
     SegmentPublic,
     StageProgress,
 )
-from bridge_app.services import audit, crypto, pipeline, review
-from bridge_app.services.auth import Invalid, NotFound, Principal
+from bridge_app.services import audit, crypto, review
 from bridge_app.services.db import get_owned, scoped, session_scope
-from bridge_app.services.pipeline import UploadRejected
+from bridge_app.services.errors import Invalid, NotFound, UploadRejected
+from bridge_app.services.principal import Principal
+from bridge_app.services.queue import NextJob
+from bridge_app.services.upload import submit_meeting
 from bridge_app.settings import get_settings
 
 router = APIRouter(prefix="/v1", tags=["meetings"])
@@ -122,7 +125,7 @@ async def upload_meeting(
         for _attempt in range(2):
             try:
                 with session_scope() as session:
-                    meeting, created = pipeline.submit_meeting(
+                    meeting, created = submit_meeting(
                         session,
                         organization_id=principal.organization_id,
                         user_id=principal.user_id,
@@ -159,7 +162,7 @@ async def upload_meeting(
 
     public, created = await run_in_threadpool(work)
     if created:
-        await enqueue(pool, pipeline.NextJob("transcript", public.id, public.input_version))
+        await enqueue(pool, NextJob(Stage.transcript, public.id, public.input_version))
     else:
         response.status_code = 200
     return public
@@ -244,7 +247,7 @@ def get_meeting(
             finished_at=latest[stage].finished_at if stage in latest else None,
             error=latest[stage].error if stage in latest else None,
         )
-        for stage in ("transcript", "decision", "draft", "qa", "export")
+        for stage in STAGE_NAMES
     ]
     draft_ids = session.exec(
         select(Draft.id).where(Draft.meeting_id == meeting.id).order_by(col(Draft.created_at))

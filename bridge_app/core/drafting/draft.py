@@ -16,6 +16,7 @@ from bridge_app.core.drafting.model import (
     Party,
     Provenance,
     TypePick,
+    find_placeholders,
 )
 from bridge_app.core.drafting.templates import COMPILED, SHORT_NAMES, TEMPLATES
 from bridge_app.core.drafting.terms import (
@@ -24,7 +25,6 @@ from bridge_app.core.drafting.terms import (
     conflict,
     decision_entries,
     deliverable_entries,
-    find_placeholders,
     fmt_date,
     missing,
     obligation_entries,

@@ -38,10 +38,16 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from bridge_app.core.drafting.model import SEVERITIES, Draft, Finding, Provenance, Severity
+from bridge_app.core.drafting.model import (
+    PLACEHOLDER_RE,
+    SEVERITIES,
+    Draft,
+    Finding,
+    Provenance,
+    Severity,
+)
 from bridge_app.core.drafting.templates import TEMPLATES
 from bridge_app.core.drafting.terms import (
-    PLACEHOLDER_RE,
     SCALAR_SLOTS,
     SLOT_LABELS,
     fmt_date,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -57,7 +56,6 @@ SLOT_LABELS: dict[str, str] = {
 }
 
 _REVIEWED = frozenset({"accepted", "edited"})
-PLACEHOLDER_RE = re.compile(r"\[\[(MISSING|CONFLICT): ([^\]]+)\]\]")
 
 
 def missing(label: str) -> str:
@@ -68,11 +66,6 @@ def missing(label: str) -> str:
 def conflict(label: str) -> str:
     """The visible placeholder for a term with competing unresolved values."""
     return f"[[CONFLICT: {label}]]"
-
-
-def find_placeholders(text: str) -> list[str]:
-    """Every ``[[MISSING: …]]`` / ``[[CONFLICT: …]]`` in a text, in order."""
-    return [m.group(0) for m in PLACEHOLDER_RE.finditer(text)]
 
 
 # ---------------------------------------------------------------- which items may be used

@@ -20,7 +20,8 @@ from bridge_app.core.drafting import (
     run_qa,
 )
 from bridge_app.core.drafting.draft import defined_terms_in
-from bridge_app.core.drafting.terms import find_placeholders, fmt_amount, usable_items
+from bridge_app.core.drafting.model import find_placeholders
+from bridge_app.core.drafting.terms import fmt_amount, usable_items
 
 from .factory import item, sow_items
 

@@ -1,0 +1,99 @@
+"""One-time sign-in codes: the hand-off from the API's SSO callback to the UI session.
+
+The browser's single sign-on ends at the API's callback, but the session lives in the UI's
+(Reflex) state. The callback hands over a one-time login code instead of tokens: a random
+value whose SHA-256 keys the principal in Redis for LOGIN_CODE_TTL_S seconds. The UI redeems
+it server-side (GETDEL: a code works once) and only then are tokens issued. Tokens never
+appear in a URL; the code alone is useless after one use or a minute.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+import uuid
+from functools import lru_cache
+from typing import Any
+
+from sqlmodel import Session, select
+
+from bridge_app.models import Membership, User
+from bridge_app.services.auth.tokens import TokenPair, issue_pair, sha256_hex
+from bridge_app.services.errors import AuthError
+from bridge_app.services.principal import Principal
+from bridge_app.settings import get_settings
+
+LOGIN_CODE_TTL_S = 60
+_LOGIN_CODE_PREFIX = "bridge:sso-code:"
+_local_codes: dict[str, tuple[float, str]] = {}  # no REDIS_URL (a single dev process only)
+_local_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _code_redis(url: str) -> Any:
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+
+
+def _code_put(key: str, value: str, ttl: int) -> None:
+    url = get_settings().REDIS_URL
+    if url:
+        _code_redis(url).set(key, value, ex=ttl)
+        return
+    with _local_lock:
+        now = time.monotonic()
+        for stale in [k for k, (exp, _) in _local_codes.items() if exp <= now]:
+            _local_codes.pop(stale, None)
+        _local_codes[key] = (now + ttl, value)
+
+
+def _code_take(key: str) -> str | None:
+    url = get_settings().REDIS_URL
+    if url:
+        raw = _code_redis(url).getdel(key)
+        return raw.decode() if isinstance(raw, bytes) else raw
+    with _local_lock:
+        found = _local_codes.pop(key, None)
+    if found is None or found[0] <= time.monotonic():
+        return None
+    return found[1]
+
+
+def issue_login_code(principal: Principal, *, ttl: int = LOGIN_CODE_TTL_S) -> str:
+    """A one-time code (valid `ttl` seconds) that `redeem_login_code` turns into tokens."""
+    code = secrets.token_urlsafe(32)
+    payload = {
+        "user_id": str(principal.user_id),
+        "organization_id": str(principal.organization_id),
+        "role": principal.role,
+        "email": principal.email,
+    }
+    _code_put(_LOGIN_CODE_PREFIX + sha256_hex(code), json.dumps(payload), ttl)
+    return code
+
+
+def redeem_login_code(session: Session, code: str, *, ip: str | None = None) -> TokenPair:
+    """Exchange a one-time login code for a token pair (the same as a password login's).
+
+    AuthError when the code is unknown, already used or expired, or the account lost its
+    access in between.
+    """
+    code = (code or "").strip()
+    raw = _code_take(_LOGIN_CODE_PREFIX + sha256_hex(code)) if 16 <= len(code) <= 128 else None
+    if raw is None:
+        raise AuthError("this sign-in link is invalid, expired or was already used")
+    data = json.loads(raw)
+    user = session.get(User, uuid.UUID(data["user_id"]))
+    membership = session.exec(
+        select(Membership).where(
+            Membership.user_id == uuid.UUID(data["user_id"]),
+            Membership.organization_id == uuid.UUID(data["organization_id"]),
+        )
+    ).first()
+    if user is None or not user.is_active or membership is None:
+        raise AuthError("the account is no longer active in this organization")
+    principal = Principal(user.id, membership.organization_id, membership.role, user.email)
+    return issue_pair(session, principal, get_settings())

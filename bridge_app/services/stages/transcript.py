@@ -1,0 +1,76 @@
+"""Transcript stage: the stored upload → normalized, encrypted transcript segments."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from sqlmodel import col
+
+from bridge_app.core.stages import MeetingStatus, Stage
+from bridge_app.core.transcript import parse_transcript
+from bridge_app.core.transcript.model import TranscriptError
+from bridge_app.models import Meeting, TranscriptSegment
+from bridge_app.services import crypto
+from bridge_app.services.queue import NextJob
+from bridge_app.services.stages.transaction import StageTransaction
+from bridge_app.services.upload import source_object_key
+from bridge_app.settings import get_settings
+
+
+def run(tx: StageTransaction, meeting_id: uuid.UUID, version: int) -> NextJob | None:
+    """Parse the meeting's upload of input `version` and store its segments."""
+    session = tx.session
+    meeting = tx.lock(Meeting, meeting_id)
+    if meeting is None or meeting.input_version != version:
+        return None
+    if meeting.status == MeetingStatus.ingested:
+        return NextJob(Stage.decision, meeting.id, version)
+    if meeting.status not in (MeetingStatus.uploaded, MeetingStatus.ingesting):
+        return None
+    key = tx.key(meeting)
+    raw = crypto.decrypt(key, tx.store.get(meeting.source_object_key or source_object_key(meeting)))
+    try:
+        transcript = parse_transcript(
+            raw,
+            filename=meeting.source_filename,
+            redact=meeting.redact,
+            max_bytes=get_settings().MAX_UPLOAD_BYTES,
+        )
+    except TranscriptError as exc:
+        tx.failed(meeting, f"{exc.code}: {exc}", version=version)
+        return None
+    tx.replace(
+        sa.delete(TranscriptSegment).where(col(TranscriptSegment.meeting_id) == meeting.id),
+        (
+            TranscriptSegment(
+                organization_id=meeting.organization_id,
+                meeting_id=meeting.id,
+                position=i,
+                segment_key=seg.segment_id[:300],
+                speaker=seg.speaker[:200],
+                start_s=seg.start,
+                end_s=seg.end,
+                text_ciphertext=crypto.encrypt_text(key, seg.text),
+            )
+            for i, seg in enumerate(transcript.segments)
+        ),
+    )
+    meeting.source_format = transcript.format
+    meeting.participants = list(transcript.participants)
+    meeting.warnings = list(transcript.warnings)
+    meeting.redaction_report = [r.to_dict() for r in transcript.redactions]
+    tx.set_status(meeting, MeetingStatus.ingested)
+    session.add(meeting)
+    tx.succeeded(
+        meeting,
+        version=version,
+        event="meeting.ingested",
+        payload={
+            "meeting_id": str(meeting.id),
+            "input_version": version,
+            "segments": len(transcript.segments),
+            "format": transcript.format,
+        },
+    )
+    return NextJob(Stage.decision, meeting.id, version)
