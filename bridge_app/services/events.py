@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from bridge_app.models import OutboxEvent
-from bridge_app.services import metrics
+from bridge_app.services import metrics, resilience
 
 STREAM = "BRIDGE"
 SUBJECT_PREFIX = "bridge."
@@ -145,13 +145,20 @@ async def run_relay(
                 js = nc.jetstream(timeout=5)
                 await ensure_stream(js)
             sent = await relay_once(engine, js)
+            resilience.OUTAGES.clear(resilience.NATS, resilience.POSTGRESQL)
             backoff = 0.2
             if sent == 0:
                 await _wait(stop, idle_sleep)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # NATS or database down: wait, then try again
-            log.warning("outbox relay: %s; retrying in %.1fs", exc, backoff)
+            dependency = resilience.dependency_of(exc)
+            if dependency is None and isinstance(exc, OSError | TimeoutError):
+                dependency = resilience.NATS  # the connect itself failed
+            if dependency is not None:
+                resilience.OUTAGES.down(dependency, exc)  # one line per outage
+            else:
+                log.warning("outbox relay: %s; retrying in %.1fs", exc, backoff)
             if nc is not None:
                 with contextlib.suppress(Exception):
                     await nc.close()
