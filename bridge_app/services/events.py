@@ -140,7 +140,11 @@ async def run_relay(
         try:
             if nc is None or not nc.is_connected:
                 nc = await nats.connect(
-                    nats_url, connect_timeout=2, max_reconnect_attempts=0, allow_reconnect=False
+                    nats_url,
+                    connect_timeout=2,
+                    max_reconnect_attempts=0,
+                    allow_reconnect=False,
+                    error_cb=_ignore_error,  # the except below logs it, once per outage
                 )
                 js = nc.jetstream(timeout=5)
                 await ensure_stream(js)
@@ -167,6 +171,10 @@ async def run_relay(
             backoff = min(backoff * 2, 5.0)
     if nc is not None:
         await nc.close()
+
+
+async def _ignore_error(_exc: Exception) -> None:
+    """nats-py logs every connection error with a traceback unless given a callback."""
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

@@ -65,15 +65,27 @@ def dependency_of(exc: BaseException) -> str | None:
 
 
 class Outages:
-    """Which dependencies are down in this process, logging each change exactly once."""
+    """Which dependencies are down in this process, logging each outage exactly once.
 
-    def __init__(self) -> None:
+    A connection pool rarely fails over cleanly: around an outage some commands succeed on an
+    old connection while others fail. So "back" is logged only after the dependency stayed up
+    for `settle_s`; a failure within that time continues the same outage, silently.
+    """
+
+    def __init__(self, settle_s: float = 2.0) -> None:
+        self.settle_s = settle_s
         self._lock = threading.Lock()
-        self._since: dict[str, float] = {}
+        self._since: dict[str, float] = {}  # down since (monotonic)
+        self._settling: dict[str, tuple[float, float, threading.Timer]] = {}
 
     def down(self, dependency: str, error: BaseException | str | None = None) -> None:
         with self._lock:
             if dependency in self._since:
+                return
+            settling = self._settling.pop(dependency, None)
+            if settling is not None:  # it failed again before it settled: the same outage
+                settling[2].cancel()
+                self._since[dependency] = settling[0]
                 return
             self._since[dependency] = time.monotonic()
         detail = f": {_one_line(error)}" if error is not None else ""
@@ -82,10 +94,19 @@ class Outages:
     def up(self, dependency: str) -> None:
         with self._lock:
             since = self._since.pop(dependency, None)
-        if since is not None:
-            log.warning(
-                "%s is reachable again after %.1f s; resuming", dependency, time.monotonic() - since
-            )
+            if since is None:
+                return
+            timer = threading.Timer(self.settle_s, self._settled, (dependency,))
+            timer.daemon = True
+            self._settling[dependency] = (since, time.monotonic(), timer)
+        timer.start()
+
+    def _settled(self, dependency: str) -> None:
+        with self._lock:
+            settling = self._settling.pop(dependency, None)
+        if settling is not None:
+            since, back, _ = settling
+            log.warning("%s is reachable again after %.1f s; resuming", dependency, back - since)
 
     def clear(self, *dependencies: str) -> None:
         """Mark these (default: all) as reachable again."""
@@ -107,6 +128,8 @@ OUTAGES = Outages()
 
 
 def _one_line(error: BaseException | str) -> str:
+    if isinstance(error, sqlalchemy.exc.DBAPIError) and error.orig is not None:
+        error = error.orig  # the driver's message, without the statement
     text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
     return " ".join(text.split())[:200]
 
