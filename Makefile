@@ -75,12 +75,15 @@ clean: services-down
 	rm -rf .dev .web .states test-artifacts .tools/e2e
 
 IMAGES := api web transcript-worker decision-worker draft-worker qa-worker export-worker maintenance-worker
-REGISTRY ?= registry.example.com/bridge
+REGISTRY ?= registry.example.com
 TAG ?= $(shell git rev-parse --short HEAD)
 REFLEX_API_URL ?= https://api.example.com
 
+# docker-build REGISTRY=registry.example.com TAG=1.4.0: the images ai-meeting-bridge-api, -web,
+# -transcript-worker … -export-worker and -maintenance-worker (the runbook's `npm run
+# docker:build` is this target: there is no npm project here).
 docker-build:
 	@for t in $(IMAGES); do \
 	  docker build -f docker/Dockerfile --target $$t --build-arg REFLEX_API_URL=$(REFLEX_API_URL) \
-	    -t $(REGISTRY)/$$t:$(TAG) . || exit 1; \
+	    -t $(REGISTRY)/ai-meeting-bridge-$$t:$(TAG) . || exit 1; \
 	done

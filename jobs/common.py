@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import time
@@ -20,6 +21,7 @@ from arq.worker import func
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bridge_app.core.stages import STAGES, Stage
+from bridge_app.services import leases, metrics, resilience
 from bridge_app.services.db import get_engine
 from bridge_app.services.errors import PermanentStageError
 from bridge_app.services.queue import NextJob, enqueue_stage, redis_settings
@@ -36,6 +38,7 @@ from jobs.constants import (
     PORT_OFFSET,
     RETRY_BASE_S,
     RETRY_CAP_S,
+    TRANSIENT_MAX_TRIES,
 )
 
 log = logging.getLogger("bridge.jobs")
@@ -73,6 +76,9 @@ async def run_stage(ctx: dict[str, Any], stage: Stage, subject_id: str, version:
         started_at=datetime.now(UTC),
     )
     key = uuid.UUID(subject_id)
+    RUNNING_JOBS.add(run.job_id)
+    with contextlib.suppress(*TRANSIENT_ERRORS):
+        await leases.renew(ctx["redis"], [run.job_id])
     try:
         with contextlib.suppress(*TRANSIENT_ERRORS):
             await asyncio.to_thread(mark_started, stage, key, version)
@@ -82,25 +88,54 @@ async def run_stage(ctx: dict[str, Any], stage: Stage, subject_id: str, version:
         await asyncio.to_thread(mark_failed, stage, key, version, str(exc), run)
         return "failed"
     except Exception as exc:
-        transient = isinstance(exc, TRANSIENT_ERRORS)
-        if run.attempt >= MAX_TRIES:
+        dependency = resilience.dependency_of(exc)
+        transient = dependency is not None or isinstance(exc, TRANSIENT_ERRORS)
+        # An outage is retried for longer than a database restart takes; a bug is not.
+        if run.attempt >= (TRANSIENT_MAX_TRIES if transient else MAX_TRIES):
             reason = f"gave up after {run.attempt} attempts: {type(exc).__name__}: {exc}"
             log.error("%s %s: %s", stage, subject_id, reason)
             with contextlib.suppress(Exception):
                 await asyncio.to_thread(mark_failed, stage, key, version, reason, run)
             return "failed"
-        log.warning(
-            "%s %s attempt %d failed (%s): %s",
-            stage,
-            subject_id,
-            run.attempt,
-            "transient" if transient else "unexpected",
-            exc,
-        )
+        if dependency is not None:
+            resilience.OUTAGES.down(dependency, exc)  # one line per outage, not per retry
+        else:
+            log.warning(
+                "%s %s attempt %d failed (%s): %s",
+                stage,
+                subject_id,
+                run.attempt,
+                "transient" if transient else "unexpected",
+                exc,
+            )
         raise Retry(defer=backoff(run.attempt)) from exc
+    finally:
+        RUNNING_JOBS.discard(run.job_id)
+    resilience.OUTAGES.clear(resilience.POSTGRESQL, resilience.STORAGE)
     if next_job is not None:
         await enqueue_stage(ctx["redis"], next_job)
+    with contextlib.suppress(*TRANSIENT_ERRORS):
+        await leases.drop(ctx["redis"], run.job_id)
     return "ok"
+
+
+# Job ids this process is running: their leases are renewed every second (services/leases.py).
+RUNNING_JOBS: set[str] = set()
+
+
+async def _renew_leases(ctx: dict[str, Any]) -> None:
+    """Renew this worker's job leases every second; refresh its queue's depth gauge."""
+    last_depth = 0.0
+    while True:
+        try:
+            await leases.renew(ctx["redis"], set(RUNNING_JOBS))
+            if ctx.get("queue_name") and time.monotonic() - last_depth >= HEALTH_CHECK_INTERVAL_S:
+                depth = await ctx["redis"].zcard(ctx["queue_name"])
+                metrics.QUEUE_DEPTH.labels(ctx["queue_name"]).set(depth)
+                last_depth = time.monotonic()
+        except TRANSIENT_ERRORS:
+            pass  # Redis is down; WaitingRetry logged it once
+        await asyncio.sleep(leases.LEASE_RENEW_S)
 
 
 async def _injected_delay(stage: str) -> None:
@@ -127,13 +162,7 @@ async def _serve_http(
         if path.startswith("/metrics"):
             status, body, ctype = "200 OK", generate_latest(), CONTENT_TYPE_LATEST
         elif path.startswith("/health"):
-            age = time.monotonic() - ctx.get("last_heartbeat", time.monotonic())
-            ok = ctx.get("redis") is not None
-            status = "200 OK" if ok else "503 Service Unavailable"
-            body = (
-                f'{{"status":"{"ok" if ok else "down"}","queue":"{ctx.get("queue_name", "")}",'
-                f'"uptime_s":{age:.1f}}}'
-            ).encode()
+            status, body = _health(ctx)
             ctype = "application/json"
         else:
             status, body, ctype = "404 Not Found", b"not found", "text/plain"
@@ -147,6 +176,22 @@ async def _serve_http(
         pass
     finally:
         writer.close()
+
+
+def _health(ctx: dict[str, Any]) -> tuple[str, bytes]:
+    """200 while the worker runs — "degraded" during an outage it is waiting out, so a
+    liveness probe does not restart every worker through a Redis failover; 503 before start."""
+    age = time.monotonic() - ctx.get("last_heartbeat", time.monotonic())
+    started = ctx.get("redis") is not None
+    down = resilience.OUTAGES.current()
+    state = "down" if not started else "degraded" if down else "ok"
+    body = {
+        "status": state,
+        "queue": ctx.get("queue_name", ""),
+        "uptime_s": round(age, 1),
+        "waiting_for": {name: round(seconds, 1) for name, seconds in down.items()},
+    }
+    return ("200 OK" if started else "503 Service Unavailable"), json.dumps(body).encode()
 
 
 async def start_http(ctx: dict[str, Any], port: int) -> None:
@@ -170,9 +215,12 @@ async def on_startup(ctx: dict[str, Any]) -> None:
     if stage:
         ctx["queue_name"] = STAGES[stage].queue
         await start_http(ctx, STAGES[stage].port)
+        ctx["lease_task"] = asyncio.create_task(_renew_leases(ctx), name="job-leases")
 
 
 async def on_shutdown(ctx: dict[str, Any]) -> None:
+    if ctx.get("lease_task") is not None:
+        ctx["lease_task"].cancel()
     server = ctx.get("http_server")
     if server is not None:
         server.close()
@@ -190,12 +238,12 @@ def stage_worker_settings(stage: Stage, job: WorkerCoroutine) -> type:
             "__doc__": f"arq settings for the {stage} worker (queue {target.queue}).",
             "functions": [func(job, name=target.function, keep_result=0)],
             "queue_name": target.queue,
-            "redis_settings": redis_settings(),
+            "redis_settings": resilience.waiting_redis_settings(redis_settings()),
             "ctx": {"stage": stage},
             "on_startup": on_startup,
             "on_shutdown": on_shutdown,
             "job_timeout": JOB_TIMEOUT_S,
-            "max_tries": MAX_TRIES,
+            "max_tries": TRANSIENT_MAX_TRIES,
             "poll_delay": POLL_DELAY_S,
             "health_check_interval": HEALTH_CHECK_INTERVAL_S,
             "job_completion_wait": JOB_COMPLETION_WAIT_S,

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from arq import cron
 
 from bridge_app.core.stages import MAINTENANCE_PORT, MAINTENANCE_QUEUE
-from bridge_app.services import events, health, metrics, reconciler
+from bridge_app.services import events, health, metrics, reconciler, resilience
 from bridge_app.services.db import ensure_decision_partitions, get_engine, session_scope
 from bridge_app.services.queue import queue_depths, redis_settings
 from bridge_app.settings import get_settings
@@ -26,7 +26,16 @@ log = logging.getLogger("bridge.maintenance")
 
 async def reconcile_stuck(ctx: dict[str, Any]) -> int:
     """Cron: re-enqueue work that lost its job (e.g. after Redis lost its data)."""
-    sent = await reconciler.reconcile(ctx["redis"], constants.STUCK_AFTER_S)
+    try:
+        sent = await reconciler.reconcile(
+            ctx["redis"], constants.STUCK_AFTER_S, (constants.JOB_TIMEOUT_S + 10) * 1000
+        )
+    except Exception as exc:
+        if (dependency := resilience.dependency_of(exc)) is None:
+            raise
+        resilience.OUTAGES.down(dependency, exc)  # once per outage, not a traceback a run
+        return 0
+    resilience.OUTAGES.clear(resilience.POSTGRESQL)
     if sent:
         log.warning("reconciler re-enqueued %d job(s): %s", len(sent), [j.stage for j in sent])
     depths = await queue_depths(ctx["redis"])
@@ -52,7 +61,13 @@ async def probe_health(ctx: dict[str, Any]) -> bool:
         with session_scope() as session:
             return bool(health.record_health_probe(session).ok)
 
-    return await asyncio.to_thread(run)
+    try:
+        return await asyncio.to_thread(run)
+    except Exception as exc:
+        if (dependency := resilience.dependency_of(exc)) is None:
+            raise
+        resilience.OUTAGES.down(dependency, exc)
+        return False
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -90,7 +105,7 @@ class WorkerSettings:
         ),
     ]
     queue_name = MAINTENANCE_QUEUE
-    redis_settings = redis_settings()
+    redis_settings = resilience.waiting_redis_settings(redis_settings())
     on_startup = startup
     on_shutdown = shutdown
     health_check_interval = constants.HEALTH_CHECK_INTERVAL_S

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bridge_app.models import Draft, Meeting
 from bridge_app.models.api import JobAccepted
-from bridge_app.services import queue
+from bridge_app.services import queue, resilience
 from bridge_app.services.auth import tokens
 from bridge_app.services.db import session_scope
 from bridge_app.services.errors import AuthError, ServiceError, UploadRejected
@@ -126,12 +126,17 @@ async def enqueue(pool: ArqRedis, job: NextJob | None) -> bool:
     if job is None:
         return False
     try:
-        return await queue.enqueue_stage(pool, job)
+        queued = await queue.enqueue_stage(pool, job)
     except Exception as exc:  # Redis hiccup: the reconciler re-enqueues stuck work
-        log.warning(
-            "enqueue %s %s failed (reconciler will retry): %s", job.stage, job.subject_id, exc
-        )
+        if resilience.dependency_of(exc) == resilience.REDIS:
+            resilience.OUTAGES.down(resilience.REDIS, exc)  # once per outage
+        else:
+            log.warning(
+                "enqueue %s %s failed (reconciler will retry): %s", job.stage, job.subject_id, exc
+            )
         return False
+    resilience.OUTAGES.up(resilience.REDIS)
+    return queued
 
 
 async def accept_job(

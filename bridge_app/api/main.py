@@ -8,6 +8,7 @@ from bridge_app.api.deps import install_error_handlers
 from bridge_app.api.middleware import (
     BodyLimitMiddleware,
     ConcurrencyLimitMiddleware,
+    DependencyDownMiddleware,
     MetricsMiddleware,
     OIDCStateMiddleware,
 )
@@ -44,6 +45,7 @@ def create_api() -> FastAPI:
         api.include_router(module.router)
     install_error_handlers(api)
     # Added innermost first: metrics see every response, including a refused body.
+    api.add_middleware(DependencyDownMiddleware)
     api.add_middleware(ConcurrencyLimitMiddleware)
     api.add_middleware(OIDCStateMiddleware)
     api.add_middleware(BodyLimitMiddleware)

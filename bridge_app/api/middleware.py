@@ -12,7 +12,7 @@ from typing import Any
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bridge_app.services import metrics
+from bridge_app.services import metrics, resilience
 from bridge_app.settings import get_settings
 
 MULTIPART_OVERHEAD = 1024 * 1024
@@ -232,3 +232,66 @@ class ConcurrencyLimitMiddleware:
             entry = self._semaphores[id(loop)] = (loop, asyncio.Semaphore(self.limit))
         async with entry[1]:
             await self.app(scope, receive, send)
+
+
+class DependencyDownMiddleware:
+    """A request that fails because PostgreSQL, Redis, NATS or storage is unreachable answers
+    503 with Retry-After and says which, instead of the generic 500; one log line per outage.
+
+    It sits inside the app's catch-all error handler (Starlette runs that one outermost), so
+    it sees the driver's exception first. Its transaction was rolled back: nothing was saved.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope.get("path", "").startswith("/v1/"):
+            await self.app(scope, receive, send)
+            return
+        started = False
+        status = 0
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started, status
+            if message["type"] == "http.response.start":
+                started, status = True, int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            dependency = resilience.dependency_of(exc)
+            if dependency is None or started:
+                raise
+            resilience.OUTAGES.down(dependency, exc)
+            await self._unavailable(send, dependency)
+            return
+        if status < 500 and scope.get("path") != "/v1/health":
+            resilience.OUTAGES.up(resilience.POSTGRESQL)  # a request got through the database
+
+    @staticmethod
+    async def _unavailable(send: Send, dependency: str) -> None:
+        body = json.dumps(
+            {
+                "type": "about:blank",
+                "title": "Service unavailable",
+                "status": 503,
+                "detail": f"{dependency} is unavailable right now, so nothing was saved; "
+                f"please try again in {resilience.RETRY_AFTER_S} seconds",
+                "code": "dependency_unavailable",
+                "dependency": dependency,
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 503,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"retry-after", str(resilience.RETRY_AFTER_S).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

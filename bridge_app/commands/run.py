@@ -1,6 +1,8 @@
-"""`run`: embedded services, migrations, demo data, the five workers + maintenance, the web app.
+"""`run`: embedded services, migrations, demo data, the five workers + maintenance, the web app,
+all supervised (bridge_app/supervisor.py): what crashes is restarted, the rest keeps running.
 
-Everything it starts is stopped on Ctrl-C (services that were already running are left alone).
+Ctrl-C stops everything this command started; the embedded services it started are stopped
+too unless KEEP_SERVICES=1 (services that were already running are left alone).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from bridge_app.core.stages import STAGE_NAMES
 from bridge_app.services import devservices
 from bridge_app.settings import REPO_ROOT, get_settings
+from bridge_app.supervisor import CrashLoop, Program, Service, Supervisor
 
 WORKERS = (*STAGE_NAMES, "maintenance")
 
@@ -25,54 +28,62 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--frontend-port", type=int, default=3000)
     parser.add_argument("--backend-port", type=int, default=3001)
     parser.add_argument("--no-web", action="store_true", help="workers only")
+    parser.add_argument(
+        "--api-only",
+        action="store_true",
+        help="serve the API (no UI) on --backend-port with granian instead of `reflex run`",
+    )
+    parser.add_argument("--no-seed", action="store_true", help="skip the demo data")
+    parser.add_argument(
+        "--profile",
+        choices=sorted(devservices.PROFILES),
+        default="dev",
+        help="which embedded services (ports, data folder) to use",
+    )
     parser.set_defaults(handler=run)
 
 
-def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    log.parent.mkdir(parents=True, exist_ok=True)
-    handle = log.open("ab")
-    return subprocess.Popen(
-        cmd, env=env, stdout=handle, stderr=subprocess.STDOUT, cwd=REPO_ROOT, start_new_session=True
-    )
-
-
-def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
-    for proc in procs:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 30
-    for proc in procs:
-        try:
-            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-
-
-def run(args: argparse.Namespace) -> int:
-    profile = devservices.PROFILES["dev"]
-    before = devservices.status(profile)
-    started = time.monotonic()
-    urls = devservices.up(profile)
-    print(f"services ready in {time.monotonic() - started:.1f}s: " + ", ".join(urls.values()))
-    env = {**os.environ, **urls, "PYTHONUNBUFFERED": "1"}
-    get_settings.cache_clear()
-    bin_dir = Path(sys.executable).parent
-    for step in (["migrate"], ["seed"]):
-        result = subprocess.run([sys.executable, "-m", "bridge_app", *step], env=env, cwd=REPO_ROOT)
-        if result.returncode != 0:
-            return result.returncode
-    logs = REPO_ROOT / ".dev" / "logs"
-    procs = [
-        _start(
-            [str(bin_dir / "arq"), f"jobs.{name}.WorkerSettings"], env, logs / f"worker-{name}.log"
+def programs(args: argparse.Namespace, env: dict[str, str], logs: Path) -> list[Program]:
+    """The children: one `python -m jobs <worker>` each, plus the web app or the API."""
+    children = [
+        Program(
+            f"worker-{name}",
+            [sys.executable, "-m", "jobs", name],
+            env,
+            REPO_ROOT,
+            logs / f"worker-{name}.log",
         )
         for name in WORKERS
     ]
-    print(f"workers started: {', '.join(WORKERS)} (logs in {logs})")
-    if not args.no_web:
+    bin_dir = Path(sys.executable).parent
+    if args.api_only:
+        children.append(
+            Program(
+                "api",
+                [
+                    str(bin_dir / "granian"),
+                    "--interface",
+                    "asgi",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(args.backend_port),
+                    "--workers",
+                    "1",
+                    "--log-level",
+                    "warning",
+                    "bridge_app.api.main:api",
+                ],
+                env,
+                REPO_ROOT,
+                logs / "api.log",
+            )
+        )
+    elif not args.no_web:
         web_env = {**env, "API_URL": f"http://localhost:{args.backend_port}"}
-        procs.append(
-            subprocess.Popen(
+        children.append(
+            Program(
+                "web",
                 [
                     str(bin_dir / "reflex"),
                     "run",
@@ -81,15 +92,40 @@ def run(args: argparse.Namespace) -> int:
                     "--backend-port",
                     str(args.backend_port),
                 ],
-                env=web_env,
-                cwd=REPO_ROOT,
-                start_new_session=True,
+                web_env,
+                REPO_ROOT,
             )
         )
-        print(
-            f"\n  Open http://localhost:{args.frontend_port}  (API http://localhost:{args.backend_port}/v1/docs)\n"
-            "  Log in with the admin account printed above. Ctrl-C stops everything.\n"
+    return children
+
+
+def services(profile: devservices.Profile, started: list[str]) -> list[Service]:
+    """The embedded services this command started: revived if they die."""
+    return [
+        Service(
+            name,
+            lambda name=name: devservices.status(profile)[name],  # type: ignore[misc]
+            lambda name=name: devservices.STARTERS[name](profile),  # type: ignore[misc]
         )
+        for name in started
+    ]
+
+
+def run(args: argparse.Namespace) -> int:
+    profile = devservices.PROFILES[args.profile]
+    began = time.monotonic()
+    urls, started = devservices.start_missing(profile)
+    print(f"services ready in {time.monotonic() - began:.1f}s: " + ", ".join(urls.values()))
+    env = {
+        **os.environ,
+        **urls,
+        "LOCAL_STORAGE_DIR": os.environ.get(
+            "LOCAL_STORAGE_DIR", str(profile.directory / "storage")
+        ),
+        "PYTHONUNBUFFERED": "1",
+    }
+    get_settings.cache_clear()
+    supervisor: Supervisor | None = None
     stopping = False
 
     def _signal(_signum: int, _frame: object) -> None:
@@ -98,17 +134,41 @@ def run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, _signal)
     signal.signal(signal.SIGTERM, _signal)
+    code = 0
     try:
-        while not stopping:
-            dead = [p for p in procs if p.poll() is not None]
-            if dead:
-                print(f"a process exited ({dead[0].args!r}); stopping", file=sys.stderr)
-                break
-            time.sleep(0.5)
+        steps = [["migrate"]] + ([] if args.no_seed else [["seed"]])
+        for step in steps:
+            result = subprocess.run(
+                [sys.executable, "-m", "bridge_app", *step], env=env, cwd=REPO_ROOT
+            )
+            if result.returncode != 0:
+                return result.returncode
+        logs = profile.directory / "logs"
+        supervisor = Supervisor(
+            programs(args, env, logs),
+            services(profile, started),
+            service_restart_delay_s=float(os.environ.get("BRIDGE_SERVICE_RESTART_DELAY_S", "1")),
+        )
+        supervisor.start()
+        print(f"workers started: {', '.join(WORKERS)} (logs in {logs}); supervised", flush=True)
+        if args.api_only:
+            print(f"  API http://127.0.0.1:{args.backend_port}/v1/docs", flush=True)
+        elif not args.no_web:
+            print(
+                f"\n  Open http://localhost:{args.frontend_port}  "
+                f"(API http://localhost:{args.backend_port}/v1/docs)\n"
+                "  Log in with the admin account printed above. Ctrl-C stops everything.\n",
+                flush=True,
+            )
+        supervisor.run(lambda: stopping)
+    except CrashLoop as exc:
+        print(f"error: {exc}; stopped everything", file=sys.stderr)
+        code = 1
     finally:
-        print("stopping…")
-        _stop(procs)
-        # Only what this command started: a developer's already-running services stay up.
-        if not any(before.values()):
-            devservices.down(profile)
-    return 0
+        print("stopping…", flush=True)
+        if supervisor is not None:
+            supervisor.stop()
+        stopped = devservices.stop_started(profile, started)
+        if started and not stopped:
+            print(f"KEEP_SERVICES: left running: {', '.join(started)}")
+    return code

@@ -94,6 +94,21 @@ def alerts() -> rx.Component:
     )
 
 
+def refused(what: str) -> rx.Component:
+    """What a page shows a role that may not open it. Rendered from the role itself, not only
+    from `error`, which any event of the session (a live poll still running for another page)
+    may change at any moment."""
+    return rx.cond(
+        AuthState.error == "",
+        rx.callout.root(
+            rx.callout.text("Your role (", AuthState.user_role, f") may not {what}."),
+            color_scheme="red",
+            role="alert",
+            id="page-error",
+        ),
+    )
+
+
 def page(*children: Any, on_mount: Any = None, on_unmount: Any = None) -> rx.Component:
     """A signed-in page: the nav, alerts and the content (live polling tied to mount)."""
     return rx.box(

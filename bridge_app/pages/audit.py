@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from bridge_app.components.layout import labelled, page
+from bridge_app.components.layout import labelled, page, refused
 from bridge_app.state.audit import AuditState
 
 
@@ -73,4 +73,4 @@ def audit_body() -> rx.Component:
 
 
 def audit_page() -> rx.Component:
-    return page(rx.cond(AuditState.is_admin, audit_body()))
+    return page(rx.cond(AuditState.is_admin, audit_body(), refused("see the audit log")))

@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from bridge_app.components.layout import bind, length, page
+from bridge_app.components.layout import bind, length, page, refused
 from bridge_app.state.ops import OpsState
 
 
@@ -178,7 +178,7 @@ def ops_body() -> rx.Component:
 
 def ops_page() -> rx.Component:
     return page(
-        rx.cond(OpsState.can_operate, ops_body()),
+        rx.cond(OpsState.can_operate, ops_body(), refused("open the ops page")),
         on_mount=OpsState.start_live,
         on_unmount=OpsState.stop_live,
     )

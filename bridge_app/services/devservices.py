@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,8 @@ class Profile:
 PROFILES = {
     "dev": Profile("dev", REPO_ROOT / ".dev", 55432, 56379, 54222),
     "test": Profile("test", REPO_ROOT / ".dev" / "test", 55442, 56389, 54232),
+    # The fault suite kills its services, so they are its own (tests/faults).
+    "fault": Profile("fault", REPO_ROOT / ".dev" / "fault", 55452, 56399, 54242),
 }
 
 URL_VARIABLES = {"postgres": "DATABASE_URL", "redis": "REDIS_URL", "nats": "NATS_URL"}
@@ -330,11 +333,44 @@ def up(profile: Profile, *, environ: dict[str, str] | None = None) -> dict[str, 
     return urls
 
 
-def down(profile: Profile) -> None:
-    """Stop every embedded service of the profile (data is kept)."""
-    _stop_postgres(profile)
-    _kill_pidfile(profile.directory / "redis" / "redis.pid")
-    _kill_pidfile(profile.directory / "nats" / "nats.pid")
+def down(profile: Profile, services: Iterable[str] | None = None) -> None:
+    """Stop the profile's embedded services (default: all of them; data is kept)."""
+    chosen = set(URL_VARIABLES if services is None else services)
+    if "postgres" in chosen:
+        _stop_postgres(profile)
+    if "redis" in chosen:
+        _kill_pidfile(profile.directory / "redis" / "redis.pid")
+    if "nats" in chosen:
+        _kill_pidfile(profile.directory / "nats" / "nats.pid")
+
+
+def start_missing(
+    profile: Profile, environ: dict[str, str] | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """`up`, and which services this call started itself (not given by URL, not running)."""
+    environ = dict(os.environ if environ is None else environ)
+    before = status(profile)
+    urls = up(profile, environ=environ)
+    started = [
+        service
+        for service, variable in URL_VARIABLES.items()
+        if not environ.get(variable) and not before[service]
+    ]
+    return urls, started
+
+
+def keep_requested(environ: dict[str, str] | None = None) -> bool:
+    """KEEP_SERVICES=1: leave the services a command started running after it ends."""
+    value = (os.environ if environ is None else environ).get("KEEP_SERVICES", "")
+    return value.strip().lower() in ("1", "true", "yes")
+
+
+def stop_started(profile: Profile, started: Iterable[str]) -> list[str]:
+    """Stop what a command started for itself, unless KEEP_SERVICES asks to keep it."""
+    chosen = [] if keep_requested() else list(started)
+    if chosen:
+        down(profile, chosen)
+    return chosen
 
 
 def status(profile: Profile) -> dict[str, bool]:

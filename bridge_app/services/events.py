@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from bridge_app.models import OutboxEvent
-from bridge_app.services import metrics
+from bridge_app.services import metrics, resilience
 
 STREAM = "BRIDGE"
 SUBJECT_PREFIX = "bridge."
@@ -140,18 +140,29 @@ async def run_relay(
         try:
             if nc is None or not nc.is_connected:
                 nc = await nats.connect(
-                    nats_url, connect_timeout=2, max_reconnect_attempts=0, allow_reconnect=False
+                    nats_url,
+                    connect_timeout=2,
+                    max_reconnect_attempts=0,
+                    allow_reconnect=False,
+                    error_cb=_ignore_error,  # the except below logs it, once per outage
                 )
                 js = nc.jetstream(timeout=5)
                 await ensure_stream(js)
             sent = await relay_once(engine, js)
+            resilience.OUTAGES.clear(resilience.NATS, resilience.POSTGRESQL)
             backoff = 0.2
             if sent == 0:
                 await _wait(stop, idle_sleep)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # NATS or database down: wait, then try again
-            log.warning("outbox relay: %s; retrying in %.1fs", exc, backoff)
+            dependency = resilience.dependency_of(exc)
+            if dependency is None and isinstance(exc, OSError | TimeoutError):
+                dependency = resilience.NATS  # the connect itself failed
+            if dependency is not None:
+                resilience.OUTAGES.down(dependency, exc)  # one line per outage
+            else:
+                log.warning("outbox relay: %s; retrying in %.1fs", exc, backoff)
             if nc is not None:
                 with contextlib.suppress(Exception):
                     await nc.close()
@@ -160,6 +171,10 @@ async def run_relay(
             backoff = min(backoff * 2, 5.0)
     if nc is not None:
         await nc.close()
+
+
+async def _ignore_error(_exc: Exception) -> None:
+    """nats-py logs every connection error with a traceback unless given a callback."""
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

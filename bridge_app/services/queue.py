@@ -9,6 +9,8 @@ from arq import ArqRedis, create_pool
 from arq.connections import RedisSettings
 from arq.constants import health_check_key_suffix
 from arq.jobs import Job, JobStatus
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
 
 from bridge_app.core.stages import MAINTENANCE_QUEUE, QUEUE_NAMES, STAGES, Stage
 from bridge_app.settings import get_settings
@@ -23,6 +25,9 @@ def redis_settings(url: str | None = None) -> RedisSettings:
     settings = RedisSettings.from_dsn(url or get_settings().REDIS_URL)
     settings.conn_timeout = 2
     settings.conn_retries = 3
+    # One quick retry: the API must answer (a lost enqueue is repaired by the reconciler);
+    # workers replace this with resilience.WaitingRetry, which waits for Redis.
+    settings.retry = Retry(ExponentialBackoff(cap=0.5, base=0.1), 1)
     return settings
 
 

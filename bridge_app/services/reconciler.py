@@ -7,6 +7,7 @@ version and pending export maps to exactly one deterministic job id.
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 
 from arq import ArqRedis
@@ -15,6 +16,7 @@ from sqlmodel import col, select
 
 from bridge_app.core.stages import WAITING_FOR, MeetingStatus, Stage
 from bridge_app.models import Draft, DraftVersion, Export, Meeting
+from bridge_app.services import leases
 from bridge_app.services.db import session_scope
 from bridge_app.services.queue import NextJob, enqueue_stage, job_status
 
@@ -59,8 +61,17 @@ def find_unfinished(stuck_after_s: float, now: datetime | None = None) -> list[N
     return jobs
 
 
-async def reconcile(pool: ArqRedis, stuck_after_s: float) -> list[NextJob]:
-    """Re-enqueue unfinished work whose job Redis no longer knows; returns what was sent."""
+async def reconcile(
+    pool: ArqRedis, stuck_after_s: float, in_progress_ttl_ms: int | None = None
+) -> list[NextJob]:
+    """Re-enqueue unfinished work whose job Redis no longer knows; returns what was sent.
+
+    With `in_progress_ttl_ms` (arq's job_timeout + 10 s) it first frees the jobs of dead
+    workers: in progress, but their lease (services/leases.py) has lapsed."""
+    if in_progress_ttl_ms and (freed := await leases.release_orphans(pool, in_progress_ttl_ms)):
+        logging.getLogger("bridge.reconciler").warning(
+            "freed %d job(s) whose worker stopped renewing its lease: %s", len(freed), freed
+        )
     sent: list[NextJob] = []
     for job in await asyncio.to_thread(find_unfinished, stuck_after_s):
         status = await job_status(pool, job.stage, job.subject_id, job.version)

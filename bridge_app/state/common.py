@@ -94,18 +94,29 @@ async def follow_live(
     """Poll while a page is open: every `poll_s`, run `tick` inside the state lock until it
     returns False, the page stops following (`stop_live` bumps `_live_generation`), or `max_s`
     passes (a closed tab never says goodbye). An error shows a safe message and polling goes on.
+
+    A tick clears only the error a tick raised: `error` is shared by every page of the session,
+    and a poll left running by a page the browser navigated away from (no unmount event on a
+    full navigation) must not wipe the refusal another page has just shown.
     """
     async with state:
         state._live_generation += 1
         generation = state._live_generation
     started = time.monotonic()
+    own_error = ""
     while time.monotonic() - started < max_s:
         await asyncio.sleep(poll_s)
         async with state:
             if state._live_generation != generation:
                 return
+            shown = state.error
             try:
                 if not await tick():
                     return
             except Exception as exc:
                 state.fail(exc)
+                own_error = state.error
+                continue
+            if shown and not state.error and shown != own_error:
+                state.error = shown  # someone else's message: leave it to them (or Dismiss)
+            own_error = ""

@@ -95,7 +95,8 @@ def system_overview() -> dict[str, Any]:
             ),
             _panel("Database connections", [("sum by (state) (db_connections)", "{{state}}")]),
             _panel(
-                "Scrape targets up", [('sum by (component) (up{job="bridge"})', "{{component}}")]
+                "Scrape targets up",
+                [('sum by (component) (up{job="ai-meeting-bridge"})', "{{component}}")],
             ),
             _panel(
                 "Events published to NATS / s",
@@ -155,7 +156,8 @@ def performance() -> dict[str, Any]:
                 "CPU per component",
                 [
                     (
-                        'sum by (component) (rate(process_cpu_seconds_total{job="bridge"}[5m]))',
+                        "sum by (component) "
+                        '(rate(process_cpu_seconds_total{job="ai-meeting-bridge"}[5m]))',
                         "{{component}}",
                     )
                 ],
@@ -163,7 +165,12 @@ def performance() -> dict[str, Any]:
             ),
             _panel(
                 "Resident memory per pod",
-                [('max by (pod) (process_resident_memory_bytes{job="bridge"})', "{{pod}}")],
+                [
+                    (
+                        'max by (pod) (process_resident_memory_bytes{job="ai-meeting-bridge"})',
+                        "{{pod}}",
+                    )
+                ],
                 unit="bytes",
             ),
         ],

@@ -28,7 +28,7 @@ def test_every_runbook_image_is_a_target() -> None:
     stages = _stages()
     assert {"api", "web", *WORKER_MODULES} <= set(stages)
     images = {
-        c["image"].split("/")[-1].split(":")[0]
+        c["image"].split("/")[-1].split(":")[0].removeprefix("ai-meeting-bridge-")
         for _, doc in all_resources()
         if doc["kind"] in ("Deployment", "Job")
         for c in doc["spec"]["template"]["spec"]["containers"]

@@ -29,7 +29,7 @@ def test_manifest_validates_against_the_kubernetes_schema(path: Path) -> None:
 
 
 def test_the_validator_really_rejects_a_bad_manifest() -> None:
-    bad = by_kind("Deployment")["bridge-api"]
+    bad = by_kind("Deployment")["ai-meeting-bridge-api"]
     bad = yaml.safe_load(yaml.safe_dump(bad))
     bad["spec"]["replicas"] = "three"
     with pytest.raises(kubernetes_validate.ValidationError):
@@ -70,7 +70,7 @@ def test_secret_template_holds_no_values() -> None:
 
 
 def test_api_deployment_as_in_the_runbook() -> None:
-    api = by_kind("Deployment")["bridge-api"]
+    api = by_kind("Deployment")["ai-meeting-bridge-api"]
     assert api["spec"]["replicas"] == 3
     pod = api["spec"]["template"]["spec"]
     container = pod["containers"][0]
@@ -85,7 +85,7 @@ def test_api_deployment_as_in_the_runbook() -> None:
 
 
 def test_api_hpa_cpu_70_between_3_and_10() -> None:
-    hpa = by_kind("HorizontalPodAutoscaler")["bridge-api"]
+    hpa = by_kind("HorizontalPodAutoscaler")["api-hpa"]
     assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (3, 10)
     metric = hpa["spec"]["metrics"][0]["resource"]
     assert metric["name"] == "cpu" and metric["target"]["averageUtilization"] == 70
@@ -94,10 +94,10 @@ def test_api_hpa_cpu_70_between_3_and_10() -> None:
 @pytest.mark.parametrize("worker", sorted(WORKERS))
 def test_worker_deployment_hpa_and_shutdown(worker: str) -> None:
     queue, port = WORKERS[worker]
-    deployment = by_kind("Deployment")[f"bridge-{worker}"]
+    deployment = by_kind("Deployment")[worker]
     pod = deployment["spec"]["template"]["spec"]
     container = pod["containers"][0]
-    assert container["image"].endswith(f"/{worker}:latest")
+    assert container["image"].endswith(f"/ai-meeting-bridge-{worker}:latest")
     assert container["ports"][0]["containerPort"] == port
     assert container["livenessProbe"]["httpGet"]["path"] == "/health"
     assert deployment["spec"]["template"]["metadata"]["annotations"]["prometheus.io/port"] == str(
@@ -106,20 +106,21 @@ def test_worker_deployment_hpa_and_shutdown(worker: str) -> None:
     # arq waits job_completion_wait for running jobs after SIGTERM; Kubernetes must wait longer.
     assert pod["terminationGracePeriodSeconds"] > ARQ_JOB_COMPLETION_WAIT
 
-    hpa = by_kind("HorizontalPodAutoscaler")[f"bridge-{worker}"]
-    assert hpa["spec"]["scaleTargetRef"]["name"] == f"bridge-{worker}"
+    hpa = by_kind("HorizontalPodAutoscaler")[f"{worker}-hpa"]
+    assert hpa["spec"]["scaleTargetRef"]["name"] == worker
+    assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (2, 8)
     external = hpa["spec"]["metrics"][0]["external"]
     assert external["metric"]["name"] == "nats_queue_depth"
     assert external["metric"]["selector"]["matchLabels"] == {"queue": queue}
     assert external["target"] == {"type": "AverageValue", "averageValue": "50"}
-    assert f"bridge-{worker}" in by_kind("PodDisruptionBudget")
+    assert f"{worker}-pdb" in by_kind("PodDisruptionBudget")
 
 
 def test_worker_queues_match_the_pipeline() -> None:
     stages = pytest.importorskip("bridge_app.core.stages")
     expected = {spec.queue: spec.port for spec in stages.STAGE_TABLE}
     assert {q: p for q, p in WORKERS.values()} == expected
-    deployment = by_kind("Deployment")["bridge-maintenance-worker"]
+    deployment = by_kind("Deployment")["maintenance-worker"]
     port = deployment["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"]
     assert port == stages.MAINTENANCE_PORT
 
@@ -139,13 +140,13 @@ def test_every_pod_is_restricted_and_has_resources() -> None:
 
 
 def test_migration_job_runs_alembic_upgrade_head() -> None:
-    job = by_kind("Job")["bridge-migrate"]
+    job = by_kind("Job")["ai-meeting-bridge-migrate"]
     container = job["spec"]["template"]["spec"]["containers"][0]
     assert container["command"] == ["alembic", "upgrade", "head"]
 
 
 def test_ingress_has_tls_for_every_host() -> None:
-    ingress = by_kind("Ingress")["bridge"]
+    ingress = by_kind("Ingress")["ai-meeting-bridge"]
     tls_hosts = {h for t in ingress["spec"]["tls"] for h in t["hosts"]}
     assert {r["host"] for r in ingress["spec"]["rules"]} <= tls_hosts
 
@@ -164,5 +165,8 @@ def test_services_point_at_existing_pods() -> None:
 def test_network_policies_admit_ingress_and_prometheus() -> None:
     policies = by_kind("NetworkPolicy")
     assert policies["default-deny-ingress"]["spec"]["podSelector"] == {}
-    ports = {p["port"] for p in policies["bridge-from-prometheus"]["spec"]["ingress"][0]["ports"]}
+    ports = {
+        p["port"]
+        for p in policies["ai-meeting-bridge-from-prometheus"]["spec"]["ingress"][0]["ports"]
+    }
     assert {3001, 8000} <= ports
