@@ -191,7 +191,9 @@ def _health(ctx: dict[str, Any]) -> tuple[str, bytes]:
         "uptime_s": round(age, 1),
         "waiting_for": {name: round(seconds, 1) for name, seconds in down.items()},
     }
-    return ("200 OK" if started else "503 Service Unavailable"), json.dumps(body, separators=(",", ":")).encode()
+    return ("200 OK" if started else "503 Service Unavailable"), json.dumps(
+        body, separators=(",", ":")
+    ).encode()
 
 
 async def start_http(ctx: dict[str, Any], port: int) -> None:
