@@ -8,9 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Role = Literal["admin", "legal", "ops", "viewer"]
-ExportFormat = Literal["docx", "pdf", "md", "html"]
-ContractType = Literal["nda", "sow", "msa-amendment", "term-sheet", "order-form"]
+from bridge_app.core.vocabulary import ContractType, ExportFormat, Role
 
 
 class Problem(BaseModel):

@@ -9,7 +9,7 @@ from typing import Any
 import reflex as rx
 
 from bridge_app.core.stages import QUEUE_NAMES
-from bridge_app.services import health, review, slo
+from bridge_app.services import actions, health, slo
 from bridge_app.services.queue import queue_depths
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
@@ -140,7 +140,9 @@ class OpsState(AuthState):
         ip = self._client_ip()
 
         def work(session: Any) -> Any:
-            _meeting, job = review.retry(session, principal=principal, meeting_id=meeting_id, ip=ip)
+            _meeting, job = actions.retry(
+                session, principal=principal, meeting_id=meeting_id, ip=ip
+            )
             return job
 
         try:
