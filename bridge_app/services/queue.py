@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
 from dataclasses import dataclass
 
@@ -12,6 +14,8 @@ from arq.jobs import Job, JobStatus
 
 from bridge_app.core.stages import MAINTENANCE_QUEUE, QUEUE_NAMES, STAGES, Stage
 from bridge_app.settings import get_settings
+
+log = logging.getLogger("bridge.queue")
 
 
 def job_id(stage: Stage | str, subject_id: uuid.UUID | str, version: int | str) -> str:
@@ -27,8 +31,31 @@ def redis_settings(url: str | None = None) -> RedisSettings:
 
 
 async def get_pool(url: str | None = None) -> ArqRedis:
-    """A new arq Redis pool (callers keep one per process)."""
+    """A new arq Redis pool (the caller closes it; web processes use `shared_pool`)."""
     return await create_pool(redis_settings(url))
+
+
+# One pool per event loop: production runs one loop per process; test clients that start their
+# own loop get their own pool (a pool is bound to the loop it was created on).
+_pools: dict[int, tuple[asyncio.AbstractEventLoop, ArqRedis]] = {}
+
+
+async def shared_pool() -> ArqRedis:
+    """This event loop's arq pool, created on first use (the API and the UI share it)."""
+    loop = asyncio.get_running_loop()
+    entry = _pools.get(id(loop))
+    if entry is not None and entry[0] is loop:
+        return entry[1]
+    pool = await get_pool()
+    _pools[id(loop)] = (loop, pool)
+    return pool
+
+
+async def close_shared_pool() -> None:
+    """Close this event loop's pool (web app shutdown)."""
+    entry = _pools.pop(id(asyncio.get_running_loop()), None)
+    if entry is not None:
+        await entry[1].aclose()
 
 
 @dataclass(frozen=True)
@@ -55,6 +82,25 @@ async def enqueue_stage(pool: ArqRedis, job: NextJob, *, defer_by: float | None 
         _defer_by=defer_by,
     )
     return queued is not None
+
+
+async def enqueue_after_commit(job: NextJob | None, pool: ArqRedis | None = None) -> bool:
+    """Enqueue the job an action returned, once its transaction committed; never raises.
+
+    A lost enqueue (Redis down) is logged and repaired by the reconciler, so the person's
+    saved action still succeeds. False when nothing was enqueued.
+    """
+    if job is None:
+        return False
+    try:
+        return await enqueue_stage(pool or await shared_pool(), job)
+    except Exception as exc:
+        log.warning(
+            "enqueue %s %s failed (the reconciler will retry): %s", job.stage, job.subject_id, exc
+        )
+        if pool is None:
+            _pools.pop(id(asyncio.get_running_loop()), None)  # a fresh pool next time
+        return False
 
 
 async def job_status(
