@@ -16,5 +16,7 @@ HEALTH_CHECK_INTERVAL_S = 5
 # Reconciler: a meeting untouched this long with no job in Redis is re-enqueued.
 RECONCILE_EVERY_S = int(os.environ.get("BRIDGE_RECONCILE_EVERY_S", "10"))
 STUCK_AFTER_S = float(os.environ.get("BRIDGE_STUCK_AFTER_S", "30"))
+# Availability SLO: the required dependencies are probed and the answer recorded this often.
+PROBE_EVERY_S = int(os.environ.get("BRIDGE_PROBE_EVERY_S", "30"))
 # Worker metrics/health ports are 8000 + stage index; tests shift them to avoid clashes.
 PORT_OFFSET = int(os.environ.get("BRIDGE_WORKER_PORT_OFFSET", "0"))

@@ -10,18 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bridge_app.core.vocabulary import ContractType, ExportFormat, Role
 
-
-class Problem(BaseModel):
-    """RFC 9457 problem details (media type application/problem+json)."""
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str
-    code: str | None = None
-    errors: list[dict[str, Any]] | None = None
-
-
 # ------------------------------------------------------------------ auth
 
 

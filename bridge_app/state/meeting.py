@@ -225,10 +225,6 @@ class MeetingState(AuthState):
         self.dialog_open = True
 
     @rx.event
-    def close_dialog(self) -> None:
-        self.dialog_open = False
-
-    @rx.event
     def set_dialog_open(self, value: bool) -> None:
         self.dialog_open = bool(value)
 
