@@ -66,9 +66,9 @@ def test_one_line_per_outage_and_per_recovery(caplog: pytest.LogCaptureFixture) 
 
 
 def _redis_server(port: int, folder: Path) -> subprocess.Popen[bytes]:
+    options = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)]
     proc = subprocess.Popen(
-        [str(redis_server_binary()), "--port", str(port), "--bind", "127.0.0.1"]
-        + ["--save", "", "--appendonly", "no", "--dir", str(folder)],  # noqa: RUF005
+        [str(redis_server_binary()), "--port", str(port), *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
