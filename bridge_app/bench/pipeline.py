@@ -87,10 +87,9 @@ def prepare_environment() -> dict[str, str]:
 
 def _start_workers(env: dict[str, str], log_dir: Path) -> list[subprocess.Popen[bytes]]:
     log_dir.mkdir(parents=True, exist_ok=True)
-    arq = str(Path(sys.executable).parent / "arq")
     return [
         subprocess.Popen(
-            [arq, f"jobs.{name}.WorkerSettings"],
+            [sys.executable, "-m", "jobs", name],
             env={**os.environ, **env},
             cwd=REPO_ROOT,
             stdout=(log_dir / f"{name}.log").open("wb"),
