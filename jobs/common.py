@@ -103,10 +103,25 @@ async def run_stage(ctx: dict[str, Any], stage: str, subject_id: str, version: i
         RUNNING_JOBS.discard(run.job_id)
     resilience.OUTAGES.clear(resilience.POSTGRESQL, resilience.STORAGE)
     if next_job is not None:
-        await enqueue_stage(ctx["redis"], next_job)
+        await enqueue_next(ctx["redis"], next_job)
     with contextlib.suppress(*TRANSIENT_ERRORS):
         await leases.drop(ctx["redis"], run.job_id)
     return "ok"
+
+
+async def enqueue_next(pool: Any, job: pipeline.NextJob, attempts: int = 5) -> None:
+    """Enqueue the next stage. arq's enqueue WATCHes the job key, and a connection lost while
+    watching is a WatchError rather than a wait: try again. If Redis stays away, the
+    reconciler enqueues the job from PostgreSQL later (the stage's result is committed)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            await enqueue_stage(pool, job)
+            return
+        except redis.exceptions.WatchError:
+            await asyncio.sleep(backoff(attempt))
+        except TRANSIENT_ERRORS as exc:
+            resilience.OUTAGES.down(resilience.REDIS, exc)
+            return
 
 
 # Job ids this process is running: their leases are renewed every second (services/leases.py).
