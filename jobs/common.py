@@ -196,7 +196,8 @@ def _health(ctx: dict[str, Any]) -> tuple[str, bytes]:
         "uptime_s": round(age, 1),
         "waiting_for": {name: round(seconds, 1) for name, seconds in down.items()},
     }
-    return ("200 OK" if started else "503 Service Unavailable"), json.dumps(body).encode()
+    payload = json.dumps(body, separators=(",", ":")).encode()
+    return ("200 OK" if started else "503 Service Unavailable"), payload
 
 
 async def start_http(ctx: dict[str, Any], port: int) -> None:
