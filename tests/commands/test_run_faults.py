@@ -225,6 +225,15 @@ def test_meetings_survive_killed_workers_and_services(product: Product) -> None:
         # 1. SIGKILL each worker, one after another (a second apart, while the previous one
         #    may still be starting): each is restarted, nothing else is.
         killed_at: dict[str, float] = {}
+        healthy: dict[str, float] = {}
+
+        def all_healthy() -> bool:
+            """Note when each killed worker's restart answers /health; True once all do."""
+            for n in killed_at:
+                if n not in healthy and http_ok(f"http://127.0.0.1:{worker_port(n)}/health"):
+                    healthy[n] = time.monotonic()
+            return len(healthy) == len(WORKERS)
+
         for name in WORKERS:
             uploader.phase = f"kill worker-{name}"
             before = product.worker_pids()
@@ -240,15 +249,10 @@ def test_meetings_survive_killed_workers_and_services(product: Product) -> None:
             assert {k: v for k, v in after.items() if k != name} == {
                 k: v for k, v in before.items() if k != name
             }, "only the killed worker was restarted"
-            time.sleep(1.0)
-        healthy: dict[str, float] = {}
-
-        def all_healthy() -> bool:
-            for n in WORKERS:
-                if n not in healthy and http_ok(f"http://127.0.0.1:{worker_port(n)}/health"):
-                    healthy[n] = time.monotonic()
-            return len(healthy) == len(WORKERS)
-
+            pause = time.monotonic() + 1.0
+            while time.monotonic() < pause:
+                all_healthy()
+                time.sleep(0.1)
         wait_for(all_healthy, 60, "every restarted worker healthy")
         faults.extend(
             {"fault": f"SIGKILL worker-{n}", "recovered_s": healthy[n] - killed_at[n]}
