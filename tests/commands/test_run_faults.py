@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psutil
 import psycopg
 import pytest
 
@@ -131,14 +130,19 @@ class Product:
     log: Path
 
     def worker_pids(self) -> dict[str, int]:
+        """Worker name → pid of `python -m jobs <name>` among the supervisor's children."""
         pids: dict[str, int] = {}
-        for child in psutil.Process(self.proc.pid).children(recursive=True):
-            try:
-                cmd = child.cmdline()
-            except psutil.Error:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
                 continue
-            if len(cmd) >= 4 and cmd[-3:-1] == ["-m", "jobs"] and cmd[-1] in WORKERS:
-                pids[cmd[-1]] = child.pid
+            try:
+                stat = (entry / "stat").read_text()
+                cmd = (entry / "cmdline").read_bytes().decode().split("\0")[:-1]
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])  # after "(comm)": state, ppid
+            if parent == self.proc.pid and cmd[-3:-1] == ["-m", "jobs"] and cmd[-1] in WORKERS:
+                pids[cmd[-1]] = int(entry.name)
         return pids
 
 
