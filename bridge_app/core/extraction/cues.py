@@ -334,12 +334,9 @@ class Lexicon:
 
     def scores(self, toks: set[str]) -> tuple[list[float], float, float]:
         """(dialogue-act probabilities, decision log-odds, action log-odds) of a token set."""
-        total = list(self.prior)
-        for t in toks:
-            w = self.weights.get(t)
-            if w is not None:
-                for k, v in enumerate(w):
-                    total[k] += v
+        get = self.weights.get
+        found = [w for w in map(get, toks) if w is not None]
+        total = [sum(col) for col in zip(self.prior, *found, strict=True)]
         n = len(DA_CLASSES)
         top = max(total[:n])
         e = [math.exp(v - top) for v in total[:n]]
