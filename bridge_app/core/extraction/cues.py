@@ -317,9 +317,10 @@ LEXICON_FILE = Path(__file__).with_name("lexicon.tsv")
 _TOKEN_RX = re.compile(r"[a-z]+(?:'[a-z]+)?|\?|\d+")
 
 
-def tokens(text: str) -> set[str]:
-    """Word unigrams and bigrams of an utterance without fillers, with start/end markers."""
-    words = ["^", *_TOKEN_RX.findall(_plain(text).lower()), "$"]
+def tokens(text: str, *, plain: bool = False) -> set[str]:
+    """Word unigrams and bigrams of an utterance without fillers (``plain``: already removed),
+    with start/end markers."""
+    words = ["^", *_TOKEN_RX.findall((text if plain else _plain(text)).lower()), "$"]
     return {*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))}
 
 
@@ -438,12 +439,12 @@ def model_features(
     n = len(segments)
     if n == 0:
         return []
-    lex = lexicon or shipped_lexicon()
-    learned = [lex.scores(tokens(s.text)) for s in segments]
     assess, suggest, commit = (DA_CLASSES.index(c) for c in ("assess", "suggest", "commit"))
     hand = list(analysed) if analysed is not None else analyse(segments)
     chair = chair_of(segments)
     texts = [_plain(s.text) for s in segments]
+    lex = lexicon or shipped_lexicon()
+    learned = [lex.scores(tokens(t, plain=True)) for t in texts]
     words = [
         {w for w in _WORD_RX.findall(t.lower()) if len(w) > 2 and w not in _STOP} for t in texts
     ]
