@@ -31,10 +31,11 @@ from bridge_app.core.transcript.model import Segment
 
 # Decisions kept per segment (one per ~50 utterances: volume grows with meeting length), at least
 # DECISION_MIN of them when they clear the learned scorer's floor (``weights.py``), which keeps
-# short meetings without outcomes empty. Actions: the best ACTION_MAX.
+# short meetings without outcomes empty. Actions: the best ACTION_MAX (chosen on the dev split,
+# docs/EXTRACTION.md).
 DECISION_RATE = 0.02
 DECISION_MIN = 2
-ACTION_MAX = 5
+ACTION_MAX = 3
 OPEN_QUESTION_MAX = 3
 # Segments between two key utterances of the same kind: nearby candidates mostly hit the same
 # annotated item, so a wider suppression radius frees the volume for other parts of the meeting
@@ -98,6 +99,50 @@ def _top(scores: list[float], k: int, floor: float, allowed: list[bool]) -> list
         if len(chosen) >= k or scores[i] < floor:
             break
         if allowed[i] and all(abs(i - j) > _MIN_GAP for j in chosen):
+            chosen.append(i)
+    return sorted(chosen)
+
+
+_OWN_COMMITMENT_RX = re.compile(
+    r"\b(I('ll| will| am going to|'m going to|'m gonna| can take| shall)|let me)\b", re.I
+)
+
+
+def _committer(seg: Segment) -> str | None:
+    """The speaker when the segment is their own first-person commitment ("I'll send …")."""
+    return seg.speaker if _OWN_COMMITMENT_RX.search(seg.text) else None
+
+
+def _action_window(segs: Sequence[Segment], window: list[int], key: int) -> list[int]:
+    """An action's evidence: the commitment and what leads to or confirms it, never a
+    neighbouring commitment by someone else (that is its own action item)."""
+    own = segs[key].speaker
+    return [j for j in window if j == key or _committer(segs[j]) in (None, own)]
+
+
+def _top_actions(
+    segs: Sequence[Segment], scores: list[float], keys: list[int], floor: float, allowed: list[bool]
+) -> list[int]:
+    """The best ACTION_MAX candidates above ``floor`` with distinct key utterances, more than
+    ``_MIN_GAP`` segments apart unless they are two people's own commitments ("I will send …",
+    "and I'll prepare …": two action items)."""
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    chosen: list[int] = []
+    for i in order:
+        if len(chosen) >= ACTION_MAX or scores[i] < floor:
+            break
+        if not allowed[i]:
+            continue
+        k = keys[i]
+        mine = _committer(segs[k])
+        if all(
+            k != keys[j]
+            and (
+                abs(k - keys[j]) > _MIN_GAP
+                or (mine is not None and _committer(segs[keys[j]]) not in (None, mine))
+            )
+            for j in chosen
+        ):
             chosen.append(i)
     return sorted(chosen)
 
@@ -346,10 +391,11 @@ def _decisions_and_actions(
     meeting_date: date | None,
     feats: list[cues.SegmentFeatures],
     scorer: Weights,
+    lexicon: cues.Lexicon | None = None,
 ) -> list[Item]:
     n = len(segs)
     items: list[Item] = []
-    rows = cues.model_features(segs, feats)
+    rows = cues.model_features(segs, feats, lexicon)
     d_w, d_floor, a_w, a_floor = scorer
     windows = [cues.neighbours(segs, i) for i in range(n)]
     d_logits = _logits(rows, d_w)
@@ -372,10 +418,13 @@ def _decisions_and_actions(
             )
         )
     a_logits = _logits(rows, a_w)
-    a_scores = _window_scores(segs, a_logits, windows)
+    a_windows = [_action_window(segs, windows[i], i) for i in range(n)]
+    a_scores = _window_scores(segs, a_logits, a_windows)
+    a_keys = [_key(w, a_logits) for w in a_windows]
     a_allowed = [f.substantive for f in feats]
-    for i in _top(a_scores, ACTION_MAX, a_floor, a_allowed):
-        seg = segs[_key(windows[i], a_logits)]
+    for i in _top_actions(segs, a_scores, a_keys, a_floor, a_allowed):
+        key = a_keys[i]
+        seg = segs[key]
         due = find_due_date(seg.text, meeting_date)
         values: dict[str, Any] = {}
         if due:
@@ -386,7 +435,7 @@ def _decisions_and_actions(
                 kind="action_item",
                 statement=clean_sentence(seg.text),
                 confidence=_confidence(a_scores[i], a_floor),
-                evidence=evidence_for(segs, windows[i]),
+                evidence=evidence_for(segs, a_windows[i]),
                 owner=_owner(seg, seg.text),
                 due=due[0] if due else None,
                 values=values,
@@ -449,11 +498,12 @@ def extract_rules(
     *,
     meeting_date: date | None = None,
     scorer: Weights | None = None,
+    lexicon: cues.Lexicon | None = None,
 ) -> list[Item]:
     """Run the rules backend over ``segments``; items come back in transcript order.
 
-    ``scorer`` replaces the shipped decision/action weights (used by ``tools/`` to refit and
-    cross-validate them); leave it out otherwise.
+    ``scorer`` and ``lexicon`` replace the shipped decision/action weights and word model (used
+    by ``tools/`` to refit and evaluate them); leave them out otherwise.
     """
     segs = list(segments)
     if not segs:
@@ -463,7 +513,7 @@ def extract_rules(
     items += _money_terms(segs, _meeting_currency(segs))
     items += party_terms(segs)
     items += agreed_terms(segs, meeting_date, feats)
-    items += _decisions_and_actions(segs, meeting_date, feats, scorer or SHIPPED_WEIGHTS)
+    items += _decisions_and_actions(segs, meeting_date, feats, scorer or SHIPPED_WEIGHTS, lexicon)
     items += _open_questions(segs, feats)
     order = {s.segment_id: s.index for s in segs}
     items.sort(key=lambda it: (min(order.get(e.segment_id, 0) for e in it.evidence), it.id))
