@@ -188,5 +188,6 @@ def meeting_currency(segs: Sequence[Segment]) -> str | None:
 
 
 def money_terms(segs: Sequence[Segment]) -> list[Item]:
-    """Agreed price/fee terms of a meeting."""
-    return _money_terms(segs, meeting_currency(segs))
+    """Agreed price/fee terms now come from the negotiation tracker (``contract_terms``, called
+    by ``terms.agreed_terms``); this hook stays for rules.py's call."""
+    return []

@@ -239,8 +239,8 @@ def _counts(m: PartyMention, text: str) -> bool:
     )
 
 
-def party_terms(segs: Sequence[Segment]) -> list[Item]:
-    """One ``agreed_term`` per company at the table, in order of first mention."""
+def _collect(segs: Sequence[Segment]) -> tuple[dict[str, _Party], dict[str, str]]:
+    """The companies named as parties and the speakers known to be from each."""
     people = _people(segs)
     parties: dict[str, _Party] = {}
     speaker_party: dict[str, str] = {}
@@ -279,6 +279,14 @@ def party_terms(segs: Sequence[Segment]) -> list[Item]:
                             ):
                                 speaker_party[other] = key
                                 p.speakers.add(other)
+    return parties, speaker_party
+
+
+def party_terms(segs: Sequence[Segment]) -> list[Item]:
+    """One ``agreed_term`` per company at the table, in order of first mention."""
+    parties, speaker_party = _collect(segs)
+    sides = speaker_sides(segs, parties, speaker_party)
+    speaker_party = {sp: k for sp, k in sides.items() if k in parties}
     if not parties:
         return []
     roles, role_segments = _infer_roles(segs, parties, speaker_party)
@@ -378,3 +386,90 @@ def _infer_roles(
             roles[others[0]] = low if roles[k] == high else high
     role_segments = {k: where.get((k, r), []) for k, r in roles.items()}
     return roles, {k: v for k, v in role_segments.items() if v}
+
+
+_WITH_ME_RX = re.compile(
+    r"\b(with me|joining( us)?( too| as well| from)?|is joining|here too|is here|'s here|"
+    r"on as well|on the call too|our [a-z]+( [a-z]+)? (lead|manager|engineer|director|officer|"
+    r"counsel|team)|from our|our (cfo|ceo|cto|coo|vp|head|sales engineer))\b",
+    re.I,
+)
+_ASK_COLLEAGUE_RX = re.compile(
+    r"^(?:[^.?!]*[.?!]\s+)?(?P<name>[A-Z][a-z]+)(?:,\s*(any objections|do we care|thoughts|"
+    r"what do you think|are you ok with that|happy with that|ok with you)[^?]*)?\?\s*$"
+    r"|\bneed (?P<name2>[A-Z][a-z]+) to (ok|okay|approve|sign off)",
+)
+_OUR_COMPANY_RX = re.compile(r"\b(?:at|from)\s+(?P<name>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3}),?\s+we\b")
+
+
+def speaker_sides(
+    segs: Sequence[Segment],
+    parties: dict[str, _Party] | None = None,
+    known: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """Which side each speaker is on: the party key of their company when the meeting says it
+    (their own introduction, a colleague introducing them — "Jess is joining too", "I have
+    Karin, our category manager, with me" —, asking them for approval — "Raj, any
+    objections?" —, or "at Sensicor we …"), else a group named after one of its speakers."""
+    if parties is None or known is None:
+        parties, known = _collect(segs)
+    speakers = [s for s in dict.fromkeys(seg.speaker for seg in segs) if s]
+    first = {sp.split()[0].lower(): sp for sp in speakers}
+    parent = {sp: sp for sp in speakers}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+
+    party_of: dict[str, str] = dict(known)
+    for seg in segs:
+        sp = seg.speaker
+        if not sp:
+            continue
+        text = seg.text
+        for m in _OUR_COMPANY_RX.finditer(text):
+            key = party_key(m.group("name"))
+            if key in parties and sp not in party_of:
+                party_of[sp] = key
+        for s_text in re.split(r"(?<=[.!?])\s+", text):
+            names = [first[w.lower()] for w in re.findall(r"\b[A-Z][a-z]+\b", s_text) if w.lower() in first]
+            names = [n for n in names if n != sp]
+            if names and _WITH_ME_RX.search(s_text):
+                for n in names:
+                    union(sp, n)
+        ask = _ASK_COLLEAGUE_RX.search(text.strip())
+        if ask:
+            name = (ask.group("name") or ask.group("name2") or "").lower()
+            if name in first and first[name] != sp:
+                union(sp, first[name])
+    groups: dict[str, list[str]] = {}
+    for sp in speakers:
+        groups.setdefault(find(sp), []).append(sp)
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    unlabelled: list[list[str]] = []
+    for members in groups.values():
+        labels = [party_of[m] for m in members if m in party_of]
+        if labels:
+            label = max(set(labels), key=labels.count)
+            used.add(label)
+            for m in members:
+                out[m] = party_of.get(m, label)
+        else:
+            unlabelled.append(members)
+    free = [k for k in parties if k not in used]
+    if len(unlabelled) == 1 and len(free) == 1:
+        for m in unlabelled[0]:
+            out[m] = free[0]
+    else:
+        for members in unlabelled:
+            for m in members:
+                out[m] = "group:" + members[0]
+    return out

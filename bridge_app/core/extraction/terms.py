@@ -26,7 +26,9 @@ from typing import Any
 
 from bridge_app.core.extraction import cues
 from bridge_app.core.extraction.grounding import evidence_for, merge_evidence
+from bridge_app.core.extraction.contract_terms import contract_terms
 from bridge_app.core.extraction.model import Item
+from bridge_app.core.extraction.parties import speaker_sides
 from bridge_app.core.extraction.values import Found, find_terms
 from bridge_app.core.transcript.model import Segment
 
@@ -155,8 +157,22 @@ _COMMIT_DELIVERABLE_RX = re.compile(
 def agreed_terms(
     segs: Sequence[Segment], meeting_date: date | None, feats: list[cues.SegmentFeatures]
 ) -> list[Item]:
-    """Agreed non-money terms of a meeting, one item per value, in order of first mention."""
-    found = [find_terms(s.text, meeting_date) if len(s.text) >= 8 else [] for s in segs]
+    """Agreed terms of a meeting: the negotiated ones from the tracker (``contract_terms``)
+    and the deliverables, one item per value, in order of first mention."""
+    items = contract_terms(segs, meeting_date, speaker_sides(segs))
+    return items + _deliverables(segs, meeting_date, feats)
+
+
+def _deliverables(
+    segs: Sequence[Segment], meeting_date: date | None, feats: list[cues.SegmentFeatures]
+) -> list[Item]:
+    """Deliverables listed in a scope statement or accepted by the other side."""
+    found = [
+        [f for f in find_terms(s.text, meeting_date) if f.key == "deliverable"]
+        if len(s.text) >= 8
+        else []
+        for s in segs
+    ]
     items: list[Item] = []
     latest: dict[tuple[str, str], Item] = {}  # (key, identity) → the item carrying that value
     for i, seg in enumerate(segs):
