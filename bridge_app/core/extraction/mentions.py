@@ -268,6 +268,11 @@ def _money_mentions(text: str, dollar: str | None) -> list[Mention]:
         if per:
             value["per"] = per
         key: str | None
+        if not explicit:
+            if not _BARE_TAIL_RX.match(tail) or (n.value == 1 and not n.shorthand):
+                continue  # "one more question", "three training sessions"
+            out.append(Mention(None, n, "", n.start, n.end, "number", _context(text, n.start, n.end)))
+            continue
         if _RATE_RX.search(text[max(s, n.start - 20) : min(e, n.end + 20)]):
             key = "rate"
         elif per_unit:

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from bridge_app.core.extraction.grounding import evidence_for, merge_evidence
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.extraction.values import (
+    _NOT_COMPANY,
+    _PLACES,
     LEGAL_SUFFIXES,
     PartyMention,
     find_parties,
@@ -285,11 +287,30 @@ def _collect(segs: Sequence[Segment]) -> tuple[dict[str, _Party], dict[str, str]
 def party_terms(segs: Sequence[Segment]) -> list[Item]:
     """One ``agreed_term`` per company at the table, in order of first mention."""
     parties, speaker_party = _collect(segs)
+    people = _people(segs) | frozenset(
+        w for s in segs for w in s.speaker.lower().split() if s.speaker
+    )
+    for name, role, i in _frame_candidates(segs, people):
+        key = party_key(name)
+        known = next((k for k in parties if k.startswith(key) or key.startswith(k)), None)
+        if known is None:
+            if len(parties) >= 2:
+                continue
+            p = parties.setdefault(key, _Party(name))
+        else:
+            p = parties[known]
+        if i not in p.mentions:
+            p.mentions.append(i)
+            p.mentions.sort()
+        p.how.add("frame")
+        if role and p.explicit_role is None:
+            p.explicit_role, p.role_segment = role, i
     sides = speaker_sides(segs, parties, speaker_party)
     speaker_party = {sp: k for sp, k in sides.items() if k in parties}
     if not parties:
         return []
     roles, role_segments = _infer_roles(segs, parties, speaker_party)
+    roles.update(_contract_roles(segs, parties, sides, roles))
     if len(parties) == 2:
         # Two parties and one side said in words: the other one is its counterpart (this beats
         # an inferred side, which may come from another pair of words).
@@ -399,7 +420,10 @@ _ASK_COLLEAGUE_RX = re.compile(
     r"what do you think|are you ok with that|happy with that|ok with you)[^?]*)?\?\s*$"
     r"|\bneed (?P<name2>[A-Z][a-z]+) to (ok|okay|approve|sign off)",
 )
-_OUR_COMPANY_RX = re.compile(r"\b(?:at|from)\s+(?P<name>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3}),?\s+we\b")
+_OUR_COMPANY_RX = re.compile(
+    r"\b(?:[Aa]t|[Ff]rom)\s+(?P<name>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3}),?\s+we\b|"
+    r"\b(?P<name2>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3}) (?:would like|will contribute|has\b)"
+)
 
 
 def speaker_sides(
@@ -435,9 +459,12 @@ def speaker_sides(
             continue
         text = seg.text
         for m in _OUR_COMPANY_RX.finditer(text):
-            key = party_key(m.group("name"))
-            if key in parties and sp not in party_of:
-                party_of[sp] = key
+            key = party_key(m.group("name") or m.group("name2"))
+            if m.group("name2") and not re.search(r"\b(we|our|us)\b", text, re.I):
+                continue
+            match = next((k for k in parties if k.startswith(key) or key.startswith(k)), None)
+            if match and sp not in party_of:
+                party_of[sp] = match
         for s_text in re.split(r"(?<=[.!?])\s+", text):
             names = [first[w.lower()] for w in re.findall(r"\b[A-Z][a-z]+\b", s_text) if w.lower() in first]
             names = [n for n in names if n != sp]
@@ -473,3 +500,98 @@ def speaker_sides(
             for m in members:
                 out[m] = "group:" + members[0]
     return out
+
+
+_CAPS = r"[A-Z][\w'-]*(?:\s+(?:and|&|of)\s+[A-Z][\w'-]*|\s+[A-Z][\w'-]*){0,3}"
+# Sentences that name the two sides of the deal, with the side each name takes.
+_FRAMES: tuple[tuple[re.Pattern[str], str | None, str | None], ...] = (
+    (re.compile(rf"(?P<a>{_CAPS}) supplying (?P<b>{_CAPS})"), "seller", "buyer"),
+    (re.compile(rf"(?P<a>{_CAPS}) to be the distributor for (?P<b>{_CAPS})"), "buyer", "seller"),
+    (re.compile(rf"(?P<a>{_CAPS}) licensing (?:the )?(?P<b>{_CAPS})"), "licensee", "licensor"),
+    (re.compile(rf"(?P<a>{_CAPS}) wants (?P<b>{_CAPS})"), "buyer", "seller"),
+    (re.compile(rf"(?P<a>{_CAPS})'s (?:retainer|contract|subscription|licen[cs]e) with (?P<b>{_CAPS})"), "client", "provider"),
+    (re.compile(rf"(?P<a>{_CAPS}) is the only one sharing"), "disclosing", None),
+    (re.compile(rf"(?P<a>{_CAPS}) is (?:the one )?receiving"), "receiving", None),
+    (re.compile(rf"(?P<a>{_CAPS}) (?:does|will do|takes on) the \w+ (?:in-house|itself)"), "client", None),
+    (re.compile(rf"\b(?:amendment to the \w+|the MSA|the agreement|the contract) with (?P<a>{_CAPS})"), None, None),
+    (re.compile(rf"\b(?:[Aa]t|[Ff]or) (?P<a>{_CAPS}),? we\b"), None, None),
+    (re.compile(rf"\b(?:the order form|the SOW|the NDA) for (?P<a>{_CAPS})"), None, None),
+    (re.compile(rf"(?P<a>{_CAPS}) (?:would like|will contribute|has\b)"), None, None),
+)
+_NOT_NAME_WORDS = frozenset(
+    "I We You They The This That So Okay OK Hi Hello Yes No And But Our Your Their Today Great "
+    "Perfect Right Well Look Fair Then Also Now Oh Um Second First Term Price Scope Fee "
+    "Payment Governing Delivery SSO MSA SOW NDA Can Could Would".split()
+)
+
+
+def _frame_candidates(
+    segs: Sequence[Segment], people: frozenset[str]
+) -> list[tuple[str, str | None, int]]:
+    """(name, side or None, segment) for every company named in a deal frame."""
+    out: list[tuple[str, str | None, int]] = []
+    for i, seg in enumerate(segs):
+        for rx, ra, rb in _FRAMES:
+            for m in rx.finditer(seg.text):
+                for g, role in (("a", ra), ("b", rb)):
+                    if g not in rx.groupindex or not m.group(g):
+                        continue
+                    words = m.group(g).split()
+                    while words and words[0] in _NOT_NAME_WORDS:
+                        words.pop(0)
+                    while words and words[-1].lower() in ("and", "of", "&"):
+                        words.pop()
+                    name = " ".join(words).removesuffix("'s")
+                    if not name or all(w.lower().strip("'s") in people for w in words):
+                        continue
+                    if name.lower() in _PLACES or name.split()[0] in _NOT_COMPANY:
+                        continue
+                    out.append((name, role, i))
+    return out
+
+
+def _first_offer_side(segs: Sequence[Segment], sides: dict[str, str]) -> str | None:
+    """The side that named the first price: the provider or seller."""
+    from bridge_app.core.extraction.mentions import segment_mentions
+
+    for i, seg in enumerate(segs):
+        if not re.search(r"\d|thousand|million|hundred", seg.text):
+            continue
+        for m in segment_mentions(seg.text, None, None, False):
+            if m.kind.startswith("money") and not m.context and m.key != "other_amount":
+                mine = sides.get(seg.speaker, seg.speaker)
+                if m.kind.endswith(":theirs"):
+                    for j in range(i - 1, -1, -1):
+                        other = sides.get(segs[j].speaker, segs[j].speaker)
+                        if other != mine:
+                            return other
+                    return None
+                return mine
+    return None
+
+
+def _contract_roles(
+    segs: Sequence[Segment],
+    parties: dict[str, _Party],
+    sides: dict[str, str],
+    inferred: dict[str, str],
+) -> dict[str, str]:
+    """Sides from the contract type and the negotiation: the party that names the first price
+    is the provider (seller, licensor); an NDA where one party shares is one-way."""
+    if len(parties) != 2 or any(p.explicit_role for p in parties.values()):
+        return {}
+    meeting = " ".join(s.text for s in segs)
+    if _NDA_RX.search(meeting):
+        return {}
+    seller = _first_offer_side(segs, sides)
+    keys = list(parties)
+    if seller not in keys:
+        return {}
+    buyer = keys[1] if seller == keys[0] else keys[0]
+    if re.search(r"\blicen[cs]\w*", meeting, re.I) and re.search(r"\blicens(ing|or|ee)\b", meeting, re.I):
+        pair = ("licensor", "licensee")
+    elif re.search(r"\b(order form|distribut\w*|supply\w*|seats?|units|sensors|purchase order)\b", meeting, re.I):
+        pair = ("seller", "buyer")
+    else:
+        pair = ("provider", "client")
+    return {seller: pair[0], buyer: pair[1]}
