@@ -197,7 +197,7 @@ def _resolve_keyless(
         n = m.value
         cands: list[tuple[int, Mention]] = []
         for t in tracks.values():
-            if i - t.last_seg > 6:
+            if i - t.last_seg > 6 or (not t.offers and t.key not in MONEY_KEYS):
                 continue
             if t.key in ("price", "unit_price", "rate", "other_amount"):
                 scale = _scale(t)
@@ -206,7 +206,9 @@ def _resolve_keyless(
                 r = reading_near(n, scale, 3.0)
                 if r is None:
                     continue
-                ref = t.open or t.accepted or t.offers[-1]
+                ref = t.open or t.accepted or (t.offers[-1] if t.offers else None)
+                if ref is None or not isinstance(ref.value, dict):
+                    continue
                 value = {"amount": r, "currency": ref.value.get("currency")}
                 if ref.value.get("per"):
                     value["per"] = ref.value["per"]
@@ -220,6 +222,7 @@ def _resolve_keyless(
                 )
             elif t.key in DURATION_KEYS and 1 <= n.value <= 36 and n.value == int(n.value):
                 ref = t.open or t.accepted or t.offers[-1]
+                assert ref is not None
                 unit_days = _unit_of(ref.value)
                 if unit_days is None:
                     continue

@@ -191,3 +191,9 @@ def money_terms(segs: Sequence[Segment]) -> list[Item]:
     """Agreed price/fee terms now come from the negotiation tracker (``contract_terms``, called
     by ``terms.agreed_terms``); this hook stays for rules.py's call."""
     return []
+
+
+def offer_sequence_terms(segs: Sequence[Segment]) -> list[Item]:
+    """Price terms read from the sequence of offers alone (the chat reading: an acceptance
+    closes the last offer; an exchange ending on an unopposed offer keeps it)."""
+    return _money_terms(segs, meeting_currency(segs))

@@ -28,6 +28,7 @@ from bridge_app.core.extraction import cues
 from bridge_app.core.extraction.grounding import evidence_for, merge_evidence
 from bridge_app.core.extraction.contract_terms import contract_terms
 from bridge_app.core.extraction.model import Item
+from bridge_app.core.extraction.money import offer_sequence_terms
 from bridge_app.core.extraction.parties import speaker_sides
 from bridge_app.core.extraction.values import Found, find_terms
 from bridge_app.core.transcript.model import Segment
@@ -160,6 +161,10 @@ def agreed_terms(
     """Agreed terms of a meeting: the negotiated ones from the tracker (``contract_terms``)
     and the deliverables, one item per value, in order of first mention."""
     items = contract_terms(segs, meeting_date, speaker_sides(segs))
+    if not any(k in it.values for it in items if it.kind == "agreed_term" for k in ("price",)):
+        # No price accepted in words: chats often close with a click, which the offer
+        # sequence of ``money.offer_sequence_terms`` reads (last unopposed offer).
+        items += offer_sequence_terms(segs)
     return items + _deliverables(segs, meeting_date, feats)
 
 
