@@ -55,7 +55,9 @@ _MONTHS = {m.lower(): k for k, m in enumerate(calendar.month_name) if m}
 
 
 def _sentences(text: str) -> list[tuple[int, str]]:
-    return [(m.start(), m.group(0)) for m in re.finditer(r"[^.!?]+[.!?]*", text) if m.group(0).strip()]
+    return [
+        (m.start(), m.group(0)) for m in re.finditer(r"[^.!?]+[.!?]*", text) if m.group(0).strip()
+    ]
 
 
 def due_date(text: str, meeting_date: date | None) -> tuple[str, str] | None:
@@ -71,7 +73,9 @@ def due_date(text: str, meeting_date: date | None) -> tuple[str, str] | None:
         r"sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)\b",
         low,
     )
-    if m and (m.group(1) or m.group(2) or re.search(r"\b(by|on|before)\s+the\s*$", low[: m.start(3)])):
+    if m and (
+        m.group(1) or m.group(2) or re.search(r"\b(by|on|before)\s+the\s*$", low[: m.start(3)])
+    ):
         days = find_ordinals(m.group(3))
         if days and base is not None:
             day = days[0][0]
@@ -101,7 +105,9 @@ def due_date(text: str, meeting_date: date | None) -> tuple[str, str] | None:
     if re.search(r"\bend of (the|this) month\b", low):
         last = calendar.monthrange(base.year, base.month)[1]
         return date(base.year, base.month, last).isoformat(), "end of the month"
-    wd = re.search(r"\b(?:by|on|before|until|this|next)?\s*(monday|tuesday|wednesday|thursday|friday)\b", low)
+    wd = re.search(
+        r"\b(?:by|on|before|until|this|next)?\s*(monday|tuesday|wednesday|thursday|friday)\b", low
+    )
     if wd:
         target = _WEEKDAYS[wd.group(1)]
         ahead = (target - base.weekday()) % 7 or 7
@@ -137,7 +143,9 @@ def _is_commitment(sentence: str, text: str) -> bool:
         if m.group(1) and m.group(1).lower() == "let me" and verb not in ("send", "check", "get"):
             return False
         # A figure or term said in it makes it a negotiating line ("I can do $38 …").
-        ms = [x for x in segment_mentions(sentence, None, None, False) if x.kind.startswith("money")]
+        ms = [
+            x for x in segment_mentions(sentence, None, None, False) if x.kind.startswith("money")
+        ]
         return not [x for x in ms if x.key in (None, "price", "unit_price")]
     return bool(_FROM_ME_RX.search(sentence))
 
@@ -162,7 +170,9 @@ def find_commitments(
                 elif i > 0:
                     said = _sentences(segs[i - 1].text)[-1][1].strip() + " " + sentence.strip()
                     ev = [i - 1, i]
-            statement = re.sub(r"^\s*(and|so|ok(ay)?|great|perfect|also)[,\s]+", "", said.strip(), flags=re.I)
+            statement = re.sub(
+                r"^\s*(and|so|ok(ay)?|great|perfect|also)[,\s]+", "", said.strip(), flags=re.I
+            )
             statement = statement[:1].upper() + statement[1:]
             party = names.get(sides.get(seg.speaker, ""), None)
             values = {"due_text": due[1]} if due else {}

@@ -107,7 +107,9 @@ def contract_terms(
     law_topic = [False] * len(segs)
     mentions: list[list[Mention]] = []
     for i, t in enumerate(texts):
-        law_topic[i] = bool(LAW_TOPIC_RX.search(t)) or (i > 0 and bool(LAW_TOPIC_RX.search(texts[i - 1])))
+        law_topic[i] = bool(LAW_TOPIC_RX.search(t)) or (
+            i > 0 and bool(LAW_TOPIC_RX.search(texts[i - 1]))
+        )
         ms = segment_mentions(t, meeting_date, dollar, law_topic[i]) if len(t) >= 3 else []
         if _PERCENT_RX.search(t):
             ms = [*ms, Mention("percent", None, "", 0, 0, "percent")]
@@ -218,7 +220,10 @@ def _resolve_keyless(
                     pass
                 d = int(n.value)
                 cands.append(
-                    (t.last_seg, _with_key(m, t.key, {"days": d, "text": f"{d} days"}, f"days:{d}", "days"))
+                    (
+                        t.last_seg,
+                        _with_key(m, t.key, {"days": d, "text": f"{d} days"}, f"days:{d}", "days"),
+                    )
                 )
             elif t.key in DURATION_KEYS and 1 <= n.value <= 36 and n.value == int(n.value):
                 ref = t.open or t.accepted or t.offers[-1]
@@ -228,16 +233,29 @@ def _resolve_keyless(
                     continue
                 d = round(n.value * unit_days)
                 cands.append(
-                    (t.last_seg, _with_key(m, t.key, {"days": d, "text": f"{int(n.value)} x"}, f"days:{d}", "duration"))
+                    (
+                        t.last_seg,
+                        _with_key(
+                            m,
+                            t.key,
+                            {"days": d, "text": f"{int(n.value)} x"},
+                            f"days:{d}",
+                            "duration",
+                        ),
+                    )
                 )
             elif t.key == "quantity" and n.value == int(n.value):
                 ref = t.open or t.accepted or t.offers[-1]
                 q = ref.value.get("value") if isinstance(ref.value, dict) else None
                 if q and 0.2 <= n.value / q <= 5:
                     value = {"value": float(n.value), "unit": ref.value.get("unit")}
-                    cands.append((t.last_seg, _with_key(m, "quantity", value, f"{int(n.value)}", "count")))
+                    cands.append(
+                        (t.last_seg, _with_key(m, "quantity", value, f"{int(n.value)}", "count"))
+                    )
             elif t.key == "percent":
-                cands.append((t.last_seg, _with_key(m, "percent", n.value, str(n.value), "percent")))
+                cands.append(
+                    (t.last_seg, _with_key(m, "percent", n.value, str(n.value), "percent"))
+                )
         if not cands:
             return None
         return max(cands, key=lambda c: c[0])[1]
@@ -278,8 +296,18 @@ def _unit_of(value: Any) -> float | None:
     return None
 
 
-def _with_key(m: Mention, key: str, value: Any, ident: str | None = None, kind: str | None = None) -> Mention:
-    return Mention(key, value, ident if ident is not None else m.ident, m.start, m.end, kind or m.kind, m.context)
+def _with_key(
+    m: Mention, key: str, value: Any, ident: str | None = None, kind: str | None = None
+) -> Mention:
+    return Mention(
+        key,
+        value,
+        ident if ident is not None else m.ident,
+        m.start,
+        m.end,
+        kind or m.kind,
+        m.context,
+    )
 
 
 def _items(segs: Sequence[Segment], tracks: dict[str, Track]) -> list[Item]:
@@ -295,12 +323,16 @@ def _items(segs: Sequence[Segment], tracks: dict[str, Track]) -> list[Item]:
         ]
         accepted = [o for o in t.offers if o.state == "accepted"]
         if not accepted:
-            if t.offers and (len({o.side for o in t.offers}) > 1 or any(o.state == "parked" for o in t.offers)):
+            if t.offers and (
+                len({o.side for o in t.offers}) > 1 or any(o.state == "parked" for o in t.offers)
+            ):
                 items.append(_open_item(segs, key, t))
             continue
         for o in accepted:
             items.append(_term_item(segs, key, o, history))
-        if key == "unit_price" and (total is None or not any(o.state == "accepted" for o in total.offers)):
+        if key == "unit_price" and (
+            total is None or not any(o.state == "accepted" for o in total.offers)
+        ):
             last = accepted[-1]
             items.append(_term_item(segs, "price", last, history))
     del unit
@@ -339,7 +371,10 @@ def _open_item(segs: Sequence[Segment], key: str, t: Track) -> Item:
         confidence=0.55 if parked else 0.45,
         evidence=evidence_for(segs, ev),
         owner=segs[t.offers[-1].seg].speaker or None,
-        values={"term": key, "negotiation": [{"value": o.value, "state": o.state} for o in t.offers]},
+        values={
+            "term": key,
+            "negotiation": [{"value": o.value, "state": o.state} for o in t.offers],
+        },
     )
 
 

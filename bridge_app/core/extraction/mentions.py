@@ -112,7 +112,9 @@ _RETURN_RX = re.compile(r"\b(return|destroy|destruction)\b", re.I)
 _NON_SOLICIT_RX = re.compile(r"\bnon-?solicit\w*\b", re.I)
 _CONFIDENTIAL_RX = re.compile(r"\b(confidential\w*|trade secrets?)\b", re.I)
 _RENEW_RX = re.compile(r"\b(renew\w*|renewal|extension option|option to extend)\b", re.I)
-_DISCLOSURE_RX = re.compile(r"\b(disclosure period|disclosures|shared in the next|covers anything)\b", re.I)
+_DISCLOSURE_RX = re.compile(
+    r"\b(disclosure period|disclosures|shared in the next|covers anything)\b", re.I
+)
 _TERM_RX = re.compile(
     r"\b(term|contract|agreement|subscription|licen[cs]e|retainer|extend\w*|commitment|"
     r"lock in|partnership)\b",
@@ -136,12 +138,13 @@ _ORD_WORD = (
     r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|"
     r"nineteenth|twentieth|thirtieth)"
 )
+
+
 def _year_rx(name: str) -> str:
     return (
         rf"(?:,?\s+(?P<{name}>\d{{4}}|twenty twenty[- ](?:one|two|three|four|five|six|seven|"
         r"eight|nine)))"
     )
-
 
 
 _DATE_RX = re.compile(
@@ -271,7 +274,9 @@ def _money_mentions(text: str, dollar: str | None) -> list[Mention]:
         if not explicit:
             if not _BARE_TAIL_RX.match(tail) or (n.value == 1 and not n.shorthand):
                 continue  # "one more question", "three training sessions"
-            out.append(Mention(None, n, "", n.start, n.end, "number", _context(text, n.start, n.end)))
+            out.append(
+                Mention(None, n, "", n.start, n.end, "number", _context(text, n.start, n.end))
+            )
             continue
         if _RATE_RX.search(text[max(s, n.start - 20) : min(e, n.end + 20)]):
             key = "rate"
@@ -360,10 +365,15 @@ def _duration_mentions(text: str) -> list[Mention]:
             s0 = m.start() - len(head) + nums[-1].start
         before = text[max(0, s0 - 25) : s0]
         after = text[m.end() : m.end() + 25]
-        if re.search(r"\b(in|within|every|per|ago|last|past|first|those|these)\s+(the\s+)?$", before, re.I):
+        if re.search(
+            r"\b(in|within|every|per|ago|last|past|first|those|these)\s+(the\s+)?$", before, re.I
+        ):
             if not _DISCLOSURE_RX.search(_clause(text, s0, m.end())):
                 continue
-        if re.match(r"\s*(ago|old|of effort|from (the )?date)", after, re.I) and "date" not in after:
+        if (
+            re.match(r"\s*(ago|old|of effort|from (the )?date)", after, re.I)
+            and "date" not in after
+        ):
             continue
         unit = m.group("unit").lower()
         days = round(count * _UNIT_DAYS[unit])
@@ -372,7 +382,9 @@ def _duration_mentions(text: str) -> list[Mention]:
             key = _day_key(text, s0, m.end())
             value: dict[str, Any] = {"days": days, "text": text[s0 : m.end()]}
             out.append(
-                Mention(key, value, f"days:{days}", s0, m.end(), "days", _context(text, s0, m.end()))
+                Mention(
+                    key, value, f"days:{days}", s0, m.end(), "days", _context(text, s0, m.end())
+                )
             )
             continue
         value = {"days": days, "text": text[s0 : m.end()]}
@@ -509,17 +521,18 @@ def _date_key(text: str, start: int, end: int) -> str | None | bool:
     before = text[max(s, start - 40) : start]
     after = text[end : end + 30]
     clause_start = max(
-        [s]
-        + [s + k.end() for k in re.finditer(r",|\band\b|\bbut\b|;", text[s:start])]
+        [s] + [s + k.end() for k in re.finditer(r",|\band\b|\bbut\b|;", text[s:start])]
     )
     clause = text[clause_start:start]
     if re.match(r"\s*(for|as) the (\w+ )?(start|start date|commencement)", after, re.I):
         return "start_date"
     if re.match(r"\s*(start|start date)\b", after, re.I):
         return "start_date"
-    if re.search(r"\bby\s+(?:\w+day,?\s+)?(?:the\s+)?$", before, re.I) or re.search(
-        r"\b(on|by|for|until)\s+(?:\w+day\s+)?$", before, re.I
-    ) and re.search(r"\b(i'll|we'll|i will|we will|i'm going to)\b", text[s:start], re.I):
+    if (
+        re.search(r"\bby\s+(?:\w+day,?\s+)?(?:the\s+)?$", before, re.I)
+        or re.search(r"\b(on|by|for|until)\s+(?:\w+day\s+)?$", before, re.I)
+        and re.search(r"\b(i'll|we'll|i will|we will|i'm going to)\b", text[s:start], re.I)
+    ):
         return False
     found: list[tuple[int, str | bool]] = []
     for rx, key in (
@@ -556,9 +569,12 @@ def _date_mentions(text: str, meeting_date: date | None) -> list[Mention]:
             continue
         key = _date_key(text, m.start(), m.end())
         if m.group("today"):
-            key = "effective_date" if "effective" in m.group(0).lower() or _EFFECTIVE_CUE_RX.search(
-                text[max(0, m.start() - 40) : m.start()]
-            ) else (key or "start_date")
+            key = (
+                "effective_date"
+                if "effective" in m.group(0).lower()
+                or _EFFECTIVE_CUE_RX.search(text[max(0, m.start() - 40) : m.start()])
+                else (key or "start_date")
+            )
         if key is False:
             continue
         if m.group("m4") or m.group("m5"):
@@ -575,7 +591,9 @@ def _date_mentions(text: str, meeting_date: date | None) -> list[Mention]:
             )
         )
     # "from … through …" / "runs X through Y": the first is the start, the second the end.
-    if len(out) >= 2 and re.search(r"\b(through|until|to|till)\b", text[out[0].end : out[1].start], re.I):
+    if len(out) >= 2 and re.search(
+        r"\b(through|until|to|till)\b", text[out[0].end : out[1].start], re.I
+    ):
         a, b = out[0], out[1]
         if a.key in (None, "end_date") and b.key in (None, "end_date"):
             out[0] = Mention("start_date", a.value, a.ident, a.start, a.end, "date", a.context)
@@ -626,7 +644,9 @@ def _count_mentions(text: str) -> list[Mention]:
         u = _COUNT_UNIT_RX.match(after)
         if not u or n.value < 1 or n.value != int(n.value):
             continue
-        if re.match(r"\s*(people|staff)\b", after, re.I) or re.match(r"\s*technicians", after, re.I):
+        if re.match(r"\s*(people|staff)\b", after, re.I) or re.match(
+            r"\s*technicians", after, re.I
+        ):
             kind_context = True
         else:
             kind_context = False
@@ -645,7 +665,9 @@ def _count_mentions(text: str) -> list[Mention]:
     return out
 
 
-def segment_mentions(text: str, meeting_date: date | None, dollar: str | None, law_topic: bool) -> list[Mention]:
+def segment_mentions(
+    text: str, meeting_date: date | None, dollar: str | None, law_topic: bool
+) -> list[Mention]:
     """Every term-value mention of one segment, in order."""
     out: list[Mention] = []
     payment = _payment_mentions(text)

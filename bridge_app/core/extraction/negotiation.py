@@ -111,7 +111,9 @@ def stance(sentence: str) -> Stance:
         return "question"
     assent = bool(_ASSENT_RX.search(s))
     reject = bool(_REJECT_RX.search(s))
-    if reject and not re.search(r"\b(not from me|no objection|not a problem|no problem)\b", s, re.I):
+    if reject and not re.search(
+        r"\b(not from me|no objection|not a problem|no problem)\b", s, re.I
+    ):
         if not assent or re.match(r"\s*(no|not)\b", s, re.I):
             return "reject"
         # "I can't get to thirty-six. I can do 38": the assent words belong to the counter.
@@ -212,7 +214,9 @@ def track(
                 here, rest = _stance_at(text, m.start)
                 sent = next((s for off, s in sentences(text) if off <= m.start < off + len(s)), "")
                 ok = rest == "assent" or (
-                    rest == "neutral" and here in ("neutral", "assent") and _short_echo(sent, m, text)
+                    rest == "neutral"
+                    and here in ("neutral", "assent")
+                    and _short_echo(sent, m, text)
                 )
                 if ok and other_open is not None:
                     _accept(t, other_open, i, "restated")
@@ -251,7 +255,10 @@ def track(
                 if i - op.seg > _LOOKBACK or last_offer_turn.get(op.side, -1) != op.seg:
                     continue
                 if any(
-                    texts[j] and speaker_side(j) == op.side and j != op.seg and _offers_other(mentions[j], key)
+                    texts[j]
+                    and speaker_side(j) == op.side
+                    and j != op.seg
+                    and _offers_other(mentions[j], key)
                     for j in range(op.seg + 1, i)
                 ):
                     continue

@@ -466,7 +466,11 @@ def speaker_sides(
             if match and sp not in party_of:
                 party_of[sp] = match
         for s_text in re.split(r"(?<=[.!?])\s+", text):
-            names = [first[w.lower()] for w in re.findall(r"\b[A-Z][a-z]+\b", s_text) if w.lower() in first]
+            names = [
+                first[w.lower()]
+                for w in re.findall(r"\b[A-Z][a-z]+\b", s_text)
+                if w.lower() in first
+            ]
             names = [n for n in names if n != sp]
             if names and _WITH_ME_RX.search(s_text):
                 for n in names:
@@ -509,11 +513,27 @@ _FRAMES: tuple[tuple[re.Pattern[str], str | None, str | None], ...] = (
     (re.compile(rf"(?P<a>{_CAPS}) to be the distributor for (?P<b>{_CAPS})"), "buyer", "seller"),
     (re.compile(rf"(?P<a>{_CAPS}) licensing (?:the )?(?P<b>{_CAPS})"), "licensee", "licensor"),
     (re.compile(rf"(?P<a>{_CAPS}) wants (?P<b>{_CAPS})"), "buyer", "seller"),
-    (re.compile(rf"(?P<a>{_CAPS})'s (?:retainer|contract|subscription|licen[cs]e) with (?P<b>{_CAPS})"), "client", "provider"),
+    (
+        re.compile(
+            rf"(?P<a>{_CAPS})'s (?:retainer|contract|subscription|licen[cs]e) with (?P<b>{_CAPS})"
+        ),
+        "client",
+        "provider",
+    ),
     (re.compile(rf"(?P<a>{_CAPS}) is the only one sharing"), "disclosing", None),
     (re.compile(rf"(?P<a>{_CAPS}) is (?:the one )?receiving"), "receiving", None),
-    (re.compile(rf"(?P<a>{_CAPS}) (?:does|will do|takes on) the \w+ (?:in-house|itself)"), "client", None),
-    (re.compile(rf"\b(?:amendment to the \w+|the MSA|the agreement|the contract) with (?P<a>{_CAPS})"), None, None),
+    (
+        re.compile(rf"(?P<a>{_CAPS}) (?:does|will do|takes on) the \w+ (?:in-house|itself)"),
+        "client",
+        None,
+    ),
+    (
+        re.compile(
+            rf"\b(?:amendment to the \w+|the MSA|the agreement|the contract) with (?P<a>{_CAPS})"
+        ),
+        None,
+        None,
+    ),
     (re.compile(rf"\b(?:[Aa]t|[Ff]or) (?P<a>{_CAPS}),? we\b"), None, None),
     (re.compile(rf"\b(?:the order form|the SOW|the NDA) for (?P<a>{_CAPS})"), None, None),
     (re.compile(rf"(?P<a>{_CAPS}) (?:would like|will contribute|has\b)"), None, None),
@@ -588,9 +608,15 @@ def _contract_roles(
     if seller not in keys:
         return {}
     buyer = keys[1] if seller == keys[0] else keys[0]
-    if re.search(r"\blicen[cs]\w*", meeting, re.I) and re.search(r"\blicens(ing|or|ee)\b", meeting, re.I):
+    if re.search(r"\blicen[cs]\w*", meeting, re.I) and re.search(
+        r"\blicens(ing|or|ee)\b", meeting, re.I
+    ):
         pair = ("licensor", "licensee")
-    elif re.search(r"\b(order form|distribut\w*|supply\w*|seats?|units|sensors|purchase order)\b", meeting, re.I):
+    elif re.search(
+        r"\b(order form|distribut\w*|supply\w*|seats?|units|sensors|purchase order)\b",
+        meeting,
+        re.I,
+    ):
         pair = ("seller", "buyer")
     else:
         pair = ("provider", "client")
