@@ -36,10 +36,7 @@ ROLE_FAMILY = {
 }
 _DEMONYMS = {"english": "england", "french": "france", "swedish": "sweden", "spanish": "spain"}
 _STOP = frozenset(
-    "a an the and or of to for in on at by with from is are be we you they i our your their my "
-    "will would can could it this that these those so then also just all each both not no yes "
-    "ok okay well up out there here what which who when where how why if by end next week weeks "
-    "friday monday tuesday wednesday thursday today tomorrow i'll we'll you'll".split()
+    ["a", "an", "the", "and", "or", "of", "to", "for", "in", "on", "at", "by", "with", "from", "is", "are", "be", "we", "you", "they", "i", "our", "your", "their", "my", "will", "would", "can", "could", "it", "this", "that", "these", "those", "so", "then", "also", "just", "all", "each", "both", "not", "no", "yes", "ok", "okay", "well", "up", "out", "there", "here", "what", "which", "who", "when", "where", "how", "why", "if", "by", "end", "next", "week", "weeks", "friday", "monday", "tuesday", "wednesday", "thursday", "today", "tomorrow", "i'll", "we'll", "you'll"]
 )
 
 

@@ -38,10 +38,7 @@ _FROM_ME_RX = re.compile(
     r"\byou'll (?:have|get|receive) (?P<what>.+?) from (?:me|us|my team|our side)\b", re.I
 )
 _TASK_VERBS = frozenset(
-    "send get raise put pull set arrange take confirm check ask come share draft prepare "
-    "follow book schedule circulate review provide give own look find write update forward "
-    "introduce loop run organise organize sort chase email call reach make turn deliver "
-    "submit file do bring walk".split()
+    ["send", "get", "raise", "put", "pull", "set", "arrange", "take", "confirm", "check", "ask", "come", "share", "draft", "prepare", "follow", "book", "schedule", "circulate", "review", "provide", "give", "own", "look", "find", "write", "update", "forward", "introduce", "loop", "run", "organise", "organize", "sort", "chase", "email", "call", "reach", "make", "turn", "deliver", "submit", "file", "do", "bring", "walk"]
 )
 _NOT_COMMIT_RX = re.compile(
     r"\b(i'll be (honest|frank|brief|quick)|i'll stop there|leave it at|leave it in brackets|"
@@ -118,8 +115,7 @@ def due_date(text: str, meeting_date: date | None) -> tuple[str, str] | None:
 
 
 _DOCUMENT_VERBS = frozenset(
-    "send get raise put pull set arrange confirm check ask draft prepare share circulate "
-    "forward write".split()
+    ["send", "get", "raise", "put", "pull", "set", "arrange", "confirm", "check", "ask", "draft", "prepare", "share", "circulate", "forward", "write"]
 )
 _ANAPHORIC_RX = re.compile(
     r"^\W*(?:and\s+|so\s+)?(?:i'll|i will|we'll|i'm going to)\s+(?:\w+)\s+(?:them|that|it|this|"
@@ -174,7 +170,7 @@ def find_commitments(
                 r"^\s*(and|so|ok(ay)?|great|perfect|also)[,\s]+", "", said.strip(), flags=re.I
             )
             statement = statement[:1].upper() + statement[1:]
-            party = names.get(sides.get(seg.speaker, ""), None)
+            party = names.get(sides.get(seg.speaker, ""))
             values = {"due_text": due[1]} if due else {}
             out.append(
                 Item(

@@ -257,6 +257,12 @@ def _resolve_keyless(
                     (t.last_seg, _with_key(m, "percent", n.value, str(n.value), "percent"))
                 )
         if not cands:
+            if m.kind == "number+price" and not any(
+                t.key in MONEY_KEYS and t.offers for t in tracks.values()
+            ):
+                # The first figure of a money talk, said with an offer word.
+                value = {"amount": n.value, "currency": None}
+                return _with_key(m, "price", value, f"{round(n.value, 2)}", "money")
             return None
         return max(cands, key=lambda c: c[0])[1]
     if m.kind.startswith("days"):

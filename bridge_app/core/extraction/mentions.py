@@ -37,7 +37,7 @@ MONEY_KEYS = ("price", "unit_price", "rate", "other_amount")
 _CONTEXT_RX = re.compile(
     r"\b(for (context|comparison|reference)|another (vendor|agency|supplier|provider|msp|"
     r"company|customer|client|roaster|listing)|other (vendor|agency|supplier)s?|competitors?|"
-    r"current(ly)?|right now|previous|used to|pitch(ed)? us|charged|we pay (our|for|about)|"
+    r"current(ly)?|right now[^.]{0,40}\b(is|are|costs?|pay|covers?)\b|previous|used to|pitch(ed)? us|charged|we pay (our|for|about)|"
     r"elsewhere|at the moment|no longer|not \d+ \w+ anymore|anymore|"
     r"(some|most|many|all) of (our|the|their) \w+ (contracts|deals)|last (two|few|three) deals|"
     r"(other|previous|past) (deals|contracts|agreements))\b",
@@ -92,6 +92,13 @@ _MAGNITUDE_RX = re.compile(r"\d\s?(k|m|mm|bn)\b|\b(thousand|million|billion|gran
 _PRICE_WORDS_RX = re.compile(
     r"\b(price|pricing|fee|fees|cost|costs|budget|pay|paid|quote|proposal|minimum|retainer|"
     r"rate|charge|offer|number|value|deal|sell|buy|spend|come down|do|go)\b",
+    re.I,
+)
+# Words of an offer: a bare figure next to them opens the money talk ("I can offer you 15,000").
+_OFFER_CUE_RX = re.compile(
+    r"\b(offer|pay|take|accept|asking|price|sell|for it|go (down|as low|lower)|lowest|budget|"
+    r"cash|deal|how about|would you do|willing to|i can do|can you do|give|spend|afford|"
+    r"for each|each|final|firm|meet (you )?in the middle|split|drop)\b",
     re.I,
 )
 _OTHER_AMOUNT_RX = re.compile(
@@ -249,8 +256,12 @@ def _money_mentions(text: str, dollar: str | None) -> list[Mention]:
         tail = text[max(n.end, cur_span[1]) : max(n.end, cur_span[1]) + 40]
         if currency is None and _AFTER_NOT_MONEY_RX.match(tail):
             continue
-        if not explicit and re.fullmatch(r"(19[5-9]\d|20[0-4]\d)", text[n.start : n.end]):
-            continue
+        if (
+            not explicit
+            and re.fullmatch(r"(19[5-9]\d|20[0-4]\d)", text[n.start : n.end])
+            and (re.search(r"\b(in|since|of|from|year|model)\s*$", before, re.I) or not _OFFER_CUE_RX.search(text))
+        ):
+            continue  # a year ("bought it new in 2015"), unless it is a figure on offer
         s, e = _sentence_bounds(text, n.start)
         sentence = text[s:e]
         per_period = _PER_PERIOD_RX.match(tail)
@@ -272,11 +283,10 @@ def _money_mentions(text: str, dollar: str | None) -> list[Mention]:
             value["per"] = per
         key: str | None
         if not explicit:
-            if not _BARE_TAIL_RX.match(tail) or (n.value == 1 and not n.shorthand):
-                continue  # "one more question", "three training sessions"
-            out.append(
-                Mention(None, n, "", n.start, n.end, "number", _context(text, n.start, n.end))
-            )
+            if not _BARE_TAIL_RX.match(tail) or (n.spoken and n.value < 10 and len(text[n.start:n.end].split()) == 1 and "-" not in text[n.start:n.end]):
+                continue  # "one more question", "just one or multiple", "three sessions"
+            kind = "number+price" if _OFFER_CUE_RX.search(sentence) else "number"
+            out.append(Mention(None, n, "", n.start, n.end, kind, _context(text, n.start, n.end)))
             continue
         if _RATE_RX.search(text[max(s, n.start - 20) : min(e, n.end + 20)]):
             key = "rate"
@@ -284,25 +294,8 @@ def _money_mentions(text: str, dollar: str | None) -> list[Mention]:
             key = "unit_price"
         elif _TOTAL_RX.search(sentence) or per_period:
             key = "price"
-        elif explicit and (_PRICE_WORDS_RX.search(sentence) or currency):
-            key = None  # the money term under discussion, or the price
-        elif explicit:
-            key = None
         else:
-            if not _BARE_TAIL_RX.match(tail) or (n.value == 1 and not n.shorthand):
-                continue  # "one more question", "three training sessions"
-            out.append(
-                Mention(
-                    None,
-                    n,
-                    "",
-                    n.start,
-                    n.end,
-                    "number",
-                    _context(text, n.start, n.end),
-                )
-            )
-            continue
+            key = None  # the money term under discussion, or the price
         if _OTHER_AMOUNT_RX.search(sentence) and key != "unit_price":
             key = "other_amount"
         ident = f"{round(n.value, 2)}"
@@ -514,7 +507,7 @@ def _day_number(word: str) -> int | None:
     return int(digits.group(0)) if digits else None
 
 
-def _date_key(text: str, start: int, end: int) -> str | None | bool:
+def _date_key(text: str, start: int, end: int) -> str | bool | None:
     """The contract date a date is (``start_date`` …), None when only the talk can say, False
     when it is some other date (a kickoff, a deadline, an install week)."""
     s, _ = _sentence_bounds(text, start)
@@ -530,8 +523,8 @@ def _date_key(text: str, start: int, end: int) -> str | None | bool:
         return "start_date"
     if (
         re.search(r"\bby\s+(?:\w+day,?\s+)?(?:the\s+)?$", before, re.I)
-        or re.search(r"\b(on|by|for|until)\s+(?:\w+day\s+)?$", before, re.I)
-        and re.search(r"\b(i'll|we'll|i will|we will|i'm going to)\b", text[s:start], re.I)
+        or (re.search(r"\b(on|by|for|until)\s+(?:\w+day\s+)?$", before, re.I)
+        and re.search(r"\b(i'll|we'll|i will|we will|i'm going to)\b", text[s:start], re.I))
     ):
         return False
     found: list[tuple[int, str | bool]] = []

@@ -69,13 +69,19 @@ _ASSENT_RX = re.compile(
     r"\b(ok(ay)?|fine|yes|yeah|yep|sure|agreed|agree|deal|works|work for|good|great|perfect|"
     r"accept|live with|it is|that matches|matches|correct|exactly|alright|all right|fair|"
     r"happy with|no objection|sounds (good|right|fair|great)|done|settled|absolutely|of course|"
-    r"i'll take|we'll take|i can do|we can do|willing to|let's do|let's go with|go with)\b",
+    r"i'll take|we'll take|i can do|we can do|willing to|let's do|let's go with|go with)\b|"
+    r"^\W*(i|we) (would|could)\b(?! (like|prefer|need|want|rather))",
+    re.I,
+)
+_LEADING_ASSENT_RX = re.compile(
+    r"^\W*(ok(ay)?|yes|yeah|sure|deal|great|alright|sounds good|perfect|(i|we)('ll| will) take "
+    r"(it|that))\b",
     re.I,
 )
 _REJECT_RX = re.compile(
     r"\b(no|not|can't|cannot|won't|don't|too|rather not|a lot|long|short|stretch|tight|"
     r"difficult|high|low|gap|less than|more than|doesn't work|not realistic|unfortunately|"
-    r"afraid|never)\b",
+    r"afraid|never|pass on|going to pass|no thanks|no deal)\b",
     re.I,
 )
 _DEFER_RX = re.compile(
@@ -108,6 +114,9 @@ def stance(sentence: str) -> Stance:
     if _DEFER_RX.search(s):
         return "defer"
     if s.endswith("?"):
+        # "okay I will take it provided you deliver?": an acceptance with a condition.
+        if _LEADING_ASSENT_RX.match(s) and len(s.split()) > 3:
+            return "assent"
         return "question"
     assent = bool(_ASSENT_RX.search(s))
     reject = bool(_REJECT_RX.search(s))

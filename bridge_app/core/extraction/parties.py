@@ -539,9 +539,7 @@ _FRAMES: tuple[tuple[re.Pattern[str], str | None, str | None], ...] = (
     (re.compile(rf"(?P<a>{_CAPS}) (?:would like|will contribute|has\b)"), None, None),
 )
 _NOT_NAME_WORDS = frozenset(
-    "I We You They The This That So Okay OK Hi Hello Yes No And But Our Your Their Today Great "
-    "Perfect Right Well Look Fair Then Also Now Oh Um Second First Term Price Scope Fee "
-    "Payment Governing Delivery SSO MSA SOW NDA Can Could Would".split()
+    ["I", "We", "You", "They", "The", "This", "That", "So", "Okay", "OK", "Hi", "Hello", "Yes", "No", "And", "But", "Our", "Your", "Their", "Today", "Great", "Perfect", "Right", "Well", "Look", "Fair", "Then", "Also", "Now", "Oh", "Um", "Second", "First", "Term", "Price", "Scope", "Fee", "Payment", "Governing", "Delivery", "SSO", "MSA", "SOW", "NDA", "Can", "Could", "Would"]
 )
 
 

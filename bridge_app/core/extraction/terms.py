@@ -25,8 +25,8 @@ from datetime import date
 from typing import Any
 
 from bridge_app.core.extraction import cues
-from bridge_app.core.extraction.grounding import evidence_for, merge_evidence
 from bridge_app.core.extraction.contract_terms import contract_terms
+from bridge_app.core.extraction.grounding import evidence_for, merge_evidence
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.extraction.money import offer_sequence_terms
 from bridge_app.core.extraction.parties import speaker_sides
