@@ -126,7 +126,12 @@ def contract_terms(
                 return side(j)
         return "?" + me
 
+    dated = [any(m.kind == "date" and m.key for m in ms) for ms in mentions]
+
     def resolve(i: int, m: Mention, tracks: dict[str, Track]) -> Mention | None:
+        if m.kind.startswith("duration") and dated[i]:
+            # "start on the 1st of April … so about six months": the engagement's length.
+            return _with_key(m, "duration", m.value)
         return _resolve_keyless(i, m, tracks, texts)
 
     def park_keys(i: int, tracks: dict[str, Track]) -> list[str]:
@@ -139,15 +144,11 @@ def contract_terms(
         recent = sorted(tracks.values(), key=lambda t: -t.last_seg)
         return [recent[0].key] if recent and i - recent[0].last_seg <= 3 else []
 
-    # Attributed offers ("your proposal came in at 72") belong to the listener's side.
-    fixed: list[list[Mention]] = []
-    for i, ms in enumerate(mentions):
-        fixed.append(ms)
     tracks = track(
         len(segs),
         side,
         texts,
-        fixed,
+        mentions,
         resolve,
         park_keys,
         other_side=other_side,
@@ -252,10 +253,16 @@ def _resolve_keyless(
                     cands.append(
                         (t.last_seg, _with_key(m, "quantity", value, f"{int(n.value)}", "count"))
                     )
+            elif t.key == "quantity" and not t.offers:
+                continue
             elif t.key == "percent":
                 cands.append(
                     (t.last_seg, _with_key(m, "percent", n.value, str(n.value), "percent"))
                 )
+        if not cands and _topic(texts, i, ("quantity",)) == "quantity" and n.value >= 2:
+            if n.value == int(n.value) and i > 0 and re.search(r"\bhow many\b", texts[i - 1], re.I):
+                value = {"value": float(n.value), "unit": None}
+                return _with_key(m, "quantity", value, f"{int(n.value)}", "count")
         if not cands:
             if m.kind == "number+price" and not any(
                 t.key in MONEY_KEYS and t.offers for t in tracks.values()

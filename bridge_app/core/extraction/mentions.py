@@ -38,19 +38,20 @@ _CONTEXT_RX = re.compile(
     r"\b(for (context|comparison|reference)|another (vendor|agency|supplier|provider|msp|"
     r"company|customer|client|roaster|listing)|other (vendor|agency|supplier)s?|competitors?|"
     r"current(ly)?|right now[^.]{0,40}\b(is|are|costs?|pay|covers?)\b|previous|used to|pitch(ed)? us|charged|we pay (our|for|about)|"
-    r"elsewhere|at the moment|no longer|not \d+ \w+ anymore|anymore|"
+    r"elsewhere|at the moment|no longer|otherwise|or else|not \d+ \w+ anymore|anymore|"
     r"(some|most|many|all) of (our|the|their) \w+ (contracts|deals)|last (two|few|three) deals|"
     r"(other|previous|past) (deals|contracts|agreements))\b",
     re.I,
 )
 _BEFORE_CONTEXT_RX = re.compile(
-    r"\b(under|over|above|below|up to|less than|more than|at least|at most|from|instead of|"
+    r"\b(under|over|above|below|(?<!come )(?<!go )up to|less than|more than|at least|at most|from|instead of|"
     r"rather than|not|was|originally)\s+(?:net\s+|\$|€|£)?$",
     re.I,
 )
 _ATTRIBUTED_RX = re.compile(
     r"\b(your (proposal|quote|template|draft|paper|offer|number|price list)|the quote (had|said|"
-    r"was)|you (proposed|quoted|said|asked for))\b",
+    r"was)|you (proposed|quoted|said|asked for|want|wanted|are asking|'re asking|listed)|"
+    r"(your|the) asking price|listed (it )?(at|for))\b",
     re.I,
 )
 _AFTER_NOT_MONEY_RX = re.compile(
@@ -69,7 +70,9 @@ _BARE_TAIL_RX = re.compile(
     re.I,
 )
 _NUMBER_BEFORE_SKIP_RX = re.compile(
-    r"\b(year|phase|day|tier|level|option|number|point|version|wcag|sla|section|clause|q)\s*$", re.I
+    r"\b(year|phase|day|tier|level|option|number|point|version|wcag|sla|section|clause|q|all|buy|"
+    r"the|those|these|get)\s*$",
+    re.I,
 )
 _UNIT_NOUNS = (
     r"seats?|sensors?|licen[cs]es?|users?|units?|devices?|endpoints?|laptops?|servers?|"
@@ -102,7 +105,7 @@ _OFFER_CUE_RX = re.compile(
     re.I,
 )
 _OTHER_AMOUNT_RX = re.compile(
-    r"\b(contribute|contribution|cover the cost|one-time|one time|onboarding|add-?on|"
+    r"\b(contribute|contribution|cover the cost|one-time|one time|onboarding|add-?on|deposit|"
     r"optional|extra|on top|additionally|also offer|also recommend)\b",
     re.I,
 )
@@ -240,7 +243,12 @@ def _context(text: str, start: int, end: int) -> bool:
     s, e = _sentence_bounds(text, start)
     sentence = text[s:e]
     before = text[max(s, start - 16) : start]
-    return bool(_CONTEXT_RX.search(sentence) or _BEFORE_CONTEXT_RX.search(before))
+    after = text[end : end + 14]
+    return bool(
+        _CONTEXT_RX.search(sentence)
+        or _BEFORE_CONTEXT_RX.search(before)
+        or re.match(r"\s*(off|discount|cheaper|less than|more than)\b", after, re.I)
+    )
 
 
 def _money_mentions(text: str, dollar: str | None) -> list[Mention]:
@@ -319,25 +327,35 @@ def _clause(text: str, start: int, end: int, width: int = 45) -> str:
 
 
 def _duration_key(text: str, start: int, end: int) -> str | None:
-    near = _clause(text, start, end)
-    sentence = text[slice(*_sentence_bounds(text, start))]
-    for rx, key in (
-        (_NON_SOLICIT_RX, "non_solicit_period"),
-        (_NOTICE_RX, "notice_period"),
-        (_CURE_RX, "cure_period"),
-        (_RENEW_RX, "renewal_period"),
-        (_RETURN_RX, "return_period"),
-        (_CONFIDENTIAL_RX, "confidentiality_period"),
-        (_DISCLOSURE_RX, "term"),
-        (_TERM_RX, "term"),
+    """Which period a duration is, by the nearest cue word in its clause. Side periods
+    (notice, cure, renewal, return) only take a duration they are next to ("a two-year
+    renewal", "ninety days' notice"); the contract term takes any in its clause."""
+    s, e = _sentence_bounds(text, start)
+    lo, hi = max(s, start - 45), min(e, end + 45)
+    best: tuple[int, str] | None = None
+    for rx, key, reach in (
+        (_NON_SOLICIT_RX, "non_solicit_period", 45),
+        (_NOTICE_RX, "notice_period", 15),
+        (_CURE_RX, "cure_period", 20),
+        (_RENEW_RX, "renewal_period", 12),
+        (_RETURN_RX, "return_period", 15),
+        (_CONFIDENTIAL_RX, "confidentiality_period", 45),
+        (_DISCLOSURE_RX, "term", 45),
+        (_TERM_RX, "term", 45),
     ):
-        if rx.search(near):
+        for m in rx.finditer(text, lo, hi):
+            dist = start - m.end() if m.end() <= start else m.start() - end
+            if dist > reach:
+                continue
             if key == "renewal_period" and re.search(
                 r"\b(after|then)\b[^.]{0,20}$", text[max(0, start - 25) : start], re.I
             ):
                 continue  # "after the two years it renews": the two years are the term
-            return key
-    if _PROJECT_RX.search(sentence):
+            if best is None or dist < best[0]:
+                best = (dist, key)
+    if best is not None:
+        return best[1]
+    if _PROJECT_RX.search(text[s:e]):
         return "duration"
     return None
 
@@ -614,8 +632,13 @@ def _law_mentions(text: str, law_topic: bool) -> list[Mention]:
         # reason — an offer only in a law sentence.
         located = bool(_WE_ARE_RX.search(before)) and not LAW_TOPIC_RX.search(sentence)
         ident = place.lower()
-        if any(o.ident == ident and o.start >= s for o in out):
-            continue
+        ctx = located or _context(text, m.start(), m.end())
+        same = [k for k, o in enumerate(out) if o.ident == ident and o.start >= s]
+        if same:
+            if out[same[0]].context and not ctx:
+                out.pop(same[0])
+            else:
+                continue
         out.append(
             Mention(
                 "governing_law",
@@ -624,7 +647,7 @@ def _law_mentions(text: str, law_topic: bool) -> list[Mention]:
                 m.start(),
                 m.end(),
                 "place",
-                located or _context(text, m.start(), m.end()),
+                ctx,
             )
         )
     return out

@@ -69,8 +69,14 @@ _ASSENT_RX = re.compile(
     r"\b(ok(ay)?|fine|yes|yeah|yep|sure|agreed|agree|deal|works|work for|good|great|perfect|"
     r"accept|live with|it is|that matches|matches|correct|exactly|alright|all right|fair|"
     r"happy with|no objection|sounds (good|right|fair|great)|done|settled|absolutely|of course|"
+    r"reasonable|i guess (so|that)|that's fair|agreeable|"
     r"i'll take|we'll take|i can do|we can do|willing to|let's do|let's go with|go with)\b|"
     r"^\W*(i|we) (would|could)\b(?! (like|prefer|need|want|rather))",
+    re.I,
+)
+_CLOSING_RX = re.compile(
+    r"^(?!.*\b(if|unless|provided|as long as)\b).*\b(deal!|it's a deal|we have a deal|you have "
+    r"a deal|you've got a deal|sold)\b",
     re.I,
 )
 _LEADING_ASSENT_RX = re.compile(
@@ -81,7 +87,7 @@ _LEADING_ASSENT_RX = re.compile(
 _REJECT_RX = re.compile(
     r"\b(no|not|can't|cannot|won't|don't|too|rather not|a lot|long|short|stretch|tight|"
     r"difficult|high|low|gap|less than|more than|doesn't work|not realistic|unfortunately|"
-    r"afraid|never|pass on|going to pass|no thanks|no deal)\b",
+    r"afraid|never|pass on|going to pass|no thanks|no deal|nah)\b",
     re.I,
 )
 _DEFER_RX = re.compile(
@@ -133,8 +139,12 @@ def stance(sentence: str) -> Stance:
 def turn_stance(text: str) -> Stance:
     """The stance a turn ends on: its last sentence that takes one."""
     last: Stance = "neutral"
-    for _, s in sentences(text):
+    sents = sentences(text)
+    for k, (_, s) in enumerate(sents):
         st = stance(s)
+        # A question after an acceptance ("that works. Will you deliver?") keeps the acceptance.
+        if st == "question" and last == "assent" and k > 0:
+            continue
         if st != "neutral":
             last = st
     return last
@@ -190,6 +200,15 @@ def track(
         speaker = speaker_side(i)
         resolved: list[Mention] = []
         for m in mentions[i]:
+            if m.key in ("unit_price", "rate") and m.key in tracks and not m.context:
+                # "the add-on is normally two dollars a seat" beside a 12.50 seat price: another
+                # amount, not a counter.
+                ref = tracks[m.key].open or tracks[m.key].accepted
+                amount = m.value.get("amount") if isinstance(m.value, dict) else None
+                if ref is not None and isinstance(ref.value, dict) and amount:
+                    scale = ref.value.get("amount") or 0
+                    if scale and not 0.25 <= amount / scale <= 4:
+                        m = Mention("other_amount", m.value, m.ident, m.start, m.end, m.kind)
             if m.key is None:
                 r = resolve_keyless(i, m, tracks)
                 if r is not None:
@@ -218,7 +237,11 @@ def track(
             other_open = op if op is not None and op.side != side else None
             new = [m for m in ms if other_open is None or m.ident != other_open.ident]
             restates = [m for m in ms if other_open is not None and m.ident == other_open.ident]
-            if restates and not [m for m in new if m.ident != restates[0].ident]:
+            last = max(ms, key=lambda x: x.start)
+            if restates and (
+                not [m for m in new if m.ident != restates[0].ident]
+                or (last in restates and _stance_at(text, last.start)[1] == "assent")
+            ):
                 m = restates[-1]
                 here, rest = _stance_at(text, m.start)
                 sent = next((s for off, s in sentences(text) if off <= m.start < off + len(s)), "")
@@ -230,7 +253,19 @@ def track(
                 if ok and other_open is not None:
                     _accept(t, other_open, i, "restated")
                 continue
-            m = new[-1]
+            # Of several new values, the one on offer is not in a refusing sentence ("Give me
+            # three. I can't justify having you pay 5").
+            offered = [x for x in new if _stance_at(text, x.start)[0] != "reject"] or new
+            m = offered[-1]
+            # The other side's latest offer said back, even after a counter ("I'm willing to
+            # go down to 2000"): accepted.
+            theirs = [o for o in t.offers if o.side != side]
+            if theirs and theirs[-1].ident == m.ident and theirs[-1].state == "countered":
+                if _stance_at(text, m.start)[1] in ("assent", "neutral"):
+                    if op is not None:
+                        op.state = "withdrawn"
+                    _accept(t, theirs[-1], i, "restated")
+                    continue
             if t.accepted is not None and m.ident == t.accepted.ident and op is None:
                 t.accepted.evidence = _more(t.accepted.evidence, i)
                 continue
@@ -245,6 +280,10 @@ def track(
             t.offers.append(offer)
             t.open = offer
             last_offer_turn[side] = i
+            if op is not None and op.side != side and _CLOSING_RX.search(text):
+                # "Deal! 250!": a counter said as the close of the deal.
+                _accept(t, offer, i, "restated")
+                continue
             # The other side said this date a moment ago without saying which date it was
             # ("September first?" — "September first for the licence start"): agreed.
             for j, s_side, ident in keyless_dates:

@@ -38,6 +38,16 @@ _TERM_VALUE_KEYS = frozenset(
         "deliverable",
         "governing_law",
         "confidentiality_period",
+        "unit_price",
+        "rate",
+        "renewal_period",
+        "notice_period",
+        "cure_period",
+        "non_solicit_period",
+        "return_period",
+        "liability_cap",
+        "territory",
+        "exclusivity",
     }
 )
 
@@ -108,9 +118,13 @@ def resolve_within(items: Iterable[Item]) -> list[Item]:
     """Mark supersession/conflicts among the agreed terms of one meeting (items in time order)."""
     out = [copy.deepcopy(it) for it in items]
     active: dict[str, Item] = {}
-    for it in out:
-        if it.kind != "agreed_term":
-            continue
+    # A term is settled when it is last confirmed: order by the latest evidence, so a value
+    # proposed early but accepted late supersedes one agreed in between.
+    terms = sorted(
+        (it for it in out if it.kind == "agreed_term"),
+        key=lambda it: max((e.start for e in it.evidence), default=0.0),
+    )
+    for it in terms:
         for slot, key in sorted(_slots(it).items()):
             prev = active.get(slot)
             if prev is not None and prev is not it and prev.superseded_by is None:
