@@ -230,7 +230,7 @@ _LAW_PLACE_RX = re.compile(
 LAW_TOPIC_RX = re.compile(r"\b(governing law|law|laws|jurisdiction|courts?|legal paper)\b", re.I)
 _WE_ARE_RX = re.compile(r"\b(we're|we are|i'm|based|headquartered|located)\b[^.]{0,30}$", re.I)
 
-_COUNT_UNIT_RX = re.compile(rf"^\s*(?:[a-z]+\s)?({_UNIT_NOUNS}|technicians|people|staff)\b", re.I)
+_COUNT_UNIT_RX = re.compile(rf"^\s*(?:(?!per\b|a\b|an\b|each\b)[a-z]+\s)?({_UNIT_NOUNS}|technicians|people|staff)\b", re.I)
 
 
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -239,14 +239,14 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, (min(ends) + 1 if ends else len(text))
 
 
-def _context(text: str, start: int, end: int) -> bool:
+def _context(text: str, start: int, end: int, figure: bool = True) -> bool:
     s, e = _sentence_bounds(text, start)
     sentence = text[s:e]
     before = text[max(s, start - 16) : start]
     after = text[end : end + 14]
     return bool(
         _CONTEXT_RX.search(sentence)
-        or _BEFORE_CONTEXT_RX.search(before)
+        or (figure and _BEFORE_CONTEXT_RX.search(before))
         or re.match(r"\s*(off|discount|cheaper|less than|more than)\b", after, re.I)
     )
 
@@ -598,7 +598,7 @@ def _date_mentions(text: str, meeting_date: date | None) -> list[Mention]:
                 m.start(),
                 m.end(),
                 "date",
-                _context(text, m.start(), m.end()),
+                _context(text, m.start(), m.end(), figure=False),
             )
         )
     # "from … through …" / "runs X through Y": the first is the start, the second the end.
@@ -660,6 +660,8 @@ def _count_mentions(text: str) -> list[Mention]:
         u = _COUNT_UNIT_RX.match(after)
         if not u or n.value < 1 or n.value != int(n.value):
             continue
+        if re.search(r"[$€£¥]\s?$|\b(?:C|US|A)\$\s?$", text[max(0, n.start - 3) : n.start]):
+            continue  # "C$14 per seat" is a price
         if re.match(r"\s*(people|staff)\b", after, re.I) or re.match(
             r"\s*technicians", after, re.I
         ):

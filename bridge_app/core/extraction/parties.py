@@ -287,6 +287,19 @@ def _collect(segs: Sequence[Segment]) -> tuple[dict[str, _Party], dict[str, str]
 def party_terms(segs: Sequence[Segment]) -> list[Item]:
     """One ``agreed_term`` per company at the table, in order of first mention."""
     parties, speaker_party = _collect(segs)
+    _add_frame_parties(segs, parties)
+    sides = speaker_sides(segs, parties, speaker_party)
+    speaker_party = {sp: k for sp, k in sides.items() if k in parties}
+    if not parties:
+        return []
+    roles, role_segments = _infer_roles(segs, parties, speaker_party)
+    roles.update(_contract_roles(segs, parties, sides, roles))
+    return _party_items(segs, parties, roles, role_segments)
+
+
+def _add_frame_parties(segs: Sequence[Segment], parties: dict[str, _Party]) -> None:
+    """Companies named in a deal frame ("X supplying Y", "the order form for X"), with the side
+    the frame gives them."""
     people = _people(segs) | frozenset(
         w for s in segs for w in s.speaker.lower().split() if s.speaker
     )
@@ -305,12 +318,15 @@ def party_terms(segs: Sequence[Segment]) -> list[Item]:
         p.how.add("frame")
         if role and p.explicit_role is None:
             p.explicit_role, p.role_segment = role, i
-    sides = speaker_sides(segs, parties, speaker_party)
-    speaker_party = {sp: k for sp, k in sides.items() if k in parties}
-    if not parties:
-        return []
-    roles, role_segments = _infer_roles(segs, parties, speaker_party)
-    roles.update(_contract_roles(segs, parties, sides, roles))
+
+
+def _party_items(
+    segs: Sequence[Segment],
+    parties: dict[str, _Party],
+    roles: dict[str, str],
+    role_segments: dict[str, list[int]],
+) -> list[Item]:
+    """One ``agreed_term`` per party, with its side and the segments that show it."""
     if len(parties) == 2:
         # Two parties and one side said in words: the other one is its counterpart (this beats
         # an inferred side, which may come from another pair of words).
@@ -437,6 +453,7 @@ def speaker_sides(
     objections?" —, or "at Sensicor we …"), else a group named after one of its speakers."""
     if parties is None or known is None:
         parties, known = _collect(segs)
+        _add_frame_parties(segs, parties)
     speakers = [s for s in dict.fromkeys(seg.speaker for seg in segs) if s]
     first = {sp.split()[0].lower(): sp for sp in speakers}
     parent = {sp: sp for sp in speakers}
