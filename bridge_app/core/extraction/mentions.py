@@ -58,7 +58,8 @@ _AFTER_NOT_MONEY_RX = re.compile(
     r"^\s*(?:-\s*)?(?:%|percent|per ?cent|uptime|days?|weeks?|months?|years?|hours?|minutes?|"
     r"o'clock|am\b|pm\b|people|users?|seats?|sensors?|licen[cs]es?|units?|devices?|endpoints?|"
     r"technicians|staff|posts?|clinics?|subs\b|countries|sessions?|times|degrees|"
-    r"[a-z]+s\b(?<!dollars)(?<!euros)(?<!pounds)(?<!bucks))",
+    r"(?!(?:is|was|has|this|yes|plus|us|as|its|thus|less|unless|across|does|sounds|works|"
+    r"dollars|euros|pounds|bucks)\b)[a-z]+s\b)",
     re.I,
 )
 # What may follow a bare figure that is an offer ("Forty-five?", "sixty-four five works").
