@@ -335,6 +335,17 @@ def _items(segs: Sequence[Segment], tracks: dict[str, Track]) -> list[Item]:
             for o in t.offers
         ]
         accepted = [o for o in t.offers if o.state == "accepted"]
+        standing = _standing_offer(segs, t, tracks)
+        if standing is not None:
+            # A money talk that ends on an offer nobody opposes: chat tools record the
+            # acceptance as a click, outside the transcript. Kept, with a low confidence.
+            item = _term_item(segs, key, standing, history)
+            item.confidence = 0.45
+            item.statement = item.statement.replace("accepted by", "unopposed; last said by")
+            items.append(item)
+            if key == "unit_price":
+                items.append(_term_item(segs, "price", standing, history))
+            continue
         if not accepted:
             if t.offers and (
                 len({o.side for o in t.offers}) > 1 or any(o.state == "parked" for o in t.offers)
@@ -350,6 +361,23 @@ def _items(segs: Sequence[Segment], tracks: dict[str, Track]) -> list[Item]:
             items.append(_term_item(segs, "price", last, history))
     del unit
     return items
+
+
+STANDING_TAIL = 3  # segments after which a final unopposed offer still counts as the deal
+
+
+def _standing_offer(segs: Sequence[Segment], t: Track, tracks: dict[str, Track]) -> Offer | None:
+    """The final open price offer of a talk that ends with it (see ``_items``)."""
+    if t.key not in ("price", "unit_price") or t.open is None or t.open is not t.offers[-1]:
+        return None
+    if len(segs) - 1 - t.open.seg > STANDING_TAIL:
+        return None
+    last_money = max(
+        (o.seg for k, tr in tracks.items() if k in MONEY_KEYS for o in tr.offers), default=-1
+    )
+    if last_money > t.open.seg or len({o.side for o in t.offers}) < 2 and len(t.offers) > 1:
+        return None
+    return t.open
 
 
 def _term_item(segs: Sequence[Segment], key: str, o: Offer, history: list[dict[str, Any]]) -> Item:
