@@ -148,6 +148,11 @@ def _acceptance(
     return None
 
 
+# A scope statement lists what is delivered ("the idea is to add …", "the MDR service is …").
+_SCOPE_LEAD_RX = re.compile(
+    r"(?i:\b(the idea is|the plan is) to (add|include))|\bthe [A-Z]{2,6} (service|package|module) "
+    r"(is|covers|includes)\b|(?i:\b(we|i)('ll| will) also provide\b)",
+)
 _COMMIT_DELIVERABLE_RX = re.compile(
     r"\b(deliverables?\s+(is|are|will be|include)|(we|i)('ll| will| are going to|'re going to)\s+"
     r"(deliver|provide|hand over|build)|scope\s+(includes|covers|will include))\b",
@@ -203,7 +208,7 @@ def _deliverables(
                 f.key == "deliverable"
                 and not question
                 and not hedged
-                and bool(_COMMIT_DELIVERABLE_RX.search(sentence))
+                and bool(_COMMIT_DELIVERABLE_RX.search(sentence) or _SCOPE_LEAD_RX.search(sentence))
             )
             if accepted is None and not stated and not committed:
                 continue
