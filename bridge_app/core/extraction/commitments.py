@@ -207,5 +207,72 @@ def with_commitments(
     found = find_commitments(segs, meeting_date, sides, names)
     if len(found) < 2:
         return items
-    kept = [it for it in items if it.kind != "action_item"]
-    return kept + found
+    # Open questions: the tracker's unsettled terms stay; the generic ones make way for the
+    # questions the meeting really left open.
+    kept = [
+        it
+        for it in items
+        if it.kind != "action_item" and not (it.kind == "open_question" and not it.values.get("term"))
+    ]
+    return kept + found + find_open_questions(segs)
+
+
+_LEFT_OPEN_RX = re.compile(
+    r"\b(leave (that|this|it) (as an )?open( question)?|keep (that|this|it) open|open (point|question)|"
+    r"(that's|it's|that is) (still )?open|let's leave (that|it) open|leave that open|"
+    r"i don't (have an answer|know which)|haven't solved|let me think about it|we'll leave that open)\b",
+    re.I,
+)
+_UNSURE_RX = re.compile(
+    r"\b(not sure|don't know|no idea|i'd have to check|i'd need to (check|see)|have to confirm|"
+    r"don't have an answer|separate conversation|not in the current)\b",
+    re.I,
+)
+
+
+def find_open_questions(segs: Sequence[Segment]) -> list[Item]:
+    """Questions the meeting leaves open: one that is answered with "not sure" / "I'd have to
+    check" or explicitly left open ("let's leave that open", "an open point"), and not a
+    counter-offer ("Could we do net 45?" is a proposal, handled by the negotiation)."""
+    out: list[Item] = []
+    used: set[int] = set()
+    for i, seg in enumerate(segs):
+        if not (_LEFT_OPEN_RX.search(seg.text) or _UNSURE_RX.search(seg.text)):
+            continue
+        # The question this answers: the nearest question sentence at or before it.
+        for j in range(i, max(-1, i - 4), -1):
+            qs = [s for _, s in _sentences(segs[j].text) if s.strip().endswith("?")]
+            qs = [q for q in qs if len(q.split()) >= 4 and not _COUNTER_RX.search(q)]
+            if not qs or j in used:
+                continue
+            if j == i and not _LEFT_OPEN_RX.search(seg.text):
+                continue
+            confirmed = any(
+                _LEFT_OPEN_RX.search(segs[k].text) or _UNSURE_RX.search(segs[k].text)
+                for k in range(j, min(len(segs), j + 4))
+                if k != j or _LEFT_OPEN_RX.search(segs[k].text)
+            )
+            if not confirmed:
+                break
+            used.add(j)
+            question = qs[-1].strip()
+            out.append(
+                Item(
+                    id=f"oq-{segs[j].segment_id}",
+                    kind="open_question",
+                    statement=question[:1].upper() + question[1:],
+                    confidence=0.6 if _LEFT_OPEN_RX.search(seg.text) else 0.5,
+                    evidence=evidence_for(segs, sorted({j, i})),
+                    owner=segs[j].speaker or None,
+                )
+            )
+            break
+    return out
+
+
+# A question that proposes a value is a counter-offer, not an open question.
+_COUNTER_RX = re.compile(
+    r"\b(could (we|you) (do|say|go)|what about|how about|would you (take|accept|do)|can we do|"
+    r"net \w+\?|\d+\s*\?$)",
+    re.I,
+)
