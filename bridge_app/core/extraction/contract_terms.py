@@ -54,6 +54,9 @@ LABELS = {
     "cure_period": "cure period",
     "non_solicit_period": "non-solicit period",
     "return_period": "return-or-destroy period",
+    "liability_cap": "liability cap",
+    "territory": "territory",
+    "exclusivity": "exclusivity",
 }
 # Emitted as agreed terms (other tracked keys only steer the talk: "other_amount", "percent").
 EMITTED = frozenset(LABELS)
@@ -80,7 +83,11 @@ def _fmt_money(v: dict[str, Any]) -> str:
 
 
 def display(key: str, value: Any) -> str:
-    if key in MONEY_KEYS and isinstance(value, dict):
+    if key == "exclusivity" and isinstance(value, dict):
+        return "exclusive" if value.get("exclusive") else "non-exclusive"
+    if key == "liability_cap" and isinstance(value, dict) and "multiple_of_fees" in value:
+        return f"{value['multiple_of_fees']:g} × fees"
+    if key in (*MONEY_KEYS, "liability_cap") and isinstance(value, dict):
         return _fmt_money(value)
     if isinstance(value, dict):
         if key == "quantity":

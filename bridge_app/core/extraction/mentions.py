@@ -307,6 +307,8 @@ def _money_mentions(text: str, dollar: str | None) -> list[Mention]:
             key = None  # the money term under discussion, or the price
         if _OTHER_AMOUNT_RX.search(sentence) and key != "unit_price":
             key = "other_amount"
+        if _LIABILITY_RX.search(sentence):
+            key = "liability_cap"
         ident = f"{round(n.value, 2)}"
         out.append(
             Mention(
@@ -654,6 +656,81 @@ def _law_mentions(text: str, law_topic: bool) -> list[Mention]:
     return out
 
 
+_LIABILITY_RX = re.compile(r"\bliabilit\w*\b[^.?!]{0,40}\bcap|\bcap\w*\b[^.?!]{0,20}\bliabilit", re.I)
+_MULTIPLE_RX = re.compile(
+    r"\b(?P<n>[\w.-]+) times (?:the )?(?:annual |yearly |total |twelve months' |12 months' )?"
+    r"(?:fees?|contract value|value|amount paid)\b",
+    re.I,
+)
+_TERRITORY_RX = re.compile(r"\b(territory|territories|countries|region|markets?|covers?|all of|including)\b", re.I)
+_PLACE_ONLY_RX = re.compile(rf"\b(?P<place>{_JURISDICTIONS})\b")
+_EXCLUSIVE_RX = re.compile(r"\b(?P<non>non-?)?exclusiv(?:e|ity)\b", re.I)
+
+
+def _deal_scope_mentions(text: str) -> list[Mention]:
+    """Territory ("Sweden, Norway, Denmark and Finland"), exclusivity and a liability cap
+    given as a multiple of the fees ("two times the annual fees")."""
+    out: list[Mention] = []
+    for off, sentence in ((m.start(), m.group(0)) for m in re.finditer(r"[^.!?]+[.!?]*", text)):
+        if sentence.strip().endswith("?"):
+            continue  # "And Iceland?" asks; the answer decides
+        if _TERRITORY_RX.search(sentence) or len(_PLACE_ONLY_RX.findall(sentence)) >= 2:
+            places = [m.group("place") for m in _PLACE_ONLY_RX.finditer(sentence)]
+            if places and not re.search(r"\b(keep|leave)\b[^.]{0,20}\bout\b|\bexclud", sentence, re.I):
+                first = sentence.find(places[0])
+                value = {"text": ", ".join(dict.fromkeys(places)), "places": list(dict.fromkeys(places))}
+                out.append(
+                    Mention(
+                        "territory",
+                        value,
+                        "|".join(sorted(set(places))),
+                        off + first,
+                        off + first + len(places[0]),
+                        "place",
+                        _context(text, off + first, off + first + 1, figure=False),
+                    )
+                )
+        for m in _EXCLUSIVE_RX.finditer(sentence):
+            exclusive = not m.group("non")
+            out.append(
+                Mention(
+                    "exclusivity",
+                    {"exclusive": exclusive, "text": m.group(0)},
+                    "exclusive" if exclusive else "non-exclusive",
+                    off + m.start(),
+                    off + m.end(),
+                    "flag",
+                    _context(text, off + m.start(), off + m.end(), figure=False)
+                    or bool(
+                        re.search(
+                            r"\b(first proposal|was|were|the right to|can go|could go|if (you|we) "
+                            r"(fall|miss|don't))\b",
+                            sentence,
+                            re.I,
+                        )
+                    ),
+                )
+            )
+            break
+        if _LIABILITY_RX.search(sentence):
+            mm = _MULTIPLE_RX.search(sentence)
+            if mm:
+                nums = find_numbers(mm.group("n"))
+                if nums:
+                    value = {"multiple_of_fees": nums[0].value, "text": mm.group(0)}
+                    out.append(
+                        Mention(
+                            "liability_cap",
+                            value,
+                            f"x{nums[0].value}",
+                            off + mm.start(),
+                            off + mm.end(),
+                            "multiple",
+                        )
+                    )
+    return out
+
+
 def _count_mentions(text: str) -> list[Mention]:
     out: list[Mention] = []
     for n in find_numbers(text):
@@ -706,7 +783,12 @@ def segment_mentions(
         if any(s <= m.start < e or m.start <= s < m.end for s, e in taken):
             continue
         out.append(m)
-    out += _law_mentions(text, law_topic)
+    laws = _law_mentions(text, law_topic)
+    out += laws
+    scope = _deal_scope_mentions(text)
+    if laws:
+        scope = [m for m in scope if m.key != "territory"]
+    out += [m for m in scope if not any(x.start <= m.start < x.end for x in out)]
     # Attribution: "your proposal came in at 72" is the listener's offer.
     if _ATTRIBUTED_RX.search(text):
         out = [

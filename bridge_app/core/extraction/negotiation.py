@@ -235,8 +235,10 @@ def track(
             touched.add(key)
             op = t.open
             other_open = op if op is not None and op.side != side else None
-            new = [m for m in ms if other_open is None or m.ident != other_open.ident]
-            restates = [m for m in ms if other_open is not None and m.ident == other_open.ident]
+            new = [m for m in ms if other_open is None or not _same(m.ident, other_open.ident)]
+            restates = [
+                m for m in ms if other_open is not None and _same(m.ident, other_open.ident)
+            ]
             last = max(ms, key=lambda x: x.start)
             if restates and (
                 not [m for m in new if m.ident != restates[0].ident]
@@ -318,6 +320,14 @@ def track(
                     t.open.state = "parked"
                     t.open = None
     return tracks
+
+
+def _same(said: str, offered: str) -> bool:
+    """The value said is the one offered; for a list ("Canada|Quebec") a part of it said back
+    ("including Quebec, yes") restates it."""
+    if said == offered:
+        return True
+    return "|" in offered and bool(said) and set(said.split("|")) <= set(offered.split("|"))
 
 
 def _offers_other(ms: list[Mention], key: str) -> bool:
