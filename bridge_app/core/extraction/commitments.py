@@ -194,7 +194,8 @@ def with_commitments(
     """``items`` with the meeting's commitments: in a business negotiation they replace the
     learned action picks; otherwise the learned picks stay."""
     terms = [it for it in items if it.kind == "agreed_term"]
-    if not terms:
+    # A business negotiation: two companies at the table (AMI-style design meetings name none).
+    if sum(1 for it in terms if "party" in it.values) < 2:
         return items
     from bridge_app.core.extraction.parties import party_key, speaker_sides
 

@@ -310,7 +310,7 @@ def _unit_of(value: Any) -> float | None:
     if not isinstance(value, dict):
         return None
     text = str(value.get("text", "")).lower()
-    for unit, days in (("year", 365.25), ("month", 30.4375), ("week", 7.0), ("day", 1.0)):
+    for unit, days in (("year", 365.0), ("month", 30.0), ("week", 7.0), ("day", 1.0)):
         if unit in text:
             return days
     return None

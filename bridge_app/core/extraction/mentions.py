@@ -132,7 +132,7 @@ _TERM_RX = re.compile(
     re.I,
 )
 _PROJECT_RX = re.compile(r"\b(end to end|engagement|project|timeline|estimat\w*|weeks)\b", re.I)
-_UNIT_DAYS = {"day": 1, "week": 7, "month": 30.4375, "quarter": 91.3125, "year": 365.25}
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "quarter": 91, "year": 365}
 _DURATION_RX = re.compile(
     r"(?P<num>\b[\w-]+(?:[ -][\w-]+){0,3}?)[ -](?P<unit>day|week|month|quarter|year)s?\b", re.I
 )
@@ -559,6 +559,8 @@ def _date_key(text: str, start: int, end: int) -> str | bool | None:
             found.append((m.start(), key))
     if _GERUND_AFTER_START_RX.search(clause):
         return False
+    if re.search(r"\beffective\s+(?:as of|from|on)\s*$", clause, re.I):
+        return "effective_date"  # "effective as of January 15"
     if found:
         return max(found, key=lambda f: f[0])[1]
     sentence = text[s:start]
@@ -776,6 +778,8 @@ def segment_mentions(
     dates = _date_mentions(text, meeting_date)
     out += dates
     taken += [(d.start, d.end) for d in dates]
+    # Every date, also a deadline or a kickoff, hides its numbers from the figures.
+    taken += [(m.start(), m.end()) for m in _DATE_RX.finditer(text)]
     counts = [c for c in _count_mentions(text) if not any(s <= c.start < e for s, e in taken)]
     out += counts
     taken += [(c.start, c.end) for c in counts]

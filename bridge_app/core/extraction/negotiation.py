@@ -74,6 +74,14 @@ _ASSENT_RX = re.compile(
     r"^\W*(i|we) (would|could)\b(?! (like|prefer|need|want|rather))",
     re.I,
 )
+_SETTLED_RX = re.compile(
+    r"\b(we(?:'ve| have)? agreed|agreed on|as agreed|it's agreed|that's agreed|we decided|"
+    r"(?:is|are) (?:settled|decided|confirmed))\b",
+    re.I,
+)
+_FAREWELL_RX = re.compile(
+    r"\b(thanks|thank you|bye|talk soon|talk then|see you|have a good|cheers|take care)\b", re.I
+)
 _CLOSING_RX = re.compile(
     r"^(?!.*\b(if|unless|provided|as long as)\b).*\b(deal!|it's a deal|we have a deal|you have "
     r"a deal|you've got a deal|sold)\b",
@@ -117,6 +125,8 @@ def stance(sentence: str) -> Stance:
     s = sentence.strip()
     if PARK_RX.search(s):
         return "park"
+    if _FAREWELL_RX.search(s):
+        return "neutral"  # "Great, thanks everyone, talk soon" closes the call, not a term
     if _DEFER_RX.search(s):
         return "defer"
     if s.endswith("?"):
@@ -282,6 +292,11 @@ def track(
             t.offers.append(offer)
             t.open = offer
             last_offer_turn[side] = i
+            sent = next((x for off, x in sentences(text) if off <= m.start < off + len(x)), "")
+            if _SETTLED_RX.search(sent) and not sent.strip().endswith("?"):
+                # "We agreed on payment net 30": said as already settled.
+                _accept(t, offer, i, "stated")
+                continue
             if op is not None and op.side != side and _CLOSING_RX.search(text):
                 # "Deal! 250!": a counter said as the close of the deal.
                 _accept(t, offer, i, "restated")
