@@ -71,6 +71,11 @@ _TOPIC_RXS: dict[str, re.Pattern[str]] = {
     "confidentiality_period": re.compile(r"\bconfidential\w*\b", re.I),
     "price": re.compile(r"\b(price|fee|cost|budget|minimum|quote)\b", re.I),
 }
+_CONTRACT_TALK_RX = re.compile(
+    r"\b(contract|agreement|nda|non-?disclosure|sow|statement of work|order form|term sheet|msa|"
+    r"amendment|licen[cs]e|subscription|retainer|governing law|payment terms|net \d+)\b",
+    re.I,
+)
 _PERCENT_RX = re.compile(r"(\d+(?:\.\d+)?)\s?(%|percent)|\b(percent|per cent)\b", re.I)
 
 
@@ -160,7 +165,8 @@ def contract_terms(
         park_keys,
         other_side=other_side,
     )
-    return _items(segs, tracks)
+    contract_talk = bool(_CONTRACT_TALK_RX.search(" ".join(texts)))
+    return _items(segs, tracks, contract_talk)
 
 
 def _recent(tracks: dict[str, Track], keys: Sequence[str], i: int, window: int) -> Track | None:
@@ -330,12 +336,14 @@ def _with_key(
     )
 
 
-def _items(segs: Sequence[Segment], tracks: dict[str, Track]) -> list[Item]:
+def _items(segs: Sequence[Segment], tracks: dict[str, Track], contract_talk: bool) -> list[Item]:
+    """Items for every track; outside a contract talk (a design meeting, a chat) only the
+    money terms, since a "two weeks" or "40 people" there is no contract term."""
     items: list[Item] = []
     total = tracks.get("price")
     unit = tracks.get("unit_price")
     for key, t in tracks.items():
-        if key not in EMITTED:
+        if key not in EMITTED or (not contract_talk and key not in ("price", "unit_price")):
             continue
         history = [
             {"value": o.value, "state": o.state, "by": segs[o.seg].speaker or None}

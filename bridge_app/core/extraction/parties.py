@@ -553,10 +553,13 @@ _FRAMES: tuple[tuple[re.Pattern[str], str | None, str | None], ...] = (
     ),
     (re.compile(rf"\b(?:[Aa]t|[Ff]or) (?P<a>{_CAPS}),? we\b"), None, None),
     (re.compile(rf"\b(?:the order form|the SOW|the NDA) for (?P<a>{_CAPS})"), None, None),
-    (re.compile(rf"(?P<a>{_CAPS}) (?:would like|will contribute|has\b)"), None, None),
+    (re.compile(rf"(?P<a>{_CAPS}) (?:would like|will contribute)\b"), None, None),
+    (re.compile(r"(?P<a>[A-Z][\w'-]*(?:\s+(?:and|&)\s+|\s+)[A-Z][\w'-]*) has\b"), None, None),
 )
 _NOT_NAME_WORDS = frozenset(
-    ["I", "We", "You", "They", "The", "This", "That", "So", "Okay", "OK", "Hi", "Hello", "Yes", "No", "And", "But", "Our", "Your", "Their", "Today", "Great", "Perfect", "Right", "Well", "Look", "Fair", "Then", "Also", "Now", "Oh", "Um", "Second", "First", "Term", "Price", "Scope", "Fee", "Payment", "Governing", "Delivery", "SSO", "MSA", "SOW", "NDA", "Can", "Could", "Would"]
+    """I We You They The This That So Okay OK Hi Hello Yes No And But Our Your Their Today Great
+    Perfect Right Well Look Fair Then Also Now Oh Um Second First Term Price Scope Fee Payment
+    Governing Delivery SSO MSA SOW NDA Can Could Would It Mine User Interface""".split()
 )
 
 
