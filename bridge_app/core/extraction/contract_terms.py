@@ -166,6 +166,10 @@ def contract_terms(
         other_side=other_side,
     )
     contract_talk = bool(_CONTRACT_TALK_RX.search(" ".join(texts)))
+    two_sides = len(set(sides.get(s.speaker, s.speaker) for s in segs if s.speaker)) == 2
+    if not contract_talk and not two_sides:
+        # A team meeting (a design review): nobody across a table, so no negotiation to track.
+        return []
     return _items(segs, tracks, contract_talk)
 
 
