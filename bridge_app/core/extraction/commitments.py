@@ -38,7 +38,54 @@ _FROM_ME_RX = re.compile(
     r"\byou'll (?:have|get|receive) (?P<what>.+?) from (?:me|us|my team|our side)\b", re.I
 )
 _TASK_VERBS = frozenset(
-    ["send", "get", "raise", "put", "pull", "set", "arrange", "take", "confirm", "check", "ask", "come", "share", "draft", "prepare", "follow", "book", "schedule", "circulate", "review", "provide", "give", "own", "look", "find", "write", "update", "forward", "introduce", "loop", "run", "organise", "organize", "sort", "chase", "email", "call", "reach", "make", "turn", "deliver", "submit", "file", "do", "bring", "walk"]
+    [
+        "send",
+        "get",
+        "raise",
+        "put",
+        "pull",
+        "set",
+        "arrange",
+        "take",
+        "confirm",
+        "check",
+        "ask",
+        "come",
+        "share",
+        "draft",
+        "prepare",
+        "follow",
+        "book",
+        "schedule",
+        "circulate",
+        "review",
+        "provide",
+        "give",
+        "own",
+        "look",
+        "find",
+        "write",
+        "update",
+        "forward",
+        "introduce",
+        "loop",
+        "run",
+        "organise",
+        "organize",
+        "sort",
+        "chase",
+        "email",
+        "call",
+        "reach",
+        "make",
+        "turn",
+        "deliver",
+        "submit",
+        "file",
+        "do",
+        "bring",
+        "walk",
+    ]
 )
 _NOT_COMMIT_RX = re.compile(
     r"\b(i'll be (honest|frank|brief|quick)|i'll stop there|leave it at|leave it in brackets|"
@@ -115,7 +162,24 @@ def due_date(text: str, meeting_date: date | None) -> tuple[str, str] | None:
 
 
 _DOCUMENT_VERBS = frozenset(
-    ["send", "get", "raise", "put", "pull", "set", "arrange", "confirm", "check", "ask", "draft", "prepare", "share", "circulate", "forward", "write"]
+    [
+        "send",
+        "get",
+        "raise",
+        "put",
+        "pull",
+        "set",
+        "arrange",
+        "confirm",
+        "check",
+        "ask",
+        "draft",
+        "prepare",
+        "share",
+        "circulate",
+        "forward",
+        "write",
+    ]
 )
 _ANAPHORIC_RX = re.compile(
     r"^\W*(?:and\s+|so\s+)?(?:i'll|i will|we'll|i'm going to)\s+(?:\w+)\s+(?:them|that|it|this|"
@@ -213,15 +277,17 @@ def with_commitments(
     kept = [
         it
         for it in items
-        if it.kind != "action_item" and not (it.kind == "open_question" and not it.values.get("term"))
+        if it.kind != "action_item"
+        and not (it.kind == "open_question" and not it.values.get("term"))
     ]
     return kept + found + find_open_questions(segs)
 
 
 _LEFT_OPEN_RX = re.compile(
-    r"\b(leave (that|this|it) (as an )?open( question)?|keep (that|this|it) open|open (point|question)|"
-    r"(that's|it's|that is) (still )?open|let's leave (that|it) open|leave that open|"
-    r"i don't (have an answer|know which)|haven't solved|let me think about it|we'll leave that open)\b",
+    r"\b(leave (that|this|it) (as an )?open( question)?|keep (that|this|it) open|"
+    r"open (point|question)|(that's|it's|that is) (still )?open|let's leave (that|it) open|"
+    r"leave that open|i don't (have an answer|know which)|haven't solved|let me think about it|"
+    r"we'll leave that open)\b",
     re.I,
 )
 _UNSURE_RX = re.compile(

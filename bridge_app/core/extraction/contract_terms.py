@@ -276,10 +276,16 @@ def _resolve_keyless(
                 cands.append(
                     (t.last_seg, _with_key(m, "percent", n.value, str(n.value), "percent"))
                 )
-        if not cands and _topic(texts, i, ("quantity",)) == "quantity" and n.value >= 2:
-            if n.value == int(n.value) and i > 0 and re.search(r"\bhow many\b", texts[i - 1], re.I):
-                value = {"value": float(n.value), "unit": None}
-                return _with_key(m, "quantity", value, f"{int(n.value)}", "count")
+        if (
+            not cands
+            and _topic(texts, i, ("quantity",)) == "quantity"
+            and n.value >= 2
+            and n.value == int(n.value)
+            and i > 0
+            and re.search(r"\bhow many\b", texts[i - 1], re.I)
+        ):
+            value = {"value": float(n.value), "unit": None}
+            return _with_key(m, "quantity", value, f"{int(n.value)}", "count")
         if not cands:
             if m.kind == "number+price" and not any(
                 t.key in MONEY_KEYS and t.offers for t in tracks.values()
@@ -394,7 +400,7 @@ def _standing_offer(segs: Sequence[Segment], t: Track, tracks: dict[str, Track])
     last_money = max(
         (o.seg for k, tr in tracks.items() if k in MONEY_KEYS for o in tr.offers), default=-1
     )
-    if last_money > t.open.seg or len({o.side for o in t.offers}) < 2 and len(t.offers) > 1:
+    if last_money > t.open.seg or (len({o.side for o in t.offers}) < 2 and len(t.offers) > 1):
         return None
     return t.open
 
@@ -411,7 +417,8 @@ def _term_item(segs: Sequence[Segment], key: str, o: Offer, history: list[dict[s
         kind="agreed_term",
         statement=(
             f"Agreed {LABELS.get(key, key)}: {display(key, value)} (proposed by "
-            f"{first.speaker or 'a participant'}, accepted by {acc.speaker or 'another participant'})."
+            f"{first.speaker or 'a participant'}, accepted by "
+            f"{acc.speaker or 'another participant'})."
         ),
         confidence=conf,
         evidence=evidence_for(segs, ev),
@@ -427,7 +434,10 @@ def _open_item(segs: Sequence[Segment], key: str, t: Track) -> Item:
     return Item(
         id=f"oq-{key}-{segs[t.offers[-1].seg].segment_id}",
         kind="open_question",
-        statement=f"Which {LABELS.get(key, key)} applies? Not agreed{' (parked)' if parked else ''}: {said}.",
+        statement=(
+            f"Which {LABELS.get(key, key)} applies? Not agreed"
+            f"{' (parked)' if parked else ''}: {said}."
+        ),
         confidence=0.55 if parked else 0.45,
         evidence=evidence_for(segs, ev),
         owner=segs[t.offers[-1].seg].speaker or None,

@@ -37,14 +37,16 @@ MONEY_KEYS = ("price", "unit_price", "rate", "other_amount")
 _CONTEXT_RX = re.compile(
     r"\b(for (context|comparison|reference)|another (vendor|agency|supplier|provider|msp|"
     r"company|customer|client|roaster|listing)|other (vendor|agency|supplier)s?|competitors?|"
-    r"current(ly)?|right now[^.]{0,40}\b(is|are|costs?|pay|covers?)\b|previous|used to|pitch(ed)? us|charged|we pay (our|for|about)|"
+    r"current(ly)?|right now[^.]{0,40}\b(is|are|costs?|pay|covers?)\b|previous|used to|"
+    r"pitch(ed)? us|charged|we pay (our|for|about)|"
     r"elsewhere|at the moment|no longer|otherwise|or else|not \d+ \w+ anymore|anymore|"
     r"(some|most|many|all) of (our|the|their) \w+ (contracts|deals)|last (two|few|three) deals|"
     r"(other|previous|past) (deals|contracts|agreements))\b",
     re.I,
 )
 _BEFORE_CONTEXT_RX = re.compile(
-    r"\b(under|over|above|below|(?<!come )(?<!go )up to|less than|more than|at least|at most|from|instead of|"
+    r"\b(under|over|above|below|(?<!come )(?<!go )up to|less than|more than|at least|at most|"
+    r"from|instead of|"
     r"rather than|not|was|originally)\s+(?:net\s+|\$|€|£)?$",
     re.I,
 )
@@ -171,7 +173,8 @@ _DATE_RX = re.compile(
     re.I,
 )
 _START_CUE_RX = re.compile(
-    r"\b(start date|starts?|starting|begin\w*|commenc\w*|from|as of|effective from|kick ?off date)\b",
+    r"\b(start date|starts?|starting|begin\w*|commenc\w*|from|as of|effective from|"
+    r"kick ?off date)\b",
     re.I,
 )
 _END_CUE_RX = re.compile(
@@ -231,7 +234,9 @@ _LAW_PLACE_RX = re.compile(
 LAW_TOPIC_RX = re.compile(r"\b(governing law|law|laws|jurisdiction|courts?|legal paper)\b", re.I)
 _WE_ARE_RX = re.compile(r"\b(we're|we are|i'm|based|headquartered|located)\b[^.]{0,30}$", re.I)
 
-_COUNT_UNIT_RX = re.compile(rf"^\s*(?:(?!per\b|a\b|an\b|each\b)[a-z]+\s)?({_UNIT_NOUNS}|technicians|people|staff)\b", re.I)
+_COUNT_UNIT_RX = re.compile(
+    rf"^\s*(?:(?!per\b|a\b|an\b|each\b)[a-z]+\s)?({_UNIT_NOUNS}|technicians|people|staff)\b", re.I
+)
 
 
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -268,7 +273,10 @@ def _money_mentions(text: str, dollar: str | None) -> list[Mention]:
         if (
             not explicit
             and re.fullmatch(r"(19[5-9]\d|20[0-4]\d)", text[n.start : n.end])
-            and (re.search(r"\b(in|since|of|from|year|model)\s*$", before, re.I) or not _OFFER_CUE_RX.search(text))
+            and (
+                re.search(r"\b(in|since|of|from|year|model)\s*$", before, re.I)
+                or not _OFFER_CUE_RX.search(text)
+            )
         ):
             continue  # a year ("bought it new in 2015"), unless it is a figure on offer
         s, e = _sentence_bounds(text, n.start)
@@ -292,7 +300,12 @@ def _money_mentions(text: str, dollar: str | None) -> list[Mention]:
             value["per"] = per
         key: str | None
         if not explicit:
-            if not _BARE_TAIL_RX.match(tail) or (n.spoken and n.value < 10 and len(text[n.start:n.end].split()) == 1 and "-" not in text[n.start:n.end]):
+            if not _BARE_TAIL_RX.match(tail) or (
+                n.spoken
+                and n.value < 10
+                and len(text[n.start : n.end].split()) == 1
+                and "-" not in text[n.start : n.end]
+            ):
                 continue  # "one more question", "just one or multiple", "three sessions"
             kind = "number+price" if _OFFER_CUE_RX.search(sentence) else "number"
             out.append(Mention(None, n, "", n.start, n.end, kind, _context(text, n.start, n.end)))
@@ -381,9 +394,8 @@ def _duration_mentions(text: str) -> list[Mention]:
         after = text[m.end() : m.end() + 25]
         if re.search(
             r"\b(in|within|every|per|ago|last|past|first|those|these)\s+(the\s+)?$", before, re.I
-        ):
-            if not _DISCLOSURE_RX.search(_clause(text, s0, m.end())):
-                continue
+        ) and not _DISCLOSURE_RX.search(_clause(text, s0, m.end())):
+            continue
         if (
             re.match(r"\s*(ago|old|of effort|from (the )?date)", after, re.I)
             and "date" not in after
@@ -467,8 +479,8 @@ def _date_value(m: re.Match[str], meeting_date: date | None) -> tuple[str | None
     if g.get("firstnext"):
         if base is None:
             return None, "day"
-        y, mo = (base.year + 1, 1) if base.month == 12 else (base.year, base.month + 1)
-        return date(y, mo, 1).isoformat(), "day"
+        ny, mo = (base.year + 1, 1) if base.month == 12 else (base.year, base.month + 1)
+        return date(ny, mo, 1).isoformat(), "day"
     month_word = g.get("m1") or g.get("m2") or g.get("m3") or g.get("m4") or g.get("m5")
     day_word = g.get("d1") or g.get("d2") or g.get("d3") or g.get("d6")
     month = _MONTHS.get(month_word.lower().rstrip(".")) if month_word else None
@@ -542,10 +554,9 @@ def _date_key(text: str, start: int, end: int) -> str | bool | None:
         return "start_date"
     if re.match(r"\s*(start|start date)\b", after, re.I):
         return "start_date"
-    if (
-        re.search(r"\bby\s+(?:\w+day,?\s+)?(?:the\s+)?$", before, re.I)
-        or (re.search(r"\b(on|by|for|until)\s+(?:\w+day\s+)?$", before, re.I)
-        and re.search(r"\b(i'll|we'll|i will|we will|i'm going to)\b", text[s:start], re.I))
+    if re.search(r"\bby\s+(?:\w+day,?\s+)?(?:the\s+)?$", before, re.I) or (
+        re.search(r"\b(on|by|for|until)\s+(?:\w+day\s+)?$", before, re.I)
+        and re.search(r"\b(i'll|we'll|i will|we will|i'm going to)\b", text[s:start], re.I)
     ):
         return False
     found: list[tuple[int, str | bool]] = []
@@ -580,7 +591,7 @@ def _date_mentions(text: str, meeting_date: date | None) -> list[Mention]:
             re.I,
         ):
             continue  # "the first three" is not a date
-        iso, precision = _date_value(m, meeting_date)
+        iso, _precision = _date_value(m, meeting_date)
         if iso is None:
             continue
         key = _date_key(text, m.start(), m.end())
@@ -658,13 +669,17 @@ def _law_mentions(text: str, law_topic: bool) -> list[Mention]:
     return out
 
 
-_LIABILITY_RX = re.compile(r"\bliabilit\w*\b[^.?!]{0,40}\bcap|\bcap\w*\b[^.?!]{0,20}\bliabilit", re.I)
+_LIABILITY_RX = re.compile(
+    r"\bliabilit\w*\b[^.?!]{0,40}\bcap|\bcap\w*\b[^.?!]{0,20}\bliabilit", re.I
+)
 _MULTIPLE_RX = re.compile(
     r"\b(?P<n>[\w.-]+) times (?:the )?(?:annual |yearly |total |twelve months' |12 months' )?"
     r"(?:fees?|contract value|value|amount paid)\b",
     re.I,
 )
-_TERRITORY_RX = re.compile(r"\b(territory|territories|countries|region|markets?|covers?|all of|including)\b", re.I)
+_TERRITORY_RX = re.compile(
+    r"\b(territory|territories|countries|region|markets?|covers?|all of|including)\b", re.I
+)
 _PLACE_ONLY_RX = re.compile(rf"\b(?P<place>{_JURISDICTIONS})\b")
 _EXCLUSIVE_RX = re.compile(r"\b(?P<non>non-?)?exclusiv(?:e|ity)\b", re.I)
 
@@ -678,9 +693,14 @@ def _deal_scope_mentions(text: str) -> list[Mention]:
             continue  # "And Iceland?" asks; the answer decides
         if _TERRITORY_RX.search(sentence) or len(_PLACE_ONLY_RX.findall(sentence)) >= 2:
             places = [m.group("place") for m in _PLACE_ONLY_RX.finditer(sentence)]
-            if places and not re.search(r"\b(keep|leave)\b[^.]{0,20}\bout\b|\bexclud", sentence, re.I):
+            if places and not re.search(
+                r"\b(keep|leave)\b[^.]{0,20}\bout\b|\bexclud", sentence, re.I
+            ):
                 first = sentence.find(places[0])
-                value = {"text": ", ".join(dict.fromkeys(places)), "places": list(dict.fromkeys(places))}
+                value = {
+                    "text": ", ".join(dict.fromkeys(places)),
+                    "places": list(dict.fromkeys(places)),
+                }
                 out.append(
                     Mention(
                         "territory",
@@ -719,11 +739,11 @@ def _deal_scope_mentions(text: str) -> list[Mention]:
             if mm:
                 nums = find_numbers(mm.group("n"))
                 if nums:
-                    value = {"multiple_of_fees": nums[0].value, "text": mm.group(0)}
+                    cap: dict[str, Any] = {"multiple_of_fees": nums[0].value, "text": mm.group(0)}
                     out.append(
                         Mention(
                             "liability_cap",
-                            value,
+                            cap,
                             f"x{nums[0].value}",
                             off + mm.start(),
                             off + mm.end(),

@@ -271,13 +271,17 @@ def track(
             m = offered[-1]
             # The other side's latest offer said back, even after a counter ("I'm willing to
             # go down to 2000"): accepted.
-            theirs = [o for o in t.offers if o.side != side]
-            if theirs and theirs[-1].ident == m.ident and theirs[-1].state == "countered":
-                if _stance_at(text, m.start)[1] in ("assent", "neutral"):
-                    if op is not None:
-                        op.state = "withdrawn"
-                    _accept(t, theirs[-1], i, "restated")
-                    continue
+            their_offers = [o for o in t.offers if o.side != side]
+            if (
+                their_offers
+                and their_offers[-1].ident == m.ident
+                and their_offers[-1].state == "countered"
+                and _stance_at(text, m.start)[1] in ("assent", "neutral")
+            ):
+                if op is not None:
+                    op.state = "withdrawn"
+                _accept(t, their_offers[-1], i, "restated")
+                continue
             if t.accepted is not None and m.ident == t.accepted.ident and op is None:
                 t.accepted.evidence = _more(t.accepted.evidence, i)
                 continue
@@ -330,10 +334,10 @@ def track(
                 _accept(t, op, i, "assent")
         elif st == "park" or PARK_RX.search(text):
             for key in park_keys(i, tracks):
-                t = tracks.get(key)
-                if t is not None and t.open is not None:
-                    t.open.state = "parked"
-                    t.open = None
+                parked = tracks.get(key)
+                if parked is not None and parked.open is not None:
+                    parked.open.state = "parked"
+                    parked.open = None
     return tracks
 
 

@@ -504,22 +504,22 @@ def speaker_sides(
     used: set[str] = set()
     unlabelled: list[list[str]] = []
     for members in groups.values():
-        labels = [party_of[m] for m in members if m in party_of]
+        labels = [party_of[who] for who in members if who in party_of]
         if labels:
             label = max(set(labels), key=labels.count)
             used.add(label)
-            for m in members:
-                out[m] = party_of.get(m, label)
+            for who in members:
+                out[who] = party_of.get(who, label)
         else:
             unlabelled.append(members)
     free = [k for k in parties if k not in used]
     if len(unlabelled) == 1 and len(free) == 1:
-        for m in unlabelled[0]:
-            out[m] = free[0]
+        for who in unlabelled[0]:
+            out[who] = free[0]
     else:
         for members in unlabelled:
-            for m in members:
-                out[m] = "group:" + members[0]
+            for who in members:
+                out[who] = "group:" + members[0]
     return out
 
 
@@ -557,9 +557,59 @@ _FRAMES: tuple[tuple[re.Pattern[str], str | None, str | None], ...] = (
     (re.compile(r"(?P<a>[A-Z][\w'-]*(?:\s+(?:and|&)\s+|\s+)[A-Z][\w'-]*) has\b"), None, None),
 )
 _NOT_NAME_WORDS = frozenset(
-    """I We You They The This That So Okay OK Hi Hello Yes No And But Our Your Their Today Great
-    Perfect Right Well Look Fair Then Also Now Oh Um Second First Term Price Scope Fee Payment
-    Governing Delivery SSO MSA SOW NDA Can Could Would It Mine User Interface""".split()
+    [
+        "I",
+        "We",
+        "You",
+        "They",
+        "The",
+        "This",
+        "That",
+        "So",
+        "Okay",
+        "OK",
+        "Hi",
+        "Hello",
+        "Yes",
+        "No",
+        "And",
+        "But",
+        "Our",
+        "Your",
+        "Their",
+        "Today",
+        "Great",
+        "Perfect",
+        "Right",
+        "Well",
+        "Look",
+        "Fair",
+        "Then",
+        "Also",
+        "Now",
+        "Oh",
+        "Um",
+        "Second",
+        "First",
+        "Term",
+        "Price",
+        "Scope",
+        "Fee",
+        "Payment",
+        "Governing",
+        "Delivery",
+        "SSO",
+        "MSA",
+        "SOW",
+        "NDA",
+        "Can",
+        "Could",
+        "Would",
+        "It",
+        "Mine",
+        "User",
+        "Interface",
+    ]
 )
 
 

@@ -904,7 +904,8 @@ def find_deliverables(text: str) -> list[Found]:
         pos = 0
         for m in re.finditer(
             r",\s*(?:and\s+|or\s+|then\s+|with\s+)?|\s+(?:then|with)\s+(?=(?:a|an|the|our|your)\s)|"
-            r"\s+(?:and|plus|as well as)\s+(?=(?:a|an|the|our|your|all|one|two|three|four|five|six)\s)",
+            r"\s+(?:and|plus|as well as)\s+"
+            r"(?=(?:a|an|the|our|your|all|one|two|three|four|five|six)\s)",
             span,
             re.I,
         ):
