@@ -140,7 +140,21 @@ def contract_terms(
 
     dated = [any(m.kind == "date" and m.key for m in ms) for ms in mentions]
 
+    said_periods = [
+        [
+            x.key
+            for x in ms
+            if x.kind.startswith("duration")
+            and x.key in ("term", "duration", "confidentiality_period")
+            and not x.context
+        ]
+        for ms in mentions
+    ]
+
     def resolve(i: int, m: Mention, tracks: dict[str, Track]) -> Mention | None:
+        if m.kind.startswith("duration") and said_periods[i]:
+            # "…caps it at two years. Two years?": the period this turn is about.
+            return _with_key(m, said_periods[i][-1], m.value)
         if m.kind.startswith("duration") and dated[i]:
             # "start on the 1st of April … so about six months": the engagement's length.
             return _with_key(m, "duration", m.value)

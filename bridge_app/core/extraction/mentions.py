@@ -429,16 +429,22 @@ def _duration_mentions(text: str) -> list[Mention]:
 
 
 def _day_key(text: str, start: int, end: int) -> str | None:
-    near = _clause(text, start, end, 40)
+    """Which day count it is ("ninety days' notice", "a thirty-day cure period", "thirty days
+    from invoice"): the nearest cue word in its clause."""
+    s, e = _sentence_bounds(text, start)
+    lo, hi = max(s, start - 40), min(e, end + 40)
+    best: tuple[int, str] | None = None
     for rx, key in (
         (_NOTICE_RX, "notice_period"),
         (_CURE_RX, "cure_period"),
         (_RETURN_RX, "return_period"),
         (_PAYMENT_CUE_RX, "payment_terms"),
     ):
-        if rx.search(near):
-            return key
-    return None
+        for m in rx.finditer(text, lo, hi):
+            dist = start - m.end() if m.end() <= start else m.start() - end
+            if best is None or dist < best[0]:
+                best = (dist, key)
+    return best[1] if best else None
 
 
 def _payment_mentions(text: str) -> list[Mention]:

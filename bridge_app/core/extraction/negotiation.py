@@ -100,7 +100,7 @@ _REJECT_RX = re.compile(
 )
 _DEFER_RX = re.compile(
     r"\b(need to|have to|'d have to|'d need|would need|let me) (check|confirm|ask|think|talk|take)"
-    r"|\bneed \w+ to (ok|okay|approve|sign off)|\bcheck with\b|\btake (that|it|this) to\b|"
+    r"|\bneed (\w+ ){1,2}to (ok|okay|approve|sign off)|\bcheck with\b|\btake (that|it|this) to\b|"
     r"\bget back to you\b|\bcome back to you\b|\bthink about it\b",
     re.I,
 )
