@@ -115,6 +115,11 @@ def contract_terms(
 ) -> list[Item]:
     """Agreed terms and the terms left open, from the negotiation of the whole meeting."""
     texts = [s.text for s in segs]
+    contract_talk = bool(_CONTRACT_TALK_RX.search(" ".join(texts)))
+    two_sides = len({sides.get(s.speaker, s.speaker) for s in segs if s.speaker}) == 2
+    if not contract_talk and not two_sides:
+        # A team meeting (a design review): nobody across a table, so no negotiation to track.
+        return []
     dollar = meeting_dollar(texts)
     law_topic = [False] * len(segs)
     mentions: list[list[Mention]] = []
@@ -179,11 +184,6 @@ def contract_terms(
         park_keys,
         other_side=other_side,
     )
-    contract_talk = bool(_CONTRACT_TALK_RX.search(" ".join(texts)))
-    two_sides = len(set(sides.get(s.speaker, s.speaker) for s in segs if s.speaker)) == 2
-    if not contract_talk and not two_sides:
-        # A team meeting (a design review): nobody across a table, so no negotiation to track.
-        return []
     return _items(segs, tracks, contract_talk)
 
 
