@@ -21,6 +21,7 @@ clearly apart, the role stays None rather than a guess.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -452,8 +453,7 @@ def speaker_sides(
     Karin, our category manager, with me" —, asking them for approval — "Raj, any
     objections?" —, or "at Sensicor we …"), else a group named after one of its speakers."""
     if parties is None or known is None:
-        parties, known = _collect(segs)
-        _add_frame_parties(segs, parties)
+        return dict(_meeting_sides(tuple((s.speaker, s.text) for s in segs)))
     speakers = [s for s in dict.fromkeys(seg.speaker for seg in segs) if s]
     first = {sp.split()[0].lower(): sp for sp in speakers}
     parent = {sp: sp for sp in speakers}
@@ -521,6 +521,16 @@ def speaker_sides(
             for who in members:
                 out[who] = "group:" + members[0]
     return out
+
+
+@functools.lru_cache(maxsize=4)
+def _meeting_sides(lines: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """``speaker_sides`` of a meeting given as (speaker, text) lines; cached because the
+    parties, the terms and the commitments all ask for the same meeting's sides."""
+    segs = [Segment(i, sp, float(i), float(i), text) for i, (sp, text) in enumerate(lines)]
+    parties, known = _collect(segs)
+    _add_frame_parties(segs, parties)
+    return tuple(speaker_sides(segs, parties, known).items())
 
 
 _CAPS = r"[A-Z][\w'-]*(?:\s+(?:and|&|of)\s+[A-Z][\w'-]*|\s+[A-Z][\w'-]*){0,3}"

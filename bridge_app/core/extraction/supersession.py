@@ -15,6 +15,7 @@ Functions return new ``Item`` objects and never mutate their arguments.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -114,9 +115,17 @@ def _conflict(a: Item, b: Item) -> None:
         b.conflicts_with.append(a.id)
 
 
+def _copy(item: Item) -> Item:
+    """A copy whose link lists can change without touching the original (values and evidence
+    are never changed here, so they are shared: a deep copy cost most of the stage's time)."""
+    return dataclasses.replace(
+        item, supersedes=list(item.supersedes), conflicts_with=list(item.conflicts_with)
+    )
+
+
 def resolve_within(items: Iterable[Item]) -> list[Item]:
     """Mark supersession/conflicts among the agreed terms of one meeting (items in time order)."""
-    out = [copy.deepcopy(it) for it in items]
+    out = [_copy(it) for it in items]
     active: dict[str, Item] = {}
     # A term is settled when it is last confirmed: order by the latest evidence, so a value
     # proposed early but accepted late supersedes one agreed in between.
