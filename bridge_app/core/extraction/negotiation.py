@@ -74,6 +74,11 @@ _ASSENT_RX = re.compile(
     r"^\W*(i|we) (would|could)\b(?! (like|prefer|need|want|rather))",
     re.I,
 )
+_STRONG_ASSENT_RX = re.compile(
+    r"\b(works|deal|fine|agree|agreed|accept\w*|take it|sounds (good|great|fair)|fair|"
+    r"reasonable|live with|it is|matches|correct|exactly|can do|happy with|no objection)\b",
+    re.I,
+)
 _SETTLED_RX = re.compile(
     r"\b(we(?:'ve| have)? agreed|agreed on|as agreed|it's agreed|that's agreed|we decided|"
     r"(?:is|are) (?:settled|decided|confirmed))\b",
@@ -316,7 +321,12 @@ def track(
         # A bare assent answers the other side's latest offering turn.
         side = speaker
         st = turn_stance(text)
-        if st == "assent":
+        # "Okay. Great. Are you a smoker?" acknowledges and moves on; with a question in the
+        # turn only a real acceptance ("that works", "deal") takes the offer.
+        acknowledges = "?" in text and not _STRONG_ASSENT_RX.search(
+            " ".join(x for _, x in sentences(text) if not x.strip().endswith("?"))
+        )
+        if st == "assent" and not acknowledges:
             for key, t in tracks.items():
                 op = t.open
                 if op is None or op.side == side or key in touched:
