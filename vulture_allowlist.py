@@ -79,3 +79,8 @@ with_clause_text
 
 # Read by redis-py's connection pool (arq hands RedisSettings to it), never by our code.
 retry_on_error
+
+# The negotiation model's vocabulary and a mention's "said as shorthand" flag: data the term
+# tracker records for the docs and the API's negotiation history, not read by code yet.
+OFFER_STATES
+shorthand

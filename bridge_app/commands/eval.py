@@ -90,6 +90,10 @@ def run(args: argparse.Namespace) -> int:
         from bridge_app.services.llm import client_from_env
 
         llm_client = client_from_env()
+    from bridge_app.evaluation.business import run_business  # business-meetings format
+
+    if (code := run_business(root, args)) is not None:
+        return code
     try:
         report = evaluate_dir(root, args.backend, llm_client)
     except (OSError, ValueError) as exc:  # TranscriptError and JSONDecodeError are ValueErrors

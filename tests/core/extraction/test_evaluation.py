@@ -96,7 +96,9 @@ def test_extract_cli_json_shape(tmp_path):
     r = _cli("extract", str(vtt), "--meeting-date", "2026-03-04", "--json")
     assert r.returncode == 0, r.stderr
     [term] = [i for i in json.loads(r.stdout)["items"] if i["kind"] == "agreed_term"]
-    assert term["values"] == {"price": {"amount": 13.0, "currency": "USD"}}
+    assert term["values"]["price"] == {"amount": 13.0, "currency": "USD"}
+    # Every value said for the term, with its negotiation state.
+    assert [v["state"] for v in term["values"]["negotiation"]] == ["accepted"]
     assert term["evidence"][0]["segment_id"] in {"1", "2"}
     assert set(term) >= {"id", "statement", "owner", "due", "confidence", "supersedes"}
 
