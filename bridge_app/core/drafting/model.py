@@ -117,10 +117,12 @@ class Clause:
     needs: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     conflicts: tuple[str, ...] = ()
+    # A legal user's direct edit kept over regeneration: who, when, why (None: generated text).
+    override: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {
+        out = {
             "number": self.number,
             "key": self.key,
             "heading": self.heading,
@@ -131,6 +133,9 @@ class Clause:
             "missing": list(self.missing),
             "conflicts": list(self.conflicts),
         }
+        if self.override is not None:
+            out["override"] = dict(self.override)
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Clause:
@@ -145,6 +150,7 @@ class Clause:
             needs=tuple(data.get("needs", ())),
             missing=tuple(data.get("missing", ())),
             conflicts=tuple(data.get("conflicts", ())),
+            override=dict(data["override"]) if data.get("override") else None,
         )
 
 
@@ -228,8 +234,12 @@ class Draft:
     type_pick: TypePick
     version: int = 1
     parent_version: int | None = None
-    origin: Literal["generated", "edited"] = "generated"
+    origin: Literal["generated", "edited", "imported"] = "generated"
     schema_version: int = DRAFT_SCHEMA_VERSION
+    playbook_version: int = 0  # the organization's playbook version used (0: built-in)
+    # For an imported counterparty DOCX: what they changed against the version sent
+    # (kind changed/deleted/added, clause key, heading, old/new text, provenance, tracked, author).
+    counterparty_changes: tuple[dict[str, Any], ...] = ()
 
     def clause(self, key: str) -> Clause:
         """The clause with this key (KeyError if the contract type has none)."""
@@ -289,6 +299,8 @@ class Draft:
             "parties": [p.to_dict() for p in self.parties],
             "defined_terms": [[term, where] for term, where in self.defined_terms],
             "clauses": [c.to_dict() for c in self.clauses],
+            "playbook_version": self.playbook_version,
+            "counterparty_changes": [dict(c) for c in self.counterparty_changes],
         }
 
     @classmethod
@@ -309,6 +321,8 @@ class Draft:
             parent_version=None if parent is None else int(parent),
             origin=data.get("origin", "generated"),
             schema_version=int(data.get("schema_version", DRAFT_SCHEMA_VERSION)),
+            playbook_version=int(data.get("playbook_version", 0)),
+            counterparty_changes=tuple(dict(c) for c in data.get("counterparty_changes", ())),
         )
 
 
