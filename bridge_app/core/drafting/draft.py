@@ -294,13 +294,12 @@ def _fills(
             )
         )
     # In a mutual NDA both parties are "a Party": obligations then name the company.
-    sides = speaker_sides(
-        usable,
-        [(p.name, p.name if p.defined_as == "Party" else p.defined_as) for p in parties],
-    )
+    named = [(p.name, p.name if p.defined_as == "Party" else p.defined_as) for p in parties]
+    sides = speaker_sides(usable, named)
+    terms = [term for _, term in named]
 
     fills["deliverables"] = _list_fill(_deliverables(usable, sides), "deliverables")
-    fills["obligations"] = _list_fill(_obligations(usable, sides), "obligations")
+    fills["obligations"] = _list_fill(_obligations(usable, sides, terms), "obligations")
     fills["decisions"] = _list_fill(decision_entries(usable), "decisions")
     fills["other_terms"] = _list_fill(_other_terms(usable), "other terms")
     _schedule_fill(fills, usable, contract_type, resolved["price"].value)
@@ -333,7 +332,7 @@ def _deliverables(usable: list[Item], sides: dict[str, Side]) -> list[Entry]:
     return out
 
 
-def _obligations(usable: list[Item], sides: dict[str, Side]) -> list[Entry]:
+def _obligations(usable: list[Item], sides: dict[str, Side], terms: list[str]) -> list[Entry]:
     """Action items as third-person obligations of the owner's party (see language.py)."""
     out = []
     for item in usable:
@@ -346,6 +345,7 @@ def _obligations(usable: list[Item], sides: dict[str, Side]) -> list[Entry]:
             sides=sides,
             due_display=fmt_date(item.due) if item.due else None,
             due_text=str(item.values.get("due_text") or "") or None,
+            parties=terms,
         )
         out.append(
             Entry(

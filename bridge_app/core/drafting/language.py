@@ -293,9 +293,14 @@ def obligation_sentence(
     sides: Mapping[str, Side],
     due_display: str | None = None,
     due_text: str | None = None,
+    parties: Sequence[str] = (),
 ) -> Obligation:
-    """One commitment as a third-person obligation (see the module docstring)."""
-    terms = sorted({s.defined_as for s in sides.values()})
+    """One commitment as a third-person obligation (see the module docstring).
+
+    ``parties`` are the contract's defined terms for its parties (the speakers' sides are
+    added to them), so "the other party" is known even when only one side's people spoke.
+    """
+    terms = sorted({*parties, *(s.defined_as for s in sides.values())})
     own = sides.get((speaker or "").strip())
     own_term = own.defined_as if own else None
     text = _LEAD_RX.sub("", statement.strip().strip('"').strip()).strip()
@@ -326,6 +331,8 @@ def obligation_sentence(
     else:
         rest = text
 
+    if rest[:1].isupper() and not rest[1:2].isupper():
+        rest = rest[:1].lower() + rest[1:]  # "Send the forms" after "shall"
     rest = _strip_when(_base_verb(rest), due_text)
     rest = _people_to_parties(rest, sides)
     if own_term is not None:

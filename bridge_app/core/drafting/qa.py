@@ -406,7 +406,8 @@ def check_first_person(ctx: QAContext) -> list[Finding]:
     return out
 
 
-_BOOKKEEPING_KEYS = frozenset({"due_text"})
+# Not terms a clause states; a party left out of the draft is reported as extra_party.
+_BOOKKEEPING_KEYS = frozenset({"due_text", "party"})
 
 
 def check_unused_terms(ctx: QAContext) -> list[Finding]:

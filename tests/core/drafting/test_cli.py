@@ -120,7 +120,7 @@ def test_order_form_negotiation(tmp_path):
     (price,) = clause_sources(draft, "order", "price")
     assert any("27,000 EUR" in q.quote for q in price.quotes)
     assert "within 45 days of the date of invoice (net 45)" in draft.clause("payment").text
-    assert "starts on 1 April 2026" in draft.clause("service-term").text
+    assert "start on 1 April 2026" in draft.clause("subscription-term").text
     # Each party in the draft is one the meeting named, with the role it was given there.
     for party in draft.parties:
         assert party.name in sample.read_text() and party.role in ("customer", "vendor")
