@@ -1,5 +1,7 @@
 """The data model: SQLModel tables (tables.py)."""
 
+from bridge_app.models.playbooks import ClauseOverride, FindingAcceptance, Playbook
+
 from bridge_app.models.tables import (
     DRAFT_STATUSES,
     EXPORT_FORMATS,
@@ -39,18 +41,21 @@ __all__ = [
     "SEVERITIES",
     "STAGES",
     "AuditEvent",
+    "ClauseOverride",
     "ClauseProvenance",
     "DataKey",
     "Decision",
     "Draft",
     "DraftVersion",
     "Export",
+    "FindingAcceptance",
     "HealthProbe",
     "Matter",
     "Meeting",
     "Membership",
     "Organization",
     "OutboxEvent",
+    "Playbook",
     "QAFinding",
     "RefreshToken",
     "StageRun",

@@ -494,7 +494,7 @@ def _moment(item: Item) -> str:
         return ""
     last = item.evidence[-1]
     first = item.evidence[0]
-    minutes, seconds = divmod(int(first.start), 60)
+    minutes, seconds = divmod(int(last.start), 60)  # the moment it was settled
     said = f" at {minutes:02d}:{seconds:02d}"
     if last.speaker and last.speaker != first.speaker:
         said += f", accepted by {last.speaker}"
@@ -536,15 +536,19 @@ def check_counterparty_changes(ctx: QAContext) -> list[Finding]:
                 )
         else:
             kind = change.get("kind")
-            verb = {"added": "added", "deleted": "deleted"}.get(str(kind), "changed")
             excerpt = _norm_ws(str(change.get("new") or change.get("old") or ""))[:160]
+            if kind == "deleted":
+                what = f'deleted clause "{heading}"'
+            elif kind == "added":
+                what = f'added clause "{heading}", which the meeting did not discuss'
+            else:
+                what = f'changed "{heading}" in words the meeting did not discuss'
             out.append(
                 Finding(
                     "counterparty_change",
                     "warning",
                     key,
-                    f'Counterparty {verb} text in "{heading}" that the meeting did not discuss: '
-                    f'"{excerpt}" ({how}{who}).',
+                    f'Counterparty {what}: "{excerpt}" ({how}{who}).',
                     data={"kind": kind},
                 )
             )
