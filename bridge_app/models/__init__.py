@@ -1,7 +1,6 @@
 """The data model: SQLModel tables (tables.py)."""
 
 from bridge_app.models.playbooks import ClauseOverride, FindingAcceptance, Playbook
-
 from bridge_app.models.tables import (
     DRAFT_STATUSES,
     EXPORT_FORMATS,

@@ -53,8 +53,6 @@ class FindingAcceptance(SQLModel, table=True):
     draft_id: uuid.UUID = Field(foreign_key="drafts.id", ondelete="CASCADE", index=True)
     finding_key: str = Field(max_length=200)
     reason: str = Field(max_length=500)
-    accepted_by: uuid.UUID | None = Field(
-        default=None, foreign_key="users.id", ondelete="SET NULL"
-    )
+    accepted_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     accepted_by_email: str = Field(default="", max_length=320)
     created_at: datetime = now_field()

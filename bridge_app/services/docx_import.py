@@ -60,9 +60,7 @@ def _paragraph_text(p: Any) -> tuple[str, bool, set[str]]:
 def _is_deleted_paragraph(p: Any) -> bool:
     """A paragraph whose every run was deleted (its mark too) is gone once changes are accepted."""
     runs = p.findall(f".//{qn('w:r')}")
-    return bool(runs) and all(
-        any(a.tag == qn("w:del") for a in r.iterancestors()) for r in runs
-    )
+    return bool(runs) and all(any(a.tag == qn("w:del") for a in r.iterancestors()) for r in runs)
 
 
 def _style_name(paragraph: Any) -> str:

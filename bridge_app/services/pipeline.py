@@ -38,7 +38,7 @@ from bridge_app.models import (
     StageRun,
     TranscriptSegment,
 )
-from bridge_app.services import crypto, metrics
+from bridge_app.services import contracts, crypto, metrics
 from bridge_app.services.db import session_scope
 from bridge_app.services.events import record_event
 from bridge_app.services.queue import NextJob
@@ -582,11 +582,18 @@ def run_draft(
                 meeting_title=meeting.title,
                 meeting_date=meeting.meeting_date or meeting.created_at.date(),
                 today=today,
+                **contracts.draft_inputs(session, draft, key),
             )
             doc = replace(doc, version=version)
         else:
             old = load_version_doc(session, previous, key)
-            doc = regenerate(old, items, contract_type=draft.contract_type, today=today)  # type: ignore[arg-type]
+            doc = regenerate(
+                old,
+                items,
+                contract_type=draft.contract_type,  # type: ignore[arg-type]
+                today=today,
+                **contracts.draft_inputs(session, draft, key),
+            )
             doc = replace(doc, version=version, parent_version=previous.version)
         row = DraftVersion(
             organization_id=draft.organization_id,
@@ -659,7 +666,12 @@ def run_check(
             return None
         key = _meeting_key(session, meeting)
         doc = load_version_doc(session, version, key)
-        findings = run_qa(doc, load_items(session, meeting, key), today=today or _now().date())
+        findings = run_qa(
+            doc,
+            load_items(session, meeting, key),
+            today=today or _now().date(),
+            **contracts.qa_inputs(session, draft),
+        )
         session.execute(sa.delete(QAFinding).where(col(QAFinding.draft_version_id) == version.id))
         session.add_all(
             QAFinding(

@@ -319,9 +319,7 @@ def _deliverables(usable: list[Item], sides: dict[str, Side]) -> list[Entry]:
     terms = sorted({s.defined_as for s in sides.values()})
     out = []
     for entry in deliverable_entries(usable):
-        speaker = entry.sources[0].owner or next(
-            (e.speaker for e in entry.sources[0].evidence), ""
-        )
+        speaker = entry.sources[0].owner or next((e.speaker for e in entry.sources[0].evidence), "")
         side = sides.get((speaker or "").strip())
         if side is not None:
             others = [t for t in terms if t != side.defined_as]
@@ -391,14 +389,14 @@ def _schedule_fill(
     if schedule.period and not n:
         when = {True: " in arrears", False: " in advance", None: ""}[schedule.in_arrears]
         intro = f"{schedule.period}{when}"
-        lines = [f"one invoice per {schedule.period.removesuffix('ly').replace('annual', 'year')} "
-                 f"period{when}"]
+        lines = [
+            f"one invoice per {schedule.period.removesuffix('ly').replace('annual', 'year')} "
+            f"period{when}"
+        ]
     else:
         kind = "milestones" if "milestone" in schedule.said.lower() else "instalments"
         intro = f"in {_count_word(n)} {kind}"
-        lines = schedule_lines(
-            schedule, price if isinstance(price, dict) else None, fmt_amount
-        )
+        lines = schedule_lines(schedule, price if isinstance(price, dict) else None, fmt_amount)
     by_id = {i.id: i for i in usable}
     prov = [
         provenance(by_id[i], "payment_schedule", schedule.said, intro)
@@ -570,9 +568,7 @@ def make_draft(
                 missing=tuple(n for n in spec.needs if fills[n].status == "missing"),
                 conflicts=tuple(n for n in recorder.used if fills[n].status == "conflict"),
                 override=(
-                    None
-                    if override is None
-                    else {k: v for k, v in override.items() if k != "text"}
+                    None if override is None else {k: v for k, v in override.items() if k != "text"}
                 ),
             )
         )

@@ -67,9 +67,7 @@ def _introduces(quote: str, name: str) -> bool:
     return at >= 0 and bool(_INTRO_RX.search(quote[: at + len(name) + 12]))
 
 
-def speaker_sides(
-    items: Sequence[Item], parties: Sequence[tuple[str, str]]
-) -> dict[str, Side]:
+def speaker_sides(items: Sequence[Item], parties: Sequence[tuple[str, str]]) -> dict[str, Side]:
     """Speaker (as labelled in the transcript) → the party they speak for.
 
     ``parties`` are the contract's (name, defined term) pairs. A speaker maps to a party when
@@ -113,11 +111,40 @@ _LEAD_RX = re.compile(
     re.IGNORECASE,
 )
 _MODALS = (
-    "'ll", "will", "shall", "can", "could", "would", "should", "must", "'d", "are going to",
-    "'re going to", "am going to", "'m going to", "is going to", "need to", "have to", "has to",
-    "commit to", "promise to", "plan to", "agree to", "undertake to", "are able to",
-    "will be able to", "'ll be able to", "will be", "'ll be", "'m", "am", "'re", "are",
-    "will also", "'ll also", "can also",
+    "'ll",
+    "will",
+    "shall",
+    "can",
+    "could",
+    "would",
+    "should",
+    "must",
+    "'d",
+    "are going to",
+    "'re going to",
+    "am going to",
+    "'m going to",
+    "is going to",
+    "need to",
+    "have to",
+    "has to",
+    "commit to",
+    "promise to",
+    "plan to",
+    "agree to",
+    "undertake to",
+    "are able to",
+    "will be able to",
+    "'ll be able to",
+    "will be",
+    "'ll be",
+    "'m",
+    "am",
+    "'re",
+    "are",
+    "will also",
+    "'ll also",
+    "can also",
 )
 # Longest first, so "'ll be able to" wins over "'ll"; contractions attach, words follow a space.
 _MODAL = (

@@ -122,7 +122,7 @@ class Clause:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        out = {
+        out: dict[str, Any] = {
             "number": self.number,
             "key": self.key,
             "heading": self.heading,

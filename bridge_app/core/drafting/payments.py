@@ -46,7 +46,8 @@ _UPFRONT_RX = re.compile(
 _PERCENT_RX = re.compile(
     r"\b(?P<pct>\d{1,2})\s?(?:%|percent)\s+(?:of (?:it|the (?:fee|price|total))\s+)?"
     r"(?P<when>up ?front|in advance|on (?:signing|signature|kick-?off|completion|delivery|"
-    r"acceptance|go-?live|handover)|at (?:signing|signature|kick-?off|completion|the end|go-?live))",
+    r"acceptance|go-?live|handover)|"
+    r"at (?:signing|signature|kick-?off|completion|the end|go-?live))",
     re.IGNORECASE,
 )
 _BALANCE_RX = re.compile(
@@ -153,18 +154,18 @@ def _parse(text: str, short: str) -> Schedule | None:
         )
     pcts = list(_PERCENT_RX.finditer(text))
     if pcts:
-        parts = [Instalment(float(p.group("pct")), _event(p.group("when"), short)) for p in pcts]
-        total = sum(p.percent or 0 for p in parts)
+        found = [Instalment(float(p.group("pct")), _event(p.group("when"), short)) for p in pcts]
+        total = sum(p.percent or 0 for p in found)
         balance = _BALANCE_RX.search(text, pcts[-1].end())
         if total < 100 and balance:
-            parts.append(
+            found.append(
                 Instalment(
                     100 - total, _event(f"{balance.group('when')} {balance.group('event')}", short)
                 )
             )
         elif total < 100:
-            parts.append(Instalment(100 - total, missing("when the balance is invoiced")))
-        return Schedule(tuple(parts), said=text[pcts[0].start() : pcts[-1].end()])
+            found.append(Instalment(100 - total, missing("when the balance is invoiced")))
+        return Schedule(tuple(found), said=text[pcts[0].start() : pcts[-1].end()])
     if (m := _COUNT_RX.search(text)) is not None:
         n = _NUMBERS.get(m.group("n").lower(), int(m.group("n")) if m.group("n").isdigit() else 0)
         if not 2 <= n <= 24:

@@ -170,9 +170,7 @@ def parse_playbook(doc: Mapping[str, Any], *, version: int = 0) -> Playbook:
     for key, spec in (doc.get("variables") or {}).items():
         variable = VARIABLES.get(key)
         if variable is None:
-            raise PlaybookError(
-                f"unknown variable {key!r}; known: {', '.join(sorted(VARIABLES))}"
-            )
+            raise PlaybookError(f"unknown variable {key!r}; known: {', '.join(sorted(VARIABLES))}")
         if not isinstance(spec, Mapping) or "standard" not in spec:
             raise PlaybookError(f"variable {key!r} needs a 'standard' value")
         extra = set(spec) - {"standard", "min", "max", "fallbacks", "forbidden"}
@@ -277,7 +275,11 @@ TERM_VARIABLES: tuple[tuple[str, str, Any], ...] = (
     ("governing_law", "governing_law", _text),
     ("liability_cap", "liability_cap_multiple", liability_multiple),
     ("notice_period", "notice_days", _days),
-    ("renewal_period", "renewal_months", lambda v: None if _days(v) is None else round((_days(v) or 0) / 30.4375)),
+    (
+        "renewal_period",
+        "renewal_months",
+        lambda v: None if _days(v) is None else round((_days(v) or 0) / 30.4375),
+    ),
 )
 
 
@@ -319,9 +321,7 @@ def deviations(usable: Sequence[Item], playbook: Playbook) -> list[Deviation]:
                 message = f"{said} agreed; the playbook forbids it"
             else:
                 message = f"{said} agreed; playbook allows {pos.allowed(variable)}"
-            out.append(
-                Deviation(var_key, key, value, verdict, (item.id,), message)
-            )
+            out.append(Deviation(var_key, key, value, verdict, (item.id,), message))
     return out
 
 

@@ -354,10 +354,7 @@ def check_unassigned(ctx: QAContext) -> list[Finding]:
 def _sides(ctx: QAContext) -> dict[str, Any]:
     return speaker_sides(
         ctx.usable,
-        [
-            (p.name, p.name if p.defined_as == "Party" else p.defined_as)
-            for p in ctx.draft.parties
-        ],
+        [(p.name, p.name if p.defined_as == "Party" else p.defined_as) for p in ctx.draft.parties],
     )
 
 
@@ -489,7 +486,7 @@ def check_forbidden_text(ctx: QAContext) -> list[Finding]:
 
 
 def _moment(item: Item) -> str:
-    """" at 01:14, accepted by Priya Natarajan": when the meeting settled an item, and who."""
+    """ " at 01:14, accepted by Priya Natarajan": when the meeting settled an item, and who."""
     if not item.evidence:
         return ""
     last = item.evidence[-1]
@@ -617,10 +614,7 @@ ACCEPTABLE = frozenset({"playbook_deviation", "playbook_forbidden_text", "counte
 def finding_key(finding: Finding) -> str:
     """A finding's identity across QA runs and versions, for acceptances."""
     detail = (
-        finding.data.get("variable")
-        or finding.data.get("phrase")
-        or finding.data.get("term")
-        or ""
+        finding.data.get("variable") or finding.data.get("phrase") or finding.data.get("term") or ""
     )
     return f"{finding.code}:{finding.clause or ''}:{detail}"
 

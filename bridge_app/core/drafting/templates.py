@@ -102,9 +102,9 @@ The Parties also agreed the following terms, which form part of this {{ short }}
 
 _PRECEDENCE = """
 This Statement of Work is made under any master or framework agreement in force between the \
-Parties (the "Master Agreement"). If this Statement of Work and the Master Agreement conflict, this \
-Statement of Work prevails, but only for the Services. Where no Master Agreement is in force, this \
-Statement of Work is the entire agreement between the Parties about the Services and replaces \
+Parties (the "Master Agreement"). If this Statement of Work and the Master Agreement conflict, \
+this Statement of Work prevails, but only for the Services. Where no Master Agreement is in \
+force, this Statement of Work is the entire agreement between the Parties about the Services and replaces \
 all earlier discussions about them.
 """
 
@@ -354,9 +354,9 @@ applicable taxes.
             "acceptance",
             "Acceptance",
             """
-The Client shall review each Deliverable within {{ pb.acceptance_days }} business days of receipt and either accept \
-it or describe in writing how it fails to meet this Statement of Work. The Provider shall then \
-correct the Deliverable and resubmit it. A Deliverable is accepted when the Client confirms it \
+The Client shall review each Deliverable within {{ pb.acceptance_days }} business days of \
+receipt and either accept it or describe in writing how it fails to meet this Statement of \
+Work. The Provider shall then correct the Deliverable and resubmit it. A Deliverable is accepted when the Client confirms it \
 or the review period ends without a written description of a failure.
 """,
         ),
@@ -543,7 +543,8 @@ Price: {{ t.price }}
 {% endif %}
 {% if has.payment_terms %}Payment terms: payment {{ t.payment_terms }}
 {% endif %}
-{% if has.payment_schedule %}Invoicing: {{ t.payment_schedule_intro }}: {{ t.payment_schedule | join("; ") }}
+{% if has.payment_schedule %}Invoicing: {{ t.payment_schedule_intro }}: \
+{{ t.payment_schedule | join("; ") }}
 {% endif %}
 {% if has.governing_law %}Governing law: {{ t.governing_law }}
 {% endif %}
@@ -640,7 +641,8 @@ at least {{ pb.notice_days }} days before that renewal period starts.
             "Usage Limits",
             """
 The Customer may use the ordered services up to \
-{% if has.quantity %}{{ t.quantity }}{% else %}the quantities stated in this Order Form{% endif %}. \
+{% if has.quantity %}{{ t.quantity }}\
+{% else %}the quantities stated in this Order Form{% endif %}. \
 Use above that limit needs a further order, charged at the same unit rate pro rata for the rest \
 of the Subscription Term. The Vendor may verify usage on reasonable notice, no more than once \
 a year.
