@@ -104,8 +104,8 @@ _PRECEDENCE = """
 This Statement of Work is made under any master or framework agreement in force between the \
 Parties (the "Master Agreement"). If this Statement of Work and the Master Agreement conflict, \
 this Statement of Work prevails, but only for the Services. Where no Master Agreement is in \
-force, this Statement of Work is the entire agreement between the Parties about the Services and replaces \
-all earlier discussions about them.
+force, this Statement of Work is the entire agreement between the Parties about the Services \
+and replaces all earlier discussions about them.
 """
 
 _CHANGE_CONTROL = """
@@ -356,8 +356,9 @@ applicable taxes.
             """
 The Client shall review each Deliverable within {{ pb.acceptance_days }} business days of \
 receipt and either accept it or describe in writing how it fails to meet this Statement of \
-Work. The Provider shall then correct the Deliverable and resubmit it. A Deliverable is accepted when the Client confirms it \
-or the review period ends without a written description of a failure.
+Work. The Provider shall then correct the Deliverable and resubmit it. A Deliverable is \
+accepted when the Client confirms it or the review period ends without a written description \
+of a failure.
 """,
         ),
         ClauseSpec(
