@@ -388,21 +388,22 @@ def obligation_sentence(
     return Obligation(text=_sentence(body), party=bound, subject=subject)
 
 
-_FIRST_PERSON_RX = re.compile(r"\b(?:I|I'm|I'll|I've|I'd|we|we'll|we're|we've|our|ours|us|my|me)\b")
+_FIRST_PERSON_RX = re.compile(
+    r"\b(?:I'm|I'll|I've|I'd|I|we'll|we're|we've|we|ours|our|us|my|me)\b(?!')", re.IGNORECASE
+)
 
 
 def first_person_words(text: str) -> list[str]:
     """First-person words in contract text ("I", "we", "our" …), which a contract never uses.
 
-    Quoted passages (the meeting's words cited in the text) are skipped.
+    Quoted passages (the meeting's words cited in the text) are skipped, as are the roman
+    numeral "(i)" and "US" (the country).
     """
     unquoted = re.sub(r'"[^"\n]*"|“[^”\n]*”', "", text)
     found = []
     for m in _FIRST_PERSON_RX.finditer(unquoted):
         word = m.group(0)
-        if word.lower() == "us" and unquoted[max(0, m.start() - 1) : m.start()] == "U":
+        if (word.lower() == "i" and word != "I") or word == "US":
             continue
-        if word == "I" and re.match(r"\s*\)", unquoted[m.end() :]):
-            continue  # list numbering "(i)"
         found.append(word)
     return found

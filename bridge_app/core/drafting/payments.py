@@ -141,17 +141,6 @@ def find_schedule(items: Sequence[Item], *, short: str) -> Schedule | None:
 
 
 def _parse(text: str, short: str) -> Schedule | None:
-    if (m := _UPFRONT_RX.search(text)) is not None:
-        balance = _BALANCE_RX.search(text, m.end())
-        rest = (
-            _event(f"{balance.group('when')} {balance.group('event')}", short)
-            if balance
-            else missing("when the balance is invoiced")
-        )
-        return Schedule(
-            (Instalment(50.0, _event("signature", short)), Instalment(50.0, rest)),
-            said=text[m.start() : balance.end() if balance else m.end()],
-        )
     pcts = list(_PERCENT_RX.finditer(text))
     if pcts:
         found = [Instalment(float(p.group("pct")), _event(p.group("when"), short)) for p in pcts]
@@ -166,6 +155,17 @@ def _parse(text: str, short: str) -> Schedule | None:
         elif total < 100:
             found.append(Instalment(100 - total, missing("when the balance is invoiced")))
         return Schedule(tuple(found), said=text[pcts[0].start() : pcts[-1].end()])
+    if (m := _UPFRONT_RX.search(text)) is not None:
+        balance = _BALANCE_RX.search(text, m.end())
+        rest = (
+            _event(f"{balance.group('when')} {balance.group('event')}", short)
+            if balance
+            else missing("when the balance is invoiced")
+        )
+        return Schedule(
+            (Instalment(50.0, _event("signature", short)), Instalment(50.0, rest)),
+            said=text[m.start() : balance.end() if balance else m.end()],
+        )
     if (m := _COUNT_RX.search(text)) is not None:
         n = _NUMBERS.get(m.group("n").lower(), int(m.group("n")) if m.group("n").isdigit() else 0)
         if not 2 <= n <= 24:
