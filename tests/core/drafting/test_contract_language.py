@@ -21,7 +21,9 @@ MEETING = date(2026, 11, 26)
 def demo_sow():
     transcript = parse_transcript(demo_transcript(), filename="sow_kickoff.vtt")
     items = extract_items(transcript.segments, meeting_date=MEETING)
-    draft = make_draft(items, contract_type="sow", meeting_title="SOW kickoff", meeting_date=MEETING)
+    draft = make_draft(
+        items, contract_type="sow", meeting_title="SOW kickoff", meeting_date=MEETING
+    )
     return draft, items
 
 
@@ -35,8 +37,10 @@ def test_the_demo_sow_speaks_in_the_third_person_and_uses_every_agreed_term() ->
     agreed = {i.id for i in items if i.kind == "agreed_term"}
     assert agreed <= used
     responsibilities = draft.clause("responsibilities").text
-    assert "The Client shall send the list of warehouse sites and the data access forms to the " \
+    assert (
+        "The Client shall send the list of warehouse sites and the data access forms to the "
         "Provider by" in responsibilities
+    )
     assert "Priya Natarajan:" not in responsibilities
     # "for your analysts", said by the provider's Omar, is the Client's analysts.
     assert "handover workshop for the Client's analysts" in draft.clause("deliverables").text
@@ -85,7 +89,9 @@ def test_half_up_front_becomes_amounts_of_the_fee() -> None:
 
 
 def test_monthly_billing_in_arrears() -> None:
-    items = [item("p", {"price": {"amount": 100, "currency": "EUR"}}, quote="billed monthly in arrears")]
+    items = [
+        item("p", {"price": {"amount": 100, "currency": "EUR"}}, quote="billed monthly in arrears")
+    ]
     schedule = find_schedule(items, short="Order Form")
     assert schedule is not None and schedule.period == "monthly" and schedule.in_arrears is True
 
@@ -176,7 +182,9 @@ def test_a_clause_override_survives_regeneration_and_is_marked() -> None:
     assert v2.clause("acceptance").text == text
     assert v2.clause("acceptance").override == {"by": "legal@x.test", "reason": "house style"}
     # The items change (a new fee): the fee clause follows them, the edit stays.
-    items[2] = item("fee", {"fee": {"amount": 50000.0, "currency": "USD"}}, review_status="accepted")
+    items[2] = item(
+        "fee", {"fee": {"amount": 50000.0, "currency": "USD"}}, review_status="accepted"
+    )
     v3 = regenerate(v2, items, overrides=overrides)
     assert "USD 50,000.00" in v3.clause("fees").text
     assert v3.clause("acceptance").text == text
