@@ -54,9 +54,10 @@ class PlaybookUpdate(BaseModel):
 
 
 class ClauseEdit(BaseModel):
-    """A legal user's text for one clause, and why."""
+    """A legal user's text for one clause (null: drop the edit), and why."""
 
-    text: str = Field(min_length=1, max_length=contracts.MAX_CLAUSE_CHARS)
+    clause_key: str = Field(min_length=1, max_length=64)
+    text: str | None = Field(default=None, max_length=contracts.MAX_CLAUSE_CHARS)
     reason: str = Field(default="", max_length=500)
 
 
@@ -116,17 +117,17 @@ async def put_playbook(
     return await run_in_threadpool(work)
 
 
-@router.put("/drafts/{draft_id}/clauses/{clause_key}", status_code=202, response_model=JobAccepted)
+@router.put("/drafts/{draft_id}/clauses", status_code=202, response_model=JobAccepted)
 async def edit_clause(
     *,
     draft_id: uuid.UUID,
-    clause_key: str,
     body: ClauseEdit,
     request: Request,
     principal: Reviewer,
     pool: PoolDep,
 ) -> JobAccepted:
-    """Replace one clause's text (kept over every regeneration) and queue the new version."""
+    """Replace one clause's text, kept over every regeneration (``text`` null drops the edit
+    and brings the generated text back), and queue the new version. Audited."""
     ip = client_ip(request)
 
     def work(session: Any) -> tuple[Draft, NextJob]:
@@ -134,38 +135,9 @@ async def edit_clause(
             session,
             principal=principal,
             draft_id=draft_id,
-            clause_key=clause_key,
+            clause_key=body.clause_key,
             text=body.text,
-            reason=body.reason,
-            ip=ip,
-        )
-        return draft, pipeline.request_new_draft_version(session, draft)
-
-    return await accept_job(pool, work)
-
-
-@router.delete(
-    "/drafts/{draft_id}/clauses/{clause_key}", status_code=202, response_model=JobAccepted
-)
-async def remove_clause_edit(
-    *,
-    draft_id: uuid.UUID,
-    clause_key: str,
-    request: Request,
-    principal: Reviewer,
-    pool: PoolDep,
-) -> JobAccepted:
-    """Drop a clause edit (the generated text comes back) and queue the new version."""
-    ip = client_ip(request)
-
-    def work(session: Any) -> tuple[Draft, NextJob]:
-        draft = contracts.set_override(
-            session,
-            principal=principal,
-            draft_id=draft_id,
-            clause_key=clause_key,
-            text=None,
-            reason="edit removed",
+            reason=body.reason or ("edit removed" if body.text is None else ""),
             ip=ip,
         )
         return draft, pipeline.request_new_draft_version(session, draft)

@@ -187,6 +187,8 @@ def parse_playbook(doc: Mapping[str, Any], *, version: int = 0) -> Playbook:
             lo, hi = spec.get("min"), spec.get("max")
             if lo is not None and hi is not None and lo > hi:
                 raise PlaybookError(f"variable {key!r}: min is larger than max")
+            if (lo is not None and standard < lo) or (hi is not None and standard > hi):
+                raise PlaybookError(f"variable {key!r}: the standard is outside min/max")
         elif not isinstance(standard, str) or not standard.strip():
             raise PlaybookError(f"variable {key!r}: standard must be a non-empty text")
         for name in ("fallbacks", "forbidden"):

@@ -154,6 +154,7 @@ def test_without_an_organization_playbook_nothing_deviates() -> None:
         ({"variables": {"payment_days": {"standard": "thirty"}}}, "must be a number"),
         ({"variables": {"payment_days": {"standard": 30, "min": 50, "max": 40}}}, "min is larger"),
         ({"variables": {"governing_law": {"standard": ""}}}, "non-empty text"),
+        ({"variables": {"payment_days": {"standard": 60, "max": 45}}}, "outside min/max"),
         ({"clauses": {"fees": {"wording": "x"}}}, "'text' and/or 'forbidden'"),
         ({"clauses": {"fees": {"forbidden": "x"}}}, "list of phrases"),
         ({"extra": 1}, "unknown playbook field"),
