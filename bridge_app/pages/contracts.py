@@ -7,9 +7,33 @@ from typing import Any
 
 import reflex as rx
 
-from bridge_app.components.layout import bind, labelled, labelled_input, native_select, page
+from bridge_app.components.layout import bind, labelled, labelled_input, page
 from bridge_app.state.auth import AuthState
 from bridge_app.state.contracts import DOCX_UPLOAD_ID, ContractsState
+
+_SELECT_STYLE = {
+    "padding": "0.35rem 0.5rem",
+    "borderRadius": "6px",
+    "border": "1px solid var(--gray-a7)",
+    "background": "var(--color-surface)",
+    "color": "var(--gray-12)",
+    "minHeight": "2rem",
+    "width": "100%",
+}
+
+
+def dynamic_select(options: Any, value: Any, on_change: Any, id: str, labels: Any = None) -> Any:
+    """A native select whose options come from a state list (``labels``: value → text)."""
+    return rx.el.select(
+        rx.foreach(
+            options,
+            lambda o: rx.el.option(labels[o] if labels is not None else o, value=o),
+        ),
+        value=value,
+        on_change=on_change,
+        id=id,
+        style=_SELECT_STYLE,
+    )
 
 
 def playbook_body() -> rx.Component:
@@ -124,11 +148,12 @@ def contract_body() -> rx.Component:
                 ),
                 labelled(
                     "Clause",
-                    native_select(
+                    dynamic_select(
                         ContractsState.clause_keys,
                         ContractsState.clause_key,
                         ContractsState.pick_clause,
                         "clause-pick",
+                        ContractsState.clause_labels,
                     ),
                     "clause-pick",
                 ),
@@ -205,7 +230,7 @@ def contract_body() -> rx.Component:
                 rx.flex(
                     labelled(
                         "Redline from version",
-                        native_select(
+                        dynamic_select(
                             ContractsState.draft_versions,
                             ContractsState.redline_from,
                             ContractsState.set_redline_from,
