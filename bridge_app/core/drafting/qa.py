@@ -491,8 +491,11 @@ def _moment(item: Item) -> str:
         return ""
     last = item.evidence[-1]
     first = item.evidence[0]
-    minutes, seconds = divmod(int(last.start), 60)  # the moment it was settled
-    said = f" at {minutes:02d}:{seconds:02d}"
+    hours, rest = divmod(int(last.start), 3600)  # the moment it was settled
+    minutes, seconds = divmod(rest, 60)
+    said = (
+        f" at {hours}:{minutes:02d}:{seconds:02d}" if hours else f" at {minutes:02d}:{seconds:02d}"
+    )
     if last.speaker and last.speaker != first.speaker:
         said += f", accepted by {last.speaker}"
     elif first.speaker:

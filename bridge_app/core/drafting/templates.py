@@ -115,14 +115,21 @@ a written change order that states the change and its effect on the schedule and
 then, the Provider shall continue to perform the Services unchanged.
 """
 
+# Terms the meeting may settle, else the playbook's position.
+_NOTICE = (
+    "{% if has.notice_period %}{{ t.notice_period }}{% else %}{{ pb.notice_days }} days{% endif %}"
+)
+_CAP = "{% if has.liability_cap %}{{ t.liability_cap }}{% else %}{{ pb.liability_cap }}{% endif %}"
+_RENEWAL = "{% if has.renewal_period %}{{ t.renewal_period }}{% else %}{{ pb.renewal }}{% endif %}"
+
 _TERM_TERMINATION = """
 This {{ short }} starts on the Effective Date and continues until the Services are completed and \
 the Fees paid, unless terminated earlier under this clause. Either Party may terminate this \
 {{ short }} by written notice if the other Party commits a material breach and fails to remedy it \
-within {{ pb.notice_days }} days of receiving notice of it. The Client may terminate this \
-{{ short }} for convenience on {{ pb.notice_days }} days' written notice, and shall then pay for \
-the Services performed up to the date of termination.
-"""
+within __NOTICE__ of receiving notice of it. The Client may terminate this {{ short }} for \
+convenience on __NOTICE__' written notice, and shall then pay for the Services performed up to \
+the date of termination.
+""".replace("__NOTICE__", _NOTICE)
 
 _IP_DELIVERABLES = """
 On payment of the Fees in full, the Client owns each Deliverable and the intellectual property \
@@ -140,11 +147,11 @@ suitably qualified people, and that each Deliverable, when accepted, will confor
 
 _LIABILITY = """
 Each Party's total liability arising out of or in connection with this {{ short }}, whether in \
-contract, tort or otherwise, is limited to {{ pb.liability_cap }}. Neither Party is liable for \
+contract, tort or otherwise, is limited to __CAP__. Neither Party is liable for \
 indirect or consequential loss, or for loss of profit, revenue or data. These limits do not \
 apply to liability for death or personal injury caused by negligence, to fraud, or to any \
 liability that cannot be limited by law.
-"""
+""".replace("__CAP__", _CAP)
 
 _PAYMENT_SCHEDULE = """
 {% if has.payment_schedule %}
@@ -463,9 +470,9 @@ effect on the schedule and the fees.
 {% elif has.term %}The term of the Master Agreement, as amended, is {{ t.term }}\
 {% else %}The term of the Master Agreement is not changed by this {{ short }}{% endif %}. \
 Either Party may terminate the amended services by written notice if the other Party commits a \
-material breach and fails to remedy it within {{ pb.notice_days }} days of receiving notice of \
-it. Termination of the amended services alone does not end the Master Agreement.
-""",
+material breach and fails to remedy it within __NOTICE__ of receiving notice of it. \
+Termination of the amended services alone does not end the Master Agreement.
+""".replace("__NOTICE__", _NOTICE),
         ),
         ClauseSpec(
             "ip",
@@ -494,9 +501,8 @@ into this {{ short }}. The warranties in the Master Agreement otherwise apply un
 This {{ short }} does not increase either Party's liability under the Master Agreement. The \
 limits of liability in the Master Agreement apply to the amended services; where the Master \
 Agreement sets no limit, each Party's total liability arising out of or in connection with the \
-amended services is limited to {{ pb.liability_cap }}, except for liability that cannot be \
-limited by law.
-""",
+amended services is limited to __CAP__, except for liability that cannot be limited by law.
+""".replace("__CAP__", _CAP),
         ),
         ClauseSpec("other-terms", "Additional Agreed Terms", _OTHER_TERMS, optional=True),
         ClauseSpec(
@@ -631,11 +637,11 @@ The subscription and any services ordered start on {{ t.start_date }} and contin
             "Renewal",
             """
 At the end of the Subscription Term the subscription renews for successive periods of \
-{{ pb.renewal }} each, unless either Party gives the other written notice of non-renewal at \
-least {{ pb.notice_days }} days before the end of the current period. The Price for a renewal \
-period is the Price for the Subscription Term, unless the Vendor gives written notice of a change \
-at least {{ pb.notice_days }} days before that renewal period starts.
-""",
+__RENEWAL__ each, unless either Party gives the other written notice of non-renewal at least \
+__NOTICE__ before the end of the current period. The Price for a renewal period is the Price \
+for the Subscription Term, unless the Vendor gives written notice of a change at least \
+__NOTICE__ before that renewal period starts.
+""".replace("__RENEWAL__", _RENEWAL).replace("__NOTICE__", _NOTICE),
         ),
         ClauseSpec(
             "usage-limits",

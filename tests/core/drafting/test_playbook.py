@@ -163,3 +163,24 @@ def test_without_an_organization_playbook_nothing_deviates() -> None:
 def test_bad_playbooks_are_refused_with_a_reason(doc, message) -> None:
     with pytest.raises(PlaybookError, match=message):
         parse_playbook(doc)
+
+
+def test_meeting_terms_beat_the_playbook_in_the_text() -> None:
+    pb = parse_playbook(HOUSE)
+    items = [
+        *sow_items(),
+        item("cap", {"liability_cap": {"text": "2x the fees"}}),
+        item("notice", {"notice_period": {"days": 45, "text": "45 days"}}),
+    ]
+    d = draft(items, playbook=pb)
+    assert (
+        "limited to an amount equal to 2 times the fees paid and payable"
+        in d.clause("limitation-of-liability").text
+    )
+    assert "within 45 days of receiving notice" in d.clause("term-termination").text
+    assert "45 days' written notice" in d.clause("term-termination").text
+    used = {p.item_id for c in d.clauses for p in c.provenance}
+    assert {"cap", "notice"} <= used
+    assert not [
+        f for f in run_qa(d, items, today=TODAY, playbook=pb) if f.code.startswith("term_not")
+    ]
