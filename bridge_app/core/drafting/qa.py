@@ -459,7 +459,8 @@ def check_playbook(ctx: QAContext) -> list[Finding]:
                 "blocker",
                 where.get(dev.key),
                 f"{dev.message[:1].upper()}{dev.message[1:]}"
-                f"{_moment(item)}. A legal user may accept it with a reason.",
+                + (f" (agreed{_moment(item)})" if item.evidence else "")
+                + ". A legal user may accept it with a reason.",
                 _evidence([item]),
                 data={"variable": dev.variable, "value": dev.value, "verdict": dev.verdict},
             )
