@@ -31,6 +31,7 @@ from bridge_app.models import (
 from bridge_app.models import Playbook as PlaybookRow
 from bridge_app.services import audit, crypto
 from bridge_app.services.auth import Conflict, Invalid, NotFound, Principal, require
+from bridge_app.services.docx_import import DocxUnreadable, read_clauses
 
 MAX_CLAUSE_CHARS = 20_000
 
@@ -343,8 +344,6 @@ def import_docx(
     ip: str | None = None,
 ) -> tuple[Draft, DraftVersion]:
     """A counterparty's edited DOCX as the draft's next version (QA is queued by the caller)."""
-    from bridge_app.services.docx_import import DocxUnreadable, read_clauses
-
     require(principal, "review")
     draft = owned_draft(session, principal, draft_id)
     key = _meeting_key(session, draft)

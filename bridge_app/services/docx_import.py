@@ -17,8 +17,7 @@ from typing import Any
 from docx import Document
 from docx.oxml.ns import qn
 
-from bridge_app.core.drafting.roundtrip import ReadClause
-from bridge_app.services.render import BOOKMARK_PREFIX
+from bridge_app.core.drafting.roundtrip import BOOKMARK_PREFIX, ReadClause
 
 _END_HEADINGS = ("signatures", "appendix a")
 

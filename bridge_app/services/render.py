@@ -27,6 +27,7 @@ from fpdf import FPDF
 
 from bridge_app.core.drafting.model import Clause, Draft, Finding, Provenance
 from bridge_app.core.drafting.redline import RedlineOp, redline, redline_drafts, redline_html
+from bridge_app.core.drafting.roundtrip import BOOKMARK_PREFIX
 from bridge_app.core.drafting.templates import TEMPLATES
 from bridge_app.core.drafting.terms import PLACEHOLDER_RE, fmt_date
 
@@ -258,7 +259,6 @@ def _new_document(draft: Draft) -> Any:
 
 AUTHOR = "AI Meeting Contract Bridge"
 CLAUSE_NUM_ID = 90  # our numbering definition in numbering.xml (clauses 1., 2. … and (a), (b) …)
-BOOKMARK_PREFIX = "clause_"  # bookmarks carry each clause's key through a counterparty's Word
 
 
 def _add_clause_numbering(doc: Any) -> None:

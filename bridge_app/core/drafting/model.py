@@ -7,6 +7,7 @@ read back identical.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -21,6 +22,16 @@ CONTRACT_TYPES: tuple[ContractType, ...] = (
 
 Severity = Literal["blocker", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("blocker", "warning", "info")
+
+# A term the meeting did not settle is shown as [[MISSING: label]], a contested one as
+# [[CONFLICT: label]] (terms.missing / terms.conflict write them).
+PLACEHOLDER_RE = re.compile(r"\[\[(MISSING|CONFLICT): ([^\]]+)\]\]")
+
+
+def find_placeholders(text: str) -> list[str]:
+    """Every ``[[MISSING: …]]`` / ``[[CONFLICT: …]]`` in a text, in order."""
+    return [m.group(0) for m in PLACEHOLDER_RE.finditer(text)]
+
 
 # Bumped when the stored shape changes, so readers can migrate old versions.
 DRAFT_SCHEMA_VERSION = 1
@@ -266,8 +277,6 @@ class Draft:
         Provenance stays as it was: QA then checks that the edited text still shows the values
         it claims to come from, and flags the clause where it no longer does.
         """
-        from bridge_app.core.drafting.terms import find_placeholders
-
         self.clause(key)  # KeyError for an unknown clause, before anything is built
         clauses = tuple(
             replace(c, text=text, placeholders=tuple(find_placeholders(text)))

@@ -17,6 +17,10 @@ from typing import Any
 from bridge_app.core.drafting.model import Clause, Draft
 from bridge_app.core.drafting.terms import find_placeholders
 
+# Each exported clause heading carries the bookmark clause_<key> (render.py writes it,
+# docx_import.py reads it), so a clause is recognised even when its heading was retyped.
+BOOKMARK_PREFIX = "clause_"
+
 
 @dataclass(frozen=True, slots=True)
 class ReadClause:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from bridge_app.core.drafting.model import Provenance, Quote
+from bridge_app.core.drafting.model import PLACEHOLDER_RE, Provenance, Quote, find_placeholders
+from bridge_app.core.drafting.playbook import liability_multiple
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.extraction.parties import party_key
 
@@ -63,7 +63,7 @@ SLOT_LABELS: dict[str, str] = {
 }
 
 _REVIEWED = frozenset({"accepted", "edited"})
-PLACEHOLDER_RE = re.compile(r"\[\[(MISSING|CONFLICT): ([^\]]+)\]\]")
+__all__ = ["PLACEHOLDER_RE", "find_placeholders"]  # re-exported: placeholders live in model.py
 
 
 def missing(label: str) -> str:
@@ -74,11 +74,6 @@ def missing(label: str) -> str:
 def conflict(label: str) -> str:
     """The visible placeholder for a term with competing unresolved values."""
     return f"[[CONFLICT: {label}]]"
-
-
-def find_placeholders(text: str) -> list[str]:
-    """Every ``[[MISSING: …]]`` / ``[[CONFLICT: …]]`` in a text, in order."""
-    return [m.group(0) for m in PLACEHOLDER_RE.finditer(text)]
 
 
 # ---------------------------------------------------------------- which items may be used
@@ -201,8 +196,6 @@ def fmt_liability_cap(value: Any) -> str:
     an amount."""
     if isinstance(value, dict) and "amount" in value:
         return fmt_amount(value)
-    from bridge_app.core.drafting.playbook import liability_multiple
-
     multiple = liability_multiple(value)
     if multiple is not None:
         return cap_words(multiple, "fees")
