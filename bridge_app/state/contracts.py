@@ -12,9 +12,11 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session, col, select
 
+from bridge_app.core.drafting.playbook import DEFAULT_PLAYBOOK
 from bridge_app.models import Draft, DraftVersion, QAFinding
 from bridge_app.models import Playbook as PlaybookRow
 from bridge_app.services import contracts, pipeline
+from bridge_app.services.render import render_redline_docx
 from bridge_app.state.auth import AuthState
 from bridge_app.state.common import enqueue, read_db, run_db
 
@@ -23,8 +25,6 @@ MAX_DOCX_BYTES = 10 * 1024 * 1024
 
 
 def _playbook_view(session: Session, organization_id: uuid.UUID) -> dict[str, Any]:
-    from bridge_app.core.drafting.playbook import DEFAULT_PLAYBOOK
-
     row = contracts.playbook_row(session, organization_id)
     rows = session.exec(
         select(PlaybookRow)
@@ -342,8 +342,6 @@ class ContractsState(AuthState):
         draft_id, old, new = self.draft_id, int(self.redline_from), self.draft_version
 
         def work(session: Session) -> bytes:
-            from bridge_app.services.render import render_redline_docx
-
             draft = session.get(Draft, uuid.UUID(draft_id))
             if draft is None or draft.organization_id != principal.organization_id:
                 raise contracts.NotFound("no such draft")

@@ -30,6 +30,7 @@ from bridge_app.services import contracts, pipeline
 from bridge_app.services.auth import Invalid, NotFound
 from bridge_app.services.db import get_owned, session_scope
 from bridge_app.services.queue import NextJob
+from bridge_app.services.render import render_redline_docx
 
 router = APIRouter(prefix="/v1", tags=["playbooks"])
 
@@ -213,8 +214,6 @@ def redline_docx(
     session: SessionDep,
 ) -> Response:
     """The redline between two versions as a Word document with tracked changes."""
-    from bridge_app.services.render import render_redline_docx
-
     draft = get_owned(session, Draft, draft_id, principal.organization_id)
     if draft is None:
         raise NotFound("no such draft")
