@@ -62,6 +62,15 @@ def _prov_heading(prov: Provenance) -> str:
     return f"{prov.term.replace('_', ' ')}: {prov.display} (item {prov.item_id})"
 
 
+def _edited(clause: Clause) -> str:
+    """ " (edited by …: reason)" for a clause a legal user rewrote, else ""."""
+    if not clause.override:
+        return ""
+    by = clause.override.get("by") or "a legal user"
+    reason = clause.override.get("reason")
+    return f" (edited by {by}" + (f": {reason}" if reason else "") + ")"
+
+
 def _signature_rows(draft: Draft) -> list[tuple[str, str]]:
     """(party name, defined term) per signature block, in party order; a party the meeting did
     not name keeps its placeholder here too."""
@@ -107,9 +116,9 @@ def render_markdown(draft: Draft, findings: Sequence[Finding] | None = None) -> 
         ]
     out += ["## Appendix A - Provenance", ""]
     for clause in draft.clauses:
-        if not clause.provenance:
+        if not clause.provenance and not clause.override:
             continue
-        out += [f"### {clause.number}. {clause.heading}", ""]
+        out += [f"### {clause.number}. {clause.heading}{_edited(clause)}", ""]
         for prov in clause.provenance:
             out.append(f"- **{_prov_heading(prov)}**")
             out += [f"  - {line}" for line in _source_lines(prov)]
@@ -181,10 +190,15 @@ def render_html(draft: Draft, findings: Sequence[Finding] | None = None) -> str:
         "<th>Source (time, speaker, segment, quote)</th></tr>"
     )
     for clause in draft.clauses:
+        if clause.override and not clause.provenance:
+            body.append(
+                f"<tr><td>{esc(clause.number)}. {esc(clause.heading)}{esc(_edited(clause))}</td>"
+                '<td colspan="3">written by a legal user; no meeting value in it</td></tr>'
+            )
         for prov in clause.provenance:
             sources = "<br>".join(esc(s) for s in _source_lines(prov))
             body.append(
-                f"<tr><td>{esc(clause.number)}. {esc(clause.heading)}</td>"
+                f"<tr><td>{esc(clause.number)}. {esc(clause.heading)}{esc(_edited(clause))}</td>"
                 f"<td>{esc(prov.term.replace('_', ' '))}: {esc(prov.display)}</td>"
                 f"<td>{esc(prov.item_id)}</td><td>{sources}</td></tr>"
             )
@@ -381,7 +395,7 @@ def render_docx(draft: Draft) -> bytes:
     for clause in draft.clauses:
         if not clause.provenance and not clause.override:
             continue
-        title = f"{clause.number}. {clause.heading}" + (" (edited)" if clause.override else "")
+        title = f"{clause.number}. {clause.heading}{_edited(clause)}"
         doc.add_paragraph(title, style="Heading 3")
         for prov in clause.provenance:
             para = doc.add_paragraph(style="List Bullet")
@@ -597,9 +611,9 @@ def render_pdf(draft: Draft) -> bytes:
         gap=3,
     )
     for clause in draft.clauses:
-        if not clause.provenance:
+        if not clause.provenance and not clause.override:
             continue
-        para(f"{clause.number}. {clause.heading}", size=11, style="B", gap=1)
+        para(f"{clause.number}. {clause.heading}{_edited(clause)}", size=11, style="B", gap=1)
         for prov in clause.provenance:
             para(_prov_heading(prov), size=9.5, style="B", indent=4, gap=0.5)
             for line in _source_lines(prov):

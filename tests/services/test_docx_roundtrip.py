@@ -187,3 +187,20 @@ def test_not_a_word_document_is_refused() -> None:
     Document().save(empty)
     with pytest.raises(DocxUnreadable, match="no clauses found"):
         read_clauses(empty.getvalue())
+
+
+def test_an_edited_clause_is_marked_in_every_format() -> None:
+    from bridge_app.core.drafting import regenerate
+    from bridge_app.services.render import render_html, render_markdown, render_pdf
+    from tests.services.test_render import pdf_text
+
+    v1 = sow()
+    edit = {"text": "The Client shall review each Deliverable promptly.", "by": "lee@x.test"}
+    v2 = regenerate(v1, sow_items(), overrides={"acceptance": {**edit, "reason": "house"}})
+    mark = "Acceptance (edited by lee@x.test: house)"
+    assert mark in render_markdown(v2)
+    assert mark in render_html(v2)
+    assert mark in pdf_text(render_pdf(v2))
+    doc = Document(io.BytesIO(render_docx(v2)))
+    assert any(p.text.endswith(mark) for p in doc.paragraphs)
+    assert any("Edited by lee@x.test: house." in c.text for c in doc.comments)
