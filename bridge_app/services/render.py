@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from copy import deepcopy
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -303,11 +304,29 @@ def _add_clause_numbering(doc: Any) -> None:
     numbering.append(num)
 
 
+_XML: dict[str, Any] = {}
+
+
+def _xml(source: str) -> Any:
+    """A fresh copy of an XML fragment, parsed once (parsing costs more than copying)."""
+    if source not in _XML:
+        _XML[source] = parse_xml(source)
+    return deepcopy(_XML[source])
+
+
+def _styled(doc: Any, style_id: str, text: str = "") -> Any:
+    """A paragraph in a built-in style, set by its id: python-docx's lookup by style name
+    scans every style for each paragraph, which made a ten-page contract take half a second."""
+    para = doc.add_paragraph(text)
+    para._p.get_or_add_pPr().insert(0, _xml(f'<w:pStyle {nsdecls("w")} w:val="{style_id}"/>'))
+    return para
+
+
 def _number(paragraph: Any, level: int) -> None:
     p_pr = paragraph._p.get_or_add_pPr()
     p_pr.insert(
         0,
-        parse_xml(
+        _xml(
             f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/>'
             f'<w:numId w:val="{CLAUSE_NUM_ID}"/></w:numPr>'
         ),
@@ -342,7 +361,7 @@ def _provenance_comment(clause: Clause) -> str:
 
 
 def _clause_paragraphs(doc: Any, clause: Clause, defined: set[str], ident: int) -> None:
-    heading = doc.add_paragraph(style="Heading 1")
+    heading = _styled(doc, "Heading1")
     _number(heading, 0)
     run = heading.add_run(clause.heading)
     _bookmark(heading, f"{BOOKMARK_PREFIX}{clause.key}"[:40], ident)
@@ -369,12 +388,12 @@ def render_docx(draft: Draft) -> bytes:
     defined = {term for term, _ in draft.defined_terms}
     doc = _new_document(draft)
     _add_clause_numbering(doc)
-    doc.add_paragraph(draft.title, style="Title")
+    _styled(doc, "Title", draft.title)
     doc.add_paragraph(_meta_line(draft)).runs[0].italic = True
     for n, clause in enumerate(draft.clauses, start=1):
         _clause_paragraphs(doc, clause, defined, n)
 
-    doc.add_heading("Signatures", level=2)
+    _styled(doc, "Heading2", "Signatures")
     rows = _signature_rows(draft)
     table = doc.add_table(rows=5, cols=max(1, len(rows)))
     for col, (name, role) in enumerate(rows):
@@ -387,7 +406,7 @@ def render_docx(draft: Draft) -> bytes:
         cells[4].text = "Date:"
 
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    doc.add_heading("Appendix A - Provenance", level=2)
+    _styled(doc, "Heading2", "Appendix A - Provenance")
     doc.add_paragraph(
         "Each value filled into this draft, the meeting item it came from, and the transcript "
         "moments (time from the start of the meeting, speaker, segment) that support it."
@@ -396,9 +415,9 @@ def render_docx(draft: Draft) -> bytes:
         if not clause.provenance and not clause.override:
             continue
         title = f"{clause.number}. {clause.heading}{_edited(clause)}"
-        doc.add_paragraph(title, style="Heading 3")
+        _styled(doc, "Heading3", title)
         for prov in clause.provenance:
-            para = doc.add_paragraph(style="List Bullet")
+            para = _styled(doc, "ListBullet")
             para.add_run(_prov_heading(prov)).bold = True
             for line in _source_lines(prov):
                 para.add_run().add_break()
@@ -412,16 +431,17 @@ def _tracked(kind: str, text: str, ident: int, stamp: str) -> Any:
     """A ``w:ins`` or ``w:del`` run, as Word's Review pane shows it."""
     tag = "w:ins" if kind == "insert" else "w:del"
     text_tag = "w:t" if kind == "insert" else "w:delText"
-    el = parse_xml(
-        f'<{tag} {nsdecls("w")} w:id="{ident}" w:author="{AUTHOR}" w:date="{stamp}">'
+    el = _xml(
+        f'<{tag} {nsdecls("w")} w:id="0" w:author="{AUTHOR}" w:date="{stamp}">'
         f'<w:r><{text_tag} xml:space="preserve"></{text_tag}></w:r></{tag}>'
     )
+    el.set(qn("w:id"), str(ident))
     el[0][0].text = text
     return el
 
 
 def _plain(text: str) -> Any:
-    el = parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"></w:t></w:r>')
+    el = _xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"></w:t></w:r>')
     el[0].text = text
     return el
 
@@ -432,7 +452,7 @@ def render_redline_docx(old: Draft, new: Draft) -> bytes:
     Review pane lists them and can accept or reject each one."""
     doc = _new_document(new)
     _add_clause_numbering(doc)
-    doc.add_paragraph(f"Redline: version {old.version} to version {new.version}", style="Title")
+    _styled(doc, "Title", f"Redline: version {old.version} to version {new.version}")
     doc.add_paragraph(
         f"Changes from version {old.version} to version {new.version} of the {new.title}, as "
         "tracked changes."
@@ -453,7 +473,7 @@ def render_redline_docx(old: Draft, new: Draft) -> bytes:
     for before, after in rows:
         shown = after or before
         assert shown is not None
-        head = doc.add_paragraph(style="Heading 1")
+        head = _styled(doc, "Heading1")
         _number(head, 0)
         if before is None or after is None or before.heading != after.heading:
             if before is not None:
