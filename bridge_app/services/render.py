@@ -14,8 +14,8 @@ from __future__ import annotations
 import html
 import io
 import re
-from copy import deepcopy
 from collections.abc import Callable, Sequence
+from copy import deepcopy
 from datetime import UTC, datetime
 from typing import Any
 
