@@ -1,6 +1,6 @@
 """The data model: SQLModel tables (tables.py)."""
 
-from bridge_app.models.playbooks import ClauseOverride, FindingAcceptance, Playbook
+from bridge_app.models.playbooks import ClauseOverride, FindingAcceptance, PlaybookVersion
 from bridge_app.models.tables import (
     DRAFT_STATUSES,
     EXPORT_FORMATS,
@@ -54,7 +54,7 @@ __all__ = [
     "Membership",
     "Organization",
     "OutboxEvent",
-    "Playbook",
+    "PlaybookVersion",
     "QAFinding",
     "RefreshToken",
     "StageRun",

@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 from bridge_app.models.tables import jsonb, now_field, org_fk, uuid_pk
 
 
-class Playbook(SQLModel, table=True):
+class PlaybookVersion(SQLModel, table=True):
     """One version of an organization's playbook (the newest is in force; none = built-in)."""
 
     __tablename__ = "playbooks"

@@ -26,9 +26,9 @@ from bridge_app.models import (
     DraftVersion,
     FindingAcceptance,
     Meeting,
+    PlaybookVersion,
     QAFinding,
 )
-from bridge_app.models import Playbook as PlaybookRow
 from bridge_app.services import audit, crypto
 from bridge_app.services.auth import Conflict, Invalid, NotFound, Principal, require
 from bridge_app.services.docx_import import DocxUnreadable, read_clauses
@@ -43,12 +43,12 @@ def _now() -> datetime:
 # ------------------------------------------------------------------ playbooks
 
 
-def playbook_row(session: Session, organization_id: uuid.UUID) -> PlaybookRow | None:
+def playbook_row(session: Session, organization_id: uuid.UUID) -> PlaybookVersion | None:
     """The organization's playbook in force (its newest version), None for the built-in one."""
     return session.exec(
-        select(PlaybookRow)
-        .where(PlaybookRow.organization_id == organization_id)
-        .order_by(col(PlaybookRow.version).desc())
+        select(PlaybookVersion)
+        .where(PlaybookVersion.organization_id == organization_id)
+        .order_by(col(PlaybookVersion.version).desc())
         .limit(1)
     ).first()
 
@@ -82,7 +82,7 @@ def save_playbook(
     body: dict[str, Any],
     note: str = "",
     ip: str | None = None,
-) -> PlaybookRow:
+) -> PlaybookVersion:
     """A new playbook version for the caller's organization (admins and legal), audited."""
     require(principal, "review")
     check_playbook(body)
@@ -92,7 +92,7 @@ def save_playbook(
         sa.select(sa.func.pg_advisory_xact_lock(int.from_bytes(digest[:8], "big", signed=True)))
     )
     current = playbook_row(session, principal.organization_id)
-    row = PlaybookRow(
+    row = PlaybookVersion(
         organization_id=principal.organization_id,
         version=(current.version if current else 0) + 1,
         body=json.loads(json.dumps(body)),

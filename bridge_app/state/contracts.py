@@ -13,8 +13,7 @@ import reflex as rx
 from sqlmodel import Session, col, select
 
 from bridge_app.core.drafting.playbook import DEFAULT_PLAYBOOK
-from bridge_app.models import Draft, DraftVersion, QAFinding
-from bridge_app.models import Playbook as PlaybookRow
+from bridge_app.models import Draft, DraftVersion, PlaybookVersion, QAFinding
 from bridge_app.services import contracts, pipeline
 from bridge_app.services.render import render_redline_docx
 from bridge_app.state.auth import AuthState
@@ -27,9 +26,9 @@ MAX_DOCX_BYTES = 10 * 1024 * 1024
 def _playbook_view(session: Session, organization_id: uuid.UUID) -> dict[str, Any]:
     row = contracts.playbook_row(session, organization_id)
     rows = session.exec(
-        select(PlaybookRow)
-        .where(PlaybookRow.organization_id == organization_id)
-        .order_by(col(PlaybookRow.version).desc())
+        select(PlaybookVersion)
+        .where(PlaybookVersion.organization_id == organization_id)
+        .order_by(col(PlaybookVersion.version).desc())
     ).all()
     return {
         "version": row.version if row else 0,

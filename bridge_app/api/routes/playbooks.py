@@ -23,8 +23,7 @@ from bridge_app.api.deps import (
     enqueue,
 )
 from bridge_app.core.drafting.playbook import DEFAULT_PLAYBOOK
-from bridge_app.models import Draft, DraftVersion
-from bridge_app.models import Playbook as PlaybookRow
+from bridge_app.models import Draft, DraftVersion, PlaybookVersion
 from bridge_app.models.api import JobAccepted
 from bridge_app.services import contracts, pipeline
 from bridge_app.services.auth import Invalid, NotFound
@@ -76,7 +75,7 @@ class AcceptedPublic(BaseModel):
     blockers: int
 
 
-def _public(row: PlaybookRow | None) -> PlaybookPublic:
+def _public(row: PlaybookVersion | None) -> PlaybookPublic:
     if row is None:
         return PlaybookPublic(version=0, body=DEFAULT_PLAYBOOK, note="built-in positions")
     return PlaybookPublic(
@@ -94,9 +93,9 @@ def get_playbook(*, principal: Reader, session: SessionDep) -> PlaybookPublic:
 def list_playbook_versions(*, principal: Reader, session: SessionDep) -> list[PlaybookPublic]:
     """Every stored playbook version, newest first."""
     rows = session.exec(
-        select(PlaybookRow)
-        .where(PlaybookRow.organization_id == principal.organization_id)
-        .order_by(col(PlaybookRow.version).desc())
+        select(PlaybookVersion)
+        .where(PlaybookVersion.organization_id == principal.organization_id)
+        .order_by(col(PlaybookVersion.version).desc())
     ).all()
     return [_public(r) for r in rows]
 
