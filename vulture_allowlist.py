@@ -84,3 +84,16 @@ retry_on_error
 # tracker records for the docs and the API's negotiation history, not read by code yet.
 OFFER_STATES
 shorthand
+
+# Playbook positions that clause templates read by name ("{p.liability_cap}"), python-docx
+# style and core-property attributes it reads when saving, and a table column kept for audit.
+liability_cap
+confidentiality
+governing_law
+acceptance_days
+notice_days
+renewal
+order_terms
+space_after
+author
+accepted_by
