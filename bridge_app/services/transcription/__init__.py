@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
-from bridge_app.core.transcript.model import Transcript
+from bridge_app.core.transcript.model import Transcript, TranscriptError
 from bridge_app.core.transcript.recording import Phrase, recording_transcript, shift
 from bridge_app.settings import Settings, get_settings
 
@@ -40,6 +40,7 @@ __all__ = [
     "read_upload",
     "transcribe_chunk",
     "transcribe_upload",
+    "transcript_of_recording",
 ]
 
 Progress = Callable[[float], None]
@@ -95,3 +96,41 @@ def transcribe_upload(
         turns=upload.turns,
         warnings=upload.warnings,
     )
+
+
+def transcript_of_recording(
+    data: bytes,
+    filename: str,
+    *,
+    speakers: bytes | None = None,
+    speakers_filename: str | None = None,
+    redact: bool = False,
+    settings: Settings | None = None,
+) -> Transcript:
+    """Check and transcribe a recording in one go (the CLI's path); TranscriptError if bad.
+
+    A backend that cannot work (bad WHISPER_MODEL, server down) is reported as a
+    TranscriptError too, so the CLI prints one line and exits 2.
+    """
+    settings = settings or get_settings()
+    upload = read_upload(
+        data, filename, speakers=speakers, speakers_filename=speakers_filename, settings=settings
+    )
+    try:
+        transcript = transcribe_upload(upload, settings=settings)
+    except (TranscriptionConfigError, TranscriptionUnavailable) as exc:
+        raise TranscriptError("transcription_failed", str(exc)) from None
+    return redacted(transcript) if redact else transcript
+
+
+def redacted(transcript: Transcript, region: str = "US") -> Transcript:
+    """The transcript with personal data removed, as ``parse_transcript(redact=True)`` does."""
+    from dataclasses import replace
+
+    from bridge_app.core.transcript.redact import redact_segments, validate_kinds
+
+    segments, report = redact_segments(transcript.segments, validate_kinds(None), region)
+    notes = [*transcript.warnings]
+    if report:
+        notes.append(f"redacted {len(report)} item(s) of personal data")
+    return replace(transcript, segments=segments, redactions=report, warnings=tuple(notes))
