@@ -43,6 +43,7 @@ from bridge_app.services.db import session_scope
 from bridge_app.services.events import record_event
 from bridge_app.services.queue import NextJob
 from bridge_app.services.storage import ObjectStore, get_store
+from bridge_app.services.transcription import stage as transcription
 from bridge_app.settings import get_settings
 
 CONTRACT_TYPES = ("nda", "sow", "msa-amendment", "term-sheet", "order-form")
@@ -197,6 +198,7 @@ def submit_meeting(
     idempotency_key: str | None = None,
     validate: bool = True,
     store: ObjectStore | None = None,
+    speakers: tuple[str, bytes] | None = None,
 ) -> tuple[Meeting, bool]:
     """Store an upload (encrypted) and its meeting row; returns (meeting, created).
 
@@ -222,7 +224,8 @@ def submit_meeting(
     if len(title) > 300:
         raise UploadRejected("bad_title", "the title is longer than 300 characters")
     fmt: str | None = None
-    if validate:
+    recording = transcription.check_upload_or_reject(data, filename, speakers=speakers)
+    if validate and recording is None:
         fmt = validate_upload(data, filename=filename, redact=redact).format
     matter_id = None
     if matter_name and matter_name.strip():
@@ -256,11 +259,16 @@ def submit_meeting(
     session.add(meeting)
     session.flush()
     meeting.source_object_key = source_object_key(meeting)
-    (store or get_store()).put(
-        meeting.source_object_key,
-        crypto.encrypt(crypto.data_key(key_row), data),
-        content_type="application/octet-stream",
-    )
+    if recording is not None:
+        transcription.store_upload(
+            store or get_store(), meeting, crypto.data_key(key_row), recording
+        )
+    else:
+        (store or get_store()).put(
+            meeting.source_object_key,
+            crypto.encrypt(crypto.data_key(key_row), data),
+            content_type="application/octet-stream",
+        )
     session.add(meeting)
     session.flush()
     return meeting, True
@@ -273,6 +281,9 @@ def run_ingest(
     meeting_id: uuid.UUID, version: int, run: RunInfo, store: ObjectStore | None = None
 ) -> NextJob | None:
     """Transcript stage: stored upload → normalized, encrypted segments."""
+    step = transcription.transcribe_step(meeting_id, version, store)  # recordings: chunks first
+    if step.stop:
+        return step.next_job
     with session_scope() as session:
         meeting = session.get(Meeting, meeting_id, with_for_update=True)
         if meeting is None or meeting.input_version != version:
@@ -282,16 +293,21 @@ def run_ingest(
         if meeting.status not in ("uploaded", "ingesting"):
             return None
         key = _meeting_key(session, meeting)
-        raw = crypto.decrypt(
-            key, (store or get_store()).get(meeting.source_object_key or source_object_key(meeting))
-        )
         try:
-            transcript = parse_transcript(
-                raw,
-                filename=meeting.source_filename,
-                redact=meeting.redact,
-                max_bytes=get_settings().MAX_UPLOAD_BYTES,
-            )
+            transcript = transcription.transcript_for(meeting, key, store or get_store())
+            if transcript is None:
+                raw = crypto.decrypt(
+                    key,
+                    (store or get_store()).get(
+                        meeting.source_object_key or source_object_key(meeting)
+                    ),
+                )
+                transcript = parse_transcript(
+                    raw,
+                    filename=meeting.source_filename,
+                    redact=meeting.redact,
+                    max_bytes=get_settings().MAX_UPLOAD_BYTES,
+                )
         except TranscriptError as exc:
             _fail_meeting(session, meeting, "transcript", f"{exc.code}: {exc}", run, version)
             return None

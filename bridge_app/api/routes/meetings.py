@@ -51,6 +51,7 @@ from bridge_app.services import audit, crypto, pipeline, review
 from bridge_app.services.auth import Invalid, NotFound, Principal
 from bridge_app.services.db import get_owned, scoped, session_scope
 from bridge_app.services.pipeline import UploadRejected
+from bridge_app.services.transcription.stage import upload_limit
 from bridge_app.settings import get_settings
 
 router = APIRouter(prefix="/v1", tags=["meetings"])
@@ -91,7 +92,17 @@ async def upload_meeting(
     *,
     request: Request,
     response: Response,
-    file: Annotated[UploadFile, File(description="the transcript (VTT, SRT, TXT, DOCX, JSON)")],
+    file: Annotated[
+        UploadFile,
+        File(
+            description="the transcript (VTT, SRT, TXT, DOCX, JSON), a recording (WAV, MP3, "
+            "M4A, MP4, WebM, OGG...) or a ZIP of per-participant tracks named after them"
+        ),
+    ],
+    speakers: Annotated[
+        UploadFile | None,
+        File(description="optional: a platform transcript (VTT) naming a recording's speakers"),
+    ] = None,
     title: Annotated[str, Form(max_length=300)] = "",
     meeting_date: Annotated[date | None, Form()] = None,
     matter: Annotated[str | None, Form(max_length=200)] = None,
@@ -106,6 +117,8 @@ async def upload_meeting(
     chunks: list[bytes] = []
     size = 0
     while chunk := await file.read(CHUNK):
+        if not chunks:
+            limit = upload_limit(chunk, file.filename)  # recordings have their own limit
         size += len(chunk)
         if size > limit:
             raise UploadRejected(
@@ -117,6 +130,9 @@ async def upload_meeting(
         raise UploadRejected("empty", "the file is empty")
     filename = (file.filename or "transcript.txt")[:300]
     ip = client_ip(request)
+    turns = None
+    if speakers is not None and speakers.filename:
+        turns = ((speakers.filename or "speakers.vtt")[:300], await speakers.read(limit + 1))
 
     def work() -> tuple[MeetingPublic, bool]:
         for _attempt in range(2):
@@ -134,6 +150,7 @@ async def upload_meeting(
                         intended_contract_type=contract_type or None,
                         redact=redact,
                         idempotency_key=idempotency_key or None,
+                        speakers=turns,
                     )
                     if created:
                         audit.append_for(

@@ -24,7 +24,7 @@ from .audio import SAMPLE_RATE, wav_bytes
 log = logging.getLogger("bridge.transcription")
 
 
-class TranscriptionUnavailable(RuntimeError):
+class TranscriptionUnavailable(ConnectionError):
     """The transcription server cannot be reached or failed; retrying later may help."""
 
 

@@ -76,6 +76,7 @@ class RecordingUpload:
                 for t in self.tracks
             ],
             "turns": [{"speaker": s.speaker, "start": s.start, "end": s.end} for s in self.turns],
+            "warnings": list(self.warnings),
             "speakers_from": "tracks"
             if any(t.name for t in self.tracks)
             else ("transcript" if self.turns else None),
