@@ -29,6 +29,7 @@ from bridge_app.models import (
 )
 from bridge_app.services import crypto
 from bridge_app.services.db import get_owned, scoped
+from bridge_app.services.transcription.playback import member_urls, track_of_speaker
 
 STAGE_LABELS = ("Transcript", "Decisions", "Draft", "QA", "Export")
 STAGE_KEYS = ("transcript", "decision", "draft", "qa", "export")
@@ -167,6 +168,11 @@ def meeting_summary(session: Session, meeting: Meeting) -> dict[str, Any]:
         "failure": (meeting.failure_reason or "")[:500],
         "has_draft": bool(draft and draft.current_version),
         "steps": stage_steps(meeting.status, meeting.failed_stage, False),
+        "progress": f"{round(100 * meeting.transcription_progress)}%"
+        if meeting.recording is not None
+        and meeting.transcription_progress is not None
+        and meeting.status in ("uploaded", "ingesting")
+        else "",
     }
 
 
@@ -193,6 +199,8 @@ def meeting_detail(
                     "speaker": row.speaker or "Unknown",
                     "time": fmt_ts(row.start_s),
                     "text": crypto.decrypt_text(key, row.text_ciphertext),
+                    "start": row.start_s,
+                    "track": track_of_speaker(meeting, row.speaker),
                 }
             )
         times = {s["key"]: s["time"] for s in segments}
@@ -207,6 +215,9 @@ def meeting_detail(
         ).all()
         for d in decisions:
             items.append(_item_dict(d, key, times))
+        for item in items:
+            for ev in item.get("evidence", []):
+                ev["track"] = track_of_speaker(meeting, ev["speaker"])
     return {"meeting": meeting_summary(session, meeting), "segments": segments, "items": items}
 
 
@@ -238,6 +249,7 @@ def _item_dict(d: Decision, key: bytes, times: dict[str, str]) -> dict[str, Any]
             "time": times.get(str(e.get("segment_id", "")), fmt_ts(float(e.get("start", 0)))),
             "speaker": str(e.get("speaker", "")),
             "quote": str(e.get("quote", ""))[:300],
+            "start": float(e.get("start", 0) or 0),
         }
         for e in content.get("evidence", [])
     ]
@@ -264,6 +276,16 @@ def _item_dict(d: Decision, key: bytes, times: dict[str, str]) -> dict[str, Any]
         "flags": "; ".join(flags),
         "evidence": evidence,
     }
+
+
+def recording_urls(
+    session: Session, organization_id: uuid.UUID, meeting_id: str, user_id: uuid.UUID | None
+) -> list[str]:
+    """The member's signed playback links for the meeting's recording tracks ([] if none)."""
+    meeting = get_owned(session, Meeting, meeting_id, organization_id)
+    if meeting is None or user_id is None:
+        return []
+    return member_urls(meeting, user_id)
 
 
 def meeting_status(

@@ -15,6 +15,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from bridge_app.settings import Settings, get_settings
@@ -73,6 +74,22 @@ def verify(
         if hmac.compare_digest(_sign(meeting_id, track, user_id, expires, key), sig):
             return True
     return False
+
+
+def track_of_speaker(meeting: Any, speaker: str) -> int:
+    """The track a speaker's words are on (their own in a per-participant ZIP, else 0)."""
+    for index, track in enumerate((meeting.recording or {}).get("tracks", [])):
+        if track.get("name") and track.get("name") == speaker:
+            return index
+    return 0
+
+
+def member_urls(meeting: Any, user_id: uuid.UUID, settings: Settings | None = None) -> list[str]:
+    """Absolute playback links of every track for one signed-in member ([] without audio)."""
+    settings = settings or get_settings()
+    tracks = (meeting.recording or {}).get("tracks", [])
+    base = settings.API_URL.rstrip("/")
+    return [base + link_path(meeting.id, i, user_id, settings=settings) for i in range(len(tracks))]
 
 
 @dataclass(frozen=True, slots=True)
