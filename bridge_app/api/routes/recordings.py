@@ -96,7 +96,7 @@ async def play_recording(
     track: Annotated[int, Path(ge=0, le=64)],
     user: Annotated[uuid.UUID, Query()],
     expires: Annotated[int, Query()],
-    sig: Annotated[str, Query(max_length=100)],
+    sig: Annotated[str, Query(max_length=100, pattern=r"^[A-Za-z0-9_\-]+={0,2}$")],
     range_header: Annotated[str | None, Header(alias="Range", max_length=200)] = None,
 ) -> Response:
     """The track's audio, decrypted; honours one ``Range`` (206) as media players send."""

@@ -71,7 +71,8 @@ def verify(
     keys = [settings.JWT_SECRET, *filter(None, settings.JWT_OLD_SECRETS.split(","))]
     for secret in keys:
         key = hashlib.sha256(b"bridge-recording-link|" + secret.strip().encode()).digest()
-        if hmac.compare_digest(_sign(meeting_id, track, user_id, expires, key), sig):
+        expected = _sign(meeting_id, track, user_id, expires, key).encode()
+        if hmac.compare_digest(expected, sig.encode("utf-8", "replace")):
             return True
     return False
 
