@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -108,8 +109,9 @@ def bench_transcription(runs: int = 3, minutes: float = 5.0) -> dict[str, Any]:
         context = multiprocessing.get_context("spawn")
         samples = []
         for _ in range(runs):
-            with context.Pool(1) as pool:
-                samples.append(pool.apply(_one_run, (str(path),)))
+            # A fresh process per run: the model load and the peak RSS are that run's own.
+            with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+                samples.append(pool.submit(_one_run, str(path)).result())
     audio_s = samples[0]["audio_s"]
     # The worker's time per recording: check at upload, then transcription (model stays loaded).
     walls = [s["check_s"] + s["transcribe_s"] for s in samples]
