@@ -110,6 +110,7 @@ def store_upload(
     for index, (track, entry) in enumerate(zip(upload.tracks, tracks, strict=True)):
         entry["stored"] = put_parts(store, f"{prefix}/t{index}", data_key, track.data)
     meeting.recording = manifest
+    meeting.source_object_key = prefix  # the tracks' parts live under it
     meeting.source_format = "recording"
     meeting.participants = list(upload.participants)
     meeting.transcription_progress = 0.0
