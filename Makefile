@@ -15,7 +15,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test unit lint services services-down migrate seed e2e bench browser tools clean docker-build
+.PHONY: install run test unit lint services services-down migrate seed e2e bench browser tools speech clean docker-build
 
 install: $(STAMP)
 
@@ -70,10 +70,16 @@ tools:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; \
 	  else echo "install Debian's prometheus package: sudo apt-get install prometheus"; exit 1; fi; }
 
-test: install lint browser tools
+# espeak-ng (Debian package) synthesises the speech that the recording tests transcribe.
+speech:
+	@command -v espeak-ng >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends espeak-ng >/dev/null; \
+	  else echo "install Debian's espeak-ng: sudo apt-get install espeak-ng"; exit 1; fi; }
+
+test: install lint browser tools speech
 	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-e2e: install browser
+e2e: install browser speech
 	$(PY) -m pytest -q -p no:cacheprovider -m e2e tests/e2e $(PYTEST_ARGS)
 
 bench: install

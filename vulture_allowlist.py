@@ -97,3 +97,14 @@ order_terms
 space_after
 author
 accepted_by
+
+# Recordings: a response model's field, PyAV frame attributes it reads when encoding, the
+# io.RawIOBase protocol methods the decoder calls, and a probe field shown in errors.
+speakers_from
+layout
+sample_rate
+pts
+readable
+seekable
+readinto
+codec

@@ -23,6 +23,7 @@ from bridge_app.api.routes import (
     meetings,
     monitoring,
     playbooks,
+    recordings,
 )
 
 
@@ -45,6 +46,7 @@ def create_api() -> FastAPI:
     for module in (
         auth,
         meetings,
+        recordings,
         decisions,
         drafts,
         exports,

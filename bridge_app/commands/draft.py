@@ -29,7 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "draft", help="draft a contract from a transcript, run QA and export every format"
     )
-    parser.add_argument("file", help="transcript file (.vtt, .srt, .txt, .docx or .json)")
+    parser.add_argument(
+        "file", help="transcript (.vtt, .srt, .txt, .docx, .json) or a recording (.m4a, .mp3...)"
+    )
     parser.add_argument("--type", default="auto", help=f"contract type: {' | '.join(TYPES)}")
     parser.add_argument("--out", required=True, help="output directory (created if absent)")
     parser.add_argument("--title", default=None, help="meeting title (default: the file name)")
@@ -68,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
     from bridge_app.core.drafting.playbook import PlaybookError, parse_playbook
     from bridge_app.core.extraction import extract_items
     from bridge_app.core.transcript import TranscriptError, parse_transcript
+    from bridge_app.services import transcription
     from bridge_app.services.render import RENDERERS
+    from bridge_app.settings import get_settings
 
     if args.type not in TYPES:
         return _error("bad_type", f"unknown contract type {args.type!r}; use {', '.join(TYPES)}")
@@ -82,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            data = handle.read(max(MAX_BYTES, get_settings().MAX_RECORDING_BYTES) + 1)
     except FileNotFoundError:
         return _error("not_found", f"no such file: {path}")
     except IsADirectoryError:
@@ -105,9 +109,16 @@ def run(args: argparse.Namespace) -> int:
             return _error("bad_playbook", f"{args.playbook}: {reason}")
 
     try:
-        transcript = parse_transcript(
-            data, filename=path.name, format=args.format, redact=args.redact
-        )
+        if transcription.is_recording(data, path.name):
+            transcript = transcription.transcript_of_recording(data, path.name, redact=args.redact)
+        else:
+            transcript = parse_transcript(
+                data,
+                filename=path.name,
+                format=args.format,
+                redact=args.redact,
+                max_bytes=MAX_BYTES,
+            )
     except TranscriptError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -178,6 +178,11 @@ class Meeting(SQLModel, table=True):
     participants: list[str] = jsonb([])
     warnings: list[str] = jsonb([])
     redaction_report: list[dict[str, Any]] = jsonb([])
+    # A recording upload: its tracks, chunk cuts and speaker source (the audio itself is in
+    # the object store, encrypted); None for a transcript upload.
+    recording: dict[str, Any] | None = Field(default=None, sa_type=JSONB)
+    #: Share of the recording's audio transcribed so far (0–1), while the transcript stage runs.
+    transcription_progress: float | None = None
     idempotency_key: str | None = Field(default=None, max_length=200)
     created_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     created_at: datetime = now_field()
