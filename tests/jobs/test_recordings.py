@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, select
 
-from bridge_app.models import Draft, DraftVersion, Meeting, StageRun, TranscriptSegment
 from bridge_app.core.stages import Stage
+from bridge_app.models import Draft, DraftVersion, Meeting, StageRun, TranscriptSegment
 from bridge_app.services import crypto
+from bridge_app.services.db import get_engine, session_scope
 from bridge_app.services.queue import NextJob
 from bridge_app.services.upload import submit_meeting
-from bridge_app.services.db import get_engine, session_scope
 from tests import speech
 from tests.jobs.conftest import Workers, _enqueue, run, wait_for, wait_status
 
