@@ -1,7 +1,7 @@
 """meetings: recording manifest and transcription progress
 
 Revision ID: 20261201_recordings
-Revises: 0001
+Revises: 20261201_contracts
 Create Date: 2026-12-01 17:40:00
 """
 
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 from alembic import op
 
 revision: str = "20261201_recordings"
-down_revision: str | Sequence[str] | None = "0001"
+down_revision: str | Sequence[str] | None = "20261201_contracts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
