@@ -28,10 +28,12 @@ PLACEHOLDER_SECRETS = frozenset(
         "your-secret-here",
         "dev-only-jwt-secret-do-not-use-in-production",
         "dev-only-encryption-key-do-not-use-in-production",
+        "dev-only-audit-hmac-key-do-not-use-in-production",
     }
 )
 DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production"
 DEV_ENCRYPTION_KEY = "dev-only-encryption-key-do-not-use-in-production"
+DEV_AUDIT_HMAC_KEY = "dev-only-audit-hmac-key-do-not-use-in-production"
 
 Environment = Literal["development", "test", "production"]
 
@@ -86,6 +88,15 @@ class Settings(BaseSettings):
     OIDC_CLIENT_ID: str = ""
     OIDC_CLIENT_SECRET: str = ""
     OIDC_ROLE_CLAIM: str = "bridge_role"
+    # Roles the identity provider may grant through OIDC_ROLE_CLAIM (admin only when listed).
+    OIDC_ROLE_VALUES: str = "legal,ops,viewer"
+    # Which organization a `bridge_org` claim value of this provider means: "value:slug,…".
+    # A value that is not mapped here never makes anyone a member.
+    OIDC_ORG_MAP: str = ""
+    # Keys the audit chain's HMAC; it must not live in the database the chain protects.
+    AUDIT_HMAC_KEY: str = DEV_AUDIT_HMAC_KEY
+    # Peers (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed: the ingress.
+    TRUSTED_PROXIES: str = ""
 
     LLM_BASE_URL: str = ""
     LLM_MODEL: str = ""

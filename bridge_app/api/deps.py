@@ -78,6 +78,12 @@ async def current_principal(
     return tokens.decode_access_token(credentials.credentials)
 
 
+def check_session_current(principal: Principal) -> None:
+    """AuthError unless the principal's token version is still the membership's."""
+    with session_scope() as session:
+        tokens.check_token_version(session, principal)
+
+
 class Require:
     """Dependency: the caller, who must hold `permission` (403 otherwise)."""
 
@@ -90,6 +96,10 @@ class Require:
         self, principal: Annotated[Principal, Depends(current_principal)]
     ) -> Principal:
         require(principal, self.permission)
+        if self.permission != "read":
+            # Writes and exports also check the membership's token version, so a signed-out,
+            # demoted or revoked session stops here at once, not when its token expires.
+            await run_in_threadpool(check_session_current, principal)
         return principal
 
     def __repr__(self) -> str:

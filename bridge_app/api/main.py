@@ -43,6 +43,7 @@ def create_api() -> FastAPI:
 
     for module in (auth, meetings, decisions, drafts, exports, audit, monitoring, admin, health):
         api.include_router(module.router)
+    api.include_router(admin.invitations_router)
     install_error_handlers(api)
     # Added innermost first: metrics see every response, including a refused body.
     api.add_middleware(DependencyDownMiddleware)

@@ -107,7 +107,24 @@ class Membership(SQLModel, table=True):
     organization_id: uuid.UUID = org_fk()
     user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
     role: str = Field(max_length=16)
+    # Bumped by logout, token-family revocation and role changes: older access tokens stop
+    # working for writes and exports at once.
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = now_field()
+
+
+class Invitation(SQLModel, table=True):
+    """An organization's invitation to an existing account; a membership only once accepted."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (sa.CheckConstraint(_in("role", ROLES), name="ck_invitations_role"),)
+    id: uuid.UUID = uuid_pk()
+    organization_id: uuid.UUID = org_fk()
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    role: str = Field(max_length=16)
+    invited_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = now_field()
+    accepted_at: datetime | None = tstz()
 
 
 class RefreshToken(SQLModel, table=True):
@@ -396,7 +413,10 @@ class OutboxEvent(SQLModel, table=True):
         unique=True,
         sa_column_kwargs={"server_default": sa.text("gen_random_uuid()")},
     )
-    organization_id: uuid.UUID = org_fk()
+    # None for the global audit chain's anchors (events without an organization).
+    organization_id: uuid.UUID | None = Field(
+        default=None, foreign_key="organizations.id", ondelete="CASCADE", index=True
+    )
     subject: str = Field(max_length=120)
     payload: dict[str, Any] = jsonb({})
     created_at: datetime = now_field()

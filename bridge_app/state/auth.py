@@ -36,11 +36,18 @@ def _login(email: str, password: str, ip: str | None) -> tokens.TokenPair:
         return pair
 
 
-def _redeem(code: str, ip: str | None) -> tokens.TokenPair:
+def _redeem(code: str, nonce: str, ip: str | None) -> tokens.TokenPair:
     from bridge_app.services.db import session_scope
 
     with session_scope() as session:
-        return sso_codes.redeem_login_code(session, code, ip=ip)
+        return sso_codes.redeem_login_code(session, code, nonce=nonce, ip=ip)
+
+
+def _check_current(principal: Principal) -> None:
+    from bridge_app.services.db import session_scope
+
+    with session_scope() as session:
+        tokens.check_token_version(session, principal)
 
 
 SSO_FAILED = "Single sign-on did not complete. Please try again."
@@ -142,6 +149,13 @@ class AuthState(rx.State):
         if not principal.can(permission):
             self.error = f"Your role ({principal.role}) may not do this."
             return None
+        if permission != "read":
+            try:
+                await asyncio.to_thread(_check_current, principal)
+            except AuthError:
+                self._clear()
+                self.error = "Please sign in again."
+                return None
         self.error = ""
         return principal
 
@@ -229,7 +243,8 @@ class AuthState(rx.State):
             return None
         self.sso_error = ""
         try:
-            pair = await asyncio.to_thread(_redeem, code, self._client_ip())
+            nonce = sso_codes.nonce_from_cookies(self.router.headers.cookie)
+            pair = await asyncio.to_thread(_redeem, code, nonce, self._client_ip())
         except ServiceError as exc:
             self.sso_error = f"Single sign-on could not finish: {exc.message}."
             self.sso_done = True
