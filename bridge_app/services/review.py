@@ -8,6 +8,7 @@ commits (`queue.NextJob`), if any.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -88,7 +89,14 @@ def review_decision(
         if values is not None:
             if not isinstance(values, dict):
                 raise Invalid("values must be an object")
-            decision.edited_values = dict(values)
+            meeting = _meeting(session, principal, decision.meeting_id)
+            if meeting.data_key_id is None:
+                raise Conflict("the meeting has no data key")
+            key = crypto.load_data_key(session, meeting.data_key_id)
+            decision.edited_values = None
+            decision.edited_values_ciphertext = crypto.encrypt(
+                key, json.dumps(dict(values), default=str).encode()
+            )
             changed.append("values")
     status = {"accept": "accepted", "reject": "rejected", "edit": "edited"}[action]
     previous = decision.review_status

@@ -14,6 +14,7 @@ from bridge_app.core.transcript.model import Transcript, TranscriptError
 from bridge_app.models import Matter, Meeting
 from bridge_app.services import crypto
 from bridge_app.services.errors import UploadRejected
+from bridge_app.services.meeting_data import set_title
 from bridge_app.services.storage import ObjectStore, get_store
 from bridge_app.settings import get_settings
 
@@ -94,7 +95,6 @@ def submit_meeting(
     meeting = Meeting(
         organization_id=organization_id,
         matter_id=matter_id,
-        title=title,
         meeting_date=meeting_date,
         source_filename=filename[:300],
         source_format=fmt,
@@ -107,6 +107,7 @@ def submit_meeting(
         idempotency_key=idempotency_key,
         created_by=user_id,
     )
+    set_title(session, meeting, crypto.data_key(key_row), title)
     session.add(meeting)
     session.flush()
     meeting.source_object_key = source_object_key(meeting)

@@ -27,7 +27,7 @@ from bridge_app.models import (
     StageRun,
     TranscriptSegment,
 )
-from bridge_app.services import crypto
+from bridge_app.services import crypto, meeting_data
 from bridge_app.services.db import get_owned, scoped
 
 STAGE_LABELS = ("Transcript", "Decisions", "Draft", "QA", "Export")
@@ -115,7 +115,11 @@ def list_meetings(
     if search.strip():
         pattern = f"%{search.strip()}%"
         query = query.where(
-            sa.or_(col(Meeting.title).ilike(pattern), col(Matter.name).ilike(pattern))
+            sa.or_(
+                col(Meeting.title).ilike(pattern),  # rows from before titles were encrypted
+                meeting_data.title_search(session, organization_id, search.strip()),
+                col(Matter.name).ilike(pattern),
+            )
         )
     query = _status_filter(query, status).order_by(col(Meeting.created_at).desc()).limit(200)
     rows = session.exec(query).all()
@@ -133,7 +137,7 @@ def list_meetings(
     return [
         {
             "id": str(m.id),
-            "title": m.title,
+            "title": meeting_data.title_of(m),
             "matter": matter or "",
             "status": m.status,
             "date": m.meeting_date.isoformat() if m.meeting_date else "",
@@ -157,12 +161,12 @@ def meeting_summary(session: Session, meeting: Meeting) -> dict[str, Any]:
     draft = session.exec(select(Draft).where(Draft.meeting_id == meeting.id)).first()
     return {
         "id": str(meeting.id),
-        "title": meeting.title,
+        "title": meeting_data.title_of(meeting),
         "status": meeting.status,
         "matter": matter.name if matter else "",
         "date": meeting.meeting_date.isoformat() if meeting.meeting_date else "",
         "format": meeting.source_format or "",
-        "participants": ", ".join(meeting.participants),
+        "participants": ", ".join(meeting_data.participants_of(meeting)),
         "warnings": list(meeting.warnings),
         "failure": (meeting.failure_reason or "")[:500],
         "has_draft": bool(draft and draft.current_version),
@@ -190,7 +194,7 @@ def meeting_detail(
                 {
                     "key": row.segment_key,
                     "anchor": segment_anchor(row.segment_key),
-                    "speaker": row.speaker or "Unknown",
+                    "speaker": meeting_data.speaker_of(row, key) or "Unknown",
                     "time": fmt_ts(row.start_s),
                     "text": crypto.decrypt_text(key, row.text_ciphertext),
                 }
@@ -226,11 +230,11 @@ def _values_text(values: dict[str, Any]) -> str:
 
 
 def _item_dict(d: Decision, key: bytes, times: dict[str, str]) -> dict[str, Any]:
-    content = json.loads(crypto.decrypt(key, d.content_ciphertext))
+    content = meeting_data.decision_content(d, key)
     statement = content.get("statement", "")
     if d.edited_statement_ciphertext:
         statement = crypto.decrypt_text(key, d.edited_statement_ciphertext)
-    values = d.edited_values if d.edited_values is not None else d.values
+    values = content["edited_values"] if content["edited_values"] is not None else content["values"]
     evidence = [
         {
             "key": str(e.get("segment_id", "")),
@@ -257,7 +261,7 @@ def _item_dict(d: Decision, key: bytes, times: dict[str, str]) -> dict[str, Any]
         "status": d.review_status,
         "values_text": _values_text(values or {}),
         "values_json": json.dumps(values or {}, sort_keys=True),
-        "owner": d.owner or "",
+        "owner": content["owner"] or "",
         "due": d.due.isoformat() if d.due else "",
         "superseded": bool(d.superseded_by),
         "conflicting": bool(d.conflicts_with),
@@ -351,13 +355,14 @@ def draft_detail(
     doc = load_doc(session, meeting, chosen)
     findings = session.exec(select(QAFinding).where(QAFinding.draft_version_id == chosen.id)).all()
     order = {"blocker": 0, "warning": 1, "info": 2}
+    version_key = meeting_data.data_key(session, meeting)
     finding_rows = sorted(
         (
             {
                 "code": f.code,
                 "severity": f.severity,
                 "clause": f.clause or "",
-                "message": f.message,
+                "message": meeting_data.finding_of(f, version_key)[0],
             }
             for f in findings
         ),
@@ -468,7 +473,7 @@ def recent_failures(session: Session, organization_id: uuid.UUID) -> list[dict[s
     out = [
         {
             "meeting_id": str(m.id),
-            "title": m.title,
+            "title": meeting_data.title_of(m),
             "stage": m.failed_stage or "",
             "reason": (m.failure_reason or "")[:300],
             "when": fmt_when(m.updated_at),

@@ -30,7 +30,7 @@ from bridge_app.models.api import (
     JobAccepted,
     RedlinePublic,
 )
-from bridge_app.services import review
+from bridge_app.services import meeting_data, review
 from bridge_app.services.db import get_owned, session_scope
 from bridge_app.services.errors import Conflict, Invalid, NotFound
 from bridge_app.services.meeting_data import data_key, load_version_doc
@@ -100,7 +100,23 @@ def _findings(session: Session, version: DraftVersion) -> list[FindingPublic]:
         .where(QAFinding.draft_version_id == version.id)
         .order_by(col(QAFinding.severity), col(QAFinding.code))
     ).all()
-    return [FindingPublic.model_validate(r) for r in rows]
+    out = []
+    for r in rows:
+        draft = session.get(Draft, version.draft_id)
+        meeting = session.get(Meeting, draft.meeting_id) if draft else None
+        key = meeting_data.data_key(session, meeting) if meeting else b""
+        message, evidence = meeting_data.finding_of(r, key)
+        out.append(
+            FindingPublic(
+                id=r.id,
+                code=r.code,
+                severity=r.severity,
+                clause=r.clause,
+                message=message,
+                evidence=evidence,
+            )
+        )
+    return out
 
 
 @router.get("/drafts/{draft_id}/versions/{version}", response_model=DraftVersionDetail)

@@ -8,7 +8,7 @@ import binascii
 import json
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import sqlalchemy as sa
 from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile
@@ -48,7 +48,7 @@ from bridge_app.models.api import (
     SegmentPublic,
     StageProgress,
 )
-from bridge_app.services import audit, crypto, review
+from bridge_app.services import audit, crypto, meeting_data, review
 from bridge_app.services.db import get_owned, scoped, session_scope
 from bridge_app.services.errors import Invalid, NotFound, UploadRejected
 from bridge_app.services.principal import Principal
@@ -64,6 +64,7 @@ CHUNK = 1024 * 1024
 def _public(meeting: Meeting, matter: str | None = None) -> MeetingPublic:
     data = MeetingPublic.model_validate(meeting).model_dump()
     data["matter"] = matter
+    data["title"] = meeting_data.title_of(meeting)
     return MeetingPublic(**data)
 
 
@@ -198,7 +199,8 @@ def list_meetings(
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(
             sa.or_(
-                col(Meeting.title).ilike(pattern),
+                col(Meeting.title).ilike(pattern),  # rows from before titles were encrypted
+                meeting_data.title_search(session, principal.organization_id, q),
                 col(Meeting.source_filename).ilike(pattern),
                 col(Matter.name).ilike(pattern),
             )
@@ -265,7 +267,7 @@ def get_meeting(
     base = _public(meeting, matter.name if matter else None).model_dump()
     return MeetingDetail(
         **base,
-        participants=list(meeting.participants),
+        participants=meeting_data.participants_of(meeting),
         warnings=list(meeting.warnings),
         redaction_report=list(meeting.redaction_report),
         stages=stages,
@@ -315,7 +317,7 @@ def list_segments(
         SegmentPublic(
             position=r.position,
             segment_key=r.segment_key,
-            speaker=r.speaker,
+            speaker=meeting_data.speaker_of(r, key),
             start_s=r.start_s,
             end_s=r.end_s,
             text=crypto.decrypt_text(key, r.text_ciphertext),
@@ -327,7 +329,7 @@ def list_segments(
 
 def decision_public(row: Decision, key: bytes) -> DecisionPublic:
     """A decision row as the API shows it (decrypted, review applied)."""
-    content: dict[str, Any] = json.loads(crypto.decrypt(key, row.content_ciphertext))
+    content = meeting_data.decision_content(row, key)
     statement = content.get("statement", "")
     edited = (
         crypto.decrypt_text(key, row.edited_statement_ciphertext)
@@ -342,11 +344,13 @@ def decision_public(row: Decision, key: bytes) -> DecisionPublic:
         statement=edited or statement,
         original_statement=statement,
         evidence=list(content.get("evidence", [])),
-        owner=row.owner,
-        party=row.party,
+        owner=content["owner"],
+        party=content["party"],
         due=row.due,
-        values=dict(row.edited_values if row.edited_values is not None else row.values),
-        original_values=dict(row.values),
+        values=dict(
+            content["edited_values"] if content["edited_values"] is not None else content["values"]
+        ),
+        original_values=dict(content["values"]),
         confidence=row.confidence,
         supersedes=list(row.supersedes),
         superseded_by=row.superseded_by,

@@ -12,6 +12,7 @@ from bridge_app.core.transcript import parse_transcript
 from bridge_app.core.transcript.model import TranscriptError
 from bridge_app.models import Meeting, TranscriptSegment
 from bridge_app.services import crypto
+from bridge_app.services.meeting_data import seal_json
 from bridge_app.services.queue import NextJob
 from bridge_app.services.stages.transaction import StageTransaction
 from bridge_app.services.upload import source_object_key
@@ -48,7 +49,7 @@ def run(tx: StageTransaction, meeting_id: uuid.UUID, version: int) -> NextJob | 
                 meeting_id=meeting.id,
                 position=i,
                 segment_key=seg.segment_id[:300],
-                speaker=seg.speaker[:200],
+                speaker_ciphertext=crypto.encrypt_text(key, seg.speaker[:200]),
                 start_s=seg.start,
                 end_s=seg.end,
                 text_ciphertext=crypto.encrypt_text(key, seg.text),
@@ -57,7 +58,8 @@ def run(tx: StageTransaction, meeting_id: uuid.UUID, version: int) -> NextJob | 
         ),
     )
     meeting.source_format = transcript.format
-    meeting.participants = list(transcript.participants)
+    meeting.participants = []
+    meeting.participants_ciphertext = seal_json(key, list(transcript.participants))
     meeting.warnings = list(transcript.warnings)
     meeting.redaction_report = [r.to_dict() for r in transcript.redactions]
     tx.set_status(meeting, MeetingStatus.ingested)
