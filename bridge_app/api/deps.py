@@ -8,8 +8,10 @@ Errors leave as RFC 9457 problem+json with a message meant for a person.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import Annotated, Any
 
 from arq import ArqRedis
@@ -65,8 +67,43 @@ def get_session() -> Iterator[Session]:
 
 
 def client_ip(request: Request) -> str | None:
-    """The peer address (the ingress is expected to set the real client as the peer)."""
-    return request.client.host if request.client else None
+    """The client's address: the peer, or, when the peer is a trusted proxy
+    (`TRUSTED_PROXIES`, the ingress), the last X-Forwarded-For hop no trusted proxy added."""
+    peer = request.client.host if request.client else None
+    return forwarded_client(peer, request.headers.get("x-forwarded-for", ""))
+
+
+@lru_cache(maxsize=8)
+def _trusted(spec: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    nets = []
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        try:
+            nets.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            log.warning("TRUSTED_PROXIES: %r is not an address or network; ignored", part)
+    return tuple(nets)
+
+
+def _is_trusted(address: str, nets: tuple[Any, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in net for net in nets)
+
+
+def forwarded_client(peer: str | None, forwarded_for: str) -> str | None:
+    """Walk X-Forwarded-For from the right while the hop is a trusted proxy: the first
+    untrusted address is the client. Without a trusted peer the header is ignored (anyone can
+    send it)."""
+    nets = _trusted(get_settings().TRUSTED_PROXIES)
+    if peer is None or not nets or not _is_trusted(peer, nets):
+        return peer
+    hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, nets):
+            return hop[:64]
+    return peer
 
 
 async def current_principal(

@@ -9,8 +9,8 @@ from datetime import date
 from sqlmodel import Session, select
 
 from bridge_app.core.drafting.model import CONTRACT_TYPES
-from bridge_app.core.transcript import parse_transcript
-from bridge_app.core.transcript.model import Transcript, TranscriptError
+from bridge_app.core.transcript import check_upload
+from bridge_app.core.transcript.model import TranscriptError
 from bridge_app.models import Matter, Meeting
 from bridge_app.services import crypto
 from bridge_app.services.errors import UploadRejected
@@ -24,15 +24,20 @@ def source_object_key(meeting: Meeting) -> str:
     return f"{meeting.organization_id}/meetings/{meeting.id}/source/v{meeting.input_version}"
 
 
-def validate_upload(data: bytes, *, filename: str, redact: bool, fmt: str = "auto") -> Transcript:
-    """Parse now so a bad file is refused with a clear message before anything is stored."""
+def validate_upload(data: bytes, *, filename: str, redact: bool, fmt: str = "auto") -> str:
+    """Refuse a file of the wrong size or type before anything is stored; returns its format.
+
+    Only the cheap checks run in the request: the parse (whose cost grows with the content:
+    a small DOCX can expand to a huge document) runs in the transcript worker, which marks
+    the meeting failed with the parser's message when the content is bad.
+    """
     limit = get_settings().MAX_UPLOAD_BYTES
     if len(data) > limit:
         raise UploadRejected(
             "too_large", f"the file is {len(data) / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB"
         )
     try:
-        return parse_transcript(data, filename=filename, format=fmt, redact=redact, max_bytes=limit)
+        return check_upload(data, format=fmt, max_bytes=limit)
     except TranscriptError as exc:
         raise UploadRejected(exc.code, exc.message, line=exc.line) from exc
 
@@ -78,7 +83,7 @@ def submit_meeting(
         raise UploadRejected("bad_title", "the title is longer than 300 characters")
     fmt: str | None = None
     if validate:
-        fmt = validate_upload(data, filename=filename, redact=redact).format
+        fmt = validate_upload(data, filename=filename, redact=redact)
     matter_id = None
     if matter_name and matter_name.strip():
         matter = session.exec(
