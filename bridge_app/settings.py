@@ -182,6 +182,21 @@ class Settings(BaseSettings):
         return self
 
 
+def public_origins(settings: Settings) -> list[str]:
+    """The browser origins of the UI and the API (PUBLIC_URL, API_URL): the only origins
+    CORS with credentials and the event socket answer."""
+    from urllib.parse import urlsplit
+
+    origins: list[str] = []
+    for url in (settings.PUBLIC_URL, settings.API_URL):
+        parts = urlsplit(url)
+        if parts.scheme and parts.netloc:
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if origin not in origins:
+                origins.append(origin)
+    return origins
+
+
 def _scheme(url: str) -> str:
     return url.split("://", 1)[0].lower() if "://" in url else ""
 

@@ -61,10 +61,23 @@ def service_urls() -> Iterator[dict[str, str]]:
     os.environ.update(urls)
     get_settings.cache_clear()
     db.get_engine.cache_clear()
+    _forget_login_throttles(urls["REDIS_URL"])
     yield urls
     db.get_engine.cache_clear()
     with psycopg.connect(_replace_db(admin_url, "postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{TEST_DB}" WITH (FORCE)')
+
+
+def _forget_login_throttles(redis_url: str) -> None:
+    """Sign-in throttles live in Redis for up to a day; an earlier run's must not leak in."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        for key in client.scan_iter("LIMITS:*login*"):
+            client.delete(key)
+    finally:
+        client.close()
 
 
 @pytest.fixture(scope="session")

@@ -69,11 +69,15 @@ class BodyLimitMiddleware:
     cannot stream an unbounded upload into the server's spool files.
     """
 
+    # The API and Reflex's own upload endpoint (which parses a multipart body before any
+    # event handler can check who is signed in).
+    prefixes = ("/v1/", "/_upload")
+
     def __init__(self, app: ASGIApp):
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope.get("path", "").startswith("/v1/"):
+        if scope["type"] != "http" or not scope.get("path", "").startswith(self.prefixes):
             await self.app(scope, receive, send)
             return
         limit = get_settings().MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD
@@ -87,19 +91,27 @@ class BodyLimitMiddleware:
                     await self._refuse(send, limit)
                     return
         received = 0
-        started = False
+        started = exceeded = refused = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    exceeded = True
                     raise BodyTooLarge()
             return message
 
         async def tracking_send(message: Message) -> None:
-            nonlocal started
+            nonlocal started, refused
+            if exceeded:
+                # The body parser caught BodyTooLarge and answers 400 ("error parsing the
+                # body"): answer 413 instead, and drop the parser's own response.
+                if message["type"] == "http.response.start" and not started and not refused:
+                    refused = True
+                    await self._refuse(send, limit)
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
@@ -107,7 +119,7 @@ class BodyLimitMiddleware:
         try:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
-            if not started:
+            if not started and not refused:
                 await self._refuse(send, limit)
 
     @staticmethod
