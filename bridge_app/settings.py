@@ -234,6 +234,11 @@ def production_problems(settings: Settings) -> list[str]:
         settings.S3_SECRET_KEY.strip().lower() in PLACEHOLDER_SECRETS or not settings.S3_ACCESS_KEY
     ):
         problems.append("S3_ACCESS_KEY/S3_SECRET_KEY are missing or placeholders")
+    if not settings.TRUSTED_PROXIES.strip():
+        problems.append(
+            "TRUSTED_PROXIES must name the ingress (its pod network): without it every client "
+            "shares the ingress's address and /metrics, /v1/health are served to the internet"
+        )
     if settings.S3_ENDPOINT and not settings.S3_SSE.strip():
         problems.append("S3_SSE must name a server-side encryption (e.g. AES256 or aws:kms)")
     return problems

@@ -28,6 +28,7 @@ GOOD: dict[str, Any] = {
     "S3_ACCESS_KEY": "AKIAEXAMPLE",
     "S3_SECRET_KEY": "s" * 40,
     "S3_SSE": "aws:kms",
+    "TRUSTED_PROXIES": "10.0.0.0/8",
 }
 
 
@@ -58,6 +59,7 @@ def test_good_production_settings_start() -> None:
         ({"REDIS_URL": "redis://default:pw@redis:6379/0"}, "REDIS_URL must use TLS"),
         ({"NATS_URL": "nats://bridge_api:pw@nats:4222"}, "NATS_URL must use TLS"),
         ({"DATABASE_URL": "postgresql://u:pw@db/bridge"}, "DATABASE_URL must ask for TLS"),
+        ({"TRUSTED_PROXIES": ""}, "TRUSTED_PROXIES must name the ingress"),
     ],
 )
 def test_production_refuses(changes: dict[str, Any], said: str) -> None:

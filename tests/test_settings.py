@@ -14,6 +14,7 @@ PROD_URLS = {
     "PUBLIC_URL": "https://app.example.com",
     "API_URL": "https://api.example.com",
     "AUDIT_HMAC_KEY": "a" * 40,
+    "TRUSTED_PROXIES": "10.0.0.0/8",
 }
 
 

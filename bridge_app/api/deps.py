@@ -74,7 +74,7 @@ def client_ip(request: Request) -> str | None:
 
 
 @lru_cache(maxsize=8)
-def _trusted(spec: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+def trusted_networks(spec: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     nets = []
     for part in filter(None, (p.strip() for p in spec.split(","))):
         try:
@@ -84,7 +84,7 @@ def _trusted(spec: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, 
     return tuple(nets)
 
 
-def _is_trusted(address: str, nets: tuple[Any, ...]) -> bool:
+def is_trusted_proxy(address: str, nets: tuple[Any, ...]) -> bool:
     try:
         ip = ipaddress.ip_address(address.strip())
     except ValueError:
@@ -96,12 +96,12 @@ def forwarded_client(peer: str | None, forwarded_for: str) -> str | None:
     """Walk X-Forwarded-For from the right while the hop is a trusted proxy: the first
     untrusted address is the client. Without a trusted peer the header is ignored (anyone can
     send it)."""
-    nets = _trusted(get_settings().TRUSTED_PROXIES)
-    if peer is None or not nets or not _is_trusted(peer, nets):
+    nets = trusted_networks(get_settings().TRUSTED_PROXIES)
+    if peer is None or not nets or not is_trusted_proxy(peer, nets):
         return peer
     hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
     for hop in reversed(hops):
-        if not _is_trusted(hop, nets):
+        if not is_trusted_proxy(hop, nets):
             return hop[:64]
     return peer
 

@@ -9,6 +9,7 @@ from bridge_app.api.middleware import (
     BodyLimitMiddleware,
     ConcurrencyLimitMiddleware,
     DependencyDownMiddleware,
+    InternalOnlyMiddleware,
     MetricsMiddleware,
     OIDCStateMiddleware,
 )
@@ -50,6 +51,7 @@ def create_api() -> FastAPI:
     api.add_middleware(ConcurrencyLimitMiddleware)
     api.add_middleware(OIDCStateMiddleware)
     api.add_middleware(BodyLimitMiddleware)
+    api.add_middleware(InternalOnlyMiddleware)
     api.add_middleware(MetricsMiddleware)
     return api
 

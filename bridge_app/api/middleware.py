@@ -217,6 +217,38 @@ class OIDCStateMiddleware:
         await self.app(scope, receive, send_wrapper)
 
 
+class InternalOnlyMiddleware:
+    """`/metrics` and `/v1/health` are for Prometheus and the cluster, which reach the pods
+    directly: a request that came through the ingress (its peer is a trusted proxy,
+    TRUSTED_PROXIES) gets 404, as if they did not exist."""
+
+    paths = frozenset({"/metrics", "/v1/health"})
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("path") in self.paths:
+            from bridge_app.api.deps import is_trusted_proxy, trusted_networks
+
+            peer = (scope.get("client") or ("", 0))[0]
+            if peer and is_trusted_proxy(peer, trusted_networks(get_settings().TRUSTED_PROXIES)):
+                body = b'{"title":"Not found","status":404,"detail":"Not Found"}'
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 404,
+                        "headers": [
+                            (b"content-type", b"application/problem+json"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
 class ConcurrencyLimitMiddleware:
     """At most `limit` /v1 requests in the application at once; the rest wait on the loop.
 
