@@ -76,6 +76,9 @@ class Settings(BaseSettings):
 
     NODE_ENV: str | None = None
     BRIDGE_ENV: str | None = None
+    # "worker" for the arq workers: they never sign or check tokens, so they hold no JWT
+    # secret (k8s/workers.yaml blanks it) and the production checks do not ask for one.
+    BRIDGE_COMPONENT: Literal["api", "worker", "migrate"] = "api"
 
     DATABASE_URL: str = ""
     REDIS_URL: str = ""
@@ -140,10 +143,11 @@ class Settings(BaseSettings):
     def secrets(self) -> list[tuple[str, str]]:
         """Every secret and key by its setting name (old ones included), for the checks."""
         found = [
-            ("JWT_SECRET", self.JWT_SECRET),
             ("ENCRYPTION_KEY", self.ENCRYPTION_KEY),
             ("AUDIT_HMAC_KEY", self.AUDIT_HMAC_KEY),
         ]
+        if self.BRIDGE_COMPONENT != "worker" or self.JWT_SECRET.strip():
+            found.insert(0, ("JWT_SECRET", self.JWT_SECRET))
         for n, secret in enumerate(s.strip() for s in self.JWT_OLD_SECRETS.split(",")):
             if secret:
                 found.append((f"JWT_OLD_SECRETS[{n}]", secret))

@@ -88,3 +88,11 @@ def test_known_environment_names(name: str) -> None:
         _env_file=None, NODE_ENV=name, **{k: v for k, v in GOOD.items() if k != "NODE_ENV"}
     )  # type: ignore[call-arg]
     assert kind.environment in ("production", "development", "test")
+
+
+def test_workers_start_without_a_jwt_secret() -> None:
+    """k8s/workers.yaml blanks JWT_SECRET for the workers (they never sign a token)."""
+    worker = _settings(BRIDGE_COMPONENT="worker", JWT_SECRET="")
+    assert worker.is_production and worker.JWT_SECRET == ""
+    with pytest.raises(SettingsError, match="JWT_SECRET"):
+        _settings(JWT_SECRET="")  # the API must have one
