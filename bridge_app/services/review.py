@@ -15,11 +15,19 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bridge_app.core.drafting.model import CONTRACT_TYPES
 from bridge_app.core.stages import MeetingStatus, Stage, reached
-from bridge_app.models import EXPORT_FORMATS, Decision, Draft, DraftVersion, Export, Meeting
+from bridge_app.models import (
+    EXPORT_FORMATS,
+    ClauseProvenance,
+    Decision,
+    Draft,
+    DraftVersion,
+    Export,
+    Meeting,
+)
 from bridge_app.services import audit, crypto
 from bridge_app.services.db import get_owned, scoped
 from bridge_app.services.errors import Conflict, Invalid, NotFound
@@ -203,6 +211,32 @@ def _version(session: Session, draft: Draft, version: int | None) -> DraftVersio
     return row
 
 
+# Items the LLM backend extracted carry ids starting with this (core/extraction/llm.py).
+MODEL_ITEM_PREFIX = "llm-"
+
+
+def unreviewed_model_items(session: Session, draft: Draft, version: DraftVersion) -> list[str]:
+    """Item keys feeding this version's clauses that the model proposed and no person has
+    reviewed: a model's value must not reach an approved contract unseen (injected text in a
+    transcript can steer it)."""
+    meeting = session.get(Meeting, draft.meeting_id)
+    if meeting is None:
+        return []
+    used = select(ClauseProvenance.item_key).where(ClauseProvenance.draft_version_id == version.id)
+    rows = session.exec(
+        select(Decision.item_key)
+        .where(
+            Decision.meeting_id == meeting.id,
+            Decision.input_version == meeting.input_version,
+            Decision.review_status == "proposed",
+            col(Decision.item_key).startswith(MODEL_ITEM_PREFIX),
+            col(Decision.item_key).in_(used),
+        )
+        .order_by(col(Decision.item_key))
+    ).all()
+    return list(dict.fromkeys(rows))
+
+
 def approve_draft(
     session: Session,
     *,
@@ -228,6 +262,13 @@ def approve_draft(
         raise Conflict(
             f"QA reports {row.blocker_count} blocker(s); resolve them before approving",
             blockers=row.blocker_count,
+        )
+    unreviewed = unreviewed_model_items(session, draft, row)
+    if unreviewed:
+        raise Conflict(
+            f"{len(unreviewed)} value(s) in this draft come from the language model and nobody "
+            "has reviewed them yet; accept, edit or reject them first: " + ", ".join(unreviewed),
+            unreviewed=unreviewed,
         )
     if draft.status == "approved":
         return draft
