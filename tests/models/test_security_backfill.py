@@ -47,7 +47,7 @@ def test_backfill_encrypts_legacy_plaintext(scratch_database: str) -> None:
             "INSERT INTO decisions (organization_id, meeting_id, input_version, item_key, kind, "
             'content_ciphertext, owner, party, "values", confidence, review_status) VALUES '
             "(%s,%s,1,'term-fee','agreed_term',%s,'Zed Legacy','Legacy Corp',"
-            '\'{"fee": {"amount": 48517}}\',0.9,\'proposed\')',
+            "'{\"fee\": {\"amount\": 48517}}',0.9,'proposed')",
             (org, meeting, content),
         )
         conn.execute(
