@@ -8,10 +8,8 @@ Errors leave as RFC 9457 problem+json with a message meant for a person.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from typing import Annotated, Any
 
 from arq import ArqRedis
@@ -28,6 +26,7 @@ from bridge_app.models import Draft, Meeting
 from bridge_app.models.api import JobAccepted
 from bridge_app.services import queue, resilience
 from bridge_app.services.auth import tokens
+from bridge_app.services.client_address import forwarded_client
 from bridge_app.services.db import session_scope
 from bridge_app.services.errors import AuthError, ServiceError, UploadRejected
 from bridge_app.services.principal import PERMISSIONS, Principal, require
@@ -71,39 +70,6 @@ def client_ip(request: Request) -> str | None:
     (`TRUSTED_PROXIES`, the ingress), the last X-Forwarded-For hop no trusted proxy added."""
     peer = request.client.host if request.client else None
     return forwarded_client(peer, request.headers.get("x-forwarded-for", ""))
-
-
-@lru_cache(maxsize=8)
-def trusted_networks(spec: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    nets = []
-    for part in filter(None, (p.strip() for p in spec.split(","))):
-        try:
-            nets.append(ipaddress.ip_network(part, strict=False))
-        except ValueError:
-            log.warning("TRUSTED_PROXIES: %r is not an address or network; ignored", part)
-    return tuple(nets)
-
-
-def is_trusted_proxy(address: str, nets: tuple[Any, ...]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.strip())
-    except ValueError:
-        return False
-    return any(ip in net for net in nets)
-
-
-def forwarded_client(peer: str | None, forwarded_for: str) -> str | None:
-    """Walk X-Forwarded-For from the right while the hop is a trusted proxy: the first
-    untrusted address is the client. Without a trusted peer the header is ignored (anyone can
-    send it)."""
-    nets = trusted_networks(get_settings().TRUSTED_PROXIES)
-    if peer is None or not nets or not is_trusted_proxy(peer, nets):
-        return peer
-    hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
-    for hop in reversed(hops):
-        if not is_trusted_proxy(hop, nets):
-            return hop[:64]
-    return peer
 
 
 async def current_principal(

@@ -229,7 +229,7 @@ class InternalOnlyMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope.get("path") in self.paths:
-            from bridge_app.api.deps import is_trusted_proxy, trusted_networks
+            from bridge_app.services.client_address import is_trusted_proxy, trusted_networks
 
             peer = (scope.get("client") or ("", 0))[0]
             if peer and is_trusted_proxy(peer, trusted_networks(get_settings().TRUSTED_PROXIES)):

@@ -51,6 +51,10 @@ def _check_current(principal: Principal) -> None:
 
 
 SSO_FAILED = "Single sign-on did not complete. Please try again."
+SSO_LINK_REQUIRED = (
+    "An account with this email already exists. Sign in with its password first; single "
+    "sign-on is linked to it only by its owner (POST /v1/auth/oidc/link)."
+)
 
 
 def _refresh(refresh_token: str, ip: str | None) -> tokens.TokenPair:
@@ -107,7 +111,13 @@ class AuthState(rx.State):
     # ------------------------------------------------------------------ helpers
 
     def _client_ip(self) -> str | None:
-        return self.router.session.client_ip or None
+        """The browser's address: behind a trusted proxy (the ingress), from the event
+        socket's X-Forwarded-For, as the API does; else the socket's peer."""
+        from bridge_app.services.client_address import forwarded_client
+
+        headers = self.router.headers.raw_headers or {}
+        forwarded = next((v for k, v in headers.items() if k.lower() == "x-forwarded-for"), "")
+        return forwarded_client(self.router.session.client_ip or None, str(forwarded))
 
     def _clear(self) -> None:
         self._access_token = self._refresh_token = ""
@@ -238,7 +248,13 @@ class AuthState(rx.State):
             return rx.redirect("/meetings", replace=True)
         if not code:
             failed = params.get("error")
-            self.sso_error = SSO_FAILED if failed else "This sign-in link has no code."
+            self.sso_error = (
+                SSO_LINK_REQUIRED
+                if failed == "link_required"
+                else SSO_FAILED
+                if failed
+                else "This sign-in link has no code."
+            )
             self.sso_done = True
             return None
         self.sso_error = ""
