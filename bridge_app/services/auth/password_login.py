@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -29,10 +28,6 @@ GLOBAL_RATE = "600/minute"  # every attempt, from anywhere (a distributed guessi
 # account's owner (no lockout); guessing one account from many addresses meets GLOBAL_RATE.
 EMAIL_FAILURE_RATES = ("5/15 minutes", "20/day")
 GENERIC_FAILURE = "wrong email or password"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @lru_cache(maxsize=4)
