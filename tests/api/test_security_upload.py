@@ -10,6 +10,7 @@ import uuid
 import zipfile
 
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
 from bridge_app.core.transcript.limits import DOCX_MAX_PART_BYTES, MAX_LINES
 from bridge_app.models import Meeting, TranscriptSegment
@@ -54,8 +55,10 @@ def _after_worker(meeting_id: str) -> Meeting:
     with session() as s:
         meeting = s.get(Meeting, uuid.UUID(meeting_id))
         assert meeting is not None
-        segments = s.query(TranscriptSegment).filter_by(meeting_id=meeting.id).count()
-    assert segments == 0
+        segments = s.exec(
+            select(TranscriptSegment).where(TranscriptSegment.meeting_id == meeting.id)
+        ).all()
+    assert segments == []
     return meeting
 
 
