@@ -9,8 +9,6 @@ import reflex as rx
 from bridge_app.components.layout import bind, labelled, labelled_input, length, page, stage_steps
 from bridge_app.state.meeting import MeetingState
 
-STATUS_COLORS = {"accepted": "green", "rejected": "red", "edited": "amber", "proposed": "gray"}
-
 
 def segment_view(seg: Any) -> rx.Component:
     highlighted = MeetingState.highlighted == seg.anchor

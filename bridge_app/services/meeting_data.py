@@ -98,10 +98,16 @@ def title_search(session: Session, organization_id: uuid.UUID, query: str) -> An
 
 
 def _meeting_key(meeting: Meeting) -> bytes | None:
-    session = object_session(meeting)
-    if session is None or meeting.data_key_id is None:
+    if meeting.data_key_id is None:
         return None
-    return crypto.load_data_key(session, meeting.data_key_id)  # type: ignore[arg-type]
+    session = object_session(meeting)
+    if session is not None:
+        return crypto.load_data_key(session, meeting.data_key_id)  # type: ignore[arg-type]
+    # A meeting returned from a closed transaction (an action's result): read its key anew.
+    from bridge_app.services.db import session_scope
+
+    with session_scope() as fresh:
+        return crypto.load_data_key(fresh, meeting.data_key_id)
 
 
 def title_of(meeting: Meeting) -> str:

@@ -44,7 +44,6 @@ class ObjectStore(Protocol):
     """What the pipeline and the API need from a store."""
 
     kind: str
-    encrypts_at_rest_itself: bool
 
     def put(self, key: str, data: bytes, *, content_type: str) -> StoredObject: ...
     def get(self, key: str) -> bytes: ...
@@ -101,7 +100,6 @@ class LocalStore(SignedDownloads):
     """Files under a directory; URLs are HMAC-signed and expire, served by the API."""
 
     kind = "local"
-    encrypts_at_rest_itself = False
 
     def __init__(self, root: Path, signing_key: bytes, public_base_url: str):
         self.root = root
@@ -163,7 +161,6 @@ class S3Store(SignedDownloads):
     through the API's signed URLs."""
 
     kind = "s3"
-    encrypts_at_rest_itself = True
 
     def __init__(
         self,

@@ -8,9 +8,9 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from bridge_app.core.drafting.model import CONTRACT_TYPES
 from bridge_app.core.transcript import check_upload
 from bridge_app.core.transcript.model import TranscriptError
+from bridge_app.core.vocabulary import CONTRACT_TYPES
 from bridge_app.models import Matter, Meeting
 from bridge_app.services import crypto
 from bridge_app.services.errors import UploadRejected

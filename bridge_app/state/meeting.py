@@ -8,7 +8,7 @@ from typing import Any
 
 import reflex as rx
 
-from bridge_app.services import review
+from bridge_app.services import actions
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
 from bridge_app.state.common import follow_live, read_db, run_db
@@ -174,7 +174,7 @@ class MeetingState(AuthState):
         ip = self._client_ip()
 
         def work(session: Any) -> dict[str, Any]:
-            review.review_decision(
+            actions.review_decision(
                 session,
                 principal=principal,
                 decision_id=decision_id,
@@ -223,10 +223,6 @@ class MeetingState(AuthState):
         self.dialog_reason = ""
         self.dialog_error = ""
         self.dialog_open = True
-
-    @rx.event
-    def close_dialog(self) -> None:
-        self.dialog_open = False
 
     @rx.event
     def set_dialog_open(self, value: bool) -> None:

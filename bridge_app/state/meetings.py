@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date
 from typing import Any
 
 import reflex as rx
 
-from bridge_app.core.drafting.model import CONTRACT_TYPES
-from bridge_app.core.stages import Stage
+from bridge_app.core.vocabulary import CONTRACT_TYPES
+from bridge_app.services import actions
 from bridge_app.services.queue import NextJob
-from bridge_app.services.upload import submit_meeting, validate_upload
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
-from bridge_app.state.common import enqueue, follow_live, friendly, read_db, run_db
+from bridge_app.state.common import enqueue, follow_live, friendly, read_db
 from bridge_app.state.rows import MeetingRow, meeting_row
 
 UPLOAD_ID = "transcript-upload"
@@ -175,37 +175,23 @@ class MeetingsState(AuthState):
 
         ip = self._client_ip()
 
-        def submit(session: Any) -> NextJob:
-            if fmt != "auto":
-                validate_upload(content, filename=filename, redact=redact, fmt=fmt)
-            meeting, _created = submit_meeting(
-                session,
-                organization_id=principal.organization_id,
-                user_id=principal.user_id,
+        def submit() -> NextJob | None:
+            return actions.upload_meeting(
+                principal=principal,
                 filename=filename,
                 data=content,
                 title=title,
                 meeting_date=meeting_day,
-                matter_name=matter,
-                intended_contract_type=ctype,
+                matter=matter,
+                contract_type=ctype,
                 redact=redact,
+                fmt=fmt,
                 idempotency_key=f"ui-{uuid.uuid4().hex}",
-            )
-            from bridge_app.services import audit
-
-            audit.append_for(
-                session,
-                principal,
-                action="meeting.upload",
                 ip=ip,
-                object_type="meeting",
-                object_id=meeting.id,
-                detail={"filename": filename[:200], "bytes": len(content)},
-            )
-            return NextJob(Stage.transcript, meeting.id, meeting.input_version)
+            ).job
 
         try:
-            job = await run_db(submit)
+            job = await asyncio.to_thread(submit)
         except Exception as exc:
             self.uploading = False
             self.upload_progress = 0

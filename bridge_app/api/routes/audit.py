@@ -6,14 +6,12 @@ import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlmodel import col
 from starlette.concurrency import run_in_threadpool
 
 from bridge_app.api.deps import Auditor, SessionDep
-from bridge_app.models import AuditEvent
 from bridge_app.models.api import AuditEventPublic, AuditPage, ChainStatus
-from bridge_app.services import audit
-from bridge_app.services.db import scoped, session_scope
+from bridge_app.services import audit, queries
+from bridge_app.services.db import session_scope
 
 log = logging.getLogger("bridge.api.audit")
 
@@ -31,14 +29,14 @@ def list_audit(
     session: SessionDep,
 ) -> AuditPage:
     """Events of the caller's organization, newest first."""
-    query = scoped(AuditEvent, principal.organization_id)
-    if action:
-        query = query.where(AuditEvent.action == action)
-    if object_id:
-        query = query.where(AuditEvent.object_id == object_id)
-    if before:
-        query = query.where(col(AuditEvent.id) < before)
-    rows = session.exec(query.order_by(col(AuditEvent.id).desc()).limit(limit + 1)).all()
+    rows = queries.audit_events(
+        session,
+        principal.organization_id,
+        action=action or "",
+        object_id=object_id or "",
+        before=before,
+        limit=limit + 1,
+    )
     items = [AuditEventPublic.model_validate(r) for r in rows[:limit]]
     return AuditPage(items=items, next_cursor=items[-1].id if len(rows) > limit else None)
 
