@@ -43,13 +43,16 @@ class Org:
         from sqlmodel import select
 
         principal = self.principals[role]
-        with session_scope() as s:
-            version = s.exec(
-                select(Membership.token_version).where(
-                    Membership.user_id == principal.user_id,
-                    Membership.organization_id == principal.organization_id,
-                )
-            ).first()
+        try:
+            with session_scope() as s:
+                version = s.exec(
+                    select(Membership.token_version).where(
+                        Membership.user_id == principal.user_id,
+                        Membership.organization_id == principal.organization_id,
+                    )
+                ).first()
+        except Exception:  # a test that takes the database away still needs a token
+            version = principal.token_version
         return tokens.issue_access_token(replace(principal, token_version=int(version or 0)))[0]
 
     def headers(self, role: str) -> dict[str, str]:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bridge_app.ops import backup
+from bridge_app.ops.backup import libpq_url
 from bridge_app.settings import get_settings
 
 CANARY = "s3cret-canary-password"
@@ -25,7 +26,9 @@ def test_password_travels_in_the_environment_not_argv(
         return real_run(args, *a, **kw)
 
     monkeypatch.setattr(backup.subprocess, "run", spy)
-    url = get_settings().psycopg_url.replace("://postgres@", f"://postgres:{CANARY}@", 1)
+    url = libpq_url(get_settings().sqlalchemy_url).replace(
+        "://postgres@", f"://postgres:{CANARY}@", 1
+    )
     assert CANARY in url
     result = backup.backup_database(url, tmp_path)
     assert Path(result.dump_path).stat().st_size > 0

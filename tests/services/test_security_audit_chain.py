@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from bridge_app.ops.backup import libpq_url
 from bridge_app.services import audit, db, events
 from bridge_app.services.db import get_engine, session_scope
 from bridge_app.services.principal import Principal
@@ -47,7 +48,7 @@ async def _relay_all() -> None:
 
 
 def _as_superuser(sql: str, params: dict[str, object] | None = None) -> None:
-    with psycopg.connect(get_settings().psycopg_url, autocommit=True) as conn:
+    with psycopg.connect(libpq_url(get_settings().sqlalchemy_url), autocommit=True) as conn:
         conn.execute("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only")
         try:
             conn.execute(sql, params or {})
