@@ -163,11 +163,27 @@ class AuthState(rx.State):
             try:
                 await asyncio.to_thread(_check_current, principal)
             except AuthError:
-                self._clear()
-                self.error = "Please sign in again."
-                return None
+                # The access token is of an older version (a logout elsewhere, a role change):
+                # a still-valid refresh token gets a current one (with the current role);
+                # a revoked one ends this session.
+                principal = await self._refreshed(permission)
+                if principal is None:
+                    return None
         self.error = ""
         return principal
+
+    async def _refreshed(self, permission: str) -> Principal | None:
+        try:
+            pair = await asyncio.to_thread(_refresh, self._refresh_token, self._client_ip())
+        except ServiceError:
+            self._clear()
+            self.error = "Please sign in again."
+            return None
+        self._apply(pair)
+        if not pair.principal.can(permission):
+            self.error = f"Your role ({pair.principal.role}) may not do this."
+            return None
+        return pair.principal
 
     def fail(self, exc: BaseException) -> None:
         self.error = friendly(exc)
