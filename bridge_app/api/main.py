@@ -23,6 +23,7 @@ from bridge_app.api.routes import (
     health,
     meetings,
     monitoring,
+    playbooks,
 )
 
 
@@ -42,7 +43,18 @@ def create_api() -> FastAPI:
         """Liveness: the process answers. Cheap on purpose; /v1/health checks dependencies."""
         return {"status": "ok"}
 
-    for module in (auth, meetings, decisions, drafts, exports, audit, monitoring, admin, health):
+    for module in (
+        auth,
+        meetings,
+        decisions,
+        drafts,
+        exports,
+        audit,
+        monitoring,
+        admin,
+        health,
+        playbooks,
+    ):
         api.include_router(module.router)
     api.include_router(admin.invitations_router)
     install_error_handlers(api)

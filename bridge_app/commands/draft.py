@@ -41,6 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--format", default="auto", help="transcript format (default: detect)")
     parser.add_argument("--redact", action="store_true", help="remove PII before drafting")
+    parser.add_argument(
+        "--playbook", default=None, help="playbook JSON file (house positions; docs/CONTRACTS.md)"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -62,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the whole pipeline on one file and write the outputs."""
     # Imported here so `python -m bridge_app --help` stays fast and light.
     from bridge_app.core.drafting import make_draft, qa_report, run_qa
+    from bridge_app.core.drafting.playbook import PlaybookError, parse_playbook
     from bridge_app.core.extraction import extract_items
     from bridge_app.core.transcript import TranscriptError, parse_transcript
     from bridge_app.services.render import RENDERERS
@@ -90,6 +94,16 @@ def run(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         return _error("bad_out", f"{out} exists and is not a directory")
 
+    playbook = None
+    if args.playbook:
+        try:
+            playbook = parse_playbook(json.loads(Path(args.playbook).read_text("utf-8")), version=1)
+        except FileNotFoundError:
+            return _error("not_found", f"no such playbook file: {args.playbook}")
+        except (ValueError, OSError) as exc:  # JSON errors and PlaybookError are ValueErrors
+            reason = str(exc) if isinstance(exc, PlaybookError) else f"not valid JSON: {exc}"
+            return _error("bad_playbook", f"{args.playbook}: {reason}")
+
     try:
         transcript = parse_transcript(
             data, filename=path.name, format=args.format, redact=args.redact
@@ -105,8 +119,9 @@ def run(args: argparse.Namespace) -> int:
         meeting_title=args.title or path.stem,
         meeting_date=meeting_date,
         today=today,
+        playbook=playbook,
     )
-    findings = run_qa(draft, items, today=today)
+    findings = run_qa(draft, items, today=today, playbook=playbook)
     report = qa_report(draft, findings)
 
     try:

@@ -1,5 +1,6 @@
 """The data model: SQLModel tables (tables.py)."""
 
+from bridge_app.models.playbooks import ClauseOverride, FindingAcceptance, PlaybookVersion
 from bridge_app.models.tables import (
     DRAFT_STATUSES,
     AuditEvent,
@@ -26,12 +27,14 @@ from bridge_app.models.tables import (
 __all__ = [
     "DRAFT_STATUSES",
     "AuditEvent",
+    "ClauseOverride",
     "ClauseProvenance",
     "DataKey",
     "Decision",
     "Draft",
     "DraftVersion",
     "Export",
+    "FindingAcceptance",
     "HealthProbe",
     "Invitation",
     "Matter",
@@ -39,6 +42,7 @@ __all__ = [
     "Membership",
     "Organization",
     "OutboxEvent",
+    "PlaybookVersion",
     "QAFinding",
     "RefreshToken",
     "StageRun",

@@ -25,7 +25,6 @@ from bridge_app.services.errors import NotFound
 from bridge_app.services.queries import STATUS_GROUPS, StatusGroup
 from bridge_app.services.storage import get_store
 
-STATUS_FILTERS = STATUS_GROUPS
 KIND_LABELS = {
     "decision": "Decisions",
     "action_item": "Action items",

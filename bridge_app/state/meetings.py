@@ -11,6 +11,7 @@ import reflex as rx
 
 from bridge_app.core.vocabulary import CONTRACT_TYPES
 from bridge_app.services import actions
+from bridge_app.services.queries import STATUS_GROUPS
 from bridge_app.services.queue import NextJob
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
@@ -82,7 +83,7 @@ class MeetingsState(AuthState):
 
     @rx.event
     async def set_status_filter(self, value: str) -> None:
-        self.status_filter = value if value in data.STATUS_FILTERS else "all"
+        self.status_filter = value if value in STATUS_GROUPS else "all"
         try:
             await self._refresh()
         except Exception as exc:
