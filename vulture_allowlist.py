@@ -29,6 +29,10 @@ enqueued
 sso
 latency_ms
 kind_label  # the UI's ItemRow(**dict) fields
+organization_name  # InvitationPublic (API)
+invited_by  # invitations table
+failed_logins  # users table: kept for accounts' history (sign-in throttling is in Redis now)
+locked_until
 
 # Settings fields read from the environment by pydantic-settings (and by the LLM client,
 # the run command and the Reflex config by name).
@@ -36,6 +40,7 @@ LLM_MODEL
 LLM_API_KEY
 API_PORT
 FRONTEND_PORT
+public_origins  # rxconfig.py's CORS origins
 
 # arq reads these from RedisSettings and WorkerSettings.
 conn_timeout

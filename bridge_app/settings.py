@@ -28,12 +28,28 @@ PLACEHOLDER_SECRETS = frozenset(
         "your-secret-here",
         "dev-only-jwt-secret-do-not-use-in-production",
         "dev-only-encryption-key-do-not-use-in-production",
+        "dev-only-audit-hmac-key-do-not-use-in-production",
     }
 )
 DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production"
 DEV_ENCRYPTION_KEY = "dev-only-encryption-key-do-not-use-in-production"
+DEV_AUDIT_HMAC_KEY = "dev-only-audit-hmac-key-do-not-use-in-production"
 
 Environment = Literal["development", "test", "production"]
+# Every name NODE_ENV / BRIDGE_ENV may hold; anything else refuses to start (a typo such as
+# "prod-eu" must not quietly run as development with the public defaults).
+ENVIRONMENT_NAMES: dict[str, Environment] = {
+    "": "development",
+    "development": "development",
+    "dev": "development",
+    "local": "development",
+    "test": "test",
+    "testing": "test",
+    "production": "production",
+    "prod": "production",
+}
+MIN_SECRET_CHARS = 32
+SECURE_DATABASE_SSLMODES = ("require", "verify-ca", "verify-full")
 
 
 class SettingsError(RuntimeError):
@@ -60,6 +76,9 @@ class Settings(BaseSettings):
 
     NODE_ENV: str | None = None
     BRIDGE_ENV: str | None = None
+    # "worker" for the arq workers: they never sign or check tokens, so they hold no JWT
+    # secret (k8s/workers.yaml blanks it) and the production checks do not ask for one.
+    BRIDGE_COMPONENT: Literal["api", "worker", "migrate"] = "api"
 
     DATABASE_URL: str = ""
     REDIS_URL: str = ""
@@ -86,6 +105,15 @@ class Settings(BaseSettings):
     OIDC_CLIENT_ID: str = ""
     OIDC_CLIENT_SECRET: str = ""
     OIDC_ROLE_CLAIM: str = "bridge_role"
+    # Roles the identity provider may grant through OIDC_ROLE_CLAIM (admin only when listed).
+    OIDC_ROLE_VALUES: str = "legal,ops,viewer"
+    # Which organization a `bridge_org` claim value of this provider means: "value:slug,…".
+    # A value that is not mapped here never makes anyone a member.
+    OIDC_ORG_MAP: str = ""
+    # Keys the audit chain's HMAC; it must not live in the database the chain protects.
+    AUDIT_HMAC_KEY: str = DEV_AUDIT_HMAC_KEY
+    # Peers (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed: the ingress.
+    TRUSTED_PROXIES: str = ""
 
     LLM_BASE_URL: str = ""
     LLM_MODEL: str = ""
@@ -125,11 +153,28 @@ class Settings(BaseSettings):
         """`NODE_ENV=production` (the runbook's name) or `BRIDGE_ENV` decide."""
         # Either variable saying production wins: a stray BRIDGE_ENV must never relax checks.
         names = [(v or "").strip().lower() for v in (self.NODE_ENV, self.BRIDGE_ENV)]
-        if any(n in ("production", "prod") for n in names):
+        kinds = [ENVIRONMENT_NAMES.get(n, "production") for n in names]
+        if "production" in kinds:
             return "production"
-        if "test" in names:
+        if "test" in kinds:
             return "test"
         return "development"
+
+    def secrets(self) -> list[tuple[str, str]]:
+        """Every secret and key by its setting name (old ones included), for the checks."""
+        found = [
+            ("ENCRYPTION_KEY", self.ENCRYPTION_KEY),
+            ("AUDIT_HMAC_KEY", self.AUDIT_HMAC_KEY),
+        ]
+        if self.BRIDGE_COMPONENT != "worker" or self.JWT_SECRET.strip():
+            found.insert(0, ("JWT_SECRET", self.JWT_SECRET))
+        for n, secret in enumerate(s.strip() for s in self.JWT_OLD_SECRETS.split(",")):
+            if secret:
+                found.append((f"JWT_OLD_SECRETS[{n}]", secret))
+        for pair in filter(None, (p.strip() for p in self.ENCRYPTION_OLD_KEYS.split(","))):
+            key_id, _, secret = pair.partition(":")
+            found.append((f"ENCRYPTION_OLD_KEYS[{key_id or '?'}]", secret))
+        return found
 
     @property
     def is_production(self) -> bool:
@@ -141,27 +186,81 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_local_defaults_in_production(self) -> Settings:
+        for name in ("NODE_ENV", "BRIDGE_ENV"):
+            value = (getattr(self, name) or "").strip().lower()
+            if value not in ENVIRONMENT_NAMES:
+                known = ", ".join(sorted(n for n in ENVIRONMENT_NAMES if n))
+                raise SettingsError(
+                    f"{name}={getattr(self, name)!r} is not a known environment ({known})."
+                )
         if not self.is_production:
             return self
-        problems: list[str] = []
-        for name in ("ENCRYPTION_KEY", "JWT_SECRET"):
-            value = getattr(self, name)
-            if value.strip().lower() in PLACEHOLDER_SECRETS or len(value) < 32:
-                problems.append(f"{name} is missing, a placeholder, or shorter than 32 characters")
-        for name in ("DATABASE_URL", "REDIS_URL", "NATS_URL"):
-            if not getattr(self, name):
-                problems.append(f"{name} must be set in production")
-        if "secure_password" in self.DATABASE_URL or "secure_password" in self.REDIS_URL:
-            problems.append(
-                "DATABASE_URL/REDIS_URL still contain the placeholder 'secure_password'"
-            )
-        if self.S3_ENDPOINT and (
-            self.S3_SECRET_KEY.strip().lower() in PLACEHOLDER_SECRETS or not self.S3_ACCESS_KEY
-        ):
-            problems.append("S3_ACCESS_KEY/S3_SECRET_KEY are missing or placeholders")
+        problems = production_problems(self)
         if problems:
             raise SettingsError("refusing to start in production: " + "; ".join(problems) + ".")
         return self
+
+
+def public_origins(settings: Settings) -> list[str]:
+    """The browser origins of the UI and the API (PUBLIC_URL, API_URL): the only origins
+    CORS with credentials and the event socket answer."""
+    from urllib.parse import urlsplit
+
+    origins: list[str] = []
+    for url in (settings.PUBLIC_URL, settings.API_URL):
+        parts = urlsplit(url)
+        if parts.scheme and parts.netloc:
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if origin not in origins:
+                origins.append(origin)
+    return origins
+
+
+def _scheme(url: str) -> str:
+    return url.split("://", 1)[0].lower() if "://" in url else ""
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """Why these settings must not run in production (empty when they may)."""
+    problems: list[str] = []
+    named = settings.secrets()
+    for name, value in named:
+        if value.strip().lower() in PLACEHOLDER_SECRETS or len(value) < MIN_SECRET_CHARS:
+            problems.append(f"{name} is missing, a placeholder, or shorter than 32 characters")
+    by_value: dict[str, str] = {}
+    for name, value in named:
+        if value and value in by_value:
+            problems.append(f"{name} reuses the value of {by_value[value]}; each must differ")
+        by_value.setdefault(value, name)
+    for name in ("DATABASE_URL", "REDIS_URL", "NATS_URL"):
+        if not getattr(settings, name):
+            problems.append(f"{name} must be set in production")
+    if "secure_password" in settings.DATABASE_URL or "secure_password" in settings.REDIS_URL:
+        problems.append("DATABASE_URL/REDIS_URL still contain the placeholder 'secure_password'")
+    if settings.DATABASE_URL and not any(
+        f"sslmode={mode}" in settings.DATABASE_URL for mode in SECURE_DATABASE_SSLMODES
+    ):
+        problems.append("DATABASE_URL must ask for TLS (sslmode=require or verify-full)")
+    if settings.REDIS_URL and _scheme(settings.REDIS_URL) != "rediss":
+        problems.append("REDIS_URL must use TLS (rediss://): job data in Redis is executable")
+    if settings.NATS_URL and _scheme(settings.NATS_URL) != "tls":
+        problems.append("NATS_URL must use TLS (tls://)")
+    for name in ("S3_ENDPOINT", "OIDC_ISSUER", "LLM_BASE_URL", "PUBLIC_URL", "API_URL"):
+        value = getattr(settings, name)
+        if value and _scheme(value) != "https":
+            problems.append(f"{name} must be an https:// URL in production")
+    if settings.S3_ENDPOINT and (
+        settings.S3_SECRET_KEY.strip().lower() in PLACEHOLDER_SECRETS or not settings.S3_ACCESS_KEY
+    ):
+        problems.append("S3_ACCESS_KEY/S3_SECRET_KEY are missing or placeholders")
+    if not settings.TRUSTED_PROXIES.strip():
+        problems.append(
+            "TRUSTED_PROXIES must name the ingress (its pod network): without it every client "
+            "shares the ingress's address and /metrics, /v1/health are served to the internet"
+        )
+    if settings.S3_ENDPOINT and not settings.S3_SSE.strip():
+        problems.append("S3_SSE must name a server-side encryption (e.g. AES256 or aws:kms)")
+    return problems
 
 
 @lru_cache(maxsize=1)

@@ -64,6 +64,7 @@ def service_urls() -> Iterator[dict[str, str]]:
     os.environ.update(urls)
     get_settings.cache_clear()
     db.get_engine.cache_clear()
+    _forget_login_throttles(urls["REDIS_URL"])
     yield urls
     db.get_engine.cache_clear()
     with psycopg.connect(_replace_db(admin_url, "postgres"), autocommit=True) as conn:
@@ -89,6 +90,18 @@ def _other_live_sessions(conn: psycopg.Connection[Any]) -> list[str]:
                 pass
             live.append(name)
     return live
+
+
+def _forget_login_throttles(redis_url: str) -> None:
+    """Sign-in throttles live in Redis for up to a day; an earlier run's must not leak in."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        for key in client.scan_iter("LIMITS:*login*"):
+            client.delete(key)
+    finally:
+        client.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,13 @@ from bridge_app.settings import Settings, SettingsError, normalize_database_url
 
 STRONG = "x" * 40
 PROD_URLS = {
-    "DATABASE_URL": "postgresql://bridge:pw@db:5432/bridge",
-    "REDIS_URL": "redis://redis:6379/0",
-    "NATS_URL": "nats://nats:4222",
+    "DATABASE_URL": "postgresql://bridge:pw@db:5432/bridge?sslmode=require",
+    "REDIS_URL": "rediss://redis:6379/0",
+    "NATS_URL": "tls://nats:4222",
+    "PUBLIC_URL": "https://app.example.com",
+    "API_URL": "https://api.example.com",
+    "AUDIT_HMAC_KEY": "a" * 40,
+    "TRUSTED_PROXIES": "10.0.0.0/8",
 }
 
 
@@ -38,7 +42,7 @@ def test_production_refuses_placeholder_secrets(env_name: str, placeholder: str)
             **{env_name: "production"},
             **PROD_URLS,  # type: ignore[arg-type]
             ENCRYPTION_KEY=placeholder,
-            JWT_SECRET=STRONG,
+            JWT_SECRET="j" * 40,
         )
     with pytest.raises(SettingsError, match="JWT_SECRET"):
         Settings(
@@ -66,7 +70,7 @@ def test_production_accepts_real_secrets_and_development_accepts_defaults() -> N
         _env_file=None,
         NODE_ENV="production",
         ENCRYPTION_KEY=STRONG,  # type: ignore[call-arg]
-        JWT_SECRET=STRONG,
+        JWT_SECRET="j" * 40,
         **PROD_URLS,
     )
     assert prod.is_production and prod.sqlalchemy_url.startswith("postgresql+psycopg://")

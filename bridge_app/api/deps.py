@@ -26,6 +26,7 @@ from bridge_app.models import Draft, Meeting
 from bridge_app.models.api import JobAccepted
 from bridge_app.services import queue
 from bridge_app.services.auth import tokens
+from bridge_app.services.client_address import forwarded_client
 from bridge_app.services.db import session_scope
 from bridge_app.services.errors import AuthError, ServiceError, UploadRejected
 from bridge_app.services.principal import PERMISSIONS, Principal, require
@@ -62,8 +63,10 @@ def get_session() -> Iterator[Session]:
 
 
 def client_ip(request: Request) -> str | None:
-    """The peer address (the ingress is expected to set the real client as the peer)."""
-    return request.client.host if request.client else None
+    """The client's address: the peer, or, when the peer is a trusted proxy
+    (`TRUSTED_PROXIES`, the ingress), the last X-Forwarded-For hop no trusted proxy added."""
+    peer = request.client.host if request.client else None
+    return forwarded_client(peer, request.headers.get("x-forwarded-for", ""))
 
 
 async def current_principal(
@@ -73,6 +76,12 @@ async def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthError("sign in first: this needs an access token (Authorization: Bearer)")
     return tokens.decode_access_token(credentials.credentials)
+
+
+def check_session_current(principal: Principal) -> None:
+    """AuthError unless the principal's token version is still the membership's."""
+    with session_scope() as session:
+        tokens.check_token_version(session, principal)
 
 
 class Require:
@@ -87,6 +96,10 @@ class Require:
         self, principal: Annotated[Principal, Depends(current_principal)]
     ) -> Principal:
         require(principal, self.permission)
+        if self.permission != "read":
+            # Writes and exports also check the membership's token version, so a signed-out,
+            # demoted or revoked session stops here at once, not when its token expires.
+            await run_in_threadpool(check_session_current, principal)
         return principal
 
     def __repr__(self) -> str:

@@ -9,6 +9,7 @@ from bridge_app.api.middleware import (
     BodyLimitMiddleware,
     ConcurrencyLimitMiddleware,
     DependencyDownMiddleware,
+    InternalOnlyMiddleware,
     MetricsMiddleware,
     OIDCStateMiddleware,
 )
@@ -57,12 +58,14 @@ def create_api() -> FastAPI:
         playbooks,
     ):
         api.include_router(module.router)
+    api.include_router(admin.invitations_router)
     install_error_handlers(api)
     # Added innermost first: metrics see every response, including a refused body.
     api.add_middleware(DependencyDownMiddleware)
     api.add_middleware(ConcurrencyLimitMiddleware)
     api.add_middleware(OIDCStateMiddleware)
     api.add_middleware(BodyLimitMiddleware)
+    api.add_middleware(InternalOnlyMiddleware)
     api.add_middleware(MetricsMiddleware)
     return api
 

@@ -69,11 +69,15 @@ class BodyLimitMiddleware:
     cannot stream an unbounded upload into the server's spool files.
     """
 
+    # The API and Reflex's own upload endpoint (which parses a multipart body before any
+    # event handler can check who is signed in).
+    prefixes = ("/v1/", "/_upload")
+
     def __init__(self, app: ASGIApp):
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope.get("path", "").startswith("/v1/"):
+        if scope["type"] != "http" or not scope.get("path", "").startswith(self.prefixes):
             await self.app(scope, receive, send)
             return
         settings = get_settings()
@@ -91,19 +95,27 @@ class BodyLimitMiddleware:
                     await self._refuse(send, limit)
                     return
         received = 0
-        started = False
+        started = exceeded = refused = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    exceeded = True
                     raise BodyTooLarge()
             return message
 
         async def tracking_send(message: Message) -> None:
-            nonlocal started
+            nonlocal started, refused
+            if exceeded:
+                # The body parser caught BodyTooLarge and answers 400 ("error parsing the
+                # body"): answer 413 instead, and drop the parser's own response.
+                if message["type"] == "http.response.start" and not started and not refused:
+                    refused = True
+                    await self._refuse(send, limit)
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
@@ -111,7 +123,7 @@ class BodyLimitMiddleware:
         try:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
-            if not started:
+            if not started and not refused:
                 await self._refuse(send, limit)
 
     @staticmethod
@@ -207,6 +219,38 @@ class OIDCStateMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
+
+
+class InternalOnlyMiddleware:
+    """`/metrics` and `/v1/health` are for Prometheus and the cluster, which reach the pods
+    directly: a request that came through the ingress (its peer is a trusted proxy,
+    TRUSTED_PROXIES) gets 404, as if they did not exist."""
+
+    paths = frozenset({"/metrics", "/v1/health"})
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("path") in self.paths:
+            from bridge_app.services.client_address import is_trusted_proxy, trusted_networks
+
+            peer = (scope.get("client") or ("", 0))[0]
+            if peer and is_trusted_proxy(peer, trusted_networks(get_settings().TRUSTED_PROXIES)):
+                body = b'{"title":"Not found","status":404,"detail":"Not Found"}'
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 404,
+                        "headers": [
+                            (b"content-type", b"application/problem+json"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
 
 
 class ConcurrencyLimitMiddleware:

@@ -314,6 +314,9 @@ class ChainStatus(BaseModel):
     checked: int
     first_bad_id: int | None = None
     reason: str | None = None
+    # True: the head anchored outside PostgreSQL (NATS JetStream) is in the chain;
+    # None: the anchor could not be read (NATS unreachable) or none was published yet.
+    anchored: bool | None = None
 
 
 class UserPublic(BaseModel):
@@ -324,8 +327,20 @@ class UserPublic(BaseModel):
     full_name: str
     role: Role
     is_active: bool
-    sso: bool
-    locked_until: datetime | None = None
+    # Whether the account signs in through SSO; None for an account that is also a member of
+    # another organization (its account-wide details are not this organization's to see).
+    sso: bool | None = None
+
+
+class InvitationPublic(BaseModel):
+    """An invitation: an existing account joins an organization only once it accepts."""
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    organization_name: str = ""
+    email: str
+    role: Role
+    status: Literal["invited", "accepted"] = "invited"
 
 
 class UserCreate(BaseModel):

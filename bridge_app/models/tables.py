@@ -77,6 +77,9 @@ class Organization(SQLModel, table=True):
     id: uuid.UUID = uuid_pk()
     name: str = Field(max_length=200)
     slug: str = Field(max_length=80, unique=True)
+    # The data key (a data_keys row; no FK: the two tables would reference each other) that
+    # keys the organization's search hashes (meeting title words).
+    search_key_id: uuid.UUID | None = None
     created_at: datetime = now_field()
 
 
@@ -109,7 +112,24 @@ class Membership(SQLModel, table=True):
     organization_id: uuid.UUID = org_fk()
     user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
     role: str = Field(max_length=16)
+    # Bumped by logout, token-family revocation and role changes: older access tokens stop
+    # working for writes and exports at once.
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = now_field()
+
+
+class Invitation(SQLModel, table=True):
+    """An organization's invitation to an existing account; a membership only once accepted."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (sa.CheckConstraint(_in("role", ROLES), name="ck_invitations_role"),)
+    id: uuid.UUID = uuid_pk()
+    organization_id: uuid.UUID = org_fk()
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    role: str = Field(max_length=16)
+    invited_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = now_field()
+    accepted_at: datetime | None = tstz()
 
 
 class RefreshToken(SQLModel, table=True):
@@ -162,7 +182,11 @@ class Meeting(SQLModel, table=True):
     matter_id: uuid.UUID | None = Field(
         default=None, foreign_key="matters.id", ondelete="SET NULL", index=True
     )
-    title: str = Field(max_length=300)
+    # Empty for new rows: the title is `title_ciphertext`; `title_terms` are keyed hashes of
+    # its words (search). See services/meeting_data.py.
+    title: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
+    title_ciphertext: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
+    title_terms: list[str] = jsonb([])
     meeting_date: date | None = None
     source_filename: str = Field(default="", max_length=300)
     source_format: str | None = Field(default=None, max_length=16)
@@ -176,6 +200,7 @@ class Meeting(SQLModel, table=True):
     input_version: int = 1
     data_key_id: uuid.UUID | None = Field(default=None, foreign_key="data_keys.id")
     participants: list[str] = jsonb([])
+    participants_ciphertext: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
     warnings: list[str] = jsonb([])
     redaction_report: list[dict[str, Any]] = jsonb([])
     # A recording upload: its tracks, chunk cuts and speaker source (the audio itself is in
@@ -200,6 +225,7 @@ class TranscriptSegment(SQLModel, table=True):
     position: int
     segment_key: str = Field(max_length=300)
     speaker: str = Field(default="", max_length=200)
+    speaker_ciphertext: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
     start_s: float
     end_s: float
     text_ciphertext: bytes = Field(sa_type=sa.LargeBinary)
@@ -231,7 +257,8 @@ class Decision(SQLModel, table=True):
     input_version: int
     item_key: str = Field(max_length=64)
     kind: str = Field(max_length=16)
-    # Encrypted JSON: the statement and the evidence quotes (transcript text).
+    # Encrypted JSON: the statement, the evidence quotes (transcript text), owner, party and
+    # values; the plaintext owner/party/values columns stay empty for new rows.
     content_ciphertext: bytes = Field(sa_type=sa.LargeBinary)
     owner: str | None = Field(default=None, max_length=200)
     party: str | None = Field(default=None, max_length=200)
@@ -246,6 +273,7 @@ class Decision(SQLModel, table=True):
     review_status: str = Field(default="proposed", max_length=16)
     edited_statement_ciphertext: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
     edited_values: dict[str, Any] | None = Field(default=None, sa_type=JSONB)
+    edited_values_ciphertext: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
     review_reason: str | None = None
     reviewed_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     reviewed_at: datetime | None = tstz()
@@ -322,8 +350,10 @@ class QAFinding(SQLModel, table=True):
     code: str = Field(max_length=64)
     severity: str = Field(max_length=16)
     clause: str | None = Field(default=None, max_length=64)
-    message: str
+    message: str = Field(default="", sa_column_kwargs={"server_default": ""})
     evidence: dict[str, Any] = jsonb({})
+    # Encrypted JSON {"message", "evidence"} (they quote values); the columns above stay empty.
+    message_ciphertext: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
 
 
 class Export(SQLModel, table=True):
@@ -403,7 +433,10 @@ class OutboxEvent(SQLModel, table=True):
         unique=True,
         sa_column_kwargs={"server_default": sa.text("gen_random_uuid()")},
     )
-    organization_id: uuid.UUID = org_fk()
+    # None for the global audit chain's anchors (events without an organization).
+    organization_id: uuid.UUID | None = Field(
+        default=None, foreign_key="organizations.id", ondelete="CASCADE", index=True
+    )
     subject: str = Field(max_length=120)
     payload: dict[str, Any] = jsonb({})
     created_at: datetime = now_field()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -42,6 +43,25 @@ class BackupError(RuntimeError):
 def libpq_url(url: str) -> str:
     """A URL pg_dump/psycopg understand (no SQLAlchemy driver suffix)."""
     return normalize_database_url(url).replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def tool_connection(url: str) -> tuple[str, dict[str, str]]:
+    """The URL for a pg_dump/psql command line without its password, and the environment
+    that carries the password instead (PGPASSWORD): a command line is visible to every user
+    of the machine (`ps`), a process's environment only to its owner."""
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    parts = urlsplit(libpq_url(url))
+    env = dict(os.environ)
+    if parts.password is None:
+        return urlunsplit(parts), env
+    env["PGPASSWORD"] = unquote(parts.password)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    user = parts.username or ""
+    netloc = (f"{user}@" if user else "") + host + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc)), env
 
 
 # --- finding pg_dump / pg_restore ---------------------------------------------------------
@@ -212,6 +232,7 @@ def backup_database(url: str, out_dir: Path, name: str | None = None) -> Databas
         snap_row = conn.execute("SELECT pg_export_snapshot()").fetchone()
         assert snap_row is not None
         tables = table_fingerprints(conn)
+        tool_url, tool_env = tool_connection(url)
         proc = subprocess.run(
             [
                 str(pg_dump),
@@ -220,11 +241,12 @@ def backup_database(url: str, out_dir: Path, name: str | None = None) -> Databas
                 "--no-privileges",
                 f"--snapshot={snap_row[0]}",
                 f"--file={dump_path}",
-                f"--dbname={url}",
+                f"--dbname={tool_url}",
             ],
             capture_output=True,
             text=True,
             check=False,
+            env=tool_env,
         )
         conn.execute("COMMIT")
     if proc.returncode != 0:
@@ -280,6 +302,7 @@ def restore_database(dump_path: Path, url: str, *, verify: bool = True) -> list[
     major = server_major_version(url)
     pg_restore = find_pg_tool("pg_restore", major)
     psql = find_pg_tool("psql", major)
+    tool_url, tool_env = tool_connection(url)
     with tempfile.TemporaryFile() as restore_err, tempfile.TemporaryFile() as psql_err:
         producer = subprocess.Popen(
             [str(pg_restore), "--no-owner", "--no-privileges", "--file=-", str(dump_path)],
@@ -293,12 +316,13 @@ def restore_database(dump_path: Path, url: str, *, verify: bool = True) -> list[
                 "--quiet",
                 "--set=ON_ERROR_STOP=1",
                 "--single-transaction",
-                f"--dbname={url}",
+                f"--dbname={tool_url}",
                 "--file=-",
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=psql_err,
+            env=tool_env,
         )
         assert producer.stdout is not None and consumer.stdin is not None
         try:

@@ -9,17 +9,18 @@ idempotency race), and returns the job to enqueue after the commit (`queue.NextJ
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bridge_app.core.stages import MeetingStatus, Stage, reached
 from bridge_app.core.vocabulary import CONTRACT_TYPES, EXPORT_FORMATS
-from bridge_app.models import Decision, Draft, DraftVersion, Export, Meeting
+from bridge_app.models import ClauseProvenance, Decision, Draft, DraftVersion, Export, Meeting
 from bridge_app.services import audit, crypto, queries
 from bridge_app.services.db import scoped, session_scope
 from bridge_app.services.errors import Conflict, Invalid, UploadRejected
@@ -165,7 +166,11 @@ def review_decision(
         if values is not None:
             if not isinstance(values, dict):
                 raise Invalid("values must be an object")
-            decision.edited_values = dict(values)
+            key = data_key(session, _meeting(session, principal, decision.meeting_id))
+            decision.edited_values = None
+            decision.edited_values_ciphertext = crypto.encrypt(
+                key, json.dumps(dict(values), default=str).encode()
+            )
             changed.append("values")
     status = {"accept": "accepted", "reject": "rejected", "edit": "edited"}[action]
     previous = decision.review_status
@@ -264,6 +269,32 @@ def _version(session: Session, draft: Draft, number: int | None) -> DraftVersion
     return queries.version(session, draft, number if number is not None else draft.current_version)
 
 
+# Items the LLM backend extracted carry ids starting with this (core/extraction/llm.py).
+MODEL_ITEM_PREFIX = "llm-"
+
+
+def unreviewed_model_items(session: Session, draft: Draft, version: DraftVersion) -> list[str]:
+    """Item keys feeding this version's clauses that the model proposed and no person has
+    reviewed: a model's value must not reach an approved contract unseen (injected text in a
+    transcript can steer it)."""
+    meeting = session.get(Meeting, draft.meeting_id)
+    if meeting is None:
+        return []
+    used = select(ClauseProvenance.item_key).where(ClauseProvenance.draft_version_id == version.id)
+    rows = session.exec(
+        select(Decision.item_key)
+        .where(
+            Decision.meeting_id == meeting.id,
+            Decision.input_version == meeting.input_version,
+            Decision.review_status == "proposed",
+            col(Decision.item_key).startswith(MODEL_ITEM_PREFIX),
+            col(Decision.item_key).in_(used),
+        )
+        .order_by(col(Decision.item_key))
+    ).all()
+    return list(dict.fromkeys(rows))
+
+
 def approve_draft(
     session: Session,
     *,
@@ -289,6 +320,13 @@ def approve_draft(
         raise Conflict(
             f"QA reports {row.blocker_count} blocker(s); resolve them before approving",
             blockers=row.blocker_count,
+        )
+    unreviewed = unreviewed_model_items(session, draft, row)
+    if unreviewed:
+        raise Conflict(
+            f"{len(unreviewed)} value(s) in this draft come from the language model and nobody "
+            "has reviewed them yet; accept, edit or reject them first: " + ", ".join(unreviewed),
+            unreviewed=unreviewed,
         )
     if draft.status == "approved":
         return draft

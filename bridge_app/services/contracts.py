@@ -32,7 +32,7 @@ from bridge_app.models import (
 from bridge_app.services import audit, crypto
 from bridge_app.services.docx_import import DocxUnreadable, read_clauses
 from bridge_app.services.errors import Conflict, Invalid, NotFound
-from bridge_app.services.meeting_data import data_key
+from bridge_app.services.meeting_data import data_key, finding_of, seal_json
 from bridge_app.services.principal import Principal, require
 
 MAX_CLAUSE_CHARS = 20_000
@@ -284,7 +284,7 @@ def accept_finding(
                 QAFinding.draft_version_id == version.id, QAFinding.code == code
             )
         ).all()
-        if _row_key(r) == finding_key
+        if _row_key(r, key) == finding_key
     ]
     if not rows:
         raise NotFound("the current version has no such finding")
@@ -307,7 +307,9 @@ def accept_finding(
     for r in rows:
         if r.severity == "blocker":
             r.severity = "warning"
-            r.message = f"{r.message} Accepted by {principal.email}: {reason.strip()[:300]}"
+            message, evidence = finding_of(r, key)
+            accepted = f"{message} Accepted by {principal.email}: {reason.strip()[:300]}"
+            r.message_ciphertext = seal_json(key, {"message": accepted, "evidence": evidence})
             session.add(r)
     session.flush()
     version.blocker_count = len(
@@ -330,8 +332,8 @@ def accept_finding(
     return version.blocker_count
 
 
-def _row_key(row: QAFinding) -> str:
-    data = (row.evidence or {}).get("data") or {}
+def _row_key(row: QAFinding, key: bytes) -> str:
+    data = (finding_of(row, key)[1] or {}).get("data") or {}
     detail = data.get("variable") or data.get("phrase") or data.get("term") or ""
     return f"{row.code}:{row.clause or ''}:{detail}"
 

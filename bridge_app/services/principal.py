@@ -29,6 +29,8 @@ class Principal:
     organization_id: uuid.UUID
     role: str
     email: str
+    # The membership's token version when the token was issued (see auth.tokens).
+    token_version: int = 0
 
     def can(self, permission: str) -> bool:
         """True when this role holds the permission."""

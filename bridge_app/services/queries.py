@@ -8,7 +8,6 @@ doors show the same data. Search text is matched literally (LIKE wildcards escap
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from bridge_app.models import (
     StageRun,
     TranscriptSegment,
 )
-from bridge_app.services import crypto
+from bridge_app.services import crypto, meeting_data
 from bridge_app.services.db import get_owned, scoped
 from bridge_app.services.errors import NotFound
 from bridge_app.services.meeting_data import data_key, load_version_doc
@@ -98,7 +97,8 @@ def meeting_rows(
         pattern = like_pattern(search.strip())
         query = query.where(
             sa.or_(
-                col(Meeting.title).ilike(pattern),
+                col(Meeting.title).ilike(pattern),  # rows from before titles were encrypted
+                meeting_data.title_search(session, organization_id, search.strip()),
                 col(Meeting.source_filename).ilike(pattern),
                 col(Matter.name).ilike(pattern),
             )
@@ -190,7 +190,7 @@ def segments(
         SegmentView(
             r.position,
             r.segment_key,
-            r.speaker,
+            meeting_data.speaker_of(r, key),
             r.start_s,
             r.end_s,
             crypto.decrypt_text(key, r.text_ciphertext),
@@ -212,11 +212,14 @@ class DecisionView:
     evidence: list[dict[str, Any]]
     values: dict[str, Any]
     original_values: dict[str, Any]
+    owner: str | None = None
+    party: str | None = None
 
 
 def decision_view(row: Decision, key: bytes) -> DecisionView:
-    """One decision as a view (decrypted statement and evidence, edits applied)."""
-    content: dict[str, Any] = json.loads(crypto.decrypt(key, row.content_ciphertext))
+    """One decision as a view (decrypted statement, evidence, values, owner and party; edits
+    applied)."""
+    content = meeting_data.decision_content(row, key)
     statement = content.get("statement", "")
     edited = (
         crypto.decrypt_text(key, row.edited_statement_ciphertext)
@@ -228,8 +231,12 @@ def decision_view(row: Decision, key: bytes) -> DecisionView:
         statement=edited or statement,
         original_statement=statement,
         evidence=list(content.get("evidence", [])),
-        values=dict(row.edited_values if row.edited_values is not None else row.values),
-        original_values=dict(row.values),
+        values=dict(
+            content["edited_values"] if content["edited_values"] is not None else content["values"]
+        ),
+        original_values=dict(content["values"]),
+        owner=content["owner"],
+        party=content["party"],
     )
 
 
@@ -307,15 +314,35 @@ def version_doc(session: Session, draft: Draft, row: DraftVersion) -> DraftDoc:
     return load_version_doc(row, data_key(session, meeting))
 
 
-def findings(session: Session, row: DraftVersion) -> list[QAFinding]:
-    """A version's QA findings (by severity name, then code)."""
-    return list(
-        session.exec(
-            select(QAFinding)
-            .where(QAFinding.draft_version_id == row.id)
-            .order_by(col(QAFinding.severity), col(QAFinding.code))
-        ).all()
-    )
+@dataclass(frozen=True)
+class FindingView:
+    """A QA finding with its message and evidence decrypted."""
+
+    id: uuid.UUID
+    code: str
+    severity: str
+    clause: str | None
+    message: str
+    evidence: dict[str, Any]
+
+
+def findings(session: Session, row: DraftVersion) -> list[FindingView]:
+    """A version's QA findings (by severity name, then code), decrypted."""
+    rows = session.exec(
+        select(QAFinding)
+        .where(QAFinding.draft_version_id == row.id)
+        .order_by(col(QAFinding.severity), col(QAFinding.code))
+    ).all()
+    if not rows:
+        return []
+    draft = session.get(Draft, row.draft_id)
+    meeting = owned(session, Meeting, draft.meeting_id, row.organization_id) if draft else None
+    key = data_key(session, meeting) if meeting else b""
+    out = []
+    for f in rows:
+        message, evidence = meeting_data.finding_of(f, key)
+        out.append(FindingView(f.id, f.code, f.severity, f.clause, message, evidence))
+    return out
 
 
 def version_exports(session: Session, row: DraftVersion) -> list[Export]:

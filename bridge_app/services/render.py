@@ -31,6 +31,7 @@ from bridge_app.core.drafting.redline import RedlineOp, redline, redline_drafts,
 from bridge_app.core.drafting.roundtrip import BOOKMARK_PREFIX
 from bridge_app.core.drafting.templates import TEMPLATES
 from bridge_app.core.drafting.terms import fmt_date
+from bridge_app.services.text_safety import escape_markdown_html
 
 _LIST_LINE = re.compile(r"^\(([a-z]{1,3}|\d{1,2})\)\s")
 
@@ -132,7 +133,7 @@ def render_markdown(draft: Draft, findings: Sequence[Finding] | None = None) -> 
             where = f" (clause {f.clause})" if f.clause else ""
             out.append(f"- **{f.severity}** `{f.code}`{where}: {f.message}")
         out.append("")
-    return "\n".join(out).rstrip() + "\n"
+    return escape_markdown_html("\n".join(out).rstrip() + "\n")
 
 
 # ---------------------------------------------------------------- HTML

@@ -8,6 +8,7 @@ dependency up. The shape at the top is the runbook's: `{"sloCompliance": {...}}`
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -36,8 +37,16 @@ def _budget(total: int, good: int, target: float) -> float:
     return round(1.0 - misses / allowed, 6)
 
 
-def _pipeline(session: Session, slo: str, since: datetime, until: datetime) -> dict[str, Any]:
+def _pipeline(
+    session: Session,
+    slo: str,
+    since: datetime,
+    until: datetime,
+    organization_id: uuid.UUID | None = None,
+) -> dict[str, Any]:
     threshold = metrics.SLO_THRESHOLDS[slo]
+    # One organization's runs only, unless the whole system is asked for (the gauges).
+    scope = "AND (CAST(:org AS uuid) IS NULL OR organization_id = CAST(:org AS uuid))"
     row = (
         session.execute(
             sa.text(
@@ -50,8 +59,15 @@ def _pipeline(session: Session, slo: str, since: datetime, until: datetime) -> d
             WHERE slo = :slo AND slo_latency_s IS NOT NULL
               AND finished_at >= :since AND finished_at < :until
             """
+                + scope
             ),
-            {"threshold": threshold, "slo": slo, "since": since, "until": until},
+            {
+                "threshold": threshold,
+                "slo": slo,
+                "since": since,
+                "until": until,
+                "org": str(organization_id) if organization_id else None,
+            },
         )
         .mappings()
         .one()
@@ -63,8 +79,14 @@ def _pipeline(session: Session, slo: str, since: datetime, until: datetime) -> d
             WHERE outcome = 'failed' AND stage = ANY(:stages)
               AND finished_at >= :since AND finished_at < :until
             """
+            + scope
         ),
-        {"stages": list(SLO_STAGES[slo]), "since": since, "until": until},
+        {
+            "stages": list(SLO_STAGES[slo]),
+            "since": since,
+            "until": until,
+            "org": str(organization_id) if organization_id else None,
+        },
     ).scalar_one()
     total = int(row["total"]) + int(failed)
     good = int(row["good"])
@@ -108,20 +130,29 @@ def _availability(session: Session, since: datetime, until: datetime) -> dict[st
 
 
 def slo_report(
-    session: Session, *, window_days: int = DEFAULT_WINDOW_DAYS, now: datetime | None = None
+    session: Session,
+    *,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    now: datetime | None = None,
+    organization_id: uuid.UUID | None = None,
 ) -> dict[str, Any]:
-    """The runbook's `sloCompliance` plus targets, p95s, counts and budgets; updates gauges."""
+    """The runbook's `sloCompliance` plus targets, p95s, counts and budgets.
+
+    With `organization_id` (what an organization's ops role sees) the pipeline SLOs count that
+    organization's runs only; availability is the system's. Without it (the maintenance
+    worker, for the Prometheus gauges) every run counts, and the gauges are updated."""
     if window_days < 1 or window_days > 366:
         raise ValueError("window_days must be between 1 and 366")
     until = now or datetime.now(UTC)
     since = until - timedelta(days=window_days)
     details: dict[str, dict[str, Any]] = {
-        slo: _pipeline(session, slo, since, until) for slo in PIPELINE_SLOS
+        slo: _pipeline(session, slo, since, until, organization_id) for slo in PIPELINE_SLOS
     }
     details["systemAvailability"] = _availability(session, since, until)
-    for name, detail in details.items():
-        metrics.SLO_COMPLIANCE.labels(name).set(detail["compliance"])
-        metrics.SLO_ERROR_BUDGET.labels(name).set(detail["errorBudgetRemaining"])
+    if organization_id is None:
+        for name, detail in details.items():
+            metrics.SLO_COMPLIANCE.labels(name).set(detail["compliance"])
+            metrics.SLO_ERROR_BUDGET.labels(name).set(detail["errorBudgetRemaining"])
     return {
         "sloCompliance": {name: d["compliance"] for name, d in details.items()},
         "window": {"days": window_days, "from": since.isoformat(), "to": until.isoformat()},

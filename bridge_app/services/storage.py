@@ -1,9 +1,10 @@
 """Object storage: S3 (boto3) in production, a local directory by default.
 
-Both stores take and return bytes. What is stored is decided by the caller: transcripts are
-always encrypted with the meeting's data key first; exports are encrypted in the local store
-(downloads go through the API, which decrypts) and sent with server-side encryption to S3
-(downloads are presigned S3 URLs).
+Both stores take and return bytes. What is stored is decided by the caller: transcripts and
+exports are always encrypted with the meeting's data key first, in the application, so S3's
+server-side encryption is a second layer and never the only one. Downloads therefore always go
+through the API (`/v1/files/{key}`, an HMAC-signed expiring URL), which decrypts; never a
+presigned S3 URL, which would hand out ciphertext.
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ class ObjectStore(Protocol):
     """What the pipeline and the API need from a store."""
 
     kind: str
-    encrypts_at_rest_itself: bool
 
     def put(self, key: str, data: bytes, *, content_type: str) -> StoredObject: ...
     def get(self, key: str) -> bytes: ...
@@ -61,11 +61,46 @@ def _safe_key(key: str) -> str:
     return "/".join(parts)
 
 
-class LocalStore:
+class SignedDownloads:
+    """Download URLs served by the API: HMAC-signed, expiring (`/v1/files/{key}`)."""
+
+    signing_key: bytes
+    public_base_url: str
+
+    def _signature(self, key: str, expires: int, filename: str) -> str:
+        message = f"{_safe_key(key)}\n{expires}\n{filename}".encode()
+        digest = hmac.new(self.signing_key, message, hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def download_url(self, key: str, *, filename: str, expires_in: int = 300) -> str:
+        expires = int(time.time()) + expires_in
+        query = urlencode(
+            {
+                "expires": expires,
+                "filename": filename,
+                "sig": self._signature(key, expires, filename),
+            }
+        )
+        return f"{self.public_base_url}/v1/files/{quote(_safe_key(key))}?{query}"
+
+    def verify(
+        self, key: str, expires: int, filename: str, sig: str, *, now: float | None = None
+    ) -> bool:
+        """True when the signature matches and the URL has not expired."""
+        if (now if now is not None else time.time()) > expires:
+            return False
+        try:
+            expected = self._signature(key, expires, filename)
+        except StorageError:
+            return False
+        # compare_digest refuses non-ASCII str: compare bytes, so a tampered link is a 403/404.
+        return hmac.compare_digest(expected.encode(), sig.encode("utf-8", "replace"))
+
+
+class LocalStore(SignedDownloads):
     """Files under a directory; URLs are HMAC-signed and expire, served by the API."""
 
     kind = "local"
-    encrypts_at_rest_itself = False
 
     def __init__(self, root: Path, signing_key: bytes, public_base_url: str):
         self.root = root
@@ -115,35 +150,6 @@ class LocalStore:
         ]
         return sorted(k for k in keys if k.startswith(prefix))
 
-    def _signature(self, key: str, expires: int, filename: str) -> str:
-        message = f"{_safe_key(key)}\n{expires}\n{filename}".encode()
-        digest = hmac.new(self.signing_key, message, hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-    def download_url(self, key: str, *, filename: str, expires_in: int = 300) -> str:
-        expires = int(time.time()) + expires_in
-        query = urlencode(
-            {
-                "expires": expires,
-                "filename": filename,
-                "sig": self._signature(key, expires, filename),
-            }
-        )
-        return f"{self.public_base_url}/v1/files/{quote(_safe_key(key))}?{query}"
-
-    def verify(
-        self, key: str, expires: int, filename: str, sig: str, *, now: float | None = None
-    ) -> bool:
-        """True when the signature matches and the URL has not expired."""
-        if (now if now is not None else time.time()) > expires:
-            return False
-        try:
-            expected = self._signature(key, expires, filename)
-        except StorageError:
-            return False
-        # compare_digest refuses non-ASCII str: compare bytes, so a tampered link is a 403/404.
-        return hmac.compare_digest(expected.encode(), sig.encode("utf-8", "replace"))
-
     def check(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         probe = self.root / ".health"
@@ -151,11 +157,11 @@ class LocalStore:
         probe.unlink()
 
 
-class S3Store:
-    """An S3 bucket via boto3: server-side encryption, checksums, presigned GET URLs."""
+class S3Store(SignedDownloads):
+    """An S3 bucket via boto3: server-side encryption (a second layer), checksums; downloads
+    through the API's signed URLs."""
 
     kind = "s3"
-    encrypts_at_rest_itself = True
 
     def __init__(
         self,
@@ -166,12 +172,16 @@ class S3Store:
         bucket: str,
         region: str,
         sse: str = "AES256",
+        signing_key: bytes = b"",
+        public_base_url: str = "",
     ):
         import boto3
         from botocore.config import Config
 
         self.bucket = bucket
         self.sse = sse
+        self.signing_key = signing_key or os.urandom(32)
+        self.public_base_url = public_base_url.rstrip("/")
         self.client: Any = boto3.client(
             "s3",
             endpoint_url=endpoint or None,
@@ -247,19 +257,6 @@ class S3Store:
             if not token:
                 return keys
 
-    def download_url(self, key: str, *, filename: str, expires_in: int = 300) -> str:
-        return str(
-            self.client.generate_presigned_url(
-                "get_object",
-                Params={
-                    "Bucket": self.bucket,
-                    "Key": _safe_key(key),
-                    "ResponseContentDisposition": f'attachment; filename="{filename}"',
-                },
-                ExpiresIn=expires_in,
-            )
-        )
-
     def check(self) -> None:
         self._call("head_bucket", Bucket=self.bucket)
 
@@ -280,6 +277,8 @@ def build_store(settings: Settings) -> ObjectStore:
             bucket=settings.S3_BUCKET,
             region=settings.S3_REGION,
             sse=settings.S3_SSE,
+            signing_key=url_signing_key(settings),
+            public_base_url=settings.API_URL,
         )
     return LocalStore(Path(settings.LOCAL_STORAGE_DIR), url_signing_key(settings), settings.API_URL)
 

@@ -8,12 +8,13 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from bridge_app.core.transcript import parse_transcript
-from bridge_app.core.transcript.model import Transcript, TranscriptError
+from bridge_app.core.transcript import check_upload
+from bridge_app.core.transcript.model import TranscriptError
 from bridge_app.core.vocabulary import CONTRACT_TYPES
 from bridge_app.models import Matter, Meeting
 from bridge_app.services import crypto
 from bridge_app.services.errors import UploadRejected
+from bridge_app.services.meeting_data import set_title
 from bridge_app.services.storage import ObjectStore, get_store
 from bridge_app.services.transcription import stage as transcription
 from bridge_app.settings import get_settings
@@ -24,15 +25,20 @@ def source_object_key(meeting: Meeting) -> str:
     return f"{meeting.organization_id}/meetings/{meeting.id}/source/v{meeting.input_version}"
 
 
-def validate_upload(data: bytes, *, filename: str, redact: bool, fmt: str = "auto") -> Transcript:
-    """Parse now so a bad file is refused with a clear message before anything is stored."""
+def validate_upload(data: bytes, *, filename: str, redact: bool, fmt: str = "auto") -> str:
+    """Refuse a file of the wrong size or type before anything is stored; returns its format.
+
+    Only the cheap checks run in the request: the parse (whose cost grows with the content:
+    a small DOCX can expand to a huge document) runs in the transcript worker, which marks
+    the meeting failed with the parser's message when the content is bad.
+    """
     limit = get_settings().MAX_UPLOAD_BYTES
     if len(data) > limit:
         raise UploadRejected(
             "too_large", f"the file is {len(data) / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB"
         )
     try:
-        return parse_transcript(data, filename=filename, format=fmt, redact=redact, max_bytes=limit)
+        return check_upload(data, format=fmt, max_bytes=limit)
     except TranscriptError as exc:
         raise UploadRejected(exc.code, exc.message, line=exc.line) from exc
 
@@ -80,7 +86,7 @@ def submit_meeting(
     fmt: str | None = None
     recording = transcription.check_upload_or_reject(data, filename, speakers=speakers)
     if validate and recording is None:
-        fmt = validate_upload(data, filename=filename, redact=redact).format
+        fmt = validate_upload(data, filename=filename, redact=redact)
     matter_id = None
     if matter_name and matter_name.strip():
         matter = session.exec(
@@ -97,7 +103,6 @@ def submit_meeting(
     meeting = Meeting(
         organization_id=organization_id,
         matter_id=matter_id,
-        title=title,
         meeting_date=meeting_date,
         source_filename=filename[:300],
         source_format=fmt,
@@ -110,6 +115,7 @@ def submit_meeting(
         idempotency_key=idempotency_key,
         created_by=user_id,
     )
+    set_title(session, meeting, crypto.data_key(key_row), title)
     session.add(meeting)
     session.flush()
     meeting.source_object_key = source_object_key(meeting)

@@ -36,14 +36,25 @@ def _login(email: str, password: str, ip: str | None) -> tokens.TokenPair:
         return pair
 
 
-def _redeem(code: str, ip: str | None) -> tokens.TokenPair:
+def _redeem(code: str, nonce: str, ip: str | None) -> tokens.TokenPair:
     from bridge_app.services.db import session_scope
 
     with session_scope() as session:
-        return sso_codes.redeem_login_code(session, code, ip=ip)
+        return sso_codes.redeem_login_code(session, code, nonce=nonce, ip=ip)
+
+
+def _check_current(principal: Principal) -> None:
+    from bridge_app.services.db import session_scope
+
+    with session_scope() as session:
+        tokens.check_token_version(session, principal)
 
 
 SSO_FAILED = "Single sign-on did not complete. Please try again."
+SSO_LINK_REQUIRED = (
+    "An account with this email already exists. Sign in with its password first; single "
+    "sign-on is linked to it only by its owner (POST /v1/auth/oidc/link)."
+)
 
 
 def _refresh(refresh_token: str, ip: str | None) -> tokens.TokenPair:
@@ -100,7 +111,13 @@ class AuthState(rx.State):
     # ------------------------------------------------------------------ helpers
 
     def _client_ip(self) -> str | None:
-        return self.router.session.client_ip or None
+        """The browser's address: behind a trusted proxy (the ingress), from the event
+        socket's X-Forwarded-For, as the API does; else the socket's peer."""
+        from bridge_app.services.client_address import forwarded_client
+
+        headers = self.router.headers.raw_headers or {}
+        forwarded = next((v for k, v in headers.items() if k.lower() == "x-forwarded-for"), "")
+        return forwarded_client(self.router.session.client_ip or None, str(forwarded))
 
     def _clear(self) -> None:
         self._access_token = self._refresh_token = ""
@@ -142,8 +159,31 @@ class AuthState(rx.State):
         if not principal.can(permission):
             self.error = f"Your role ({principal.role}) may not do this."
             return None
+        if permission != "read":
+            try:
+                await asyncio.to_thread(_check_current, principal)
+            except AuthError:
+                # The access token is of an older version (a logout elsewhere, a role change):
+                # a still-valid refresh token gets a current one (with the current role);
+                # a revoked one ends this session.
+                principal = await self._refreshed(permission)
+                if principal is None:
+                    return None
         self.error = ""
         return principal
+
+    async def _refreshed(self, permission: str) -> Principal | None:
+        try:
+            pair = await asyncio.to_thread(_refresh, self._refresh_token, self._client_ip())
+        except ServiceError:
+            self._clear()
+            self.error = "Please sign in again."
+            return None
+        self._apply(pair)
+        if not pair.principal.can(permission):
+            self.error = f"Your role ({pair.principal.role}) may not do this."
+            return None
+        return pair.principal
 
     def fail(self, exc: BaseException) -> None:
         self.error = friendly(exc)
@@ -224,12 +264,19 @@ class AuthState(rx.State):
             return rx.redirect("/meetings", replace=True)
         if not code:
             failed = params.get("error")
-            self.sso_error = SSO_FAILED if failed else "This sign-in link has no code."
+            self.sso_error = (
+                SSO_LINK_REQUIRED
+                if failed == "link_required"
+                else SSO_FAILED
+                if failed
+                else "This sign-in link has no code."
+            )
             self.sso_done = True
             return None
         self.sso_error = ""
         try:
-            pair = await asyncio.to_thread(_redeem, code, self._client_ip())
+            nonce = sso_codes.nonce_from_cookies(self.router.headers.cookie)
+            pair = await asyncio.to_thread(_redeem, code, nonce, self._client_ip())
         except ServiceError as exc:
             self.sso_error = f"Single sign-on could not finish: {exc.message}."
             self.sso_done = True

@@ -16,7 +16,7 @@ from bridge_app.core.drafting.playbook import DEFAULT_PLAYBOOK
 from bridge_app.core.stages import Stage
 from bridge_app.models import Draft, DraftVersion, PlaybookVersion, QAFinding
 from bridge_app.services import contracts
-from bridge_app.services.meeting_data import load_version_doc
+from bridge_app.services.meeting_data import finding_of, load_version_doc
 from bridge_app.services.queue import NextJob
 from bridge_app.services.render import render_redline_docx
 from bridge_app.services.stages.runner import request_new_draft_version
@@ -69,8 +69,8 @@ def _draft_view(session: Session, organization_id: uuid.UUID, draft_id: str) -> 
         ],
         "acceptable": [
             {
-                "key": contracts._row_key(r),
-                "message": r.message,
+                "key": contracts._row_key(r, key),
+                "message": finding_of(r, key)[0],
                 "severity": r.severity,
             }
             for r in rows

@@ -19,7 +19,7 @@ from bridge_app.core.drafting.redline import redline_drafts, redline_html
 from bridge_app.core.stages import STAGE_NAMES, STAGE_TABLE, MeetingStatus, progress
 from bridge_app.core.vocabulary import SEVERITIES
 from bridge_app.models import DraftVersion, Meeting
-from bridge_app.services import queries
+from bridge_app.services import meeting_data, queries
 from bridge_app.services.db import get_owned
 from bridge_app.services.errors import NotFound
 from bridge_app.services.queries import STATUS_GROUPS, StatusGroup
@@ -84,7 +84,7 @@ def list_meetings(
     return [
         {
             "id": str(m.id),
-            "title": m.title,
+            "title": meeting_data.title_of(m),
             "matter": matter or "",
             "status": m.status,
             "date": m.meeting_date.isoformat() if m.meeting_date else "",
@@ -102,12 +102,12 @@ def meeting_summary(session: Session, meeting: Meeting) -> dict[str, Any]:
     draft = drafts[0] if drafts else None
     return {
         "id": str(meeting.id),
-        "title": meeting.title,
+        "title": meeting_data.title_of(meeting),
         "status": meeting.status,
         "matter": queries.matter_name(session, meeting) or "",
         "date": meeting.meeting_date.isoformat() if meeting.meeting_date else "",
         "format": meeting.source_format or "",
-        "participants": ", ".join(meeting.participants),
+        "participants": ", ".join(meeting_data.participants_of(meeting)),
         "warnings": list(meeting.warnings),
         "failure": (meeting.failure_reason or "")[:500],
         "has_draft": bool(draft and draft.current_version),
@@ -193,7 +193,7 @@ def item_view(view: queries.DecisionView, times: dict[str, str]) -> dict[str, An
         "status": d.review_status,
         "values_text": _values_text(values or {}),
         "values_json": json.dumps(values or {}, sort_keys=True),
-        "owner": d.owner or "",
+        "owner": view.owner or "",
         "due": d.due.isoformat() if d.due else "",
         "superseded": bool(d.superseded_by),
         "conflicting": bool(d.conflicts_with),
@@ -380,7 +380,7 @@ def recent_failures(session: Session, organization_id: uuid.UUID) -> list[dict[s
     out = [
         {
             "meeting_id": str(m.id),
-            "title": m.title,
+            "title": meeting_data.title_of(m),
             "stage": m.failed_stage or "",
             "reason": (m.failure_reason or "")[:300],
             "when": fmt_when(m.updated_at),

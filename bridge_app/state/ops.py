@@ -77,7 +77,8 @@ class OpsState(AuthState):
             queue_depths(pool),
             read_db(data.recent_failures, principal.organization_id),
         )
-        slo_report = await read_db(lambda s: slo.slo_report(s))
+        org_id = principal.organization_id
+        slo_report = await read_db(lambda s: slo.slo_report(s, organization_id=org_id))
         self.overall = str(report.get("status", ""))
         self.dependencies = [
             DependencyRow(

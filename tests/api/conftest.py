@@ -75,6 +75,7 @@ class World:
             "export_id": self.export_id,
             "user_id": self.user_id,
             "key": self.file_key,
+            "invitation_id": "00000000-0000-4000-8000-000000000000",
         }
 
 

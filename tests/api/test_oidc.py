@@ -123,7 +123,7 @@ def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
 
 
 @pytest.fixture(scope="module")
-def provider(migrated: str) -> Iterator[Provider]:
+def provider(migrated: str, org_a: Org, org_b: Org) -> Iterator[Provider]:
     provider = Provider()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(provider))
     provider.issuer = f"http://127.0.0.1:{server.server_address[1]}"
@@ -131,10 +131,14 @@ def provider(migrated: str) -> Iterator[Provider]:
     thread.start()
     settings = get_settings()
     saved = (settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID, settings.OIDC_CLIENT_SECRET)
+    saved_map = settings.OIDC_ORG_MAP
     settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID = provider.issuer, CLIENT_ID
     settings.OIDC_CLIENT_SECRET = CLIENT_SECRET
+    # This provider's `bridge_org` values: each test organization by its own slug.
+    settings.OIDC_ORG_MAP = f"{org_a.slug}:{org_a.slug},{org_b.slug}:{org_b.slug}"
     yield provider
     settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID, settings.OIDC_CLIENT_SECRET = saved
+    settings.OIDC_ORG_MAP = saved_map
     _oauth.cache_clear()
     server.shutdown()
     server.server_close()
@@ -158,6 +162,7 @@ def test_sso_provisions_user_with_role_from_claim(
     provider.next_claims = {
         "sub": f"subject-{uuid.uuid4().hex}",
         "email": email,
+        "email_verified": True,
         "name": "Sso Person",
         "bridge_org": org_a.slug,
         "bridge_role": "legal",

@@ -44,6 +44,7 @@ def _claims(org: Org, role: str = "legal") -> dict[str, str]:
     return {
         "sub": f"subject-{uuid.uuid4().hex}",
         "email": f"sso-ui-{uuid.uuid4().hex[:8]}@example.test",
+        "email_verified": True,
         "name": "Sso Ui Person",
         "bridge_org": org.slug,
         "bridge_role": role,
@@ -60,9 +61,12 @@ def _code_from(response: httpx.Response) -> str:
     return query["code"][0]
 
 
-def _redeem(code: str) -> tokens.TokenPair:
+NONCE = "browser-nonce-" + "n" * 30
+
+
+def _redeem(code: str, nonce: str = NONCE) -> tokens.TokenPair:
     with session() as s:
-        pair = sso_codes.redeem_login_code(s, code)
+        pair = sso_codes.redeem_login_code(s, code, nonce=nonce)
         s.commit()
         return pair
 
@@ -78,7 +82,8 @@ def test_ui_login_redirects_with_one_time_code(
     assert "access_token" not in location and "refresh_token" not in location
     assert location.count(".") <= 3, "no JWT in the URL"  # host dots only
 
-    pair = _redeem(code)
+    nonce = client.cookies.get(sso_codes.SSO_NONCE_COOKIE) or ""
+    pair = _redeem(code, nonce)
     assert pair.principal.role == "legal"
     assert pair.principal.organization_id == org_a.id
     assert pair.principal.email == provider.next_claims["email"]
@@ -90,7 +95,7 @@ def test_ui_login_redirects_with_one_time_code(
     assert refreshed.principal.user_id == pair.principal.user_id
 
     with pytest.raises(AuthError, match="already used"):
-        _redeem(code)
+        _redeem(code, nonce)
 
     # The sign-in is audited at the callback, marked as a UI hand-off.
     with session() as s:
@@ -136,7 +141,7 @@ def test_ui_login_failure_redirects_without_code(
 
 def test_expired_and_unknown_codes_refused(org_a: Org) -> None:
     principal = org_a.principals["viewer"]
-    code = sso_codes.issue_login_code(principal, ttl=1)
+    code = sso_codes.issue_login_code(principal, nonce=NONCE, ttl=1)
     time.sleep(1.2)
     with pytest.raises(AuthError, match="expired"):
         _redeem(code)
@@ -149,7 +154,7 @@ def test_code_refused_when_account_deactivated_meanwhile(org_a: Org) -> None:
     from tests.api.support import make_org
 
     org = make_org("Handoff", roles=("legal",))
-    code = sso_codes.issue_login_code(org.principals["legal"])
+    code = sso_codes.issue_login_code(org.principals["legal"], nonce=NONCE)
     with session() as s:
         user = s.get(User, org.users["legal"].id)
         assert user is not None
@@ -162,7 +167,7 @@ def test_code_refused_when_account_deactivated_meanwhile(org_a: Org) -> None:
 
 def test_codes_without_redis_stay_single_use(org_a: Org, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(get_settings(), "REDIS_URL", "")
-    code = sso_codes.issue_login_code(org_a.principals["ops"])
+    code = sso_codes.issue_login_code(org_a.principals["ops"], nonce=NONCE)
     assert _redeem(code).principal.role == "ops"
     with pytest.raises(AuthError):
         _redeem(code)

@@ -35,6 +35,8 @@ SAMPLE_BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/drafts/{draft_id}/exports"): {"format": "md"},
     ("PUT", "/v1/admin/users/{user_id}/role"): {"role": "viewer"},
     ("POST", "/v1/admin/users"): {"email": "new@example.test", "role": "viewer"},
+    ("POST", "/v1/auth/oidc/link"): {"code": "not-a-real-link-code"},
+    ("POST", "/v1/invitations/{invitation_id}/accept"): None,
     ("PUT", "/v1/playbook"): {"body": {"variables": {"payment_days": {"standard": 30}}}},
     ("PUT", "/v1/drafts/{draft_id}/clauses"): {"clause_key": "fees", "text": "Edited."},
     ("POST", "/v1/drafts/{draft_id}/findings/accept"): {

@@ -128,6 +128,7 @@ def e2e_env(service_urls: dict[str, str], migrated: str, oidc_provider: Any) -> 
     shutil.rmtree(storage, ignore_errors=True)  # the test database is new each session too
     storage.mkdir(parents=True, exist_ok=True)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tag = uuid.uuid4().hex[:8]
     return {
         **os.environ,
         **service_urls,
@@ -140,6 +141,9 @@ def e2e_env(service_urls: dict[str, str], migrated: str, oidc_provider: Any) -> 
         "OIDC_ISSUER": oidc_provider.issuer,
         "OIDC_CLIENT_ID": CLIENT_ID,
         "OIDC_CLIENT_SECRET": CLIENT_SECRET,
+        # The provider's `bridge_org: e2e` means the `users` organization (made with this tag).
+        "OIDC_ORG_MAP": f"e2e:e2e-{tag}",
+        "BRIDGE_E2E_TAG": tag,
     }
 
 
@@ -150,7 +154,7 @@ def users(e2e_env: dict[str, str]) -> Users:
     from bridge_app.services.db import get_engine, session_scope
     from bridge_app.services.passwords import hash_password
 
-    tag = uuid.uuid4().hex[:8]
+    tag = e2e_env["BRIDGE_E2E_TAG"]
     hashed = hash_password(PASSWORD)
     emails: dict[str, str] = {}
     with session_scope(get_engine()) as session:

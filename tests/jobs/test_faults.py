@@ -18,12 +18,14 @@ from bridge_app.models import (
     Draft,
     DraftVersion,
     Export,
+    Meeting,
     OutboxEvent,
     QAFinding,
     TranscriptSegment,
 )
 from bridge_app.services import devservices
 from bridge_app.services.db import get_engine
+from bridge_app.services.meeting_data import data_key, finding_of
 from tests.jobs.conftest import (
     STAGE_NAMES,
     Workers,
@@ -60,7 +62,13 @@ def _result_rows_once(meeting_id: uuid.UUID) -> None:
         findings = s.exec(
             select(QAFinding).where(QAFinding.draft_version_id == versions[0].id)
         ).all()
-        assert len({(f.code, f.clause, f.message) for f in findings}) == len(findings)
+        meeting = s.get(Meeting, meeting_id)
+        assert meeting is not None
+        key = data_key(s, meeting)
+        sealed = [finding_of(f, key)[0] for f in findings]  # messages are ciphertext at rest
+        assert len({(f.code, f.clause, m) for f, m in zip(findings, sealed, strict=True)}) == len(
+            findings
+        )
 
 
 def _events_once(nats_url: str, meeting_id: uuid.UUID) -> None:

@@ -145,8 +145,8 @@ def test_secrets_database_bucket_and_nats_names() -> None:
     data = template[0]["stringData"]
     assert data["DATABASE_URL"].startswith("postgresql://bridge_user:")
     assert data["DATABASE_URL"].split("?")[0].endswith("/ai_meeting_bridge")
-    assert data["NATS_API_URL"].startswith("nats://bridge_api:")
-    assert data["NATS_WORKER_URL"].startswith("nats://bridge_worker:")
+    assert data["NATS_API_URL"].startswith("tls://bridge_api:")  # TLS: docs/SECURITY.md
+    assert data["NATS_WORKER_URL"].startswith("tls://bridge_worker:")
     assert by_kind("ConfigMap")["ai-meeting-bridge-config"]["data"]["S3_BUCKET"] == (
         "ai-meeting-bridge-prod"
     )

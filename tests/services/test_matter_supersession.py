@@ -10,8 +10,9 @@ import pytest
 from sqlmodel import Session, select
 
 from bridge_app.core.stages import Stage
-from bridge_app.models import Decision, Organization
+from bridge_app.models import Decision, Meeting, Organization
 from bridge_app.services.db import get_engine, session_scope
+from bridge_app.services.meeting_data import data_key, decision_content
 from bridge_app.services.stages.runner import run_stage
 from bridge_app.services.stages.transaction import RunInfo
 from bridge_app.services.storage import LocalStore
@@ -58,4 +59,8 @@ def test_the_later_meeting_supersedes_the_earlier_fee(migrated: str, tmp_path: P
         ).one()
     assert old.superseded_by == f"{second}/{new.item_key}"
     assert new.supersedes == [f"{first}/{old.item_key}"]
-    assert new.values["price"]["amount"] == 45000.0
+    with Session(get_engine()) as session:
+        meeting = session.get(Meeting, second)
+        assert meeting is not None
+        values = decision_content(new, data_key(session, meeting))["values"]
+    assert values["price"]["amount"] == 45000.0

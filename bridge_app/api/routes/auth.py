@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -160,7 +161,19 @@ async def oidc_login(request: Request, next: str | None = None) -> Any:
     if next == UI_NEXT:
         request.session[_NEXT_KEY] = UI_NEXT
     redirect_uri = str(request.url_for("oidc_callback"))
-    return await client.authorize_redirect(request, redirect_uri)
+    response = await client.authorize_redirect(request, redirect_uri)
+    if next == UI_NEXT:
+        # Binds the hand-off code to this browser (login CSRF); the UI reads it server-side.
+        response.set_cookie(
+            sso_codes.SSO_NONCE_COOKIE,
+            sso_codes.new_nonce(),
+            max_age=600,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=get_settings().is_production,
+        )
+    return response
 
 
 @router.get(
@@ -194,12 +207,13 @@ async def oidc_callback(request: Request) -> Any:
         ip = client_ip(request)
 
         if to_ui:
+            nonce = request.cookies.get(sso_codes.SSO_NONCE_COOKIE, "")
 
             def hand_off() -> str:
                 principal = _committing(
                     lambda s: oidc.oidc_principal(s, issuer=issuer, claims=claims, ip=ip, via="ui")
                 )
-                return sso_codes.issue_login_code(principal)
+                return sso_codes.issue_login_code(principal, nonce=nonce)
 
             return _ui_redirect(code=await run_in_threadpool(hand_off))
 
@@ -211,4 +225,29 @@ async def oidc_callback(request: Request) -> Any:
         if not to_ui:
             raise
         log.warning("single sign-on for the UI failed: %s", exc.message)
+        if isinstance(exc, oidc.LinkRequired):
+            return _ui_redirect(error="link_required")
         return _ui_redirect(error="sso_failed")
+
+
+class LinkRequest(BaseModel):
+    """The one-time `link_code` a callback answered with (409) for an existing account."""
+
+    code: str = Field(min_length=16, max_length=128)
+
+
+@router.post("/oidc/link", status_code=204, response_class=Response)
+async def oidc_link(body: LinkRequest, request: Request, principal: Caller) -> Response:
+    """Link a verified single sign-on identity to the signed-in account (explicit, once).
+
+    A provider login whose email matches an existing account is never linked on its own:
+    the callback answers 409 with a `link_code`, and the account's owner, signed in with
+    its password, posts that code here."""
+    ip = client_ip(request)
+
+    def work() -> None:
+        with session_scope() as session:
+            oidc.link_identity(session, principal, code=body.code, ip=ip)
+
+    await run_in_threadpool(work)
+    return Response(status_code=204)

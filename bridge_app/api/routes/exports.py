@@ -25,7 +25,7 @@ from bridge_app.services.db import session_scope
 from bridge_app.services.errors import Conflict, NotFound
 from bridge_app.services.meeting_data import data_key
 from bridge_app.services.principal import Principal
-from bridge_app.services.storage import LocalStore, ObjectNotFound, get_store
+from bridge_app.services.storage import ObjectNotFound, SignedDownloads, get_store
 
 router = APIRouter(prefix="/v1", tags=["exports"])
 
@@ -146,7 +146,7 @@ async def download_file(
 ) -> Response:
     """A file behind a signed, expiring local URL (decrypted with its meeting's data key)."""
     store = get_store()
-    if not isinstance(store, LocalStore) or not store.verify(key, expires, filename, sig):
+    if not isinstance(store, SignedDownloads) or not store.verify(key, expires, filename, sig):
         raise NotFound("the link is not valid or has expired")
     ip = client_ip(request)
 
@@ -164,11 +164,7 @@ async def download_file(
                 blob = store.get(key)
             except ObjectNotFound as exc:
                 raise NotFound("the file is gone") from exc
-            data = (
-                blob
-                if store.encrypts_at_rest_itself
-                else crypto.decrypt(data_key(session, meeting), blob)
-            )
+            data = crypto.decrypt(data_key(session, meeting), blob)
             audit.append(
                 session,
                 action="export.file_served",

@@ -41,7 +41,7 @@ from bridge_app.models.api import (
     SegmentPublic,
     StageProgress,
 )
-from bridge_app.services import actions, queries
+from bridge_app.services import actions, meeting_data, queries
 from bridge_app.services.errors import Invalid, UploadRejected
 from bridge_app.services.transcription.stage import upload_limit
 from bridge_app.settings import get_settings
@@ -54,6 +54,7 @@ CHUNK = 1024 * 1024
 def _public(meeting: Meeting, matter: str | None = None) -> MeetingPublic:
     data = MeetingPublic.model_validate(meeting).model_dump()
     data["matter"] = matter
+    data["title"] = meeting_data.title_of(meeting)
     return MeetingPublic(**data)
 
 
@@ -194,7 +195,7 @@ def get_meeting(
     base = _public(meeting, queries.matter_name(session, meeting)).model_dump()
     return MeetingDetail(
         **base,
-        participants=list(meeting.participants),
+        participants=meeting_data.participants_of(meeting),
         warnings=list(meeting.warnings),
         redaction_report=list(meeting.redaction_report),
         stages=stages,

@@ -22,7 +22,9 @@ def slo_report(
 ) -> dict[str, Any]:
     """`{"sloCompliance": {meetingProcessing, draftGeneration, export, systemAvailability}}`
     (fraction within target over the window) with targets, p95s, counts and budgets."""
-    return slo.slo_report(session, window_days=window_days)
+    return slo.slo_report(
+        session, window_days=window_days, organization_id=principal.organization_id
+    )
 
 
 @router.get("/queues", response_model=QueueReport)

@@ -20,7 +20,7 @@ from .detect import (
 )
 from .docx import parse_docx
 from .json_formats import parse_json
-from .limits import DEFAULT_MAX_BYTES
+from .limits import DEFAULT_MAX_BYTES, MAX_LINES, MAX_SEGMENTS
 from .model import Redaction, Segment, Transcript, TranscriptError
 from .normalize import RawCue, build_transcript
 from .redact import REDACTION_KINDS, redact_segments, validate_kinds
@@ -53,6 +53,38 @@ _NAMES = {
     "docx": "Word .docx",
     "json": "JSON",
 }
+
+
+def check_upload(data: bytes, *, format: str = "auto", max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """What an upload request checks before storing the file: its size and its type.
+
+    Cheap and bounded (a ZIP's directory for .docx, a decode for text); the parse itself, whose
+    cost grows with the content, happens in the transcript worker. Returns the format.
+    Raises TranscriptError like `parse_transcript`.
+    """
+    if format != "auto" and format not in SUPPORTED_FORMATS:
+        raise TranscriptError(
+            "bad_option", f"unknown format {format!r}; use auto or {', '.join(SUPPORTED_FORMATS)}"
+        )
+    if len(data) > max_bytes:
+        raise TranscriptError(
+            "too_large",
+            f"the file is {len(data) / 1048576:.1f} MB; the limit is {max_bytes / 1048576:.1f} MB",
+        )
+    if not bytes(data).strip():
+        raise TranscriptError("empty", "the file is empty")
+    sniffed = sniff_format(bytes(data))  # raises "binary" for images, PDFs, audio...
+    if sniffed == "docx" or format == "docx":
+        if sniffed != "docx":
+            raise TranscriptError("not_docx", "the file is not a Word .docx document")
+        from .docx import check_docx_container
+
+        check_docx_container(bytes(data))
+        return "docx"
+    text, _ = decode_bytes(bytes(data))
+    if not text.strip():
+        raise TranscriptError("empty", "the file contains only whitespace")
+    return detect_text_format(text) if format == "auto" else format
 
 
 def parse_transcript(
@@ -147,9 +179,19 @@ def _parse(
         if not text.strip():
             raise TranscriptError("empty", "the file contains only whitespace")
         resolved = detect_text_format(text) if fmt == "auto" else fmt
+        if text.count("\n") > MAX_LINES:
+            raise TranscriptError(
+                "too_many_lines",
+                f"the file has more than {MAX_LINES:,} lines; no meeting transcript is that long",
+            )
         if resolved != "json":
             check_line_lengths(text)
         cues = _TEXT_PARSERS[resolved](text, warnings)
+    if len(cues) > MAX_SEGMENTS:
+        raise TranscriptError(
+            "too_many_segments",
+            f"the transcript has {len(cues):,} utterances; the limit is {MAX_SEGMENTS:,}",
+        )
 
     named = format_from_filename(filename)
     if fmt == "auto" and named is not None and named != resolved:

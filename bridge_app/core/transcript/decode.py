@@ -44,6 +44,15 @@ _VALID_UTF8_MULTIBYTE = re.compile(
 )
 # C0 controls except tab/newline/CR, plus DEL: never part of a transcript.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
+# Unicode bidirectional controls (embeddings, overrides, isolates, marks): they can make a
+# clause or a quote display differently from what it says ("Trojan Source"). A spoken
+# transcript never needs them; they are removed before anything else sees the text.
+_BIDI_RE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_bidi(text: str) -> str:
+    """The text without Unicode bidirectional control characters."""
+    return _BIDI_RE.sub("", text) if _BIDI_RE.search(text) else text
 
 
 def sniff_binary(data: bytes) -> str | None:
@@ -134,6 +143,9 @@ def decode_bytes(data: bytes) -> tuple[str, list[str]]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _drop_controls(text, warnings)
+    if _BIDI_RE.search(text):
+        warnings.append("removed bidirectional control characters (they can disguise text)")
+        text = strip_bidi(text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text, warnings

@@ -21,9 +21,11 @@ import defusedxml.ElementTree as SafeET
 
 from .limits import (
     DOCX_MAX_ENTRIES,
+    DOCX_MAX_PART_BYTES,
     DOCX_MAX_RATIO,
     DOCX_MAX_UNCOMPRESSED,
     DOCX_RATIO_MIN_BYTES,
+    MAX_LINES,
 )
 from .model import TranscriptError
 from .normalize import RawCue
@@ -59,11 +61,16 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
+def check_docx_container(data: bytes) -> None:
+    """The ZIP directory checks alone (entry count, sizes, ratios), without decompressing."""
+    _open_zip(data).close()
+
+
 def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
     try:
         with archive.open(name) as handle:
             # Never trust the header's size: read at most the cap plus one byte.
-            content = handle.read(DOCX_MAX_UNCOMPRESSED + 1)
+            content = handle.read(DOCX_MAX_PART_BYTES + 1)
     except RuntimeError:
         raise TranscriptError(
             "encrypted", "the .docx is password-protected; remove the password and upload again"
@@ -73,8 +80,8 @@ def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
             "corrupt_docx",
             f"the part {name!r} of the .docx is damaged or incomplete (was the file cut off?)",
         ) from None
-    if len(content) > DOCX_MAX_UNCOMPRESSED:
-        raise _bomb(f"the part {name!r} expands beyond {DOCX_MAX_UNCOMPRESSED / 1e6:.0f} MB")
+    if len(content) > DOCX_MAX_PART_BYTES:
+        raise _bomb(f"the part {name!r} expands beyond {DOCX_MAX_PART_BYTES / 1e6:.0f} MB")
     return content
 
 
@@ -127,6 +134,12 @@ def paragraphs(root: Element) -> list[str]:
         element = stack.pop()
         if _local(element.tag) == "p":
             lines.extend(_paragraph_text(element).split("\n"))
+            if len(lines) > MAX_LINES:
+                raise TranscriptError(
+                    "too_many_lines",
+                    f"the document has more than {MAX_LINES:,} paragraphs; no meeting "
+                    "transcript is that long",
+                )
             continue
         stack.extend(reversed(list(element)))
     return lines

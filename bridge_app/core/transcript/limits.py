@@ -24,5 +24,14 @@ MAX_CUE_SECONDS = 6 * 3600.0
 #: for a part bigger than ``DOCX_RATIO_MIN_BYTES`` (deflated XML rarely compresses beyond ~30x).
 DOCX_MAX_UNCOMPRESSED = 64 * 1024 * 1024
 DOCX_MAX_RATIO = 200.0
+#: The expanded main part (word/document.xml) read at most: a ten-hour Teams transcript is a
+#: few MB of XML; 0.4 MB deflating to 60 MB of empty paragraphs is an attack on memory.
+DOCX_MAX_PART_BYTES = 16 * 1024 * 1024
+
+#: Lines of decoded text (or DOCX paragraphs) and segments one transcript may have. A ten-hour
+#: meeting is ~20k utterances and ~80k VTT lines; millions of one-character lines cost
+#: gigabytes of memory in the parser.
+MAX_LINES = 200_000
+MAX_SEGMENTS = 50_000
 DOCX_RATIO_MIN_BYTES = 1024 * 1024
 DOCX_MAX_ENTRIES = 5_000

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .decode import strip_bidi
 from .limits import MAX_CUE_ID_CHARS, MAX_CUE_SECONDS, MAX_SEGMENT_CHARS, MAX_TIMESTAMP_SECONDS
 from .model import Segment, Transcript, TranscriptError
 from .timecode import format_clock
@@ -114,9 +115,12 @@ def apply_speaker_prefixes(cues: list[RawCue], threshold: float = 0.5) -> None:
 
 
 def clean_text(text: str) -> str:
-    """NFC, whitespace collapsed to single spaces (a segment is one utterance)."""
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
+    """NFC, whitespace collapsed to single spaces (a segment is one utterance), bidi controls
+    removed (JSON escapes and DOCX XML reach here without passing `decode_bytes`)."""
+    if not text.isascii():
+        text = strip_bidi(text)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())
 
 

@@ -1,10 +1,10 @@
-"""Password sign-in: rate limit per IP + email, lockout after repeated failures, audit."""
+"""Password sign-in: throttled per client address, per email (failures, with backoff) and
+globally; one generic message for every failure; audited in the account's organization."""
 
 from __future__ import annotations
 
 import secrets
 import time
-from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -18,13 +18,16 @@ from bridge_app.services.errors import AuthError, RateLimited
 from bridge_app.services.principal import Principal
 from bridge_app.settings import get_settings
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT_MINUTES = 15
-LOGIN_RATE = "10/minute"  # per IP + email
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+# Throttles (limits' moving windows in Redis). Every answer to a failed sign-in is the same
+# "wrong email or password", whether the email exists or not, so nothing here tells an
+# attacker which accounts exist; and no account is ever locked by someone else's guesses.
+IP_RATES = ("20/minute", "200/hour")  # every attempt from one client address
+GLOBAL_RATE = "600/minute"  # every attempt, from anywhere (a distributed guessing run)
+# Failures per client address + email, escalating (backoff): a few quick retries, then
+# minutes, then hours. Keyed with the address so guesses from elsewhere never block the
+# account's owner (no lockout); guessing one account from many addresses meets GLOBAL_RATE.
+EMAIL_FAILURE_RATES = ("5/15 minutes", "20/day")
+GENERIC_FAILURE = "wrong email or password"
 
 
 @lru_cache(maxsize=4)
@@ -36,23 +39,56 @@ def _limiter(redis_url: str) -> Any:
     return MovingWindowRateLimiter(storage)
 
 
+def _refuse(limiter: Any, item: Any, *ident: str) -> RateLimited:
+    stats = limiter.get_window_stats(item, *ident)
+    wait = max(1, int(stats.reset_time - time.time()))
+    return RateLimited(f"too many sign-in attempts; try again in {wait} seconds", retry_after=wait)
+
+
+def _run(check: Any) -> Any:
+    try:
+        return check(_limiter(get_settings().REDIS_URL))
+    except RateLimited:
+        raise
+    except Exception:  # Redis down: a login must not fail open to brute force, nor crash
+        return check(_limiter(""))
+
+
 def check_login_rate(ip: str | None, email: str) -> None:
-    """Count one attempt for IP + email; RateLimited when over LOGIN_RATE."""
+    """Count one attempt per client address and globally; refuse while the email's failures
+    are over their windows. RateLimited (429) with Retry-After when over any."""
     from limits import parse
 
-    item = parse(LOGIN_RATE)
-    limiter = _limiter(get_settings().REDIS_URL)
-    ident = (ip or "-", email.strip().lower())
-    try:
-        allowed = limiter.hit(item, "login", *ident)
-    except Exception:  # Redis down: a login must not fail open to brute force, nor crash
-        allowed = _limiter("").hit(item, "login", *ident)
-    if not allowed:
-        stats = limiter.get_window_stats(item, "login", *ident)
-        wait = max(1, int(stats.reset_time - time.time()))
-        raise RateLimited(
-            f"too many sign-in attempts; try again in {wait} seconds", retry_after=wait
-        )
+    address = ip or "-"
+    email_key = email.strip().lower()
+
+    def check(limiter: Any) -> None:
+        for rate in EMAIL_FAILURE_RATES:
+            item = parse(rate)
+            if not limiter.test(item, "login-fail", address, email_key):
+                raise _refuse(limiter, item, "login-fail", address, email_key)
+        for rate in IP_RATES:
+            item = parse(rate)
+            if not limiter.hit(item, "login-ip", address):
+                raise _refuse(limiter, item, "login-ip", address)
+        item = parse(GLOBAL_RATE)
+        if not limiter.hit(item, "login-all"):
+            raise _refuse(limiter, item, "login-all")
+
+    _run(check)
+
+
+def count_failure(ip: str | None, email: str) -> None:
+    """One failed sign-in for this address + email (existing or not: the same either way)."""
+    from limits import parse
+
+    address, email_key = ip or "-", email.strip().lower()
+
+    def check(limiter: Any) -> None:
+        for rate in EMAIL_FAILURE_RATES:
+            limiter.hit(parse(rate), "login-fail", address, email_key)
+
+    _run(check)
 
 
 def login(
@@ -74,11 +110,16 @@ def login(
         select(User).where(sa.func.lower(User.email) == email.strip().lower()).with_for_update()
     ).first()
 
-    def fail(reason: str, message: str = "wrong email or password") -> AuthError:
+    def fail(reason: str) -> AuthError:
+        count_failure(ip, email)
+        # The account's own organization sees its failed sign-ins (its admins audit them);
+        # only unknown emails go to the global chain.
+        found = first_membership(session, user, organization_slug) if user else None
+        found = found or (first_membership(session, user) if user else None)
         audit.append(
             session,
             action="auth.login_failed",
-            organization_id=None,
+            organization_id=found[0].organization_id if found else None,
             actor_user_id=user.id if user else None,
             actor_email=email.strip().lower()[:320],
             ip=ip,
@@ -86,25 +127,20 @@ def login(
             object_id=str(user.id) if user else None,
             detail={"reason": reason},
         )
-        return AuthError(message)
+        return AuthError(GENERIC_FAILURE)
 
     if user is None:
         passwords.verify_password(_DUMMY_HASH(), password)  # same cost as a real check
         raise fail("unknown_email")
-    if user.locked_until is not None and user.locked_until > _now():
-        raise fail("locked", "the account is locked after repeated failures; try again later")
-    if not user.is_active:
-        raise fail("inactive")
     if not passwords.verify_password(user.password_hash, password):
         user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = _now() + timedelta(minutes=LOCKOUT_MINUTES)
-            user.failed_logins = 0
         session.add(user)
         raise fail("bad_password")
+    if not user.is_active:
+        raise fail("inactive")
     found = first_membership(session, user, organization_slug)
     if found is None:
-        raise fail("no_membership", "this account has no access to that organization")
+        raise fail("no_membership")
     membership, _org = found
     user.failed_logins = 0
     user.locked_until = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import secrets
@@ -71,6 +72,7 @@ def issue_access_token(
         "exp": issued + lifetime,
         "jti": uuid.uuid4().hex,
         "typ": "access",
+        "tv": principal.token_version,
     }
     token = jwt.encode(
         {"alg": "HS256", "typ": "JWT"}, claims, _key(settings.JWT_SECRET), algorithms=ALGORITHMS
@@ -121,8 +123,9 @@ def decode_access_token(token: str, *, settings: Settings | None = None) -> Prin
             organization_id=uuid.UUID(str(claims["org"])),
             role=str(claims["role"]),
             email=str(claims.get("email", "")),
+            token_version=int(claims.get("tv", 0)),
         )
-    except (KeyError, ValueError) as exc:
+    except (KeyError, ValueError, TypeError) as exc:
         raise AuthError("the access token's claims are incomplete") from exc
 
 
@@ -137,6 +140,13 @@ def _now() -> datetime:
 
 def issue_pair(session: Session, principal: Principal, settings: Settings) -> TokenPair:
     """A new access token and a stored (hashed) refresh token for the principal."""
+    version = session.exec(
+        select(Membership.token_version).where(
+            Membership.user_id == principal.user_id,
+            Membership.organization_id == principal.organization_id,
+        )
+    ).first()
+    principal = dataclasses.replace(principal, token_version=int(version or 0))
     raw = secrets.token_urlsafe(32)
     session.add(
         RefreshToken(
@@ -178,8 +188,10 @@ def refresh(session: Session, *, refresh_token: str, ip: str | None = None) -> T
     if row is None:
         raise AuthError("the refresh token is not known")
     if row.revoked_at is not None:
-        # A rotated token presented again: someone kept a copy. Revoke the whole family.
+        # A rotated token presented again: someone kept a copy. Revoke the whole family,
+        # and end the access tokens already out there.
         revoke_all(session, row.user_id)
+        bump_token_version(session, row.user_id)
         audit.append(
             session,
             action="auth.refresh_reuse",
@@ -207,22 +219,56 @@ def refresh(session: Session, *, refresh_token: str, ip: str | None = None) -> T
 
 
 def logout(session: Session, *, refresh_token: str) -> bool:
-    """Revoke one refresh token; True when it existed and was live."""
-    result = session.execute(
+    """Revoke one refresh token and end that session's access tokens; True when it was live."""
+    row = session.exec(
         sa.update(RefreshToken)
         .where(
             col(RefreshToken.token_sha256) == sha256_hex(refresh_token or ""),
             col(RefreshToken.revoked_at).is_(None),
         )
         .values(revoked_at=_now())
-    )
-    return bool(getattr(result, "rowcount", 0))
+        .returning(col(RefreshToken.user_id), col(RefreshToken.organization_id))
+    ).first()
+    if row is None:
+        return False
+    bump_token_version(session, row[0], row[1])
+    return True
 
 
-def revoke_all(session: Session, user_id: uuid.UUID) -> None:
-    """Revoke every live refresh token of a user."""
-    session.execute(
-        sa.update(RefreshToken)
-        .where(col(RefreshToken.user_id) == user_id, col(RefreshToken.revoked_at).is_(None))
-        .values(revoked_at=_now())
+def revoke_all(
+    session: Session, user_id: uuid.UUID, organization_id: uuid.UUID | None = None
+) -> None:
+    """Revoke every live refresh token of a user (in one organization when given)."""
+    query = sa.update(RefreshToken).where(
+        col(RefreshToken.user_id) == user_id, col(RefreshToken.revoked_at).is_(None)
     )
+    if organization_id is not None:
+        query = query.where(col(RefreshToken.organization_id) == organization_id)
+    session.execute(query.values(revoked_at=_now()))
+
+
+def bump_token_version(
+    session: Session, user_id: uuid.UUID, organization_id: uuid.UUID | None = None
+) -> None:
+    """End the access tokens already issued for a membership (every one when no org given):
+    writes and exports check the version (`check_token_version`), so they stop at once
+    instead of when the token expires."""
+    query = sa.update(Membership).where(col(Membership.user_id) == user_id)
+    if organization_id is not None:
+        query = query.where(col(Membership.organization_id) == organization_id)
+    session.execute(query.values(token_version=col(Membership.token_version) + 1))
+
+
+def check_token_version(session: Session, principal: Principal) -> None:
+    """AuthError unless the token is of the membership's current version and the account is
+    active (one indexed read; done for writes and exports, not for every read)."""
+    row = session.exec(
+        select(Membership.token_version, User.is_active)
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(
+            Membership.user_id == principal.user_id,
+            Membership.organization_id == principal.organization_id,
+        )
+    ).first()
+    if row is None or not row[1] or int(row[0]) != principal.token_version:
+        raise AuthError("this session has ended (signed out, or access changed); sign in again")

@@ -12,7 +12,7 @@ from bridge_app.core.drafting import make_draft, regenerate
 from bridge_app.core.stages import MeetingStatus, Stage
 from bridge_app.models import ClauseProvenance, Draft, DraftVersion, Meeting
 from bridge_app.services import contracts, crypto
-from bridge_app.services.meeting_data import load_items, load_version_doc
+from bridge_app.services.meeting_data import load_items, load_version_doc, title_of
 from bridge_app.services.queue import NextJob
 from bridge_app.services.stages.transaction import StageTransaction, now
 
@@ -47,7 +47,7 @@ def run(tx: StageTransaction, draft_id: uuid.UUID, version: int) -> NextJob | No
         doc = make_draft(
             items,
             contract_type=draft.contract_type,  # type: ignore[arg-type]
-            meeting_title=meeting.title,
+            meeting_title=title_of(meeting),
             meeting_date=meeting.meeting_date or meeting.created_at.date(),
             today=today,
             **contracts.draft_inputs(session, draft, key),

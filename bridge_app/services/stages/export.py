@@ -31,7 +31,9 @@ def run(tx: StageTransaction, export_id: uuid.UUID, _version: int) -> NextJob | 
     doc = load_version_doc(version, key)
     data, content_type, extension = render(doc, export.format)
     object_key = f"{export.organization_id}/exports/{export.id}.{extension}"
-    payload = data if store.encrypts_at_rest_itself else crypto.encrypt(key, data)
+    # Always encrypted here, before it leaves the process: the store's own encryption (S3
+    # SSE) is a second layer, never the only one.
+    payload = crypto.encrypt(key, data)
     stored = store.put(object_key, payload, content_type=content_type)
     export.status = "done"
     export.object_key = stored.key

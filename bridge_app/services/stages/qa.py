@@ -12,7 +12,7 @@ from bridge_app.core.drafting import run_qa
 from bridge_app.core.stages import MeetingStatus
 from bridge_app.models import DraftVersion, QAFinding
 from bridge_app.services import contracts
-from bridge_app.services.meeting_data import load_items, load_version_doc
+from bridge_app.services.meeting_data import load_items, load_version_doc, seal_json
 from bridge_app.services.queue import NextJob
 from bridge_app.services.stages.transaction import StageTransaction, owners
 
@@ -43,8 +43,10 @@ def run(tx: StageTransaction, version_id: uuid.UUID, _version: int) -> NextJob |
                 code=f.code[:64],
                 severity=f.severity,
                 clause=f.clause,
-                message=f.message,
-                evidence={"refs": list(f.evidence), "data": f.data},
+                message_ciphertext=seal_json(
+                    key,
+                    {"message": f.message, "evidence": {"refs": list(f.evidence), "data": f.data}},
+                ),
             )
             for f in findings
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import sqlalchemy as sa
@@ -9,14 +10,32 @@ from sqlmodel import col
 
 from bridge_app.core.stages import MeetingStatus, Stage
 from bridge_app.core.transcript import parse_transcript
-from bridge_app.core.transcript.model import TranscriptError
+from bridge_app.core.transcript.model import Transcript, TranscriptError
 from bridge_app.models import Meeting, TranscriptSegment
 from bridge_app.services import crypto
+from bridge_app.services.meeting_data import seal_json
 from bridge_app.services.queue import NextJob
 from bridge_app.services.stages.transaction import StageTransaction
 from bridge_app.services.transcription import stage as transcription
 from bridge_app.services.upload import source_object_key
 from bridge_app.settings import get_settings
+
+
+def _replace_original_with_redacted(
+    tx: StageTransaction, meeting: Meeting, key: bytes, transcript: Transcript
+) -> None:
+    """With redaction on, the unredacted upload must not outlive the ingest: the stored
+    object becomes the redacted segments (the JSON transcript format, so a re-run of this
+    stage reads it back the same)."""
+    redacted = [
+        {"id": s.segment_id, "speaker": s.speaker, "start": s.start, "end": s.end, "text": s.text}
+        for s in transcript.segments
+    ]
+    tx.store.put(
+        meeting.source_object_key or source_object_key(meeting),
+        crypto.encrypt(key, json.dumps(redacted, ensure_ascii=False).encode()),
+        content_type="application/octet-stream",
+    )
 
 
 def run(tx: StageTransaction, meeting_id: uuid.UUID, version: int) -> NextJob | None:
@@ -54,7 +73,7 @@ def run(tx: StageTransaction, meeting_id: uuid.UUID, version: int) -> NextJob | 
                 meeting_id=meeting.id,
                 position=i,
                 segment_key=seg.segment_id[:300],
-                speaker=seg.speaker[:200],
+                speaker_ciphertext=crypto.encrypt_text(key, seg.speaker[:200]),
                 start_s=seg.start,
                 end_s=seg.end,
                 text_ciphertext=crypto.encrypt_text(key, seg.text),
@@ -63,7 +82,10 @@ def run(tx: StageTransaction, meeting_id: uuid.UUID, version: int) -> NextJob | 
         ),
     )
     meeting.source_format = transcript.format
-    meeting.participants = list(transcript.participants)
+    if meeting.redact:
+        _replace_original_with_redacted(tx, meeting, key, transcript)
+    meeting.participants = []
+    meeting.participants_ciphertext = seal_json(key, list(transcript.participants))
     meeting.warnings = list(transcript.warnings)
     meeting.redaction_report = [r.to_dict() for r in transcript.redactions]
     tx.set_status(meeting, MeetingStatus.ingested)
