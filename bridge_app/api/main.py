@@ -22,6 +22,7 @@ from bridge_app.api.routes import (
     health,
     meetings,
     monitoring,
+    terms,
 )
 
 
@@ -41,7 +42,18 @@ def create_api() -> FastAPI:
         """Liveness: the process answers. Cheap on purpose; /v1/health checks dependencies."""
         return {"status": "ok"}
 
-    for module in (auth, meetings, decisions, drafts, exports, audit, monitoring, admin, health):
+    for module in (
+        auth,
+        meetings,
+        decisions,
+        terms,
+        drafts,
+        exports,
+        audit,
+        monitoring,
+        admin,
+        health,
+    ):
         api.include_router(module.router)
     install_error_handlers(api)
     # Added innermost first: metrics see every response, including a refused body.

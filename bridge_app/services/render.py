@@ -27,6 +27,7 @@ from bridge_app.core.drafting.model import PLACEHOLDER_RE, Clause, Draft, Findin
 from bridge_app.core.drafting.redline import RedlineOp, redline_drafts, redline_html
 from bridge_app.core.drafting.templates import TEMPLATES
 from bridge_app.core.drafting.terms import fmt_date
+from bridge_app.core.review.terms import REVIEWER_ENTERED
 
 _LIST_LINE = re.compile(r"^\(([a-z]{1,3}|\d{1,2})\)\s")
 
@@ -38,8 +39,10 @@ def fmt_time(seconds: float) -> str:
 
 
 def _meta_line(draft: Draft) -> str:
+    status = f"Approved version {draft.version} ({draft.approval})" if draft.approval else ""
     return (
-        f"Draft version {draft.version}, prepared on {fmt_date(draft.prepared_on)} from the "
+        f"{status or f'Draft version {draft.version}'}, prepared on "
+        f"{fmt_date(draft.prepared_on)} from the "
         f'meeting "{draft.meeting_title}" held on {fmt_date(draft.meeting_date)}.'
     )
 
@@ -47,7 +50,7 @@ def _meta_line(draft: Draft) -> str:
 def _source_lines(prov: Provenance) -> list[str]:
     """One line per quote: ``[00:01:02-00:01:07] Dana (s12): "…"``."""
     if not prov.quotes:
-        return ["(no transcript quote recorded)"]
+        return [f"({REVIEWER_ENTERED})"]
     return [
         f"[{fmt_time(q.start)}-{fmt_time(q.end)}] {q.speaker or 'unknown speaker'} "
         f'({q.segment_id}): "{q.quote}"'

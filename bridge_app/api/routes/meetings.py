@@ -53,7 +53,7 @@ from bridge_app.services.db import get_owned, scoped, session_scope
 from bridge_app.services.errors import Invalid, NotFound, UploadRejected
 from bridge_app.services.principal import Principal
 from bridge_app.services.queue import NextJob
-from bridge_app.services.upload import submit_meeting
+from bridge_app.services.upload import earlier_identical, submit_meeting
 from bridge_app.settings import get_settings
 
 router = APIRouter(prefix="/v1", tags=["meetings"])
@@ -153,7 +153,10 @@ async def upload_meeting(
                                 "redact": redact,
                             },
                         )
-                    return _public(meeting, matter if meeting.matter_id else None), created
+                    public = _public(meeting, matter if meeting.matter_id else None)
+                    earlier = earlier_identical(session, meeting) if created else None
+                    public.duplicate_of = earlier.id if earlier else None
+                    return public, created
             except IntegrityError:
                 if not idempotency_key:
                     raise

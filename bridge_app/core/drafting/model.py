@@ -239,6 +239,9 @@ class Draft:
     parent_version: int | None = None
     origin: Literal["generated", "edited"] = "generated"
     schema_version: int = DRAFT_SCHEMA_VERSION
+    # Set only on the copy an export renders from an approved version ("approved by … on …");
+    # a stored version is never approved in itself, so this stays empty there.
+    approval: str = ""
 
     def clause(self, key: str) -> Clause:
         """The clause with this key (KeyError if the contract type has none)."""
@@ -296,6 +299,7 @@ class Draft:
             "parties": [p.to_dict() for p in self.parties],
             "defined_terms": [[term, where] for term, where in self.defined_terms],
             "clauses": [c.to_dict() for c in self.clauses],
+            **({"approval": self.approval} if self.approval else {}),
         }
 
     @classmethod
@@ -316,6 +320,7 @@ class Draft:
             parent_version=None if parent is None else int(parent),
             origin=data.get("origin", "generated"),
             schema_version=int(data.get("schema_version", DRAFT_SCHEMA_VERSION)),
+            approval=str(data.get("approval") or ""),
         )
 
 
