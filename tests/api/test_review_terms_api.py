@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from fastapi.testclient import TestClient
+
 from bridge_app.core.review.terms import REVIEWER_ENTERED
 from bridge_app.services.queue import NextJob
 from tests.api.conftest import process_meeting, upload
