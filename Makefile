@@ -15,7 +15,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test lint services services-down migrate seed e2e bench browser tools clean docker-build
+.PHONY: install run test lint services services-down migrate seed e2e bench browser tools axe clean docker-build
 
 install: $(STAMP)
 
@@ -62,10 +62,17 @@ tools:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; \
 	  else echo "install Debian's prometheus package: sudo apt-get install prometheus"; exit 1; fi; }
 
-test: install lint browser tools
+# axe-core (npm registry, pinned) for the browser tests' accessibility check, project-local.
+AXE_CORE_VERSION := 4.10.3
+axe:
+	@test -f .tools/axe/node_modules/axe-core/axe.min.js || \
+	  npm install --prefix .tools/axe --no-save --no-audit --no-fund --no-package-lock \
+	    axe-core@$(AXE_CORE_VERSION) >/dev/null
+
+test: install lint browser tools axe
 	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-e2e: install browser
+e2e: install browser axe
 	$(PY) -m pytest -q -p no:cacheprovider -m e2e tests/e2e $(PYTEST_ARGS)
 
 bench: install

@@ -8,6 +8,7 @@ Create Date: 2026-12-01 17:50:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from sqlalchemy.dialects import postgresql
 
 from alembic import op
@@ -20,7 +21,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("drafts", sa.Column("approved_version", sa.Integer(), nullable=True))
-    op.add_column("drafts", sa.Column("approval_comment", sa.Text(), nullable=True))
+    op.add_column(
+        "drafts", sa.Column("approval_comment", sqlmodel.sql.sqltypes.AutoString(), nullable=True)
+    )
     op.add_column(
         "drafts",
         sa.Column(
@@ -30,7 +33,10 @@ def upgrade() -> None:
             nullable=False,
         ),
     )
-    op.add_column("drafts", sa.Column("approval_outdated_reason", sa.Text(), nullable=True))
+    op.add_column(
+        "drafts",
+        sa.Column("approval_outdated_reason", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    )
     op.add_column(
         "exports",
         sa.Column("approved", sa.Boolean(), server_default=sa.text("false"), nullable=False),

@@ -21,7 +21,7 @@ from bridge_app.core.drafting.model import Draft as DraftDoc
 from bridge_app.core.drafting.model import Finding
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.review.findings import PlainFinding, plain_findings
-from bridge_app.models import Draft, DraftVersion, Meeting, QAFinding, User
+from bridge_app.models import Draft, DraftVersion, Export, Meeting, QAFinding, User
 from bridge_app.services import audit
 from bridge_app.services.errors import Conflict, Invalid
 from bridge_app.services.principal import Principal, require
@@ -220,3 +220,87 @@ def export_filename(
     names = "_".join(_slug(p) for p in parties[:2]) or "parties-missing"
     status = "approved" if approved else "draft"
     return f"{names}_{draft.contract_type}_v{version}_{status}.{ext}"
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    """Where a meeting's contract stands for the people reviewing it."""
+
+    label: str  # "needs review", "blocked (3)", "approved", "exported", "approval out of date"
+    tone: str  # a colour family: amber, red, green, blue, orange
+
+
+def review_statuses(
+    session: Session, meeting_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, ReviewStatus]:
+    """The review status of each meeting's (first) draft, once QA has checked its current
+    version; meetings without a checked version are left out (their pipeline step shows)."""
+    from bridge_app.core.review.findings import problem_count
+
+    if not meeting_ids:
+        return {}
+    drafts: dict[uuid.UUID, Draft] = {}
+    for d in session.exec(
+        select(Draft).where(col(Draft.meeting_id).in_(meeting_ids)).order_by(col(Draft.created_at))
+    ).all():
+        drafts.setdefault(d.meeting_id, d)
+    if not drafts:
+        return {}
+    versions = {
+        (v.draft_id, v.version): v
+        for v in session.exec(
+            select(DraftVersion).where(
+                col(DraftVersion.draft_id).in_([d.id for d in drafts.values()])
+            )
+        ).all()
+    }
+    current = {
+        m: versions.get((d.id, d.current_version)) for m, d in drafts.items() if d.current_version
+    }
+    checked = {m: v for m, v in current.items() if v is not None and v.qa_done}
+    version_ids = [v.id for v in checked.values()]
+    blockers: dict[uuid.UUID, list[Finding]] = {}
+    exported: set[uuid.UUID] = set()
+    if version_ids:
+        for r in session.exec(
+            select(QAFinding).where(
+                col(QAFinding.draft_version_id).in_(version_ids), QAFinding.severity == "blocker"
+            )
+        ).all():
+            blockers.setdefault(r.draft_version_id, []).append(
+                Finding(
+                    code=r.code,
+                    severity="blocker",
+                    clause=r.clause,
+                    message=r.message,
+                    evidence=tuple((r.evidence or {}).get("refs", ())),
+                    data=dict((r.evidence or {}).get("data") or {}),
+                )
+            )
+        exported = set(
+            session.exec(
+                select(Export.draft_version_id).where(
+                    col(Export.draft_version_id).in_(version_ids),
+                    Export.status == "done",
+                    col(Export.approved).is_(True),
+                )
+            ).all()
+        )
+    out: dict[uuid.UUID, ReviewStatus] = {}
+    for meeting_id, version in checked.items():
+        draft = drafts[meeting_id]
+        if version_is_approved(draft, version.version):
+            out[meeting_id] = (
+                ReviewStatus("exported", "blue")
+                if version.id in exported
+                else ReviewStatus("approved", "green")
+            )
+            continue
+        count = problem_count(blockers.get(version.id, []), draft.contract_type, "blocker")
+        if count:
+            out[meeting_id] = ReviewStatus(f"blocked ({count})", "red")
+        elif draft.approval_outdated_reason:
+            out[meeting_id] = ReviewStatus("approval out of date", "orange")
+        else:
+            out[meeting_id] = ReviewStatus("needs review", "amber")
+    return out

@@ -20,7 +20,7 @@ from bridge_app.core.drafting.model import CONTRACT_TYPES
 from bridge_app.core.review.terms import value_display
 from bridge_app.core.stages import MeetingStatus, Stage, reached
 from bridge_app.models import EXPORT_FORMATS, Decision, Draft, DraftVersion, Export, Meeting
-from bridge_app.services import approval, audit, crypto
+from bridge_app.services import approval, audit, audit_view, crypto
 from bridge_app.services.db import get_owned, scoped
 from bridge_app.services.errors import Conflict, Invalid, NotFound
 from bridge_app.services.meeting_data import data_key, load_items, load_version_doc
@@ -112,8 +112,13 @@ def review_decision(
         "changed": changed,
     }
     if "values" in changed:
-        detail["old"] = values_in_words(old_values)
-        detail["new"] = values_in_words(decision.edited_values or {})
+        detail.update(
+            audit_view.seal_change(
+                data_key(session, meeting),
+                values_in_words(old_values),
+                values_in_words(decision.edited_values or {}),
+            )
+        )
     audit.append_for(
         session,
         principal,

@@ -28,7 +28,7 @@ from bridge_app.core.review.terms import (
     spec,
 )
 from bridge_app.models import Decision, Draft, Meeting
-from bridge_app.services import approval, audit, crypto
+from bridge_app.services import approval, audit, audit_view, crypto
 from bridge_app.services.db import get_owned
 from bridge_app.services.errors import Invalid, NotFound
 from bridge_app.services.meeting_data import data_key, load_items, load_segments
@@ -197,8 +197,9 @@ def set_term(
                 "from": previous,
                 "to": decision.review_status,
                 "reason": decision.review_reason,
-                "old": {s.label: old_display},
-                "new": {s.label: f"{display} (now a separate item)"},
+                **audit_view.seal_change(
+                    key, {s.label: old_display}, {s.label: f"{display} (now a separate item)"}
+                ),
             },
         )
 
@@ -248,8 +249,9 @@ def set_term(
             "meeting_id": str(meeting.id),
             "object_name": f"{meeting.title} · {s.label}",
             "term": term,
-            "old": {s.label: old_display or "(missing)"},
-            "new": {s.label: display},
+            **audit_view.seal_change(
+                key, {s.label: old_display or "(missing)"}, {s.label: display}
+            ),
             "reason": reason,
             "evidence": [str(seg.external_id) for seg in chosen] or "none (entered by reviewer)",
             "replaced_items": replaced,

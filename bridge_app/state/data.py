@@ -15,20 +15,28 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from bridge_app.core.drafting import Draft as DraftDoc
+from bridge_app.core.review.findings import SEVERITY_LABELS, plain_findings, template_defaults
+from bridge_app.core.review.terms import (
+    REVIEWER_ENTERED,
+    REVIEWER_ITEM_PREFIX,
+    STATUS_LABELS,
+    missing_term_of,
+    value_display,
+)
 from bridge_app.models import (
-    AuditEvent,
     Decision,
     Draft,
     DraftVersion,
     Export,
     Matter,
     Meeting,
-    QAFinding,
     StageRun,
     TranscriptSegment,
 )
-from bridge_app.services import crypto
+from bridge_app.services import approval, audit_view, crypto
 from bridge_app.services.db import get_owned, scoped
+from bridge_app.services.meeting_data import load_items
+from bridge_app.services.terms import meeting_checklist
 
 STAGE_LABELS = ("Transcript", "Decisions", "Draft", "QA", "Export")
 STAGE_KEYS = ("transcript", "decision", "draft", "qa", "export")
@@ -130,12 +138,15 @@ def list_meetings(
                 .where(col(Draft.meeting_id).in_(ids), Export.status == "done")
             ).all()
         )
+    review = approval.review_statuses(session, ids)
     return [
         {
             "id": str(m.id),
             "title": m.title,
             "matter": matter or "",
             "status": m.status,
+            "review": review[m.id].label if m.id in review else "",
+            "review_tone": review[m.id].tone if m.id in review else "gray",
             "date": m.meeting_date.isoformat() if m.meeting_date else "",
             "created": fmt_when(m.created_at),
             "format": m.source_format or "",
@@ -207,22 +218,40 @@ def meeting_detail(
         ).all()
         for d in decisions:
             items.append(_item_dict(d, key, times))
-    return {"meeting": meeting_summary(session, meeting), "segments": segments, "items": items}
+    contract_type, terms = "", []
+    if key is not None and meeting.status not in (
+        "uploaded",
+        "ingesting",
+        "ingested",
+        "extracting",
+    ):
+        contract_type, rows = meeting_checklist(session, meeting)
+        terms = [
+            {
+                "term": r.term,
+                "label": r.label,
+                "kind": r.kind,
+                "status": r.status,
+                "status_label": STATUS_LABELS[r.status],
+                "display": r.display,
+                "reviewer_entered": r.reviewer_entered,
+            }
+            for r in rows
+        ]
+    return {
+        "meeting": meeting_summary(session, meeting),
+        "segments": segments,
+        "items": items,
+        "contract_type": contract_type,
+        "terms": terms,
+    }
 
 
 def _values_text(values: dict[str, Any]) -> str:
-    parts = []
-    for name, value in values.items():
-        if isinstance(value, dict):
-            shown = (
-                value.get("text")
-                or value.get("name")
-                or ", ".join(str(v) for v in value.values() if v is not None)
-            )
-        else:
-            shown = str(value)
-        parts.append(f"{name.replace('_', ' ')}: {shown}")
-    return "; ".join(parts)
+    """An item's values in words: "fee: EUR 42,000.00; deliverable: Route model; …"."""
+    return "; ".join(
+        f"{name.replace('_', ' ')}: {value_display(name, value)}" for name, value in values.items()
+    )
 
 
 def _item_dict(d: Decision, key: bytes, times: dict[str, str]) -> dict[str, Any]:
@@ -256,7 +285,8 @@ def _item_dict(d: Decision, key: bytes, times: dict[str, str]) -> dict[str, Any]
         "confidence_pct": f"{round(float(d.confidence) * 100)}%",
         "status": d.review_status,
         "values_text": _values_text(values or {}),
-        "values_json": json.dumps(values or {}, sort_keys=True),
+        "reviewer_entered": d.item_key.startswith(REVIEWER_ITEM_PREFIX) and not evidence,
+        "name": f"{KIND_LABELS.get(d.kind, d.kind).rstrip('s').lower()} “{statement[:60]}”",
         "owner": d.owner or "",
         "due": d.due.isoformat() if d.due else "",
         "superseded": bool(d.superseded_by),
@@ -276,9 +306,10 @@ def meeting_status(
 # ------------------------------------------------------------------------------ drafts
 
 
-def _export_rows(session: Session, version: DraftVersion, filename: str) -> list[dict[str, Any]]:
-    from bridge_app.services.storage import get_store
-
+def _export_rows(
+    session: Session, version: DraftVersion, doc: DraftDoc, draft: Draft
+) -> list[dict[str, Any]]:
+    """The newest export per format (download links are issued, and audited, on click)."""
     rows = session.exec(
         select(Export)
         .where(Export.draft_version_id == version.id)
@@ -290,19 +321,17 @@ def _export_rows(session: Session, version: DraftVersion, filename: str) -> list
         if e.format in seen:
             continue
         seen.add(e.format)
-        url = ""
-        if e.status == "done" and e.object_key:
-            ext = e.object_key.rsplit(".", 1)[-1]
-            url = get_store().download_url(
-                e.object_key, filename=f"{filename}-v{version.version}.{ext}"
-            )
+        ext = (e.object_key or "").rsplit(".", 1)[-1] or e.format
         out.append(
             {
                 "id": str(e.id),
                 "format": e.format,
                 "label": e.format.upper() if e.format != "md" else "Markdown",
                 "status": e.status,
-                "url": url,
+                "filename": approval.export_filename(doc, draft, version.version, e.approved, ext)
+                if e.status == "done"
+                else "",
+                "approved": e.approved,
                 "size": f"{(e.size_bytes or 0) / 1024:.1f} KB" if e.size_bytes else "",
                 "error": (e.error or "")[:200],
             }
@@ -349,23 +378,35 @@ def draft_detail(
         return base
     chosen = next((v for v in versions if v.version == version), versions[-1])
     doc = load_doc(session, meeting, chosen)
-    findings = session.exec(select(QAFinding).where(QAFinding.draft_version_id == chosen.id)).all()
-    order = {"blocker": 0, "warning": 1, "info": 2}
-    finding_rows = sorted(
-        (
-            {
-                "code": f.code,
-                "severity": f.severity,
-                "clause": f.clause or "",
-                "message": f.message,
-            }
-            for f in findings
-        ),
-        key=lambda f: (order.get(f["severity"], 3), f["clause"], f["code"]),
-    )
+    items = load_items(session, meeting)
+    plain = plain_findings(approval.stored_findings(session, chosen), doc, items)
+    meeting_href = f"/meeting?id={meeting.id}"
+
+    def fix_href(kind: str, target: str) -> str:
+        if kind == "term":
+            return f"{meeting_href}&term={target}"
+        if kind == "item":
+            return f"{meeting_href}&item={target}"
+        if kind == "clause":
+            return f"#clause-{target}"
+        return ""
+
+    finding_rows = [
+        {
+            "severity": f.severity,
+            "severity_label": SEVERITY_LABELS.get(f.severity, f.severity),
+            "clause": f.clause or "",
+            "message": f.sentence,
+            "fix_kind": f.fix,
+            "fix_label": f.fix_label,
+            "fix_href": fix_href(f.fix, f.target),
+            "codes": " ".join(f.codes),
+        }
+        for f in plain
+    ]
     by_clause: dict[str, list[dict[str, str]]] = {}
-    for f in finding_rows:
-        by_clause.setdefault(f["clause"], []).append(f)
+    for row in finding_rows:
+        by_clause.setdefault(row["clause"], []).append(row)
     clauses = []
     for c in doc.clauses:
         sources = []
@@ -381,6 +422,7 @@ def draft_detail(
                         "time": fmt_ts(q.start),
                         "speaker": q.speaker or "Unknown",
                         "quote": q.quote[:300],
+                        "reviewer_entered": False,
                     }
                 )
             if not p.quotes:
@@ -393,23 +435,43 @@ def draft_detail(
                         "anchor": "",
                         "time": "",
                         "speaker": "",
-                        "quote": "",
+                        "quote": REVIEWER_ENTERED,
+                        "reviewer_entered": True,
                     }
                 )
+        placeholders = []
+        for text in c.placeholders:
+            label = text.split(":", 1)[-1].rstrip("]").strip()
+            term = missing_term_of(label, draft.contract_type)
+            placeholders.append(
+                {
+                    "text": text,
+                    "label": label,
+                    "href": f"{meeting_href}&term={term}" if term else "",
+                }
+            )
         clauses.append(
             {
                 "key": c.key,
                 "number": c.number,
                 "heading": c.heading,
                 "text": c.text,
-                "placeholders": list(c.placeholders),
-                "has_placeholders": bool(c.placeholders),
+                "placeholders": placeholders,
+                "has_placeholders": bool(placeholders),
                 "sources": sources,
                 "source_count": len(sources),
                 "findings": by_clause.get(c.key, []),
             }
         )
-    slug = "".join(ch if ch.isalnum() else "-" for ch in draft.contract_type)
+    view = approval.approval_view(session, draft)
+    warnings = []
+    if chosen.qa_done and chosen.version == draft.current_version:
+        warnings = [
+            {"id": wid, "sentence": f.sentence}
+            for wid, f in approval.open_warnings(
+                approval.stored_findings(session, chosen), doc, items
+            )
+        ]
     base.update(
         {
             "version": chosen.version,
@@ -417,9 +479,22 @@ def draft_detail(
             "clauses": clauses,
             "findings": finding_rows,
             "general_findings": by_clause.get("", []),
-            "blockers": chosen.blocker_count if chosen.qa_done else -1,
+            "blockers": sum(1 for f in plain if f.severity == "blocker") if chosen.qa_done else -1,
             "qa_done": chosen.qa_done,
-            "exports": _export_rows(session, chosen, slug),
+            "exports": _export_rows(session, chosen, doc, draft),
+            "defaults": [
+                {"clause": key, "sentence": sentence}
+                for key, sentence in template_defaults(doc, items)
+            ],
+            "approval": {
+                "state": view.state,
+                "version": view.version or 0,
+                "approver": view.approver,
+                "when": fmt_when(view.when),
+                "comment": view.comment,
+                "outdated_reason": view.outdated_reason,
+            },
+            "warnings": warnings,
         }
     )
     return base
@@ -509,14 +584,11 @@ def audit_events(
     object_id: str = "",
     limit: int = 200,
 ) -> list[dict[str, Any]]:
-    query = select(AuditEvent).where(AuditEvent.organization_id == organization_id)
-    if action.strip():
-        query = query.where(col(AuditEvent.action).ilike(f"%{action.strip()}%"))
-    if actor.strip():
-        query = query.where(col(AuditEvent.actor_email).ilike(f"%{actor.strip()}%"))
-    if object_id.strip():
-        query = query.where(col(AuditEvent.object_id).ilike(f"%{object_id.strip()}%"))
-    rows = session.exec(query.order_by(col(AuditEvent.id).desc()).limit(limit)).all()
+    """Audit rows in words; `object_id` matches an object's id or its name."""
+    rows = audit_view.find_events(
+        session, organization_id, action=action, actor=actor, object_text=object_id, limit=limit
+    )
+    open_key = audit_view.key_opener(session, organization_id)
     return [
         {
             "id": str(r.id),
@@ -525,7 +597,8 @@ def audit_events(
             "action": r.action,
             "object": f"{r.object_type or ''} {r.object_id or ''}".strip(),
             "ip": r.ip or "",
-            "detail": json.dumps(r.detail, sort_keys=True, default=str)[:300],
+            "detail": "",
+            **audit_view.describe(r, open_key),
         }
         for r in rows
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 from typing import Any
@@ -10,11 +11,18 @@ import reflex as rx
 
 from bridge_app.core.drafting.model import CONTRACT_TYPES
 from bridge_app.core.stages import Stage
+from bridge_app.services.errors import UploadRejected
 from bridge_app.services.queue import NextJob
-from bridge_app.services.upload import submit_meeting, validate_upload
+from bridge_app.services.upload import (
+    check_meeting_date,
+    earlier_identical,
+    submit_meeting,
+    validate_upload,
+)
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
 from bridge_app.state.common import enqueue, follow_live, friendly, read_db, run_db
+from bridge_app.state.data import fmt_when
 from bridge_app.state.rows import MeetingRow, meeting_row
 
 UPLOAD_ID = "transcript-upload"
@@ -41,6 +49,9 @@ class MeetingsState(AuthState):
     upload_progress: int = 0
     upload_error: str = ""
     upload_notice: str = ""
+    # an identical earlier upload (same content hash): warned about, with a link
+    duplicate_id: str = ""
+    duplicate_title: str = ""
 
     _live_generation: int = 0
 
@@ -107,7 +118,8 @@ class MeetingsState(AuthState):
 
     @rx.event
     def set_meeting_date(self, value: str) -> None:
-        self.meeting_date = value[:10]
+        # Not cut to 10 characters: "22026-01-15" must be refused, not read as "22026-01-1".
+        self.meeting_date = value.strip()[:40]
 
     @rx.event
     def set_matter(self, value: str) -> None:
@@ -163,9 +175,19 @@ class MeetingsState(AuthState):
         meeting_day: date | None = None
         if self.meeting_date:
             try:
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.meeting_date):
+                    raise ValueError
                 meeting_day = date.fromisoformat(self.meeting_date)
             except ValueError:
-                self.upload_error = "The meeting date is not a valid date (YYYY-MM-DD)."
+                self.upload_error = (
+                    f"The meeting date “{self.meeting_date}” is not a date like 2026-01-15; "
+                    "correct it or leave it empty. Nothing was uploaded."
+                )
+                return None
+            try:
+                check_meeting_date(meeting_day)
+            except UploadRejected as exc:
+                self.upload_error = f"The {exc.message[4:]}. Nothing was uploaded."
                 return None
         self.uploading = True
         redact, fmt = self.redact, self.source_format
@@ -175,7 +197,7 @@ class MeetingsState(AuthState):
 
         ip = self._client_ip()
 
-        def submit(session: Any) -> NextJob:
+        def submit(session: Any) -> tuple[NextJob, dict[str, str] | None]:
             if fmt != "auto":
                 validate_upload(content, filename=filename, redact=redact, fmt=fmt)
             meeting, _created = submit_meeting(
@@ -202,10 +224,21 @@ class MeetingsState(AuthState):
                 object_id=meeting.id,
                 detail={"filename": filename[:200], "bytes": len(content)},
             )
-            return NextJob(Stage.transcript, meeting.id, meeting.input_version)
+            earlier = earlier_identical(session, meeting)
+            duplicate = (
+                {
+                    "id": str(earlier.id),
+                    "title": earlier.title,
+                    "when": fmt_when(earlier.created_at),
+                }
+                if earlier is not None
+                else None
+            )
+            return NextJob(Stage.transcript, meeting.id, meeting.input_version), duplicate
 
+        self.duplicate_id = self.duplicate_title = ""
         try:
-            job = await run_db(submit)
+            job, duplicate = await run_db(submit)
         except Exception as exc:
             self.uploading = False
             self.upload_progress = 0
@@ -215,6 +248,9 @@ class MeetingsState(AuthState):
         self.uploading = False
         self.upload_progress = 100
         self.upload_notice = f"Uploaded “{title}”; processing has started."
+        if duplicate is not None:
+            self.duplicate_id = duplicate["id"]
+            self.duplicate_title = f"“{duplicate['title']}” ({duplicate['when']})"
         self.title = self.matter = self.meeting_date = ""
         await self._refresh()
         return rx.clear_selected_files(UPLOAD_ID)

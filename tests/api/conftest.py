@@ -75,6 +75,7 @@ class World:
             "export_id": self.export_id,
             "user_id": self.user_id,
             "key": self.file_key,
+            "term": "price",
         }
 
 

@@ -12,7 +12,9 @@ from urllib.parse import urlsplit
 from fastapi.testclient import TestClient
 
 from bridge_app.core.review.terms import REVIEWER_ENTERED
+from bridge_app.services.db import session_scope
 from bridge_app.services.queue import NextJob
+from bridge_app.state import data as ui_data
 from tests.api.conftest import process_meeting, upload
 from tests.api.support import make_org, run_until_idle
 
@@ -160,9 +162,15 @@ def test_terms_checklist_typed_input_approval_and_audit(client: TestClient) -> N
     events = client.get("/v1/audit?limit=200", headers=org.headers("admin")).json()["items"]
     term_set = [e for e in events if e["action"] == "term.set"]
     fee_event = next(e for e in term_set if e["detail"]["term"] == "price")
-    assert fee_event["detail"]["old"] == {"Fee": "(missing)"}
-    assert fee_event["detail"]["new"] == {"Fee": "EUR 42,000.00"}
     assert fee_event["detail"]["object_name"] == "Route pilot · Fee"
+    assert "42,000" not in json.dumps(fee_event["detail"])  # values are sealed in the chain
+    with session_scope() as session:
+        rows = ui_data.audit_events(session, org.id, object_id="Route pilot · Fee")
+    assert [r["change"] for r in rows if r["action"] == "term.set"] == [
+        "Fee: (missing) → EUR 42,000.00"
+    ]
+    by_name = client.get("/v1/audit?object_name=pilot", headers=org.headers("admin")).json()
+    assert by_name["items"] and all("pilot" in e["detail"]["object_name"] for e in by_name["items"])
     served = [e for e in events if e["action"] == "export.file_served"]
     assert served and all(e["detail"]["link_issued_to"] for e in served)
 

@@ -21,6 +21,9 @@ def list_audit(
     *,
     action: Annotated[str | None, Query(max_length=64)] = None,
     object_id: Annotated[str | None, Query(max_length=64)] = None,
+    object_name: Annotated[
+        str | None, Query(max_length=200, description="part of the object's name")
+    ] = None,
     before: Annotated[int | None, Query(ge=1, le=2**62, description="cursor: events below")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     principal: Auditor,
@@ -32,6 +35,10 @@ def list_audit(
         query = query.where(AuditEvent.action == action)
     if object_id:
         query = query.where(AuditEvent.object_id == object_id)
+    if object_name:
+        query = query.where(
+            AuditEvent.detail["object_name"].astext.ilike(f"%{object_name.strip()}%")
+        )
     if before:
         query = query.where(col(AuditEvent.id) < before)
     rows = session.exec(query.order_by(col(AuditEvent.id).desc()).limit(limit + 1)).all()

@@ -101,19 +101,59 @@ def _term_fix(term: str | None, contract_type: str) -> tuple[FixKind, str, str]:
 _SLOT_OF_VALUE_KEY = {"fee": "price", "duration": "term", "party": "party_1"}
 
 
+def _term_of(finding: Finding) -> str | None:
+    term = str(finding.data.get("term") or "") or None
+    return _SLOT_OF_VALUE_KEY.get(term or "", term)
+
+
+def _placeholder(finding: Finding) -> tuple[str, str]:
+    m = PLACEHOLDER_RE.search(str(finding.data.get("placeholder") or ""))
+    return (m.group(1), m.group(2)) if m else ("MISSING", "a term")
+
+
+def problem_key(finding: Finding, contract_type: str) -> tuple[str, ...]:
+    """Findings with the same key are one problem (a missing fee is one problem, however many
+    checks see it)."""
+    code, term = finding.code, _term_of(finding)
+    if code == "missing_required_term" and term:
+        return ("term", term)
+    if code == "placeholder_left":
+        kind, label = _placeholder(finding)
+        slot = missing_term_of(label, contract_type) or label
+        return ("conflict" if kind == "CONFLICT" else "term", slot)
+    if code == "conflicting_items":
+        return ("conflict", term or "+".join(sorted(finding.evidence)))
+    if code in ("value_mismatch", "source_missing"):
+        return ("stale", finding.clause or "")
+    if code == "party_name_inconsistent":
+        return ("party-name", finding.clause or "")
+    if code == "unreviewed_items":
+        return ("unreviewed",)
+    if code in ("amount_without_currency", "currency_mismatch"):
+        return (code, finding.clause or "")
+    if code == "end_before_start":
+        return (code,)
+    if code == "extra_party":
+        return (code, finding.message)
+    return (code, finding.clause or "", finding.message)
+
+
+def problem_count(findings: Sequence[Finding], contract_type: str, severity: str) -> int:
+    """How many distinct problems of this severity (after merging) the findings describe."""
+    return len({problem_key(f, contract_type) for f in findings if f.severity == severity})
+
+
 def _plain(
     finding: Finding, draft: Draft, items: dict[str, Item]
 ) -> tuple[tuple[str, ...], PlainFinding] | None:
     """(merge key, finding in words) — or None for a finding that is not a real problem."""
     ctype = draft.contract_type
     code, where = finding.code, _clause_name(draft, finding.clause)
-    term = str(finding.data.get("term") or "") or None
-    term = _SLOT_OF_VALUE_KEY.get(term or "", term)
+    term = _term_of(finding)
+    key = problem_key(finding, ctype)
     first_item = next((e for e in finding.evidence if e in items), "")
 
-    def make(
-        key: tuple[str, ...], sentence: str, fix: tuple[FixKind, str, str]
-    ) -> tuple[tuple[str, ...], PlainFinding]:
+    def make(sentence: str, fix: tuple[FixKind, str, str]) -> tuple[tuple[str, ...], PlainFinding]:
         kind, target, label = fix
         if kind == "none" and first_item:
             kind, target, label = "item", first_item, "Review the item"
@@ -126,22 +166,18 @@ def _plain(
     if code == "missing_required_term" and term:
         label = _label(term, ctype)
         return make(
-            ("term", term),
             f"The {label} is missing: the meeting did not settle it, so the draft has a blank.",
             _term_fix(term, ctype),
         )
     if code == "placeholder_left":
-        m = PLACEHOLDER_RE.search(str(finding.data.get("placeholder") or ""))
-        kind, label = (m.group(1), m.group(2)) if m else ("MISSING", "a term")
+        kind, label = _placeholder(finding)
         slot = missing_term_of(label, ctype)
         if kind == "CONFLICT":
             return make(
-                ("conflict", slot or label),
                 f"The meeting gave different values for the {label}; pick one.",
                 _term_fix(slot, ctype),
             )
         return make(
-            ("term", slot or label),
             f"The {label} is missing: {where} still has a blank for it.",
             _term_fix(slot, ctype),
         )
@@ -152,50 +188,47 @@ def _plain(
         )
         said = (": " + " / ".join(f'"{v}"' for v in values[:3])) if values else ""
         return make(
-            ("conflict", term or "+".join(sorted(finding.evidence))),
             f"The meeting gave different values for the {label}{said}. Pick one.",
             _term_fix(term, ctype),
         )
     if code == "value_mismatch":
         label = _label(term, ctype) if term else "value"
         return make(
-            ("stale", finding.clause or ""),
             f"{where.capitalize()} no longer matches the reviewed {label}; regenerate the draft.",
             ("regenerate", "", "Regenerate the draft"),
         )
     if code == "source_missing":
         return make(
-            ("stale", finding.clause or ""),
             f"A value in {where} comes from an item that no longer exists; regenerate the draft.",
             ("regenerate", "", "Regenerate the draft"),
         )
     if code == "party_name_inconsistent":
+        # "Clause N calls X "v1", "v2"; the party is defined as "X" (the "Role")": a variant
+        # inside the quoted meeting title is the title, not a second name for the party.
         quoted = re.findall(r'"([^"]+)"', finding.message)
-        variants = quoted[1:-2] if finding.clause != "parties" and len(quoted) > 2 else quoted
-        # A name inside the quoted meeting title is the title, not a second name for a party.
-        if variants and all(v in draft.meeting_title for v in variants):
+        variants = quoted[:-2]
+        if (
+            finding.clause != "parties"
+            and variants
+            and all(v in draft.meeting_title for v in variants)
+        ):
             return None
-        return make(
-            ("party-name", finding.clause or ""),
-            finding.message.replace("One party", "A party"),
-            _term_fix("party_1", ctype),
-        )
+        return make(finding.message.replace("One party", "A party"), _term_fix("party_1", ctype))
     if code == "unreviewed_items":
         count = len([e for e in finding.evidence if e in items])
         return make(
-            ("unreviewed",),
             f"{count or 'Some'} value(s) in the draft come from items nobody has reviewed yet.",
             ("none", "", ""),
         )
     if code in ("amount_without_currency", "currency_mismatch"):
-        return make((code, finding.clause or ""), finding.message, _term_fix("price", ctype))
+        return make(finding.message, _term_fix("price", ctype))
     if code == "end_before_start":
-        return make((code,), finding.message, _term_fix("end_date", ctype))
+        return make(finding.message, _term_fix("end_date", ctype))
     if code == "extra_party":
-        return make((code, finding.message), finding.message, _term_fix("party_2", ctype))
+        return make(finding.message, _term_fix("party_2", ctype))
     # date_in_past, defined_term_inconsistent, open_question, obligation_unassigned …:
     # their messages are already plain and name no ids.
-    return make((code, finding.clause or "", finding.message), finding.message, ("none", "", ""))
+    return make(finding.message, ("none", "", ""))
 
 
 def plain_findings(
