@@ -15,7 +15,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test lint services services-down migrate seed e2e bench browser tools axe clean docker-build
+.PHONY: install run test unit lint services services-down migrate seed e2e bench browser tools axe clean docker-build
 
 install: $(STAMP)
 
@@ -45,10 +45,18 @@ seed: migrate
 run: install
 	$(PY) -m bridge_app run
 
+# Layers and purity: import-linter contracts in pyproject.toml; dead code: vulture with the
+# reviewed allow-list (vulture_allowlist.py).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy bridge_app jobs
+	$(BIN)/lint-imports
+	$(BIN)/vulture
+
+# The pure core's tests alone: no services, seconds.
+unit: install
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow" tests/core $(PYTEST_ARGS)
 
 # Debian's Chromium for the browser tests (never a downloaded browser).
 browser:

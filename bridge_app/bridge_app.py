@@ -1,5 +1,8 @@
 """The Reflex application: the UI pages plus the API mounted on the same backend."""
 
+import contextlib
+from collections.abc import AsyncIterator
+
 import reflex as rx
 from reflex.event import EventSpec
 
@@ -12,6 +15,7 @@ from bridge_app.pages.meeting import meeting_page
 from bridge_app.pages.meetings import meetings_page
 from bridge_app.pages.ops import ops_page
 from bridge_app.pages.sso import sso_page
+from bridge_app.services.queue import close_shared_pool
 from bridge_app.state.audit import AuditState
 from bridge_app.state.auth import AuthState
 from bridge_app.state.common import friendly
@@ -26,6 +30,13 @@ def backend_error(exception: Exception) -> EventSpec:
     return rx.toast.error(friendly(exception), id="backend_error", position="top-center")
 
 
+@contextlib.asynccontextmanager
+async def close_queue_pool_at_shutdown() -> AsyncIterator[None]:
+    """Lifespan: nothing at start; the arq pool (Redis connections) is closed at shutdown."""
+    yield
+    await close_shared_pool()
+
+
 def index() -> rx.Component:
     return rx.center(rx.spinner(), height="100vh")
 
@@ -37,6 +48,7 @@ app = rx.App(
     backend_exception_handler=backend_error,
     style={"font_family": "system-ui, -apple-system, 'Segoe UI', sans-serif"},
 )
+app.register_lifespan_task(close_queue_pool_at_shutdown)
 app.add_page(index, route="/", title="Meeting Contract Bridge", on_load=AuthState.go_home)
 app.add_page(login_page, route="/login", title="Sign in", on_load=AuthState.load_login)
 app.add_page(sso_page, route="/sso", title="Signing in", on_load=AuthState.redeem_sso)

@@ -119,11 +119,6 @@ class Settings(BaseSettings):
     def sqlalchemy_url(self) -> str:
         return normalize_database_url(self.DATABASE_URL)
 
-    @property
-    def psycopg_url(self) -> str:
-        """Plain libpq URL (for psycopg.connect / pg_dump)."""
-        return self.sqlalchemy_url.replace("postgresql+psycopg://", "postgresql://", 1)
-
     @model_validator(mode="after")
     def _refuse_local_defaults_in_production(self) -> Settings:
         if not self.is_production:

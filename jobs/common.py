@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import time
@@ -21,14 +20,15 @@ from arq.worker import func
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bridge_app.core.stages import STAGES, Stage
-from bridge_app.services import leases, metrics, resilience
+from bridge_app.services import leases, resilience
 from bridge_app.services.db import get_engine
 from bridge_app.services.errors import PermanentStageError
-from bridge_app.services.queue import NextJob, enqueue_stage, redis_settings
+from bridge_app.services.queue import NextJob, redis_settings
 from bridge_app.services.stages.runner import STAGE_BODIES, mark_failed, mark_started
 from bridge_app.services.stages.transaction import RunInfo, open_transaction
 from bridge_app.services.storage import ObjectNotFound, StorageError
 from bridge_app.settings import get_settings
+from jobs import upkeep
 from jobs.constants import (
     HEALTH_CHECK_INTERVAL_S,
     JOB_COMPLETION_WAIT_S,
@@ -76,7 +76,7 @@ async def run_stage(ctx: dict[str, Any], stage: Stage, subject_id: str, version:
         started_at=datetime.now(UTC),
     )
     key = uuid.UUID(subject_id)
-    RUNNING_JOBS.add(run.job_id)
+    upkeep.RUNNING_JOBS.add(run.job_id)
     with contextlib.suppress(*TRANSIENT_ERRORS):
         await leases.renew(ctx["redis"], [run.job_id])
     try:
@@ -110,32 +110,13 @@ async def run_stage(ctx: dict[str, Any], stage: Stage, subject_id: str, version:
             )
         raise Retry(defer=backoff(run.attempt)) from exc
     finally:
-        RUNNING_JOBS.discard(run.job_id)
+        upkeep.RUNNING_JOBS.discard(run.job_id)
     resilience.OUTAGES.clear(resilience.POSTGRESQL, resilience.STORAGE)
     if next_job is not None:
-        await enqueue_stage(ctx["redis"], next_job)
+        await upkeep.enqueue_next(ctx["redis"], next_job)
     with contextlib.suppress(*TRANSIENT_ERRORS):
         await leases.drop(ctx["redis"], run.job_id)
     return "ok"
-
-
-# Job ids this process is running: their leases are renewed every second (services/leases.py).
-RUNNING_JOBS: set[str] = set()
-
-
-async def _renew_leases(ctx: dict[str, Any]) -> None:
-    """Renew this worker's job leases every second; refresh its queue's depth gauge."""
-    last_depth = 0.0
-    while True:
-        try:
-            await leases.renew(ctx["redis"], set(RUNNING_JOBS))
-            if ctx.get("queue_name") and time.monotonic() - last_depth >= HEALTH_CHECK_INTERVAL_S:
-                depth = await ctx["redis"].zcard(ctx["queue_name"])
-                metrics.QUEUE_DEPTH.labels(ctx["queue_name"]).set(depth)
-                last_depth = time.monotonic()
-        except TRANSIENT_ERRORS:
-            pass  # Redis is down; WaitingRetry logged it once
-        await asyncio.sleep(leases.LEASE_RENEW_S)
 
 
 async def _injected_delay(stage: str) -> None:
@@ -162,7 +143,7 @@ async def _serve_http(
         if path.startswith("/metrics"):
             status, body, ctype = "200 OK", generate_latest(), CONTENT_TYPE_LATEST
         elif path.startswith("/health"):
-            status, body = _health(ctx)
+            status, body = upkeep.health(ctx)
             ctype = "application/json"
         else:
             status, body, ctype = "404 Not Found", b"not found", "text/plain"
@@ -176,22 +157,6 @@ async def _serve_http(
         pass
     finally:
         writer.close()
-
-
-def _health(ctx: dict[str, Any]) -> tuple[str, bytes]:
-    """200 while the worker runs — "degraded" during an outage it is waiting out, so a
-    liveness probe does not restart every worker through a Redis failover; 503 before start."""
-    age = time.monotonic() - ctx.get("last_heartbeat", time.monotonic())
-    started = ctx.get("redis") is not None
-    down = resilience.OUTAGES.current()
-    state = "down" if not started else "degraded" if down else "ok"
-    body = {
-        "status": state,
-        "queue": ctx.get("queue_name", ""),
-        "uptime_s": round(age, 1),
-        "waiting_for": {name: round(seconds, 1) for name, seconds in down.items()},
-    }
-    return ("200 OK" if started else "503 Service Unavailable"), json.dumps(body).encode()
 
 
 async def start_http(ctx: dict[str, Any], port: int) -> None:
@@ -215,7 +180,7 @@ async def on_startup(ctx: dict[str, Any]) -> None:
     if stage:
         ctx["queue_name"] = STAGES[stage].queue
         await start_http(ctx, STAGES[stage].port)
-        ctx["lease_task"] = asyncio.create_task(_renew_leases(ctx), name="job-leases")
+        ctx["lease_task"] = asyncio.create_task(upkeep.renew_leases(ctx), name="job-leases")
 
 
 async def on_shutdown(ctx: dict[str, Any]) -> None:

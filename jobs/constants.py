@@ -30,5 +30,7 @@ RECONCILE_EVERY_S = int(os.environ.get("BRIDGE_RECONCILE_EVERY_S", "2"))
 # Short: enqueueing is idempotent (deterministic job ids), and a killed worker's job is found
 # sooner still through its lease (services/leases.py).
 STUCK_AFTER_S = float(os.environ.get("BRIDGE_STUCK_AFTER_S", "10"))
+# Availability SLO: the required dependencies are probed and the answer recorded this often.
+PROBE_EVERY_S = int(os.environ.get("BRIDGE_PROBE_EVERY_S", "30"))
 # Worker metrics/health ports are 8000 + stage index; tests shift them to avoid clashes.
 PORT_OFFSET = int(os.environ.get("BRIDGE_WORKER_PORT_OFFSET", "0"))

@@ -1,4 +1,6 @@
-"""Maintenance worker: reconciler, outbox relay to NATS, partitions, queue depth, availability.
+"""Maintenance worker: reconciler, outbox relay to NATS, partitions, backlogs, availability
+probes and SLO gauges. Every coroutine here is scheduled in `WorkerSettings.cron_jobs`
+(tests/jobs/test_maintenance.py checks it).
 
 Run: `arq jobs.maintenance.WorkerSettings` (one replica is enough; two are safe).
 """
@@ -14,7 +16,7 @@ from typing import Any, ClassVar
 from arq import cron
 
 from bridge_app.core.stages import MAINTENANCE_PORT, MAINTENANCE_QUEUE
-from bridge_app.services import events, health, metrics, reconciler, resilience
+from bridge_app.services import events, health, metrics, reconciler, resilience, slo
 from bridge_app.services.db import ensure_decision_partitions, get_engine, session_scope
 from bridge_app.services.queue import queue_depths, redis_settings
 from bridge_app.settings import get_settings
@@ -25,7 +27,8 @@ log = logging.getLogger("bridge.maintenance")
 
 
 async def reconcile_stuck(ctx: dict[str, Any]) -> int:
-    """Cron: re-enqueue work that lost its job (e.g. after Redis lost its data)."""
+    """Cron: re-enqueue work that lost its job (e.g. after Redis lost its data), then measure
+    the backlogs (queue depths for the autoscaler, unsent outbox rows for OutboxBacklog)."""
     try:
         sent = await reconciler.reconcile(
             ctx["redis"], constants.STUCK_AFTER_S, (constants.JOB_TIMEOUT_S + 10) * 1000
@@ -41,6 +44,12 @@ async def reconcile_stuck(ctx: dict[str, Any]) -> int:
     depths = await queue_depths(ctx["redis"])
     for queue, depth in depths.items():
         metrics.QUEUE_DEPTH.labels(queue).set(depth)
+
+    def outbox_pending() -> int:
+        with session_scope() as session:
+            return events.pending_count(session)
+
+    metrics.OUTBOX_PENDING.set(await asyncio.to_thread(outbox_pending))
     return len(sent)
 
 
@@ -70,6 +79,17 @@ async def probe_health(ctx: dict[str, Any]) -> bool:
         return False
 
 
+async def report_slos(ctx: dict[str, Any]) -> float:
+    """Cron: recompute the SLO report so its gauges (compliance, error budget) stay current
+    for the alerts even when nobody opens the ops page; returns the availability."""
+
+    def run() -> float:
+        with session_scope() as session:
+            return float(slo.slo_report(session)["sloCompliance"]["systemAvailability"])
+
+    return await asyncio.to_thread(run)
+
+
 async def startup(ctx: dict[str, Any]) -> None:
     ctx["queue_name"] = MAINTENANCE_QUEUE
     await start_http(ctx, MAINTENANCE_PORT)
@@ -92,6 +112,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 
 _EVERY = set(range(0, 60, max(1, constants.RECONCILE_EVERY_S)))
+_PROBE_EVERY = set(range(0, 60, max(1, constants.PROBE_EVERY_S)))
 
 
 class WorkerSettings:
@@ -103,6 +124,8 @@ class WorkerSettings:
         cron(
             maintain_partitions, hour={3}, minute={17}, second={0}, run_at_startup=True, timeout=60
         ),
+        cron(probe_health, second=_PROBE_EVERY, run_at_startup=True, unique=True, timeout=30),
+        cron(report_slos, second={45}, run_at_startup=True, unique=True, timeout=60),
     ]
     queue_name = MAINTENANCE_QUEUE
     redis_settings = resilience.waiting_redis_settings(redis_settings())

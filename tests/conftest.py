@@ -45,8 +45,11 @@ def service_urls() -> Iterator[dict[str, str]]:
         "REDIS_URL": os.environ.get("TEST_REDIS_URL", ""),
         "NATS_URL": os.environ.get("TEST_NATS_URL", ""),
     }
-    urls = devservices.up(
-        devservices.PROFILES["test"], environ={k: v for k, v in given.items() if v}
+    # Services this session starts itself are stopped at its end (KEEP_SERVICES=1 keeps them);
+    # with every TEST_*_URL given nothing is started, so nothing is stopped.
+    profile = devservices.PROFILES["test"]
+    urls, started = devservices.start_missing(
+        profile, environ={k: v for k, v in given.items() if v}
     )
     admin_url = urls["DATABASE_URL"]
     with psycopg.connect(_replace_db(admin_url, "postgres"), autocommit=True) as conn:
@@ -65,6 +68,27 @@ def service_urls() -> Iterator[dict[str, str]]:
     db.get_engine.cache_clear()
     with psycopg.connect(_replace_db(admin_url, "postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{TEST_DB}" WITH (FORCE)')
+        others = _other_live_sessions(conn)
+    if started and not others:  # another test run still uses them: leave them to it
+        devservices.stop_started(profile, started)
+
+
+def _other_live_sessions(conn: psycopg.Connection[Any]) -> list[str]:
+    """Test databases of other pytest processes still running (bridge_test_<pid>)."""
+    live = []
+    for (name,) in conn.execute(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'bridge_test_%'"
+    ):
+        pid = name.removeprefix("bridge_test_")
+        if pid.isdigit() and int(pid) != os.getpid():
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                continue
+            except PermissionError:
+                pass
+            live.append(name)
+    return live
 
 
 @pytest.fixture(scope="session")

@@ -24,13 +24,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bridge_app.models import Draft, Meeting
 from bridge_app.models.api import JobAccepted
-from bridge_app.services import queue, resilience
+from bridge_app.services import queue
 from bridge_app.services.auth import tokens
 from bridge_app.services.db import session_scope
 from bridge_app.services.errors import AuthError, ServiceError, UploadRejected
 from bridge_app.services.principal import PERMISSIONS, Principal, require
 from bridge_app.services.queue import NextJob
-from bridge_app.settings import Settings, get_settings
 
 log = logging.getLogger("bridge.api")
 
@@ -51,11 +50,6 @@ PUBLIC_ROUTES = frozenset(
         ("GET", "/v1/files/{key:path}"),
     }
 )
-
-
-def settings_dep() -> Settings:
-    """The process settings."""
-    return get_settings()
 
 
 def get_session() -> Iterator[Session]:
@@ -96,47 +90,17 @@ class Require:
         return f"Require({self.permission!r})"
 
 
-# ------------------------------------------------------------------ arq pool (one per loop)
-
-_pools: dict[int, tuple[asyncio.AbstractEventLoop, ArqRedis]] = {}
-_pool_lock = asyncio.Lock()
+# ------------------------------------------------------------------ arq pool
 
 
 async def get_queue_pool() -> ArqRedis:
-    """The process's arq pool, created lazily (one per event loop, which is one per process
-    in production; test clients that start their own loop get their own)."""
-    loop = asyncio.get_running_loop()
-    entry = _pools.get(id(loop))
-    if entry is not None and entry[0] is loop:
-        return entry[1]
-    pool = await queue.get_pool()
-    _pools[id(loop)] = (loop, pool)
-    return pool
-
-
-async def close_queue_pools() -> None:
-    """Close this loop's pool (app shutdown)."""
-    entry = _pools.pop(id(asyncio.get_running_loop()), None)
-    if entry is not None:
-        await entry[1].aclose()
+    """The process's shared arq pool (see `queue.shared_pool`)."""
+    return await queue.shared_pool()
 
 
 async def enqueue(pool: ArqRedis, job: NextJob | None) -> bool:
     """Enqueue a job after the commit; a lost enqueue is repaired by the reconciler."""
-    if job is None:
-        return False
-    try:
-        queued = await queue.enqueue_stage(pool, job)
-    except Exception as exc:  # Redis hiccup: the reconciler re-enqueues stuck work
-        if resilience.dependency_of(exc) == resilience.REDIS:
-            resilience.OUTAGES.down(resilience.REDIS, exc)  # once per outage
-        else:
-            log.warning(
-                "enqueue %s %s failed (reconciler will retry): %s", job.stage, job.subject_id, exc
-            )
-        return False
-    resilience.OUTAGES.up(resilience.REDIS)
-    return queued
+    return await queue.enqueue_after_commit(job, pool)
 
 
 async def accept_job(

@@ -198,7 +198,7 @@ async def bench_api(
         # Warm-up: connections, pools, imports.
         warm = _Conn(port)
         for n in range(20):
-            await warm.get("/v1/meetings?limit=50" if n % 2 else f"/v1/meetings/{ids[n]}", headers)
+            await warm.get(LIST_PATH if n % 2 else f"/v1/meetings/{ids[n]}", headers)
         await warm.close()
         stop_at = time.monotonic() + duration_s
 
@@ -210,9 +210,7 @@ async def bench_api(
             n = seed
             while time.monotonic() < stop_at:
                 kind = "list" if n % 2 else "detail"
-                path = (
-                    "/v1/meetings?limit=50" if kind == "list" else f"/v1/meetings/{rng.choice(ids)}"
-                )
+                path = LIST_PATH if kind == "list" else f"/v1/meetings/{rng.choice(ids)}"
                 start = time.perf_counter()
                 try:
                     status, _body = await conn.get(path, headers)

@@ -55,11 +55,16 @@ def one_hour_vtt() -> bytes:
     return "\n".join(lines).encode()
 
 
+# What prepare_environment started itself: `bench` stops it at the end (KEEP_SERVICES=1 keeps).
+STARTED_SERVICES: list[str] = []
+
+
 def prepare_environment() -> dict[str, str]:
     """Point this process at a fresh, migrated benchmark database on the embedded services."""
     from bridge_app.services import db, devservices
 
-    urls = devservices.up(devservices.PROFILES["test"], environ={})
+    urls, started = devservices.start_missing(devservices.PROFILES["test"], environ={})
+    STARTED_SERVICES.extend(s for s in started if s not in STARTED_SERVICES)
     admin = urls["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
@@ -87,10 +92,9 @@ def prepare_environment() -> dict[str, str]:
 
 def _start_workers(env: dict[str, str], log_dir: Path) -> list[subprocess.Popen[bytes]]:
     log_dir.mkdir(parents=True, exist_ok=True)
-    arq = str(Path(sys.executable).parent / "arq")
     return [
         subprocess.Popen(
-            [arq, f"jobs.{name}.WorkerSettings"],
+            [sys.executable, "-m", "jobs", name],
             env={**os.environ, **env},
             cwd=REPO_ROOT,
             stdout=(log_dir / f"{name}.log").open("wb"),

@@ -93,12 +93,24 @@ def _print_table(name: str, result: Any, indent: str = "") -> None:
         print(f"{indent}{name:<28} {result}")
 
 
+def _stop_started_services() -> None:
+    """The embedded services a benchmark started for itself (KEEP_SERVICES=1 keeps them)."""
+    from bridge_app.bench import pipeline
+    from bridge_app.services import devservices
+
+    devservices.stop_started(devservices.PROFILES["test"], pipeline.STARTED_SERVICES)
+    pipeline.STARTED_SERVICES.clear()
+
+
 def run(args: argparse.Namespace) -> int:
     names = list(BENCHES) if args.which == "all" else [args.which]
     results: dict[str, Any] = {}
-    for name in names:
-        print(f"running {name} benchmark…", file=sys.stderr)
-        results[name] = BENCHES[name](args)
+    try:
+        for name in names:
+            print(f"running {name} benchmark…", file=sys.stderr)
+            results[name] = BENCHES[name](args)
+    finally:
+        _stop_started_services()
     if args.json:
         print(json.dumps(results[names[0]] if len(names) == 1 else results, indent=2, default=str))
         return 0

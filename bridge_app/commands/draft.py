@@ -18,7 +18,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-TYPES = ("auto", "nda", "sow", "msa-amendment", "term-sheet", "order-form")
+from bridge_app.core.vocabulary import CONTRACT_TYPES
+
+TYPES = ("auto", *CONTRACT_TYPES)
 MAX_BYTES = 25 * 1024 * 1024
 
 

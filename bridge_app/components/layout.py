@@ -8,9 +8,6 @@ import reflex as rx
 
 from bridge_app.state.auth import AuthState
 
-STEP_COLORS = {"done": "green", "active": "blue", "failed": "red", "pending": "gray"}
-STEP_ICONS = {"done": "check", "active": "loader", "failed": "x", "pending": "circle"}
-
 
 def nav_link(label: str, href: str) -> rx.Component:
     return rx.link(label, href=href, size="3", weight="medium", underline="hover")

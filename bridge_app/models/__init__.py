@@ -2,11 +2,6 @@
 
 from bridge_app.models.tables import (
     DRAFT_STATUSES,
-    EXPORT_FORMATS,
-    ITEM_KINDS,
-    REVIEW_STATUSES,
-    ROLES,
-    SEVERITIES,
     AuditEvent,
     ClauseProvenance,
     DataKey,
@@ -29,11 +24,6 @@ from bridge_app.models.tables import (
 
 __all__ = [
     "DRAFT_STATUSES",
-    "EXPORT_FORMATS",
-    "ITEM_KINDS",
-    "REVIEW_STATUSES",
-    "ROLES",
-    "SEVERITIES",
     "AuditEvent",
     "ClauseProvenance",
     "DataKey",

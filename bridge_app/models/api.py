@@ -8,21 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Role = Literal["admin", "legal", "ops", "viewer"]
-ExportFormat = Literal["docx", "pdf", "md", "html"]
-ContractType = Literal["nda", "sow", "msa-amendment", "term-sheet", "order-form"]
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details (media type application/problem+json)."""
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str
-    code: str | None = None
-    errors: list[dict[str, Any]] | None = None
-
+from bridge_app.core.vocabulary import ContractType, ExportFormat, Role
 
 # ------------------------------------------------------------------ auth
 
@@ -227,6 +213,7 @@ class ApprovalPublic(BaseModel):
     approved_at: datetime | None
     comment: str
     outdated_reason: str
+    acknowledged: list[str]
     open_warnings: list[OpenWarning]
 
 

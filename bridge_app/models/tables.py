@@ -16,13 +16,15 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from bridge_app.core.stages import MEETING_STATUSES, STAGE_NAMES
+from bridge_app.core.vocabulary import (
+    EXPORT_FORMATS,
+    ITEM_KINDS,
+    REVIEW_STATUSES,
+    ROLES,
+    SEVERITIES,
+)
 
-ROLES = ("admin", "legal", "ops", "viewer")
-REVIEW_STATUSES = ("proposed", "accepted", "rejected", "edited")
-ITEM_KINDS = ("decision", "action_item", "agreed_term", "open_question")
 DRAFT_STATUSES = ("draft", "approved")
-SEVERITIES = ("blocker", "warning", "info")
-EXPORT_FORMATS = ("docx", "pdf", "md", "html")
 EXPORT_STATUSES = ("pending", "done", "failed")
 RUN_OUTCOMES = ("running", "succeeded", "failed", "retrying")
 

@@ -71,12 +71,13 @@ def alert_lines(depths: list[QueueDepth], threshold: int) -> list[str]:
         if not d.ok_type:
             lines.append(
                 f"ALERT QueueKeyWrongType queue={d.queue} type={d.key_type} "
-                "expected=zset (arq queues are sorted sets)"
+                f"expected=zset (arq queues are sorted sets; inspect: redis-cli TYPE {d.queue})"
             )
         elif d.depth > threshold:
             lines.append(
                 f"ALERT QueueBacklog queue={d.queue} depth={d.depth} ready={d.ready} "
-                f"threshold={threshold}"
+                f"threshold={threshold} (by hand: redis-cli ZCARD {d.queue}; LLEN answers "
+                "WRONGTYPE on a sorted set)"
             )
     return lines
 

@@ -18,8 +18,6 @@ from bridge_app.components.layout import (
 from bridge_app.core.review.terms import REVIEWER_ENTERED
 from bridge_app.state.meeting import CURRENCY_OPTIONS, UNIT_OPTIONS, MeetingState
 
-STATUS_COLORS = {"accepted": "green", "rejected": "red", "edited": "amber", "proposed": "gray"}
-
 
 def segment_view(seg: Any) -> rx.Component:
     highlighted = MeetingState.highlighted == seg.anchor

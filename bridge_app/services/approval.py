@@ -80,6 +80,7 @@ class ApprovalView:
     when: datetime | None
     comment: str
     outdated_reason: str
+    acknowledged: tuple[str, ...] = ()  # the warning ids the approver acknowledged
 
 
 def approval_view(session: Session, draft: Draft) -> ApprovalView:
@@ -102,6 +103,7 @@ def approval_view(session: Session, draft: Draft) -> ApprovalView:
         draft.approved_at,
         draft.approval_comment or "",
         draft.approval_outdated_reason or "",
+        tuple(draft.approval_acknowledged or ()),
     )
 
 

@@ -12,8 +12,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bridge_app.models import AuditEvent, Meeting
 from bridge_app.services import crypto
@@ -127,29 +126,3 @@ def describe(
         "reason": str(detail.get("reason") or ""),
         "extra": extra,
     }
-
-
-def find_events(
-    session: Session,
-    organization_id: uuid.UUID,
-    *,
-    action: str = "",
-    actor: str = "",
-    object_text: str = "",
-    limit: int = 200,
-) -> list[AuditEvent]:
-    """The newest events, filtered by action, actor and object (its name or its id)."""
-    query = select(AuditEvent).where(AuditEvent.organization_id == organization_id)
-    if action.strip():
-        query = query.where(col(AuditEvent.action).ilike(f"%{action.strip()}%"))
-    if actor.strip():
-        query = query.where(col(AuditEvent.actor_email).ilike(f"%{actor.strip()}%"))
-    if object_text.strip():
-        pattern = f"%{object_text.strip()}%"
-        query = query.where(
-            sa.or_(
-                col(AuditEvent.object_id).ilike(pattern),
-                AuditEvent.detail["object_name"].astext.ilike(pattern),
-            )
-        )
-    return list(session.exec(query.order_by(col(AuditEvent.id).desc()).limit(limit)).all())

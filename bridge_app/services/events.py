@@ -118,6 +118,7 @@ async def relay_once(engine: sa.Engine, js: Any, *, batch: int = 200) -> int:
 
 
 def pending_count(session: Session) -> int:
+    """Outbox rows not yet acknowledged by NATS (the OutboxBacklog alert's gauge)."""
     return int(
         session.execute(
             sa.select(sa.func.count())

@@ -25,7 +25,6 @@ from bridge_app.services.db import get_engine
 from bridge_app.services.storage import get_store
 from bridge_app.settings import get_settings
 
-REQUIRED = ("database", "redis", "nats", "storage")
 TIMEOUT_S = 2.0
 
 

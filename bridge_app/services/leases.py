@@ -6,6 +6,9 @@ again once that key expires. When a worker is killed that costs the whole timeou
 (`bridge:lease:<job id>`, a few seconds long), the reconciler sees an in-progress key that
 nobody renews and deletes it; the job is still in its queue, so the next poll of a live worker
 runs it again (stages are idempotent).
+
+The age of a mark is read from its remaining TTL, so the maintenance worker must use the same
+job timeout as the stage workers (BRIDGE_JOB_TIMEOUT_S, one ConfigMap for all of them).
 """
 
 from __future__ import annotations

@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from bridge_app.core.vocabulary import ROLES
 from bridge_app.services.errors import Forbidden
 
 # What each permission allows; admin can do everything.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "read": frozenset({"admin", "legal", "ops", "viewer"}),
+    "read": frozenset(ROLES),
     "upload": frozenset({"admin", "legal"}),
     "review": frozenset({"admin", "legal"}),
     "approve": frozenset({"admin", "legal"}),

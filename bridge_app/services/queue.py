@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
 from dataclasses import dataclass
 
@@ -13,7 +15,10 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
 from bridge_app.core.stages import MAINTENANCE_QUEUE, QUEUE_NAMES, STAGES, Stage
+from bridge_app.services import resilience
 from bridge_app.settings import get_settings
+
+log = logging.getLogger("bridge.queue")
 
 
 def job_id(stage: Stage | str, subject_id: uuid.UUID | str, version: int | str) -> str:
@@ -32,8 +37,31 @@ def redis_settings(url: str | None = None) -> RedisSettings:
 
 
 async def get_pool(url: str | None = None) -> ArqRedis:
-    """A new arq Redis pool (callers keep one per process)."""
+    """A new arq Redis pool (the caller closes it; web processes use `shared_pool`)."""
     return await create_pool(redis_settings(url))
+
+
+# One pool per event loop: production runs one loop per process; test clients that start their
+# own loop get their own pool (a pool is bound to the loop it was created on).
+_pools: dict[int, tuple[asyncio.AbstractEventLoop, ArqRedis]] = {}
+
+
+async def shared_pool() -> ArqRedis:
+    """This event loop's arq pool, created on first use (the API and the UI share it)."""
+    loop = asyncio.get_running_loop()
+    entry = _pools.get(id(loop))
+    if entry is not None and entry[0] is loop:
+        return entry[1]
+    pool = await get_pool()
+    _pools[id(loop)] = (loop, pool)
+    return pool
+
+
+async def close_shared_pool() -> None:
+    """Close this event loop's pool (web app shutdown)."""
+    entry = _pools.pop(id(asyncio.get_running_loop()), None)
+    if entry is not None:
+        await entry[1].aclose()
 
 
 @dataclass(frozen=True)
@@ -60,6 +88,33 @@ async def enqueue_stage(pool: ArqRedis, job: NextJob, *, defer_by: float | None 
         _defer_by=defer_by,
     )
     return queued is not None
+
+
+async def enqueue_after_commit(job: NextJob | None, pool: ArqRedis | None = None) -> bool:
+    """Enqueue the job an action returned, once its transaction committed; never raises.
+
+    A lost enqueue (Redis down) is logged and repaired by the reconciler, so the person's
+    saved action still succeeds. False when nothing was enqueued.
+    """
+    if job is None:
+        return False
+    try:
+        queued = await enqueue_stage(pool or await shared_pool(), job)
+    except Exception as exc:
+        if resilience.dependency_of(exc) == resilience.REDIS:
+            resilience.OUTAGES.down(resilience.REDIS, exc)  # one line per outage
+        else:
+            log.warning(
+                "enqueue %s %s failed (the reconciler will retry): %s",
+                job.stage,
+                job.subject_id,
+                exc,
+            )
+        if pool is None:
+            _pools.pop(id(asyncio.get_running_loop()), None)  # a fresh pool next time
+        return False
+    resilience.OUTAGES.up(resilience.REDIS)
+    return queued
 
 
 async def job_status(

@@ -159,7 +159,10 @@ class WaitingRetry(Retry):
             return result
 
         async def failed(error: Exception, *count: int) -> Any:
-            OUTAGES.down(REDIS, error)
+            # A pooled connection that went stale during an outage fails once and reconnects:
+            # only a second failure in a row means Redis is down.
+            if not count or count[0] >= 2:
+                OUTAGES.down(REDIS, error)
             return await fail(error, *count) if count else await fail(error)
 
         return await super().call_with_retry(

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from bridge_app.core.drafting.model import CONTRACT_TYPES
 from bridge_app.core.drafting.terms import SCALAR_SLOTS, usable_items
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.extraction.parties import party_key
@@ -27,6 +26,7 @@ from bridge_app.core.review.terms import (
     parse_term_input,
     spec,
 )
+from bridge_app.core.vocabulary import CONTRACT_TYPES
 from bridge_app.models import Decision, Draft, Meeting
 from bridge_app.services import approval, audit, audit_view, crypto
 from bridge_app.services.db import get_owned

@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
-from bridge_app.core.drafting.model import CONTRACT_TYPES
 from bridge_app.core.transcript import parse_transcript
 from bridge_app.core.transcript.model import Transcript, TranscriptError
+from bridge_app.core.vocabulary import CONTRACT_TYPES
 from bridge_app.models import Matter, Meeting
 from bridge_app.services import crypto
 from bridge_app.services.errors import UploadRejected

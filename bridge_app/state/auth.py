@@ -256,13 +256,6 @@ class AuthState(rx.State):
         return rx.redirect("/login")
 
     @rx.event
-    async def require_login(self) -> Any:
-        """on_load of protected pages: back to the login page without a valid session."""
-        if await self.current_principal() is None:
-            return rx.redirect("/login")
-        return None
-
-    @rx.event
     def dismiss(self) -> None:
         self.error = ""
         self.notice = ""

@@ -13,13 +13,11 @@ from sqlmodel import Session
 
 from bridge_app.services.db import session_scope
 from bridge_app.services.errors import ServiceError, UploadRejected
-from bridge_app.services.queue import NextJob
+from bridge_app.services.queue import NextJob, enqueue_after_commit
 
 log = logging.getLogger("bridge.ui")
 
 T = TypeVar("T")
-
-_pools: dict[int, Any] = {}
 
 
 async def run_db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -46,34 +44,9 @@ async def read_db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(work)
 
 
-async def _pool() -> Any:
-    loop_id = id(asyncio.get_running_loop())
-    pool = _pools.get(loop_id)
-    if pool is None:
-        from bridge_app.services.queue import get_pool
-
-        pool = await get_pool()
-        _pools[loop_id] = pool
-    return pool
-
-
-async def arq_pool() -> Any:
-    """The arq pool of this event loop (created on first use)."""
-    return await _pool()
-
-
 async def enqueue(job: NextJob | None) -> None:
     """Enqueue a stage after its commit; a lost enqueue is repaired by the reconciler."""
-    if job is None:
-        return
-    from bridge_app.services.queue import enqueue_stage
-
-    try:
-        pool = await _pool()
-        await enqueue_stage(pool, job)
-    except Exception:  # the reconciler re-enqueues; the person's action is already saved
-        log.exception("enqueue of %s failed; the reconciler will retry it", job)
-        _pools.pop(id(asyncio.get_running_loop()), None)
+    await enqueue_after_commit(job)
 
 
 def friendly(exc: BaseException) -> str:

@@ -1,20 +1,21 @@
-"""Read models for the UI: plain dicts built from the database, scoped to one organization.
+"""View models for the UI: the shared queries' rows shaped into the plain dicts pages show.
 
-Framework-free and synchronous (state handlers call them through `asyncio.to_thread`). Every
-query filters by the caller's organization; writes go through the services (review, pipeline).
+Framework-free and synchronous (state handlers call them through `asyncio.to_thread`). The
+database work is `bridge_app.services.queries` (the same the API uses, scoped to the caller's
+organization); writes go through `bridge_app.services.actions`. What is left here is shaping:
+labels, times, anchors, step indicators, grouping.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bridge_app.core.drafting import Draft as DraftDoc
+from bridge_app.core.drafting.redline import redline_drafts, redline_html
 from bridge_app.core.review.findings import SEVERITY_LABELS, plain_findings, template_defaults
 from bridge_app.core.review.terms import (
     REVIEWER_ENTERED,
@@ -23,36 +24,16 @@ from bridge_app.core.review.terms import (
     missing_term_of,
     value_display,
 )
-from bridge_app.models import (
-    Decision,
-    Draft,
-    DraftVersion,
-    Export,
-    Matter,
-    Meeting,
-    StageRun,
-    TranscriptSegment,
-)
-from bridge_app.services import approval, audit_view, crypto
-from bridge_app.services.db import get_owned, scoped
+from bridge_app.core.stages import STAGE_NAMES, STAGE_TABLE, MeetingStatus, progress
+from bridge_app.models import Draft, DraftVersion, Meeting
+from bridge_app.services import approval, audit_view, queries
+from bridge_app.services.db import get_owned
+from bridge_app.services.errors import NotFound
 from bridge_app.services.meeting_data import load_items
+from bridge_app.services.queries import STATUS_GROUPS, StatusGroup
 from bridge_app.services.terms import meeting_checklist
 
-STAGE_LABELS = ("Transcript", "Decisions", "Draft", "QA", "Export")
-STAGE_KEYS = ("transcript", "decision", "draft", "qa", "export")
-# status → (stages done, stage in progress or None)
-_PROGRESS: dict[str, tuple[int, int | None]] = {
-    "uploaded": (0, None),
-    "ingesting": (0, 0),
-    "ingested": (1, None),
-    "extracting": (1, 1),
-    "extracted": (2, None),
-    "drafting": (2, 2),
-    "drafted": (3, None),
-    "checking": (3, 3),
-    "ready": (4, None),
-}
-STATUS_FILTERS = ("all", "processing", "ready", "failed")
+STATUS_FILTERS = STATUS_GROUPS
 KIND_LABELS = {
     "decision": "Decisions",
     "action_item": "Action items",
@@ -84,61 +65,31 @@ def segment_anchor(segment_key: str) -> str:
 
 def stage_steps(status: str, failed_stage: str | None, exported: bool) -> list[dict[str, str]]:
     """The five-step indicator: each step's label and state (done/active/pending/failed)."""
-    done, active = _PROGRESS.get(status, (0, None))
-    if status == "ready" and exported:
-        done = 5
+    done, active = progress(status)
+    if status == MeetingStatus.ready and exported:
+        done = len(STAGE_TABLE)
     steps = []
-    for index, label in enumerate(STAGE_LABELS):
+    for index, spec in enumerate(STAGE_TABLE):
         state = "done" if index < done else "active" if index == active else "pending"
-        if status == "failed" and failed_stage == STAGE_KEYS[index]:
+        if status == MeetingStatus.failed and failed_stage == spec.stage:
             state = "failed"
-        steps.append({"label": label, "state": state, "key": STAGE_KEYS[index]})
-    if status == "failed" and failed_stage in STAGE_KEYS:
-        failed_at = STAGE_KEYS.index(failed_stage)
-        for step in steps[:failed_at]:
+        steps.append({"label": spec.label, "state": state, "key": spec.stage.value})
+    if status == MeetingStatus.failed and failed_stage in STAGE_NAMES:
+        for step in steps[: STAGE_NAMES.index(failed_stage)]:
             step["state"] = "done"
     return steps
-
-
-def _status_filter(query: Any, status: str) -> Any:
-    column = col(Meeting.status)
-    if status == "ready":
-        return query.where(column == "ready")
-    if status == "failed":
-        return query.where(column == "failed")
-    if status == "processing":
-        return query.where(column.not_in(("ready", "failed")))
-    return query
 
 
 def list_meetings(
     session: Session, organization_id: uuid.UUID, *, search: str = "", status: str = "all"
 ) -> list[dict[str, Any]]:
     """Newest first, at most 200, with the stage steps and matter name."""
-    query = (
-        select(Meeting, Matter.name)
-        .join(Matter, col(Matter.id) == col(Meeting.matter_id), isouter=True)
-        .where(Meeting.organization_id == organization_id)
+    group: StatusGroup = next((g for g in STATUS_GROUPS if g == status), "all")
+    rows = queries.meeting_rows(
+        session, organization_id, search=search, status_group=group, limit=200
     )
-    if search.strip():
-        pattern = f"%{search.strip()}%"
-        query = query.where(
-            sa.or_(col(Meeting.title).ilike(pattern), col(Matter.name).ilike(pattern))
-        )
-    query = _status_filter(query, status).order_by(col(Meeting.created_at).desc()).limit(200)
-    rows = session.exec(query).all()
-    ids = [m.id for m, _ in rows]
-    exported: set[uuid.UUID] = set()
-    if ids:
-        exported = set(
-            session.exec(
-                select(Draft.meeting_id)
-                .join(DraftVersion, col(DraftVersion.draft_id) == col(Draft.id))
-                .join(Export, col(Export.draft_version_id) == col(DraftVersion.id))
-                .where(col(Draft.meeting_id).in_(ids), Export.status == "done")
-            ).all()
-        )
-    review = approval.review_statuses(session, ids)
+    exported = queries.exported_meeting_ids(session, [m.id for m, _ in rows])
+    review = approval.review_statuses(session, [m.id for m, _ in rows])
     return [
         {
             "id": str(m.id),
@@ -157,20 +108,14 @@ def list_meetings(
     ]
 
 
-def _key(session: Session, meeting: Meeting) -> bytes | None:
-    if meeting.data_key_id is None:
-        return None
-    return crypto.load_data_key(session, meeting.data_key_id)
-
-
 def meeting_summary(session: Session, meeting: Meeting) -> dict[str, Any]:
-    matter = session.get(Matter, meeting.matter_id) if meeting.matter_id else None
-    draft = session.exec(select(Draft).where(Draft.meeting_id == meeting.id)).first()
+    drafts = queries.meeting_drafts(session, meeting)
+    draft = drafts[0] if drafts else None
     return {
         "id": str(meeting.id),
         "title": meeting.title,
         "status": meeting.status,
-        "matter": matter.name if matter else "",
+        "matter": queries.matter_name(session, meeting) or "",
         "date": meeting.meeting_date.isoformat() if meeting.meeting_date else "",
         "format": meeting.source_format or "",
         "participants": ", ".join(meeting.participants),
@@ -188,42 +133,24 @@ def meeting_detail(
     meeting = get_owned(session, Meeting, meeting_id, organization_id)
     if meeting is None:
         return None
-    key = _key(session, meeting)
-    segments: list[dict[str, Any]] = []
-    items: list[dict[str, Any]] = []
-    if key is not None:
-        for row in session.exec(
-            select(TranscriptSegment)
-            .where(TranscriptSegment.meeting_id == meeting.id)
-            .order_by(col(TranscriptSegment.position))
-        ).all():
-            segments.append(
-                {
-                    "key": row.segment_key,
-                    "anchor": segment_anchor(row.segment_key),
-                    "speaker": row.speaker or "Unknown",
-                    "time": fmt_ts(row.start_s),
-                    "text": crypto.decrypt_text(key, row.text_ciphertext),
-                }
-            )
-        times = {s["key"]: s["time"] for s in segments}
-        decisions = session.exec(
-            select(Decision)
-            .where(
-                Decision.meeting_id == meeting.id,
-                Decision.organization_id == organization_id,
-                Decision.input_version == meeting.input_version,
-            )
-            .order_by(col(Decision.confidence).desc(), col(Decision.item_key))
-        ).all()
-        for d in decisions:
-            items.append(_item_dict(d, key, times))
+    segments = [
+        {
+            "key": seg.segment_key,
+            "anchor": segment_anchor(seg.segment_key),
+            "speaker": seg.speaker or "Unknown",
+            "time": fmt_ts(seg.start_s),
+            "text": seg.text,
+        }
+        for seg in queries.segments(session, meeting)
+    ]
+    times = {s["key"]: s["time"] for s in segments}
+    items = [item_view(view, times) for view in queries.decisions(session, meeting)]
     contract_type, terms = "", []
-    if key is not None and meeting.status not in (
-        "uploaded",
-        "ingesting",
-        "ingested",
-        "extracting",
+    if meeting.data_key_id is not None and meeting.status not in (
+        MeetingStatus.uploaded,
+        MeetingStatus.ingesting,
+        MeetingStatus.ingested,
+        MeetingStatus.extracting,
     ):
         contract_type, rows = meeting_checklist(session, meeting)
         terms = [
@@ -254,12 +181,10 @@ def _values_text(values: dict[str, Any]) -> str:
     )
 
 
-def _item_dict(d: Decision, key: bytes, times: dict[str, str]) -> dict[str, Any]:
-    content = json.loads(crypto.decrypt(key, d.content_ciphertext))
-    statement = content.get("statement", "")
-    if d.edited_statement_ciphertext:
-        statement = crypto.decrypt_text(key, d.edited_statement_ciphertext)
-    values = d.edited_values if d.edited_values is not None else d.values
+def item_view(view: queries.DecisionView, times: dict[str, str]) -> dict[str, Any]:
+    """One extracted item as the meeting page shows it (evidence with times and anchors)."""
+    d = view.row
+    values = view.values
     evidence = [
         {
             "key": str(e.get("segment_id", "")),
@@ -268,7 +193,7 @@ def _item_dict(d: Decision, key: bytes, times: dict[str, str]) -> dict[str, Any]
             "speaker": str(e.get("speaker", "")),
             "quote": str(e.get("quote", ""))[:300],
         }
-        for e in content.get("evidence", [])
+        for e in view.evidence
     ]
     flags = []
     if d.superseded_by:
@@ -280,13 +205,13 @@ def _item_dict(d: Decision, key: bytes, times: dict[str, str]) -> dict[str, Any]
         "key": d.item_key,
         "kind": d.kind,
         "kind_label": KIND_LABELS.get(d.kind, d.kind),
-        "statement": statement,
+        "statement": view.statement,
         "confidence": round(float(d.confidence), 2),
         "confidence_pct": f"{round(float(d.confidence) * 100)}%",
         "status": d.review_status,
         "values_text": _values_text(values or {}),
         "reviewer_entered": d.item_key.startswith(REVIEWER_ITEM_PREFIX) and not evidence,
-        "name": f"{KIND_LABELS.get(d.kind, d.kind).rstrip('s').lower()} “{statement[:60]}”",
+        "name": f"{KIND_LABELS.get(d.kind, d.kind).rstrip('s').lower()} “{view.statement[:60]}”",
         "owner": d.owner or "",
         "due": d.due.isoformat() if d.due else "",
         "superseded": bool(d.superseded_by),
@@ -310,11 +235,7 @@ def _export_rows(
     session: Session, version: DraftVersion, doc: DraftDoc, draft: Draft
 ) -> list[dict[str, Any]]:
     """The newest export per format (download links are issued, and audited, on click)."""
-    rows = session.exec(
-        select(Export)
-        .where(Export.draft_version_id == version.id)
-        .order_by(col(Export.created_at).desc())
-    ).all()
+    rows = queries.version_exports(session, version)
     out = []
     seen: set[str] = set()
     for e in rows:
@@ -339,13 +260,6 @@ def _export_rows(
     return out
 
 
-def load_doc(session: Session, meeting: Meeting, version: DraftVersion) -> DraftDoc:
-    key = _key(session, meeting)
-    if key is None:
-        raise ValueError("meeting has no data key")
-    return DraftDoc.from_dict(json.loads(crypto.decrypt(key, version.body_ciphertext)))
-
-
 def draft_detail(
     session: Session, organization_id: uuid.UUID, meeting_id: str, version: int | None = None
 ) -> dict[str, Any] | None:
@@ -353,17 +267,12 @@ def draft_detail(
     meeting = get_owned(session, Meeting, meeting_id, organization_id)
     if meeting is None:
         return None
-    draft = session.exec(
-        scoped(Draft, organization_id).where(Draft.meeting_id == meeting.id)
-    ).first()
+    drafts = queries.meeting_drafts(session, meeting)
+    draft = drafts[0] if drafts else None
     base: dict[str, Any] = {"meeting": meeting_summary(session, meeting), "draft": None}
     if draft is None:
         return base
-    versions = session.exec(
-        select(DraftVersion)
-        .where(DraftVersion.draft_id == draft.id)
-        .order_by(col(DraftVersion.version))
-    ).all()
+    versions = queries.versions(session, draft)
     base["draft"] = {
         "id": str(draft.id),
         "contract_type": draft.contract_type,
@@ -377,7 +286,7 @@ def draft_detail(
     if not versions:
         return base
     chosen = next((v for v in versions if v.version == version), versions[-1])
-    doc = load_doc(session, meeting, chosen)
+    doc = queries.version_doc(session, draft, chosen)
     items = load_items(session, meeting)
     plain = plain_findings(approval.stored_findings(session, chosen), doc, items)
     meeting_href = f"/meeting?id={meeting.id}"
@@ -504,29 +413,18 @@ def redline(
     session: Session, organization_id: uuid.UUID, meeting_id: str, old: int, new: int
 ) -> str:
     """The word-level redline HTML fragment between two versions ('' when unavailable)."""
-    from bridge_app.core.drafting.redline import redline_drafts, redline_html
-
     meeting = get_owned(session, Meeting, meeting_id, organization_id)
-    if meeting is None:
+    drafts = queries.meeting_drafts(session, meeting) if meeting else []
+    if not drafts:
         return ""
-    draft = session.exec(
-        scoped(Draft, organization_id).where(Draft.meeting_id == meeting.id)
-    ).first()
-    if draft is None:
+    try:
+        docs = [
+            queries.version_doc(session, drafts[0], queries.version(session, drafts[0], n))
+            for n in (old, new)
+        ]
+    except NotFound:
         return ""
-    rows = {
-        v.version: v
-        for v in session.exec(
-            select(DraftVersion).where(
-                DraftVersion.draft_id == draft.id, col(DraftVersion.version).in_((old, new))
-            )
-        ).all()
-    }
-    if old not in rows or new not in rows:
-        return ""
-    return redline_html(
-        redline_drafts(load_doc(session, meeting, rows[old]), load_doc(session, meeting, rows[new]))
-    )
+    return redline_html(redline_drafts(*docs))
 
 
 # ------------------------------------------------------------------------------ ops
@@ -534,12 +432,7 @@ def redline(
 
 def recent_failures(session: Session, organization_id: uuid.UUID) -> list[dict[str, Any]]:
     """Failed meetings (retryable) and failed stage runs of the last day, newest first."""
-    meetings = session.exec(
-        scoped(Meeting, organization_id)
-        .where(Meeting.status == "failed")
-        .order_by(col(Meeting.updated_at).desc())
-        .limit(20)
-    ).all()
+    meetings = queries.failed_meetings(session, organization_id)
     out = [
         {
             "meeting_id": str(m.id),
@@ -551,13 +444,9 @@ def recent_failures(session: Session, organization_id: uuid.UUID) -> list[dict[s
         }
         for m in meetings
     ]
-    since = datetime.now(UTC) - timedelta(days=1)
-    runs = session.exec(
-        scoped(StageRun, organization_id)
-        .where(StageRun.outcome == "failed", col(StageRun.finished_at) >= since)
-        .order_by(col(StageRun.finished_at).desc())
-        .limit(20)
-    ).all()
+    runs = queries.failed_runs(
+        session, organization_id, since=datetime.now(UTC) - timedelta(days=1)
+    )
     failed_ids = {m.id for m in meetings}
     for r in runs:
         if r.meeting_id in failed_ids:
@@ -584,9 +473,16 @@ def audit_events(
     object_id: str = "",
     limit: int = 200,
 ) -> list[dict[str, Any]]:
-    """Audit rows in words; `object_id` matches an object's id or its name."""
-    rows = audit_view.find_events(
-        session, organization_id, action=action, actor=actor, object_text=object_id, limit=limit
+    """The audit page's rows in words: filters match literal substrings; `object_id` matches
+    an object's id or its name."""
+    rows = queries.audit_events(
+        session,
+        organization_id,
+        action=action,
+        actor=actor,
+        object_text=object_id,
+        contains=True,
+        limit=limit,
     )
     open_key = audit_view.key_opener(session, organization_id)
     return [

@@ -9,7 +9,7 @@ from typing import Any
 import reflex as rx
 
 from bridge_app.core.review.terms import CURRENCIES, DURATION_UNITS, REVIEWER_ENTERED
-from bridge_app.services import review, terms
+from bridge_app.services import actions, terms
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
 from bridge_app.state.common import follow_live, read_db, run_db
@@ -229,7 +229,7 @@ class MeetingState(AuthState):
         ip = self._client_ip()
 
         def work(session: Any) -> dict[str, Any]:
-            review.review_decision(
+            actions.review_decision(
                 session,
                 principal=principal,
                 decision_id=decision_id,
@@ -277,10 +277,6 @@ class MeetingState(AuthState):
         self.dialog_reason = ""
         self.dialog_error = ""
         self.dialog_open = True
-
-    @rx.event
-    def close_dialog(self) -> None:
-        self.dialog_open = False
 
     @rx.event
     def set_dialog_open(self, value: bool) -> None:

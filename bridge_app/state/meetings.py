@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from datetime import date
@@ -9,20 +10,13 @@ from typing import Any
 
 import reflex as rx
 
-from bridge_app.core.drafting.model import CONTRACT_TYPES
-from bridge_app.core.stages import Stage
+from bridge_app.core.vocabulary import CONTRACT_TYPES
+from bridge_app.services import actions
 from bridge_app.services.errors import UploadRejected
-from bridge_app.services.queue import NextJob
-from bridge_app.services.upload import (
-    check_meeting_date,
-    earlier_identical,
-    submit_meeting,
-    validate_upload,
-)
+from bridge_app.services.upload import check_meeting_date
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
-from bridge_app.state.common import enqueue, follow_live, friendly, read_db, run_db
-from bridge_app.state.data import fmt_when
+from bridge_app.state.common import enqueue, follow_live, friendly, read_db
 from bridge_app.state.rows import MeetingRow, meeting_row
 
 UPLOAD_ID = "transcript-upload"
@@ -197,60 +191,41 @@ class MeetingsState(AuthState):
 
         ip = self._client_ip()
 
-        def submit(session: Any) -> tuple[NextJob, dict[str, str] | None]:
-            if fmt != "auto":
-                validate_upload(content, filename=filename, redact=redact, fmt=fmt)
-            meeting, _created = submit_meeting(
-                session,
-                organization_id=principal.organization_id,
-                user_id=principal.user_id,
+        def submit() -> actions.Upload:
+            return actions.upload_meeting(
+                principal=principal,
                 filename=filename,
                 data=content,
                 title=title,
                 meeting_date=meeting_day,
-                matter_name=matter,
-                intended_contract_type=ctype,
+                matter=matter,
+                contract_type=ctype,
                 redact=redact,
+                fmt=fmt,
                 idempotency_key=f"ui-{uuid.uuid4().hex}",
-            )
-            from bridge_app.services import audit
-
-            audit.append_for(
-                session,
-                principal,
-                action="meeting.upload",
                 ip=ip,
-                object_type="meeting",
-                object_id=meeting.id,
-                detail={"filename": filename[:200], "bytes": len(content)},
             )
-            earlier = earlier_identical(session, meeting)
-            duplicate = (
-                {
-                    "id": str(earlier.id),
-                    "title": earlier.title,
-                    "when": fmt_when(earlier.created_at),
-                }
-                if earlier is not None
-                else None
-            )
-            return NextJob(Stage.transcript, meeting.id, meeting.input_version), duplicate
 
         self.duplicate_id = self.duplicate_title = ""
         try:
-            job, duplicate = await run_db(submit)
+            stored = await asyncio.to_thread(submit)
         except Exception as exc:
             self.uploading = False
             self.upload_progress = 0
             self.upload_error = friendly(exc)
             return rx.clear_selected_files(UPLOAD_ID)
-        await enqueue(job)
+        await enqueue(stored.job)
         self.uploading = False
         self.upload_progress = 100
         self.upload_notice = f"Uploaded “{title}”; processing has started."
-        if duplicate is not None:
-            self.duplicate_id = duplicate["id"]
-            self.duplicate_title = f"“{duplicate['title']}” ({duplicate['when']})"
+        if stored.duplicate_of is not None:
+            earlier = await read_db(
+                data.meeting_status, principal.organization_id, str(stored.duplicate_of)
+            )
+            if earlier is not None:
+                self.duplicate_id = str(stored.duplicate_of)
+                held = f", held {earlier['date']}" if earlier["date"] else ""
+                self.duplicate_title = f"“{earlier['title']}”{held}"
         self.title = self.matter = self.meeting_date = ""
         await self._refresh()
         return rx.clear_selected_files(UPLOAD_ID)

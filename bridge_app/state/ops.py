@@ -9,11 +9,11 @@ from typing import Any
 import reflex as rx
 
 from bridge_app.core.stages import QUEUE_NAMES
-from bridge_app.services import health, review, slo
-from bridge_app.services.queue import queue_depths
+from bridge_app.services import actions, health, slo
+from bridge_app.services.queue import queue_depths, shared_pool
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
-from bridge_app.state.common import arq_pool, enqueue, follow_live, read_db, run_db
+from bridge_app.state.common import enqueue, follow_live, read_db, run_db
 from bridge_app.state.rows import DependencyRow, FailureRow, QueueRow, SloRow
 
 POLL_S = 2.0
@@ -71,7 +71,7 @@ class OpsState(AuthState):
         principal = await self.principal_for("operate")
         if principal is None:
             return False
-        pool = await arq_pool()
+        pool = await shared_pool()
         report, depths, failures = await asyncio.gather(
             health.check_all(pool),
             queue_depths(pool),
@@ -140,7 +140,9 @@ class OpsState(AuthState):
         ip = self._client_ip()
 
         def work(session: Any) -> Any:
-            _meeting, job = review.retry(session, principal=principal, meeting_id=meeting_id, ip=ip)
+            _meeting, job = actions.retry(
+                session, principal=principal, meeting_id=meeting_id, ip=ip
+            )
             return job
 
         try:

@@ -163,12 +163,6 @@ class DependencyRow:
 
 
 @dataclass
-class QueuePoint:
-    t: str = ""
-    total: int = 0
-
-
-@dataclass
 class QueueRow:
     name: str = ""
     depth: int = 0

@@ -16,6 +16,9 @@ from typing import Any
 OUT = Path(__file__).resolve().parent / "dashboards"
 DS = {"type": "prometheus", "uid": "${datasource}"}
 
+# The scrape job of monitoring/prometheus.yml.
+JOB = 'job="ai-meeting-bridge"'
+
 
 def _panel(
     title: str, exprs: list[tuple[str, str]], *, unit: str = "short", kind: str = "timeseries"
@@ -94,10 +97,7 @@ def system_overview() -> dict[str, Any]:
                 [("min by (dependency) (bridge_dependency_up)", "{{dependency}}")],
             ),
             _panel("Database connections", [("sum by (state) (db_connections)", "{{state}}")]),
-            _panel(
-                "Scrape targets up",
-                [('sum by (component) (up{job="ai-meeting-bridge"})', "{{component}}")],
-            ),
+            _panel("Scrape targets up", [(f"sum by (component) (up{{{JOB}}})", "{{component}}")]),
             _panel(
                 "Events published to NATS / s",
                 [("sum(rate(bridge_outbox_published_total[5m]))", "published")],
@@ -156,8 +156,7 @@ def performance() -> dict[str, Any]:
                 "CPU per component",
                 [
                     (
-                        "sum by (component) "
-                        '(rate(process_cpu_seconds_total{job="ai-meeting-bridge"}[5m]))',
+                        f"sum by (component) (rate(process_cpu_seconds_total{{{JOB}}}[5m]))",
                         "{{component}}",
                     )
                 ],
@@ -165,12 +164,7 @@ def performance() -> dict[str, Any]:
             ),
             _panel(
                 "Resident memory per pod",
-                [
-                    (
-                        'max by (pod) (process_resident_memory_bytes{job="ai-meeting-bridge"})',
-                        "{{pod}}",
-                    )
-                ],
+                [(f"max by (pod) (process_resident_memory_bytes{{{JOB}}})", "{{pod}}")],
                 unit="bytes",
             ),
         ],

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from bridge_app.models import Decision
 from bridge_app.services.db import get_engine
+from bridge_app.state.meeting import POLL_S as MEETING_POLL_S
 from tests.e2e.conftest import Users, login, shot
 
 pytestmark = pytest.mark.e2e
@@ -25,6 +26,9 @@ def review_status(decision_id: str) -> str:
     with Session(get_engine()) as session:
         row = session.exec(select(Decision).where(Decision.id == uuid.UUID(decision_id))).one()
         return row.review_status
+
+
+MEETING_POLL_MS = int(MEETING_POLL_S * 1000)
 
 
 def test_viewer_sees_no_edit_controls_and_forged_events_are_refused(
@@ -87,3 +91,7 @@ def test_viewer_sees_no_edit_controls_and_forged_events_are_refused(
     page.goto(f"{app_url}/audit")
     page.wait_for_selector("#page-error")
     assert page.locator(".audit-row").count() == 0
+    # The meeting page's live poll may still run for this session (a full navigation sends no
+    # unmount); a tick of it must not take the refusal away (this once raced).
+    page.wait_for_timeout(MEETING_POLL_MS + 500)
+    assert page.locator("#page-error").is_visible()

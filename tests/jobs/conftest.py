@@ -41,7 +41,7 @@ class Workers:
     def start(self, name: str, **extra_env: str) -> subprocess.Popen[bytes]:
         log = (self.log_dir / f"{name}.log").open("ab")
         proc = subprocess.Popen(
-            [str(Path(sys.executable).parent / "arq"), f"jobs.{name}.WorkerSettings"],
+            [sys.executable, "-m", "jobs", name],  # arq, riding out outages (jobs/worker.py)
             env={**self.env, **extra_env},
             cwd=REPO,
             stdout=log,

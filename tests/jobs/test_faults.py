@@ -137,7 +137,12 @@ def test_nats_down_the_pipeline_goes_on_and_events_arrive_later(
 ) -> None:
     profile = devservices.PROFILES["test"]
     nats_dir = profile.directory / "nats"
-    if not service_urls["NATS_URL"].endswith(f":{profile.nats_port}"):
+    if (
+        not service_urls["NATS_URL"].endswith(f":{profile.nats_port}")
+        or not (
+            devservices.status(profile)["nats"]  # the port may be another checkout's server
+        )
+    ):
         pytest.skip("NATS is external (TEST_NATS_URL); not ours to stop")
     workers.start_all()
     devservices._kill_pidfile(nats_dir / "nats.pid")
@@ -155,7 +160,12 @@ def test_postgres_restart_mid_pipeline_workers_recover_without_restart(
     workers: Workers, org, service_urls: dict[str, str]
 ) -> None:
     profile = devservices.PROFILES["test"]
-    if not service_urls["DATABASE_URL"].split("/")[2].endswith(f":{profile.pg_port}"):
+    if (
+        not service_urls["DATABASE_URL"].split("/")[2].endswith(f":{profile.pg_port}")
+        or not (
+            devservices.status(profile)["postgres"]  # the port may be another checkout's server
+        )
+    ):
         pytest.skip("PostgreSQL is external (TEST_DATABASE_URL); not ours to restart")
     workers.start_all(**{"BRIDGE_FAULT_DELAY_DECISION_S": "2"})
     meeting_id = submit(org)

@@ -68,3 +68,14 @@ def _try(port: int) -> bool:
         return True
     except OSError:
         return False
+
+
+def test_each_stage_worker_exports_its_queue_depth_for_the_hpa(workers: Workers) -> None:
+    """The HPAs select nats_queue_depth{queue=<the stage's queue>}: a sample must exist."""
+    from bridge_app.services.queue import STAGE_QUEUES
+
+    workers.start_all(names=tuple(STAGE_QUEUES))
+    for stage, target in STAGE_QUEUES.items():
+        port = target.port + 200
+        sample = f'nats_queue_depth{{queue="{target.queue}"}}'
+        wait_for(lambda p=port, s=sample: _try(p) and s in _scrape(p), 20, f"{stage}: {sample}")

@@ -8,12 +8,12 @@ from tests.k8s._manifests import REPO, all_resources
 
 DOCKERFILE = REPO / "docker" / "Dockerfile"
 WORKER_MODULES = {
-    "transcript-worker": ("jobs.transcript.WorkerSettings", 8000),
-    "decision-worker": ("jobs.decision.WorkerSettings", 8001),
-    "draft-worker": ("jobs.draft.WorkerSettings", 8002),
-    "qa-worker": ("jobs.qa.WorkerSettings", 8003),
-    "export-worker": ("jobs.export.WorkerSettings", 8004),
-    "maintenance-worker": ("jobs.maintenance.WorkerSettings", 8005),
+    "transcript-worker": ("transcript", 8000),
+    "decision-worker": ("decision", 8001),
+    "draft-worker": ("draft", 8002),
+    "qa-worker": ("qa", 8003),
+    "export-worker": ("export", 8004),
+    "maintenance-worker": ("maintenance", 8005),
 }
 
 
@@ -40,7 +40,10 @@ def test_commands_match_the_implementation() -> None:
     stages = _stages()
     assert '"--backend-only"' in stages["api"] and '"3001"' in stages["api"]
     for target, (module, port) in WORKER_MODULES.items():
-        assert f'CMD ["arq", "{module}"]' in stages[target]
+        # jobs/worker.py: arq's Worker for jobs.<worker>.WorkerSettings, outage-proof.
+        assert f'CMD ["python", "-m", "jobs", "{module}"]' in stages[target]
+        source = (REPO / "jobs" / f"{module}.py").read_text()
+        assert "class WorkerSettings" in source or "WorkerSettings = " in source
         assert f"EXPOSE {port}" in stages[target]
     assert "reflex export --frontend-only" in stages["frontend-build"]
     assert "docker/nginx.conf" in stages["web"]

@@ -215,7 +215,7 @@ def test_every_kubectl_name_in_the_runbook_exists() -> None:
     named = set(re.findall(r"deploy/([a-z0-9-]+)", code))
     assert {"ai-meeting-bridge-api", "transcript-worker", "maintenance-worker"} <= named
     assert named <= deployments, named - deployments
-    job_names = set(re.findall(r"job[/ ]([a-z][a-z0-9-]+)", code)) - {"to"}
+    job_names = set(re.findall(r"(?:job/|delete job |Job `)([a-z][a-z0-9-]+)", code + RUNBOOK))
     assert job_names and job_names <= jobs, job_names - jobs
     hpa_names = set(re.findall(r"get hpa ([a-z][a-z0-9-]+)", code))
     assert {"api-hpa", "transcript-worker-hpa"} <= hpa_names <= hpas

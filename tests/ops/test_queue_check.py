@@ -98,6 +98,7 @@ def test_threshold_alert_and_exit_code(
     assert cli_main([*base, "--threshold", "5"]) == ops.EXIT_ALERT
     out = capsys.readouterr().out
     assert f"ALERT QueueBacklog queue={queues[1]} depth=6 ready=6 threshold=5" in out
+    assert f"redis-cli ZCARD {queues[1]}" in out  # the command that works, next to the alert
     assert cli_main([*base, "--threshold", "5", "--json"]) == ops.EXIT_ALERT
     report = json.loads(capsys.readouterr().out)
     assert report["status"] == "alert"

@@ -29,3 +29,39 @@ def test_a_port_taken_by_another_process_is_refused_with_a_clear_message(tmp_pat
         profile = devservices.Profile("scratch", tmp_path, port, port, port)
         with pytest.raises(devservices.DevServicesError, match=f"port {port} .* taken"):
             devservices.up(profile, environ={"DATABASE_URL": "x", "NATS_URL": "y"})
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_what_a_command_started_is_stopped_unless_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = _free_port()
+    profile = devservices.Profile("scratch", tmp_path, port, port, port)
+    given = {"DATABASE_URL": "postgresql://elsewhere/x", "NATS_URL": "nats://elsewhere"}
+    urls, started = devservices.start_missing(profile, environ=given)
+    try:
+        assert started == ["redis"] and urls["REDIS_URL"].endswith(f":{port}/0")
+        # Already running: a second command did not start it, so it will not stop it.
+        assert devservices.start_missing(profile, environ=given)[1] == []
+        monkeypatch.setenv("KEEP_SERVICES", "1")
+        assert devservices.stop_started(profile, started) == []
+        assert devservices.status(profile)["redis"]
+        monkeypatch.delenv("KEEP_SERVICES")
+        assert devservices.stop_started(profile, started) == ["redis"]
+        assert not devservices.status(profile)["redis"]
+    finally:
+        devservices.down(profile, ["redis"])
+
+
+def test_with_every_url_given_nothing_is_started_or_stopped(tmp_path: Path) -> None:
+    port = _free_port()
+    profile = devservices.Profile("scratch", tmp_path, port, port, port)
+    given = {"DATABASE_URL": "postgresql://x/y", "REDIS_URL": "redis://x", "NATS_URL": "nats://x"}
+    urls, started = devservices.start_missing(profile, environ=given)
+    assert started == [] and urls == given
+    assert devservices.stop_started(profile, started) == []

@@ -5,13 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlmodel import col
 
 from bridge_app.api.deps import Auditor, SessionDep
-from bridge_app.models import AuditEvent
 from bridge_app.models.api import AuditEventPublic, AuditPage, ChainStatus
-from bridge_app.services import audit
-from bridge_app.services.db import scoped
+from bridge_app.services import audit, queries
 
 router = APIRouter(prefix="/v1", tags=["audit"])
 
@@ -30,18 +27,15 @@ def list_audit(
     session: SessionDep,
 ) -> AuditPage:
     """Events of the caller's organization, newest first."""
-    query = scoped(AuditEvent, principal.organization_id)
-    if action:
-        query = query.where(AuditEvent.action == action)
-    if object_id:
-        query = query.where(AuditEvent.object_id == object_id)
-    if object_name:
-        query = query.where(
-            AuditEvent.detail["object_name"].astext.ilike(f"%{object_name.strip()}%")
-        )
-    if before:
-        query = query.where(col(AuditEvent.id) < before)
-    rows = session.exec(query.order_by(col(AuditEvent.id).desc()).limit(limit + 1)).all()
+    rows = queries.audit_events(
+        session,
+        principal.organization_id,
+        action=action or "",
+        object_id=object_id or "",
+        object_name=object_name or "",
+        before=before,
+        limit=limit + 1,
+    )
     items = [AuditEventPublic.model_validate(r) for r in rows[:limit]]
     return AuditPage(items=items, next_cursor=items[-1].id if len(rows) > limit else None)
 

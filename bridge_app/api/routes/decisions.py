@@ -5,26 +5,15 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Request
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from bridge_app.api.deps import Reader, Reviewer, SessionDep, client_ip
-from bridge_app.api.routes.meetings import decision_public, load_meeting
-from bridge_app.models import Decision
+from bridge_app.api.shapes import decision_public
 from bridge_app.models.api import DecisionPublic, DecisionReview
-from bridge_app.services import crypto, review
-from bridge_app.services.db import get_owned, session_scope
-from bridge_app.services.errors import Conflict, NotFound
-from bridge_app.services.principal import Principal
+from bridge_app.services import actions, queries
+from bridge_app.services.db import session_scope
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
-
-
-def _public(session: Session, principal: Principal, row: Decision) -> DecisionPublic:
-    meeting = load_meeting(session, principal, row.meeting_id)
-    if meeting.data_key_id is None:
-        raise Conflict("the meeting has no data key")
-    return decision_public(row, crypto.load_data_key(session, meeting.data_key_id))
 
 
 @router.get("/decisions/{decision_id}", response_model=DecisionPublic)
@@ -35,10 +24,7 @@ def get_decision(
     session: SessionDep,
 ) -> DecisionPublic:
     """One extracted item with its evidence and review state."""
-    row = get_owned(session, Decision, decision_id, principal.organization_id)
-    if row is None:
-        raise NotFound("no such decision")
-    return _public(session, principal, row)
+    return decision_public(queries.decision(session, principal.organization_id, decision_id))
 
 
 @router.post("/decisions/{decision_id}/review", response_model=DecisionPublic)
@@ -54,7 +40,7 @@ async def review_decision(
 
     def work() -> DecisionPublic:
         with session_scope() as session:
-            row = review.review_decision(
+            row = actions.review_decision(
                 session,
                 principal=principal,
                 decision_id=decision_id,
@@ -64,6 +50,6 @@ async def review_decision(
                 reason=body.reason,
                 ip=ip,
             )
-            return _public(session, principal, row)
+            return decision_public(queries.decision(session, principal.organization_id, row.id))
 
     return await run_in_threadpool(work)

@@ -7,7 +7,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from bridge_app.api.deps import (
@@ -20,7 +20,7 @@ from bridge_app.api.deps import (
     client_ip,
 )
 from bridge_app.core.drafting.redline import redline_drafts, redline_html, redline_stats
-from bridge_app.models import Draft, DraftVersion, Meeting, QAFinding
+from bridge_app.models import Draft, DraftVersion
 from bridge_app.models.api import (
     ApprovalPublic,
     DraftApprove,
@@ -32,10 +32,9 @@ from bridge_app.models.api import (
     OpenWarning,
     RedlinePublic,
 )
-from bridge_app.services import approval, review
-from bridge_app.services.db import get_owned, session_scope
-from bridge_app.services.errors import Conflict, Invalid, NotFound
-from bridge_app.services.meeting_data import data_key, load_version_doc
+from bridge_app.services import actions, approval, queries
+from bridge_app.services.db import session_scope
+from bridge_app.services.errors import Invalid
 from bridge_app.services.principal import Principal
 
 router = APIRouter(prefix="/v1", tags=["drafts"])
@@ -43,29 +42,7 @@ router = APIRouter(prefix="/v1", tags=["drafts"])
 
 def load_draft(session: Session, principal: Principal, draft_id: uuid.UUID) -> Draft:
     """The draft if it belongs to the caller's organization, else 404."""
-    draft = get_owned(session, Draft, draft_id, principal.organization_id)
-    if draft is None:
-        raise NotFound("no such draft")
-    return draft
-
-
-def load_version(session: Session, draft: Draft, version: int) -> DraftVersion:
-    """One version of a draft, else 404."""
-    row = session.exec(
-        select(DraftVersion).where(
-            DraftVersion.draft_id == draft.id, DraftVersion.version == version
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"the draft has no version {version}")
-    return row
-
-
-def _key(session: Session, draft: Draft) -> bytes:
-    meeting = session.get(Meeting, draft.meeting_id)
-    if meeting is None:
-        raise Conflict("the draft's meeting is gone")
-    return data_key(session, meeting)
+    return queries.owned(session, Draft, draft_id, principal.organization_id)
 
 
 @router.get("/drafts/{draft_id}", response_model=DraftPublic)
@@ -88,21 +65,11 @@ def list_versions(
 ) -> list[DraftVersionPublic]:
     """Every version, oldest first."""
     draft = load_draft(session, principal, draft_id)
-    rows = session.exec(
-        select(DraftVersion)
-        .where(DraftVersion.draft_id == draft.id)
-        .order_by(col(DraftVersion.version))
-    ).all()
-    return [DraftVersionPublic.model_validate(r) for r in rows]
+    return [DraftVersionPublic.model_validate(r) for r in queries.versions(session, draft)]
 
 
 def _findings(session: Session, version: DraftVersion) -> list[FindingPublic]:
-    rows = session.exec(
-        select(QAFinding)
-        .where(QAFinding.draft_version_id == version.id)
-        .order_by(col(QAFinding.severity), col(QAFinding.code))
-    ).all()
-    return [FindingPublic.model_validate(r) for r in rows]
+    return [FindingPublic.model_validate(r) for r in queries.findings(session, version)]
 
 
 @router.get("/drafts/{draft_id}/versions/{version}", response_model=DraftVersionDetail)
@@ -115,8 +82,8 @@ def get_version(
 ) -> DraftVersionDetail:
     """One version: its clauses with provenance (decrypted) and its QA findings."""
     draft = load_draft(session, principal, draft_id)
-    row = load_version(session, draft, version)
-    doc = load_version_doc(row, _key(session, draft))
+    row = queries.version(session, draft, version)
+    doc = queries.version_doc(session, draft, row)
     base = DraftVersionPublic.model_validate(row).model_dump()
     return DraftVersionDetail(**base, document=doc.to_dict(), findings=_findings(session, row))
 
@@ -131,7 +98,7 @@ def get_findings(
 ) -> list[FindingPublic]:
     """QA findings of one version (blockers first)."""
     draft = load_draft(session, principal, draft_id)
-    return _findings(session, load_version(session, draft, version))
+    return _findings(session, queries.version(session, draft, version))
 
 
 @router.get("/drafts/{draft_id}/redline", response_model=RedlinePublic)
@@ -147,9 +114,8 @@ def get_redline(
     draft = load_draft(session, principal, draft_id)
     if from_version == to_version:
         raise Invalid("pick two different versions")
-    key = _key(session, draft)
-    old = load_version_doc(load_version(session, draft, from_version), key)
-    new = load_version_doc(load_version(session, draft, to_version), key)
+    old = queries.version_doc(session, draft, queries.version(session, draft, from_version))
+    new = queries.version_doc(session, draft, queries.version(session, draft, to_version))
     ops = redline_drafts(old, new)
     return RedlinePublic(
         from_version=from_version,
@@ -172,7 +138,7 @@ async def regenerate_draft(
     ip = client_ip(request)
     return await accept_job(
         pool,
-        lambda session: review.request_regeneration(
+        lambda session: actions.request_regeneration(
             session, principal=principal, draft_id=draft_id, ip=ip
         ),
     )
@@ -191,7 +157,7 @@ async def approve_draft(
 
     def work() -> DraftPublic:
         with session_scope() as session:
-            draft = review.approve_draft(
+            draft = actions.approve_draft(
                 session,
                 principal=principal,
                 draft_id=draft_id,
@@ -217,8 +183,8 @@ def get_approval(
     view = approval.approval_view(session, draft)
     warnings = []
     if draft.current_version:
-        row = load_version(session, draft, draft.current_version)
-        warnings = review.approval_warnings(session, draft, row) if row.qa_done else []
+        row = queries.version(session, draft, draft.current_version)
+        warnings = actions.approval_warnings(session, draft, row) if row.qa_done else []
     return ApprovalPublic(
         state=view.state,
         version=view.version,
@@ -226,6 +192,7 @@ def get_approval(
         approved_at=view.when,
         comment=view.comment,
         outdated_reason=view.outdated_reason,
+        acknowledged=list(view.acknowledged),
         open_warnings=[
             OpenWarning(id=wid, sentence=f.sentence, codes=list(f.codes)) for wid, f in warnings
         ],

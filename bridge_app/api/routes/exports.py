@@ -7,7 +7,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 
 from bridge_app.api.deps import (
@@ -18,12 +18,12 @@ from bridge_app.api.deps import (
     client_ip,
     enqueue,
 )
-from bridge_app.api.routes.drafts import load_draft
 from bridge_app.models import Draft, DraftVersion, Export, Meeting
 from bridge_app.models.api import DownloadLink, ExportCreate, ExportPublic
-from bridge_app.services import audit, crypto, review
-from bridge_app.services.db import get_owned, session_scope
+from bridge_app.services import actions, audit, crypto, queries
+from bridge_app.services.db import session_scope
 from bridge_app.services.errors import NotFound
+from bridge_app.services.meeting_data import data_key
 from bridge_app.services.principal import Principal
 from bridge_app.services.storage import LocalStore, ObjectNotFound, get_store
 
@@ -47,9 +47,9 @@ async def request_export(
     Idempotency-Key was seen before."""
     ip = client_ip(request)
 
-    def work() -> review.ExportRequest:
+    def work() -> actions.ExportRequest:
         with session_scope() as session:
-            return review.request_export(
+            return actions.request_export(
                 session,
                 principal=principal,
                 draft_id=draft_id,
@@ -75,21 +75,12 @@ def list_exports(
     session: SessionDep,
 ) -> list[ExportPublic]:
     """A draft's exports, newest first."""
-    draft = load_draft(session, principal, draft_id)
-    rows = session.exec(
-        select(Export)
-        .join(DraftVersion, col(DraftVersion.id) == col(Export.draft_version_id))
-        .where(DraftVersion.draft_id == draft.id, Export.organization_id == draft.organization_id)
-        .order_by(col(Export.created_at).desc())
-    ).all()
-    return [ExportPublic.model_validate(r) for r in rows]
+    draft = queries.owned(session, Draft, draft_id, principal.organization_id)
+    return [ExportPublic.model_validate(r) for r in queries.draft_exports(session, draft)]
 
 
 def _load_export(session: Session, principal: Principal, export_id: uuid.UUID) -> Export:
-    export = get_owned(session, Export, export_id, principal.organization_id)
-    if export is None:
-        raise NotFound("no such export")
-    return export
+    return queries.owned(session, Export, export_id, principal.organization_id)
 
 
 @router.get("/exports/{export_id}", response_model=ExportPublic)
@@ -113,7 +104,7 @@ def download_link(
 ) -> DownloadLink:
     """A short-lived URL for the file (presigned S3, or a signed local URL); audited."""
     _load_export(session, principal, export_id)
-    url, filename = review.download_link(
+    url, filename = actions.download_link(
         session, principal=principal, export_id=export_id, ip=client_ip(request)
     )
     return DownloadLink(url=url, expires_in=DOWNLOAD_URL_SECONDS, filename=filename)
@@ -146,7 +137,7 @@ async def download_file(
             version = session.get(DraftVersion, export.draft_version_id)
             draft = session.get(Draft, version.draft_id) if version else None
             meeting = session.get(Meeting, draft.meeting_id) if draft else None
-            if meeting is None or meeting.data_key_id is None:
+            if meeting is None:
                 raise NotFound("no such file")
             try:
                 blob = store.get(key)
@@ -155,7 +146,7 @@ async def download_file(
             data = (
                 blob
                 if store.encrypts_at_rest_itself
-                else crypto.decrypt(crypto.load_data_key(session, meeting.data_key_id), blob)
+                else crypto.decrypt(data_key(session, meeting), blob)
             )
             audit.append(
                 session,
@@ -168,7 +159,7 @@ async def download_file(
                     "filename": filename,
                     "object_name": filename,
                     "via": "signed-url",
-                    "link_issued_to": review.link_holder(session, export, filename),
+                    "link_issued_to": queries.link_holder(session, export),
                 },
             )
             return data, export.content_type or "application/octet-stream"

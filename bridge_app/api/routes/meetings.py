@@ -8,12 +8,9 @@ import binascii
 import json
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-import sqlalchemy as sa
 from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
 from bridge_app.api.deps import (
@@ -27,14 +24,10 @@ from bridge_app.api.deps import (
     client_ip,
     enqueue,
 )
-from bridge_app.core.stages import STAGE_NAMES, Stage
+from bridge_app.api.shapes import decision_public
+from bridge_app.core.stages import STAGE_NAMES
 from bridge_app.models import (
-    Decision,
-    Draft,
-    Matter,
     Meeting,
-    StageRun,
-    TranscriptSegment,
 )
 from bridge_app.models.api import (
     DecisionPublic,
@@ -48,12 +41,8 @@ from bridge_app.models.api import (
     SegmentPublic,
     StageProgress,
 )
-from bridge_app.services import audit, crypto, review
-from bridge_app.services.db import get_owned, scoped, session_scope
-from bridge_app.services.errors import Invalid, NotFound, UploadRejected
-from bridge_app.services.principal import Principal
-from bridge_app.services.queue import NextJob
-from bridge_app.services.upload import earlier_identical, submit_meeting
+from bridge_app.services import actions, queries
+from bridge_app.services.errors import Invalid, UploadRejected
 from bridge_app.settings import get_settings
 
 router = APIRouter(prefix="/v1", tags=["meetings"])
@@ -79,14 +68,6 @@ def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         return datetime.fromisoformat(created), uuid.UUID(ident)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
         raise Invalid("the cursor is not valid; start again without it") from exc
-
-
-def load_meeting(session: Session, principal: Principal, meeting_id: uuid.UUID) -> Meeting:
-    """The meeting if it belongs to the caller's organization, else 404."""
-    meeting = get_owned(session, Meeting, meeting_id, principal.organization_id)
-    if meeting is None:
-        raise NotFound("no such meeting")
-    return meeting
 
 
 @router.post("/meetings", status_code=201, response_model=MeetingPublic)
@@ -115,59 +96,28 @@ async def upload_meeting(
                 "too_large", f"the file is larger than the limit of {limit / 1e6:.0f} MB"
             )
         chunks.append(chunk)
-    data = b"".join(chunks)
-    if not data:
-        raise UploadRejected("empty", "the file is empty")
     filename = (file.filename or "transcript.txt")[:300]
     ip = client_ip(request)
-
-    def work() -> tuple[MeetingPublic, bool]:
-        for _attempt in range(2):
-            try:
-                with session_scope() as session:
-                    meeting, created = submit_meeting(
-                        session,
-                        organization_id=principal.organization_id,
-                        user_id=principal.user_id,
-                        filename=filename,
-                        data=data,
-                        title=title,
-                        meeting_date=meeting_date,
-                        matter_name=matter,
-                        intended_contract_type=contract_type or None,
-                        redact=redact,
-                        idempotency_key=idempotency_key or None,
-                    )
-                    if created:
-                        audit.append_for(
-                            session,
-                            principal,
-                            action="meeting.upload",
-                            ip=ip,
-                            object_type="meeting",
-                            object_id=meeting.id,
-                            detail={
-                                "filename": filename,
-                                "size": len(data),
-                                "format": meeting.source_format,
-                                "redact": redact,
-                            },
-                        )
-                    public = _public(meeting, matter if meeting.matter_id else None)
-                    earlier = earlier_identical(session, meeting) if created else None
-                    public.duplicate_of = earlier.id if earlier else None
-                    return public, created
-            except IntegrityError:
-                if not idempotency_key:
-                    raise
-                continue  # a concurrent upload with the same key won: return that one
-        raise Invalid("the upload conflicted with a concurrent one; try again")
-
-    public, created = await run_in_threadpool(work)
-    if created:
-        await enqueue(pool, NextJob(Stage.transcript, public.id, public.input_version))
+    upload = await run_in_threadpool(
+        lambda: actions.upload_meeting(
+            principal=principal,
+            filename=filename,
+            data=b"".join(chunks),
+            title=title,
+            meeting_date=meeting_date,
+            matter=matter,
+            contract_type=contract_type,
+            redact=redact,
+            idempotency_key=idempotency_key,
+            ip=ip,
+        )
+    )
+    if upload.created:
+        await enqueue(pool, upload.job)
     else:
         response.status_code = 200
+    public = _public(upload.meeting, upload.matter)
+    public.duplicate_of = upload.duplicate_of
     return public
 
 
@@ -186,38 +136,18 @@ def list_meetings(
     session: SessionDep,
 ) -> MeetingPage:
     """Newest first; pass `next_cursor` back as `cursor` for the next page."""
-    query = (
-        select(Meeting, Matter.name)
-        .join(Matter, col(Matter.id) == col(Meeting.matter_id), isouter=True)
-        .where(Meeting.organization_id == principal.organization_id)
+    rows = queries.meeting_rows(
+        session,
+        principal.organization_id,
+        search=q or "",
+        status=status,
+        matter=matter,
+        contract_type=contract_type,
+        date_from=date_from,
+        date_to=date_to,
+        before=_decode_cursor(cursor) if cursor else None,
+        limit=limit + 1,
     )
-    if status:
-        query = query.where(Meeting.status == status)
-    if matter:
-        query = query.where(col(Matter.name) == matter)
-    if contract_type:
-        query = query.where(Meeting.intended_contract_type == contract_type)
-    if q:
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            sa.or_(
-                col(Meeting.title).ilike(pattern),
-                col(Meeting.source_filename).ilike(pattern),
-                col(Matter.name).ilike(pattern),
-            )
-        )
-    if date_from:
-        query = query.where(col(Meeting.meeting_date) >= date_from)
-    if date_to:
-        query = query.where(col(Meeting.meeting_date) <= date_to)
-    if cursor:
-        created, ident = _decode_cursor(cursor)
-        query = query.where(
-            sa.tuple_(col(Meeting.created_at), col(Meeting.id)) < sa.tuple_(created, ident)
-        )
-    rows = session.exec(
-        query.order_by(col(Meeting.created_at).desc(), col(Meeting.id).desc()).limit(limit + 1)
-    ).all()
     items = [_public(m, name) for m, name in rows[:limit]]
     next_cursor = _encode_cursor(rows[limit - 1][0]) if len(rows) > limit else None
     return MeetingPage(items=items, next_cursor=next_cursor)
@@ -231,16 +161,8 @@ def get_meeting(
     session: SessionDep,
 ) -> MeetingDetail:
     """A meeting with the latest run of each stage, its drafts and counts."""
-    meeting = load_meeting(session, principal, meeting_id)
-    matter = session.get(Matter, meeting.matter_id) if meeting.matter_id else None
-    runs = session.exec(
-        select(StageRun)
-        .where(StageRun.meeting_id == meeting.id)
-        .order_by(col(StageRun.finished_at).desc().nulls_last())
-    ).all()
-    latest: dict[str, StageRun] = {}
-    for run in runs:
-        latest.setdefault(run.stage, run)
+    meeting = queries.owned(session, Meeting, meeting_id, principal.organization_id)
+    latest = queries.latest_runs(session, meeting)
     stages = [
         StageProgress(
             stage=stage,
@@ -252,29 +174,18 @@ def get_meeting(
         )
         for stage in STAGE_NAMES
     ]
-    draft_ids = session.exec(
-        select(Draft.id).where(Draft.meeting_id == meeting.id).order_by(col(Draft.created_at))
-    ).all()
-    segment_count = session.exec(
-        select(sa.func.count())
-        .select_from(TranscriptSegment)
-        .where(TranscriptSegment.meeting_id == meeting.id)
-    ).one()
-    decision_count = session.exec(
-        select(sa.func.count())
-        .select_from(Decision)
-        .where(Decision.meeting_id == meeting.id, Decision.input_version == meeting.input_version)
-    ).one()
-    base = _public(meeting, matter.name if matter else None).model_dump()
+    draft_ids = [d.id for d in queries.meeting_drafts(session, meeting)]
+    segment_count, decision_count = queries.meeting_counts(session, meeting)
+    base = _public(meeting, queries.matter_name(session, meeting)).model_dump()
     return MeetingDetail(
         **base,
         participants=list(meeting.participants),
         warnings=list(meeting.warnings),
         redaction_report=list(meeting.redaction_report),
         stages=stages,
-        draft_ids=list(draft_ids),
-        segment_count=int(segment_count),
-        decision_count=int(decision_count),
+        draft_ids=draft_ids,
+        segment_count=segment_count,
+        decision_count=decision_count,
     )
 
 
@@ -290,7 +201,7 @@ async def retry_meeting(
     ip = client_ip(request)
     return await accept_job(
         pool,
-        lambda session: review.retry(session, principal=principal, meeting_id=meeting_id, ip=ip),
+        lambda session: actions.retry(session, principal=principal, meeting_id=meeting_id, ip=ip),
     )
 
 
@@ -304,61 +215,10 @@ def list_segments(
     session: SessionDep,
 ) -> SegmentPage:
     """Transcript segments (decrypted) with position greater than `after`."""
-    meeting = load_meeting(session, principal, meeting_id)
-    rows = session.exec(
-        select(TranscriptSegment)
-        .where(TranscriptSegment.meeting_id == meeting.id, TranscriptSegment.position > after)
-        .order_by(col(TranscriptSegment.position))
-        .limit(limit + 1)
-    ).all()
-    key = (
-        crypto.load_data_key(session, meeting.data_key_id) if rows and meeting.data_key_id else b""
-    )
-    items = [
-        SegmentPublic(
-            position=r.position,
-            segment_key=r.segment_key,
-            speaker=r.speaker,
-            start_s=r.start_s,
-            end_s=r.end_s,
-            text=crypto.decrypt_text(key, r.text_ciphertext),
-        )
-        for r in rows[:limit]
-    ]
+    meeting = queries.owned(session, Meeting, meeting_id, principal.organization_id)
+    rows = queries.segments(session, meeting, after=after, limit=limit + 1)
+    items = [SegmentPublic.model_validate(r, from_attributes=True) for r in rows[:limit]]
     return SegmentPage(items=items, next_after=items[-1].position if len(rows) > limit else None)
-
-
-def decision_public(row: Decision, key: bytes) -> DecisionPublic:
-    """A decision row as the API shows it (decrypted, review applied)."""
-    content: dict[str, Any] = json.loads(crypto.decrypt(key, row.content_ciphertext))
-    statement = content.get("statement", "")
-    edited = (
-        crypto.decrypt_text(key, row.edited_statement_ciphertext)
-        if row.edited_statement_ciphertext
-        else None
-    )
-    return DecisionPublic(
-        id=row.id,
-        meeting_id=row.meeting_id,
-        item_key=row.item_key,
-        kind=row.kind,
-        statement=edited or statement,
-        original_statement=statement,
-        evidence=list(content.get("evidence", [])),
-        owner=row.owner,
-        party=row.party,
-        due=row.due,
-        values=dict(row.edited_values if row.edited_values is not None else row.values),
-        original_values=dict(row.values),
-        confidence=row.confidence,
-        supersedes=list(row.supersedes),
-        superseded_by=row.superseded_by,
-        conflicts_with=list(row.conflicts_with),
-        review_status=row.review_status,
-        review_reason=row.review_reason,
-        reviewed_by=row.reviewed_by,
-        reviewed_at=row.reviewed_at,
-    )
 
 
 @router.get("/meetings/{meeting_id}/decisions", response_model=list[DecisionPublic])
@@ -371,21 +231,9 @@ def list_decisions(
     session: SessionDep,
 ) -> list[DecisionPublic]:
     """The meeting's extracted items (current input version), most confident first."""
-    meeting = load_meeting(session, principal, meeting_id)
-    query = scoped(Decision, principal.organization_id).where(
-        Decision.meeting_id == meeting.id, Decision.input_version == meeting.input_version
-    )
-    if kind:
-        query = query.where(Decision.kind == kind)
-    if review_status:
-        query = query.where(Decision.review_status == review_status)
-    rows = session.exec(
-        query.order_by(col(Decision.confidence).desc(), col(Decision.item_key))
-    ).all()
-    if not rows or meeting.data_key_id is None:
-        return []
-    key = crypto.load_data_key(session, meeting.data_key_id)
-    return [decision_public(r, key) for r in rows]
+    meeting = queries.owned(session, Meeting, meeting_id, principal.organization_id)
+    views = queries.decisions(session, meeting, kind=kind, review_status=review_status)
+    return [decision_public(v) for v in views]
 
 
 @router.get("/meetings/{meeting_id}/drafts", response_model=list[DraftPublic])
@@ -396,13 +244,8 @@ def list_drafts(
     session: SessionDep,
 ) -> list[DraftPublic]:
     """The meeting's drafts, oldest first."""
-    meeting = load_meeting(session, principal, meeting_id)
-    rows = session.exec(
-        scoped(Draft, principal.organization_id)
-        .where(Draft.meeting_id == meeting.id)
-        .order_by(col(Draft.created_at))
-    ).all()
-    return [DraftPublic.model_validate(r) for r in rows]
+    meeting = queries.owned(session, Meeting, meeting_id, principal.organization_id)
+    return [DraftPublic.model_validate(r) for r in queries.meeting_drafts(session, meeting)]
 
 
 @router.post("/meetings/{meeting_id}/drafts", status_code=202, response_model=JobAccepted)
@@ -418,7 +261,7 @@ async def create_draft(
     ip = client_ip(request)
     return await accept_job(
         pool,
-        lambda session: review.create_draft(
+        lambda session: actions.create_draft(
             session,
             principal=principal,
             meeting_id=meeting_id,

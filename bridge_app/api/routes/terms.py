@@ -9,9 +9,9 @@ from fastapi import APIRouter, Path, Request
 from starlette.concurrency import run_in_threadpool
 
 from bridge_app.api.deps import Reader, Reviewer, SessionDep, client_ip
-from bridge_app.api.routes.meetings import load_meeting
+from bridge_app.models import Meeting
 from bridge_app.models.api import TermChecklist, TermPublic, TermSetBody, TermSetPublic
-from bridge_app.services import terms
+from bridge_app.services import queries, terms
 from bridge_app.services.db import session_scope
 
 router = APIRouter(prefix="/v1", tags=["terms"])
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1", tags=["terms"])
 @router.get("/meetings/{meeting_id}/terms", response_model=TermChecklist)
 def get_terms(*, meeting_id: uuid.UUID, principal: Reader, session: SessionDep) -> TermChecklist:
     """Every term the meeting's contract type needs: found, missing or not agreed."""
-    meeting = load_meeting(session, principal, meeting_id)
+    meeting = queries.owned(session, Meeting, meeting_id, principal.organization_id)
     ctype, rows = terms.meeting_checklist(session, meeting)
     return TermChecklist(
         contract_type=ctype,

@@ -7,7 +7,6 @@ the current items; ``redline`` compares two versions word by word.
 
 from bridge_app.core.drafting.draft import make_draft, pick_contract_type, regenerate
 from bridge_app.core.drafting.model import (
-    CONTRACT_TYPES,
     Clause,
     ContractType,
     Draft,
@@ -20,6 +19,7 @@ from bridge_app.core.drafting.model import (
 from bridge_app.core.drafting.qa import can_approve, qa_report, run_qa
 from bridge_app.core.drafting.redline import RedlineOp, redline, redline_drafts, redline_html
 from bridge_app.core.drafting.templates import TEMPLATES
+from bridge_app.core.vocabulary import CONTRACT_TYPES
 
 __all__ = [
     "CONTRACT_TYPES",

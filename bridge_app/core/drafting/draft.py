@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any, Literal
 
 from bridge_app.core.drafting.model import (
-    CONTRACT_TYPES,
     Clause,
     ContractType,
     Draft,
@@ -34,6 +33,7 @@ from bridge_app.core.drafting.terms import (
     usable_items,
 )
 from bridge_app.core.extraction.model import Item
+from bridge_app.core.vocabulary import CONTRACT_TYPES
 
 # ---------------------------------------------------------------- contract type
 

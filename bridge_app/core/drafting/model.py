@@ -11,17 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-ContractType = Literal["nda", "sow", "msa-amendment", "term-sheet", "order-form"]
-CONTRACT_TYPES: tuple[ContractType, ...] = (
-    "nda",
-    "sow",
-    "msa-amendment",
-    "term-sheet",
-    "order-form",
-)
-
-Severity = Literal["blocker", "warning", "info"]
-SEVERITIES: tuple[Severity, ...] = ("blocker", "warning", "info")
+from bridge_app.core.vocabulary import ContractType, Severity
 
 # A term the meeting did not settle, or settled twice differently, stays visible in the text.
 PLACEHOLDER_RE = re.compile(r"\[\[(MISSING|CONFLICT): ([^\]]+)\]\]")

@@ -40,7 +40,6 @@ from typing import Any
 
 from bridge_app.core.drafting.model import (
     PLACEHOLDER_RE,
-    SEVERITIES,
     Draft,
     Finding,
     Provenance,
@@ -63,6 +62,7 @@ from bridge_app.core.drafting.terms import (
     value_identity,
 )
 from bridge_app.core.extraction.model import Item
+from bridge_app.core.vocabulary import CURRENCY_CODES, CURRENCY_SYMBOLS, SEVERITIES
 
 _DATE_TERMS = frozenset({"effective_date", "start_date", "end_date"})
 _AMOUNT_TERMS = frozenset({"price", "fee"})
@@ -80,8 +80,7 @@ _ROLE_WORDS = (
     "Licensor",
     "Investor",
 )
-_CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
-_CURRENCY_CODE_RE = re.compile(r"\b(USD|EUR|GBP|JPY|CHF|CAD|AUD|INR|CNY|SEK|NOK|DKK)\b")
+_CURRENCY_CODE_RE = re.compile(r"\b(" + "|".join(CURRENCY_CODES) + r")\b")
 _AMOUNT_RE = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})*\.\d{2}\b|(?<![\w.,])\d{4,}\.\d{2}\b")
 _NAME_STOP = frozenset({"the", "and", "of", "for", "a", "an"})
 
@@ -392,7 +391,7 @@ def _currency_findings(draft: Draft, items: Sequence[Item]) -> list[Finding]:
         text = clause.text
         if meeting:
             seen = {c for c in _CURRENCY_CODE_RE.findall(text)} | {
-                code for sym, code in _CURRENCY_SYMBOLS.items() if sym in text
+                code for sym, code in CURRENCY_SYMBOLS.items() if sym in text
             }
             for code in sorted(seen - {meeting}):
                 if any(
@@ -414,7 +413,7 @@ def _currency_findings(draft: Draft, items: Sequence[Item]) -> list[Finding]:
             before = text[max(0, m.start() - 6) : m.start()]
             if (
                 _CURRENCY_CODE_RE.search(before)
-                or any(s in before for s in _CURRENCY_SYMBOLS)
+                or any(s in before for s in CURRENCY_SYMBOLS)
                 or before.rstrip().endswith("]]")
             ):
                 continue

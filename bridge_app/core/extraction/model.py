@@ -3,37 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-ItemKind = Literal["decision", "action_item", "agreed_term", "open_question"]
-ITEM_KINDS: tuple[ItemKind, ...] = ("decision", "action_item", "agreed_term", "open_question")
+from bridge_app.core.vocabulary import ITEM_KINDS, TERM_KEYS, ItemKind, ReviewStatus
 
-ReviewStatus = Literal["proposed", "accepted", "rejected", "edited"]
-
-# Keys of Item.values, and the shape of each value. Drafting fills clauses from these.
-#   price / fee:            {"amount": 45000.0, "currency": "USD"}
-#   quantity:               {"value": 20.0, "unit": "licenses"}
-#   payment_terms:          {"text": "net 30", "days": 30}
-#   start_date / end_date / effective_date: "2026-03-01" (ISO date)
-#   duration / term / confidentiality_period: {"days": 365, "text": "12 months"}
-#   deliverable:            {"text": "migration plan"}
-#   governing_law:          {"text": "New York"}
-#   party:                  {"name": "Acme Corp", "role": "client"}
-TERM_KEYS: tuple[str, ...] = (
-    "party",
-    "effective_date",
-    "start_date",
-    "end_date",
-    "price",
-    "fee",
-    "quantity",
-    "payment_terms",
-    "duration",
-    "term",
-    "deliverable",
-    "governing_law",
-    "confidentiality_period",
-)
+__all__ = ["ITEM_KINDS", "TERM_KEYS", "Evidence", "Item", "ItemKind", "ReviewStatus"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,25 +21,10 @@ from typing import Any
 from bridge_app.core.extraction import cues
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.extraction.parties import party_key
+from bridge_app.core.vocabulary import TERM_KEYS
 
 # Keys whose values describe a contract term (the rest, e.g. "due_text", are annotations).
-_TERM_VALUE_KEYS = frozenset(
-    {
-        "party",
-        "effective_date",
-        "start_date",
-        "end_date",
-        "price",
-        "fee",
-        "quantity",
-        "payment_terms",
-        "duration",
-        "term",
-        "deliverable",
-        "governing_law",
-        "confidentiality_period",
-    }
-)
+_TERM_VALUE_KEYS = frozenset(TERM_KEYS)
 
 
 def _slots(item: Item) -> dict[str, str]:

@@ -17,7 +17,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from bridge_app.core.drafting.draft import make_draft
-from bridge_app.core.drafting.model import CONTRACT_TYPES
 from bridge_app.core.drafting.templates import TEMPLATES
 from bridge_app.core.drafting.terms import (
     SCALAR_SLOTS,
@@ -27,6 +26,7 @@ from bridge_app.core.drafting.terms import (
     usable_items,
 )
 from bridge_app.core.extraction.model import Item
+from bridge_app.core.vocabulary import CONTRACT_TYPES
 
 REVIEWER_ENTERED = "entered by reviewer, no transcript support"
 # Item ids of reviewer-entered terms start with this, so they never clash with extracted ones.

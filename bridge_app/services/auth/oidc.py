@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from bridge_app.core.vocabulary import ROLES
 from bridge_app.models import Membership, Organization, User
 from bridge_app.services import audit
 from bridge_app.services.auth.tokens import TokenPair, first_membership, issue_pair
@@ -63,7 +64,7 @@ def oidc_principal(
     session.add(user)
     role_claim = claims.get(settings.OIDC_ROLE_CLAIM)
     if isinstance(role_claim, list):
-        role_claim = next((r for r in ("admin", "legal", "ops", "viewer") if r in role_claim), None)
+        role_claim = next((r for r in ROLES if r in role_claim), None)
     role = role_claim if role_claim in PERMISSIONS["read"] else "viewer"
     slug = claims.get(OIDC_ORG_CLAIM)
     membership: Membership | None = None

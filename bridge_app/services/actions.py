@@ -1,32 +1,35 @@
-"""People's actions on extracted decisions and drafts, shared by the API and the Reflex UI.
+"""People's actions, shared by the API routes and the Reflex UI handlers: upload, review,
+new draft, regenerate, approve, export, retry.
 
 Every function is framework-free and keyword-only: it checks the principal's permission,
 loads objects only inside the principal's organization (else NotFound), writes the change and
-its audit event to the caller's session, and returns the job to enqueue after the caller
-commits (`queue.NextJob`), if any.
+its audit event to the caller's session (upload opens its own transactions, to retry a lost
+idempotency race), and returns the job to enqueue after the commit (`queue.NextJob`), if any.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from bridge_app.core.drafting.model import CONTRACT_TYPES
 from bridge_app.core.review.terms import value_display
 from bridge_app.core.stages import MeetingStatus, Stage, reached
-from bridge_app.models import EXPORT_FORMATS, Decision, Draft, DraftVersion, Export, Meeting
-from bridge_app.services import approval, audit, audit_view, crypto
-from bridge_app.services.db import get_owned, scoped
-from bridge_app.services.errors import Conflict, Invalid, NotFound
+from bridge_app.core.vocabulary import CONTRACT_TYPES, EXPORT_FORMATS
+from bridge_app.models import Decision, Draft, DraftVersion, Export, Meeting
+from bridge_app.services import approval, audit, audit_view, crypto, queries
+from bridge_app.services.db import get_owned, scoped, session_scope
+from bridge_app.services.errors import Conflict, Invalid, NotFound, UploadRejected
 from bridge_app.services.meeting_data import data_key, load_items, load_version_doc
 from bridge_app.services.principal import Principal, require
+from bridge_app.services.queries import owned
 from bridge_app.services.queue import NextJob
 from bridge_app.services.stages.runner import request_new_draft_version, retry_failed
+from bridge_app.services.upload import earlier_identical, submit_meeting, validate_upload
 
 ReviewAction = Literal["accept", "reject", "edit"]
 MAX_REASON = 2000
@@ -37,17 +40,102 @@ def _now() -> datetime:
 
 
 def _meeting(session: Session, principal: Principal, meeting_id: uuid.UUID | str) -> Meeting:
-    meeting = get_owned(session, Meeting, meeting_id, principal.organization_id)
-    if meeting is None:
-        raise NotFound("no such meeting")
-    return meeting
+    return owned(session, Meeting, meeting_id, principal.organization_id)
 
 
 def _draft(session: Session, principal: Principal, draft_id: uuid.UUID | str) -> Draft:
-    draft = get_owned(session, Draft, draft_id, principal.organization_id)
-    if draft is None:
-        raise NotFound("no such draft")
-    return draft
+    return owned(session, Draft, draft_id, principal.organization_id)
+
+
+# ------------------------------------------------------------------------------ upload
+
+
+@dataclass(frozen=True)
+class Upload:
+    """The outcome of an upload: the meeting, whether it is new, and the job to enqueue."""
+
+    meeting: Meeting
+    matter: str | None
+    created: bool
+    job: NextJob | None
+    # An earlier meeting of the organization uploaded with identical bytes (warned about).
+    duplicate_of: uuid.UUID | None = None
+
+
+def upload_meeting(
+    *,
+    principal: Principal,
+    filename: str,
+    data: bytes,
+    title: str = "",
+    meeting_date: date | None = None,
+    matter: str | None = None,
+    contract_type: str | None = None,
+    redact: bool = False,
+    fmt: str = "auto",
+    idempotency_key: str | None = None,
+    ip: str | None = None,
+) -> Upload:
+    """Store a transcript and its meeting (audited) in its own transaction.
+
+    With a repeated `idempotency_key` the first meeting comes back (`created` False); when a
+    concurrent upload with the same key wins the race, that one does. `fmt` other than "auto"
+    forces the parser.
+    """
+    require(principal, "upload")
+    if not data:
+        raise UploadRejected("empty", "the file is empty")
+    if fmt != "auto":
+        validate_upload(data, filename=filename, redact=redact, fmt=fmt)
+    for _attempt in range(2):
+        try:
+            with session_scope() as session:
+                meeting, created = submit_meeting(
+                    session,
+                    organization_id=principal.organization_id,
+                    user_id=principal.user_id,
+                    filename=filename,
+                    data=data,
+                    title=title,
+                    meeting_date=meeting_date,
+                    matter_name=matter,
+                    intended_contract_type=contract_type or None,
+                    redact=redact,
+                    idempotency_key=idempotency_key or None,
+                )
+                if created:
+                    audit.append_for(
+                        session,
+                        principal,
+                        action="meeting.upload",
+                        ip=ip,
+                        object_type="meeting",
+                        object_id=meeting.id,
+                        detail={
+                            "filename": filename,
+                            "size": len(data),
+                            "format": meeting.source_format,
+                            "redact": redact,
+                        },
+                    )
+                job = NextJob(Stage.transcript, meeting.id, meeting.input_version)
+                matter_name = matter if meeting.matter_id else None
+                earlier = earlier_identical(session, meeting) if created else None
+                return Upload(
+                    meeting,
+                    matter_name,
+                    created,
+                    job if created else None,
+                    earlier.id if earlier is not None else None,
+                )
+        except IntegrityError:
+            if not idempotency_key:
+                raise
+            continue  # a concurrent upload with the same key won: return that one
+    raise Invalid("the upload conflicted with a concurrent one; try again")
+
+
+# ------------------------------------------------------------------------------ review
 
 
 def review_decision(
@@ -63,9 +151,7 @@ def review_decision(
 ) -> Decision:
     """Accept, reject or edit one extracted item; reject and edit need a reason."""
     require(principal, "review")
-    decision = get_owned(session, Decision, decision_id, principal.organization_id)
-    if decision is None:
-        raise NotFound("no such decision")
+    decision = owned(session, Decision, decision_id, principal.organization_id)
     if action not in ("accept", "reject", "edit"):
         raise Invalid("action must be accept, reject or edit")
     reason = (reason or "").strip()
@@ -84,10 +170,7 @@ def review_decision(
             statement = statement.strip()
             if not statement:
                 raise Invalid("the statement cannot be empty")
-            meeting = _meeting(session, principal, decision.meeting_id)
-            if meeting.data_key_id is None:
-                raise Conflict("the meeting has no data key")
-            key = crypto.load_data_key(session, meeting.data_key_id)
+            key = data_key(session, _meeting(session, principal, decision.meeting_id))
             decision.edited_statement_ciphertext = crypto.encrypt_text(key, statement)
             changed.append("statement")
         if values is not None:
@@ -219,16 +302,8 @@ def request_regeneration(
     return draft, job
 
 
-def _version(session: Session, draft: Draft, version: int | None) -> DraftVersion:
-    number = version if version is not None else draft.current_version
-    row = session.exec(
-        select(DraftVersion).where(
-            DraftVersion.draft_id == draft.id, DraftVersion.version == number
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"the draft has no version {number}")
-    return row
+def _version(session: Session, draft: Draft, number: int | None) -> DraftVersion:
+    return queries.version(session, draft, number if number is not None else draft.current_version)
 
 
 def approve_draft(
@@ -425,19 +500,3 @@ def download_link(
         detail={"format": export.format, "filename": filename, "object_name": filename},
     )
     return url, filename
-
-
-def link_holder(session: Session, export: Export, filename: str) -> str:
-    """Who was given the download link of this export and file name (for the file's log)."""
-    from bridge_app.models import AuditEvent
-
-    row = session.exec(
-        select(AuditEvent)
-        .where(
-            AuditEvent.organization_id == export.organization_id,
-            AuditEvent.action == "export.download",
-            AuditEvent.object_id == str(export.id),
-        )
-        .order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
-    ).first()
-    return (row.actor_email or "") if row is not None else ""

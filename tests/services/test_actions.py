@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bridge_app.models import AuditEvent, Decision, Draft, DraftVersion, Meeting
-from bridge_app.services import crypto, review
+from bridge_app.services import actions, crypto
 from bridge_app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from bridge_app.services.principal import Principal
 from tests.factories import make_org, make_user
@@ -43,7 +43,7 @@ def _setup(session: Session) -> tuple[dict[str, Principal], Meeting, Decision, b
 
 def test_edit_encrypts_statement_and_audits(session: Session) -> None:
     principals, _meeting, decision, key = _setup(session)
-    row = review.review_decision(
+    row = actions.review_decision(
         session,
         principal=principals["legal"],
         decision_id=decision.id,
@@ -66,12 +66,12 @@ def test_edit_encrypts_statement_and_audits(session: Session) -> None:
 def test_reasons_permissions_and_scoping(session: Session) -> None:
     principals, _meeting, decision, _key = _setup(session)
     with pytest.raises(Invalid, match="reason"):
-        review.review_decision(
+        actions.review_decision(
             session, principal=principals["legal"], decision_id=decision.id, action="reject"
         )
     for role in ("viewer", "ops"):
         with pytest.raises(Forbidden):
-            review.review_decision(
+            actions.review_decision(
                 session,
                 principal=principals[role],
                 decision_id=decision.id,
@@ -79,10 +79,10 @@ def test_reasons_permissions_and_scoping(session: Session) -> None:
             )
     other, *_ = _setup(session)
     with pytest.raises(NotFound):
-        review.review_decision(
+        actions.review_decision(
             session, principal=other["admin"], decision_id=decision.id, action="accept"
         )
-    accepted = review.review_decision(
+    accepted = actions.review_decision(
         session, principal=principals["admin"], decision_id=decision.id, action="accept"
     )
     assert accepted.review_status == "accepted"
@@ -91,12 +91,12 @@ def test_reasons_permissions_and_scoping(session: Session) -> None:
 def test_drafts_approve_export_and_retry(session: Session) -> None:
     principals, meeting, _decision, key = _setup(session)
     legal = principals["legal"]
-    draft, job = review.create_draft(
+    draft, job = actions.create_draft(
         session, principal=legal, meeting_id=meeting.id, contract_type="nda"
     )
     assert (job.stage, job.subject_id, job.version) == ("draft", draft.id, 1)
     with pytest.raises(Conflict, match="no version"):
-        review.approve_draft(session, principal=legal, draft_id=draft.id)
+        actions.approve_draft(session, principal=legal, draft_id=draft.id)
     version = DraftVersion(
         organization_id=draft.organization_id,
         draft_id=draft.id,
@@ -110,33 +110,33 @@ def test_drafts_approve_export_and_retry(session: Session) -> None:
     session.add(draft)
     session.flush()
     with pytest.raises(Conflict, match="blocker"):
-        review.approve_draft(session, principal=legal, draft_id=draft.id)
+        actions.approve_draft(session, principal=legal, draft_id=draft.id)
     version.blocker_count = 0
     session.add(version)
-    approved = review.approve_draft(session, principal=legal, draft_id=draft.id)
+    approved = actions.approve_draft(session, principal=legal, draft_id=draft.id)
     assert approved.status == "approved"
-    first = review.request_export(
+    first = actions.request_export(
         session, principal=legal, draft_id=draft.id, version=None, fmt="pdf", idempotency_key="k1"
     )
-    again = review.request_export(
+    again = actions.request_export(
         session, principal=legal, draft_id=draft.id, version=None, fmt="pdf", idempotency_key="k1"
     )
     assert first.created and not again.created and again.export.id == first.export.id
     assert first.job is not None and first.job.stage == "export" and again.job is None
     with pytest.raises(Forbidden):
-        review.request_export(
+        actions.request_export(
             session, principal=principals["viewer"], draft_id=draft.id, version=1, fmt="md"
         )
-    regen_draft, regen = review.request_regeneration(session, principal=legal, draft_id=draft.id)
+    regen_draft, regen = actions.request_regeneration(session, principal=legal, draft_id=draft.id)
     assert regen.version == 2 and regen_draft.requested_version == 2
     with pytest.raises(Conflict):
-        review.retry(session, principal=principals["ops"], meeting_id=meeting.id)
+        actions.retry(session, principal=principals["ops"], meeting_id=meeting.id)
     with pytest.raises(Forbidden):
-        review.retry(session, principal=legal, meeting_id=meeting.id)
-    actions = set(
+        actions.retry(session, principal=legal, meeting_id=meeting.id)
+    recorded = set(
         session.exec(
             select(AuditEvent.action).where(AuditEvent.organization_id == draft.organization_id)
         ).all()
     )
-    assert {"draft.generate", "draft.approve", "export.request"} <= actions
+    assert {"draft.generate", "draft.approve", "export.request"} <= recorded
     assert session.get(Draft, draft.id) is not None

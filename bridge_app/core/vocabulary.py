@@ -1,0 +1,73 @@
+"""The product's closed vocabularies, each defined once: the core, the tables' CHECK
+constraints, the API's shapes and the UI all import them from here.
+
+Each vocabulary is a `Literal` type (for type checking) and a tuple of its values in display
+order (for validation, constraints and menus); `get_args` keeps the two the same list.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+ContractType = Literal["nda", "sow", "msa-amendment", "term-sheet", "order-form"]
+CONTRACT_TYPES: tuple[ContractType, ...] = get_args(ContractType)
+
+# What an extracted item is.
+ItemKind = Literal["decision", "action_item", "agreed_term", "open_question"]
+ITEM_KINDS: tuple[ItemKind, ...] = get_args(ItemKind)
+
+# A person's review of an extracted item.
+ReviewStatus = Literal["proposed", "accepted", "rejected", "edited"]
+REVIEW_STATUSES: tuple[ReviewStatus, ...] = get_args(ReviewStatus)
+
+# How bad a QA finding is; a blocker stops approval.
+Severity = Literal["blocker", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
+
+Role = Literal["admin", "legal", "ops", "viewer"]
+ROLES: tuple[Role, ...] = get_args(Role)
+
+ExportFormat = Literal["docx", "pdf", "md", "html"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
+
+# Keys of Item.values, and the shape of each value. Drafting fills clauses from these.
+#   price / fee:            {"amount": 45000.0, "currency": "USD"}
+#   quantity:               {"value": 20.0, "unit": "licenses"}
+#   payment_terms:          {"text": "net 30", "days": 30}
+#   start_date / end_date / effective_date: "2026-03-01" (ISO date)
+#   duration / term / confidentiality_period: {"days": 365, "text": "12 months"}
+#   deliverable:            {"text": "migration plan"}
+#   governing_law:          {"text": "New York"}
+#   party:                  {"name": "Acme Corp", "role": "client"}
+TERM_KEYS: tuple[str, ...] = (
+    "party",
+    "effective_date",
+    "start_date",
+    "end_date",
+    "price",
+    "fee",
+    "quantity",
+    "payment_terms",
+    "duration",
+    "term",
+    "deliverable",
+    "governing_law",
+    "confidentiality_period",
+)
+
+# ISO 4217 codes the product recognises in text, and the symbols that stand for one of them.
+CURRENCY_CODES: tuple[str, ...] = (
+    "USD",
+    "EUR",
+    "GBP",
+    "JPY",
+    "CHF",
+    "CAD",
+    "AUD",
+    "INR",
+    "CNY",
+    "SEK",
+    "NOK",
+    "DKK",
+)
+CURRENCY_SYMBOLS: dict[str, str] = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
