@@ -128,6 +128,7 @@ def stage_steps(steps: Any) -> rx.Component:
             rx.match(
                 step.state,
                 ("done", rx.icon("check", size=12)),
+                ("blocked", rx.icon("triangle_alert", size=12)),
                 ("active", rx.spinner(size="1")),
                 ("failed", rx.icon("x", size=12)),
                 rx.icon("circle", size=12),
@@ -136,6 +137,7 @@ def stage_steps(steps: Any) -> rx.Component:
             color_scheme=rx.match(
                 step.state,
                 ("done", "green"),
+                ("blocked", "amber"),
                 ("active", "blue"),
                 ("failed", "red"),
                 "gray",

@@ -102,10 +102,23 @@ def list_meetings(
             "created": fmt_when(m.created_at),
             "format": m.source_format or "",
             "failure": (m.failure_reason or "")[:300],
-            "steps": stage_steps(m.status, m.failed_stage, m.id in exported),
+            "steps": _flag_blocked(
+                stage_steps(m.status, m.failed_stage, m.id in exported),
+                review[m.id].label if m.id in review else "",
+            ),
         }
         for m, matter in rows
     ]
+
+
+def _flag_blocked(steps: list[dict[str, str]], review: str) -> list[dict[str, str]]:
+    """QA ran, but a draft with problems is not a green tick: its QA step says "blocked"."""
+    if review.startswith("blocked"):
+        for step in steps:
+            if step["key"] == "qa" and step["state"] == "done":
+                step["state"] = "blocked"
+                step["label"] = f"QA: {review}"
+    return steps
 
 
 def meeting_summary(session: Session, meeting: Meeting) -> dict[str, Any]:
@@ -122,7 +135,11 @@ def meeting_summary(session: Session, meeting: Meeting) -> dict[str, Any]:
         "warnings": list(meeting.warnings),
         "failure": (meeting.failure_reason or "")[:500],
         "has_draft": bool(draft and draft.current_version),
-        "steps": stage_steps(meeting.status, meeting.failed_stage, False),
+        "steps": stage_steps(
+            meeting.status,
+            meeting.failed_stage,
+            meeting.id in queries.exported_meeting_ids(session, [meeting.id]),
+        ),
     }
 
 
