@@ -86,6 +86,10 @@ def audit_body() -> rx.Component:
             ),
             overflow_x="auto",
             width="100%",
+            # a scrolling region must be reachable by keyboard (WCAG 2.1.1)
+            tab_index=0,
+            role="region",
+            aria_label="Audit events",
         ),
         spacing="3",
         width="100%",

@@ -389,9 +389,7 @@ def draft_body() -> rx.Component:
                 rx.heading(DraftState.title, size="6", as_="h1", id="draft-title"),
                 rx.text(
                     DraftState.contract_type,
-                    " · ",
-                    DraftState.type_reason,
-                    " · from ",
+                    " · drafted from ",
                     rx.link(DraftState.meeting_title, href="/meeting?id=" + DraftState.meeting_id),
                     size="2",
                     color_scheme="gray",

@@ -69,12 +69,15 @@ def transcript_panel() -> rx.Component:
                 MeetingState.set_transcript_query,
                 placeholder="Words or speaker",
             ),
-            rx.scroll_area(
+            rx.box(
                 rx.vstack(rx.foreach(MeetingState.visible_segments, segment_view), spacing="1"),
-                type="auto",
-                scrollbars="vertical",
-                style={"maxHeight": "70vh"},
+                style={"maxHeight": "70vh", "overflowY": "auto"},
                 id="transcript",
+                # a scrolling region must be reachable by keyboard (WCAG 2.1.1)
+                tab_index=0,
+                role="region",
+                aria_label="Transcript lines",
+                width="100%",
             ),
             spacing="3",
             width="100%",

@@ -324,6 +324,9 @@ def meetings_list() -> rx.Component:
                 ),
                 overflow_x="auto",
                 width="100%",
+                tab_index=0,
+                role="region",
+                aria_label="Meetings",
             ),
             rx.cond(
                 MeetingsState.loaded & (length(MeetingsState.meetings) == 0),

@@ -64,8 +64,12 @@ def set_term(page: Any, term: str, fill: dict[str, str], evidence: list[str], re
             page.select_option(selector[7:], value)
         else:
             page.fill(selector, value)
-    for key in evidence:
-        page.locator(f'.evidence-pick[data-segment="{key}"]').check()
+    for n, key in enumerate(evidence, start=1):
+        # a controlled checkbox: click, then wait for the state to come back
+        page.locator(f'.evidence-pick[data-segment="{key}"]').click()
+        page.wait_for_function(
+            "n => document.querySelectorAll('.evidence-chosen').length === n", arg=n
+        )
     if not evidence:
         page.wait_for_selector("#evidence-none")
     page.fill("#term-reason", reason)
@@ -144,7 +148,8 @@ def test_review_journey(app_url: str, users: Users, page: Any, browser: Any) -> 
     assert page.locator('#term-price[data-status="missing"]').count() == 1
     assert page.locator('#term-deliverables[data-status="missing"]').count() == 1
     check_page(page, "meeting-term-editor", axe)
-    page.locator('.evidence-pick[data-segment="c4"]').check()
+    page.locator('.evidence-pick[data-segment="c4"]').click()
+    page.locator(".evidence-chosen", has_text="forty-two thousand euros").wait_for()
     page.fill("#term-editor-first", "42,000")
     page.select_option("#term-field-currency", "EUR")
     page.fill("#term-reason", "fee agreed in the call")
@@ -216,7 +221,8 @@ def test_review_journey(app_url: str, users: Users, page: Any, browser: Any) -> 
     if acks.count():
         assert page.locator("#approve-confirm").is_disabled()
         for i in range(acks.count()):
-            acks.nth(i).check()
+            acks.nth(i).click()
+            page.wait_for_function("i => document.querySelectorAll('.ack')[i].checked", arg=i)
     page.fill("#approve-comment", "Checked against the signed proposal.")
     page.click("#approve-confirm")
     record = page.wait_for_selector('#approval-record[data-state="approved"]')
