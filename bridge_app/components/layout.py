@@ -161,6 +161,7 @@ def labelled(label: str, control: rx.Component, html_for: str) -> rx.Component:
 
 def labelled_input(label: str, id: str, value: Any, on_change: Any, **props: Any) -> rx.Component:
     """A text input bound to a state var, with its label (the id ties the two together)."""
+    props.setdefault("width", "100%")  # as wide as its column, so placeholders fit
     return labelled(label, rx.input(id=id, value=value, on_change=on_change, **props), id)
 
 

@@ -62,6 +62,11 @@ def upload_form() -> rx.Component:
                 cursor="pointer",
                 tab_index=0,
                 aria_label="Transcript file drop zone",
+                # react-dropzone's own file input has no label: name it once it is there
+                on_mount=rx.call_script(
+                    "document.querySelectorAll('#transcript-upload input[type=file]')"
+                    ".forEach(i => i.setAttribute('aria-label', 'Transcript file'))"
+                ),
             ),
             rx.grid(
                 labelled_input(

@@ -84,7 +84,15 @@ def pdf_text(path: Path) -> str:
     return " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
 
 
-def test_review_journey(app_url: str, users: Users, page: Any, browser: Any) -> None:
+def test_review_journey(app_url: str, users: Users, page: Any) -> None:
+    try:
+        journey(app_url, users, page)
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "review-failure.png"), full_page=True)
+        raise
+
+
+def journey(app_url: str, users: Users, page: Any) -> None:
     axe: dict[str, Any] = {}
 
     # --- the pages before sign-in
@@ -134,7 +142,9 @@ def test_review_journey(app_url: str, users: Users, page: Any, browser: Any) -> 
     assert "missing_required_term" not in body and "placeholder_left" not in body
     assert not re.search(r"\bterm-[a-z_]+-c\d+\b", body), "item ids are shown to people"
     fee_findings = page.locator(".qa-finding", has_text="fee is missing")
-    assert fee_findings.count() == 2  # one in the Fees clause, one in the findings panel
+    shown = page.locator(".qa-finding").all_inner_texts()
+    # one in the Fees clause, one in the findings panel
+    assert fee_findings.count() == 2, shown
     assert page.locator("#clauses .qa-finding", has_text="fee is missing").count() == 1
     assert page.locator("#template-defaults li").count() >= 2
     assert page.locator("#template-defaults", has_text="exclusive courts").count() == 1
