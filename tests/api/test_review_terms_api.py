@@ -38,7 +38,9 @@ def test_terms_checklist_typed_input_approval_and_audit(client: TestClient) -> N
     org = make_org("Terms")
     legal = org.headers("legal")
     data = SAMPLE.read_bytes()
-    meeting_id = upload(client, org, data, title="Route pilot", contract_type="sow").json()["id"]
+    meeting_id = upload(
+        client, org, data, title="Route pilot", contract_type="sow", meeting_date="2026-03-30"
+    ).json()["id"]
     process_meeting(meeting_id)
     terms = _terms(client, meeting_id, legal)
     assert terms["price"]["status"] == "missing" and terms["deliverables"]["status"] == "missing"

@@ -76,9 +76,14 @@ TEMPLATE_DEFAULTS: tuple[TemplateDefault, ...] = (
 
 def _label(term: str, contract_type: str) -> str:
     try:
-        return spec(term, contract_type).label.lower()
+        label = spec(term, contract_type).label.lower()
     except ValueError:
-        return term.replace("_", " ")
+        label = term.replace("_", " ")
+    return label.split(" (")[0]  # "payment terms (days)" → "payment terms"
+
+
+def _is(label: str) -> str:
+    return "are" if label.endswith("s") else "is"
 
 
 def _clause_name(draft: Draft, key: str | None) -> str:
@@ -166,19 +171,21 @@ def _plain(
     if code == "missing_required_term" and term:
         label = _label(term, ctype)
         return make(
-            f"The {label} is missing: the meeting did not settle it, so the draft has a blank.",
+            f"The {label} {_is(label)} missing: the meeting did not settle it, so the draft has "
+            "a blank.",
             _term_fix(term, ctype),
         )
     if code == "placeholder_left":
         kind, label = _placeholder(finding)
         slot = missing_term_of(label, ctype)
+        label = _label(slot, ctype) if slot else label
         if kind == "CONFLICT":
             return make(
                 f"The meeting gave different values for the {label}; pick one.",
                 _term_fix(slot, ctype),
             )
         return make(
-            f"The {label} is missing: {where} still has a blank for it.",
+            f"The {label} {_is(label)} missing: {where} still has a blank for it.",
             _term_fix(slot, ctype),
         )
     if code == "conflicting_items":

@@ -30,6 +30,7 @@ def test_a_missing_term_is_one_finding_with_a_fix_link_and_no_codes() -> None:
     plain = plain_findings(findings, doc, items)
     fee = [p for p in plain if "price" in p.sentence or "fee" in p.sentence.lower()]
     assert len(fee) == 1, plain
+    assert fee[0].sentence.startswith("The fee is missing"), fee[0].sentence
     (one,) = fee
     assert one.severity == "blocker" and one.fix == "term" and one.target == "price"
     assert set(one.codes) >= {"missing_required_term", "placeholder_left"}
