@@ -79,3 +79,32 @@ with_clause_text
 
 # Read by redis-py's connection pool (arq hands RedisSettings to it), never by our code.
 retry_on_error
+
+# The negotiation model's vocabulary and a mention's "said as shorthand" flag: data the term
+# tracker records for the docs and the API's negotiation history, not read by code yet.
+OFFER_STATES
+shorthand
+
+# Playbook positions that clause templates read by name ("{p.liability_cap}"), python-docx
+# style and core-property attributes it reads when saving, and a table column kept for audit.
+liability_cap
+confidentiality
+governing_law
+acceptance_days
+notice_days
+renewal
+order_terms
+space_after
+author
+accepted_by
+
+# Recordings: a response model's field, PyAV frame attributes it reads when encoding, the
+# io.RawIOBase protocol methods the decoder calls, and a probe field shown in errors.
+speakers_from
+layout
+sample_rate
+pts
+readable
+seekable
+readinto
+codec

@@ -9,6 +9,7 @@ from reflex.event import EventSpec
 from bridge_app.api.main import api
 from bridge_app.components.theme import THEME, a11y_style
 from bridge_app.pages.audit import audit_page
+from bridge_app.pages.contracts import contract_page, playbook_page
 from bridge_app.pages.draft import draft_page
 from bridge_app.pages.login import login_page
 from bridge_app.pages.meeting import meeting_page
@@ -19,6 +20,7 @@ from bridge_app.services.queue import close_shared_pool
 from bridge_app.state.audit import AuditState
 from bridge_app.state.auth import AuthState
 from bridge_app.state.common import friendly
+from bridge_app.state.contracts import ContractsState
 from bridge_app.state.draft import DraftState
 from bridge_app.state.meeting import MeetingState
 from bridge_app.state.meetings import MeetingsState
@@ -57,3 +59,9 @@ app.add_page(meeting_page, route="/meeting", title="Meeting", on_load=MeetingSta
 app.add_page(draft_page, route="/draft", title="Draft", on_load=DraftState.on_load)
 app.add_page(ops_page, route="/ops", title="Operations", on_load=OpsState.on_load)
 app.add_page(audit_page, route="/audit", title="Audit log", on_load=AuditState.on_load)
+app.add_page(
+    playbook_page, route="/playbook", title="Playbook", on_load=ContractsState.load_playbook
+)
+app.add_page(
+    contract_page, route="/contract", title="Contract tools", on_load=ContractsState.load_contract
+)

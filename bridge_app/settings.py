@@ -92,6 +92,26 @@ class Settings(BaseSettings):
     LLM_API_KEY: str = ""
     EXTRACTION_BACKEND: Literal["rules", "llm"] = "rules"
 
+    # Recordings (see docs/recordings.md): speech-to-text on the bundled tiny.en or any
+    # CTranslate2 Whisper model (WHISPER_MODEL, a directory), or an OpenAI-compatible server.
+    TRANSCRIPTION_BACKEND: Literal["local", "openai"] = "local"
+    WHISPER_MODEL: str = ""
+    WHISPER_THREADS: int = Field(default=0, ge=0)
+    WHISPER_BEAM_SIZE: int = Field(default=1, ge=1, le=10)
+    TRANSCRIPTION_BASE_URL: str = ""
+    TRANSCRIPTION_MODEL: str = "whisper-1"
+    TRANSCRIPTION_API_KEY: str = ""
+    TRANSCRIPTION_TIMEOUT_S: float = Field(default=120.0, gt=0)
+    TRANSCRIPTION_FALLBACK_LOCAL: bool = False
+    # Auto-detection invents text in the wrong language on short or noisy audio: fix it.
+    TRANSCRIPTION_LANGUAGE: str = "en"
+    MAX_RECORDING_BYTES: int = Field(default=500 * 1024 * 1024, gt=0)
+    MAX_RECORDING_SECONDS: float = Field(default=4 * 3600.0, gt=0)
+    # Audio per chunk, and the wall time after which a transcript job hands over to a new one,
+    # so no job nears its timeout (BRIDGE_JOB_TIMEOUT_S) and a crash loses one chunk at most.
+    TRANSCRIPTION_CHUNK_S: float = Field(default=60.0, ge=5)
+    TRANSCRIPTION_JOB_BUDGET_S: float = Field(default=12.0, gt=0)
+
     # Server-side encryption header for S3 puts ("" for servers without SSE, e.g. SeaweedFS).
     S3_SSE: str = "AES256"
     MAX_UPLOAD_BYTES: int = Field(default=25 * 1024 * 1024, gt=0)

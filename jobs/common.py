@@ -23,9 +23,10 @@ from bridge_app.core.stages import STAGES, Stage
 from bridge_app.services import leases, resilience
 from bridge_app.services.db import get_engine
 from bridge_app.services.errors import PermanentStageError
-from bridge_app.services.queue import NextJob, redis_settings
-from bridge_app.services.stages.runner import STAGE_BODIES, mark_failed, mark_started
-from bridge_app.services.stages.transaction import RunInfo, open_transaction
+from bridge_app.services.queue import redis_settings
+from bridge_app.services.stages.runner import mark_failed, mark_started
+from bridge_app.services.stages.runner import run_stage as run_body
+from bridge_app.services.stages.transaction import RunInfo
 from bridge_app.services.storage import ObjectNotFound, StorageError
 from bridge_app.settings import get_settings
 from jobs import upkeep
@@ -61,12 +62,6 @@ def backoff(attempt: int) -> float:
     return float(min(RETRY_BASE_S * 2 ** (attempt - 1), RETRY_CAP_S))
 
 
-def _run_body(stage: Stage, subject_id: uuid.UUID, version: int, run: RunInfo) -> NextJob | None:
-    """The stage body inside the transaction this wrapper opens (commits when it returns)."""
-    with open_transaction(stage, run) as tx:
-        return STAGE_BODIES[stage](tx, subject_id, version)
-
-
 async def run_stage(ctx: dict[str, Any], stage: Stage, subject_id: str, version: int) -> str:
     """Run one stage body in a thread; classify failures; enqueue the next stage."""
     run = RunInfo(
@@ -83,7 +78,7 @@ async def run_stage(ctx: dict[str, Any], stage: Stage, subject_id: str, version:
         with contextlib.suppress(*TRANSIENT_ERRORS):
             await asyncio.to_thread(mark_started, stage, key, version)
         await _injected_delay(stage)
-        next_job = await asyncio.to_thread(_run_body, stage, key, version, run)
+        next_job = await asyncio.to_thread(run_body, stage, key, version, run)
     except (PermanentStageError, ObjectNotFound) as exc:
         await asyncio.to_thread(mark_failed, stage, key, version, str(exc), run)
         return "failed"

@@ -1,29 +1,44 @@
-"""Fit the rules backend's decision/action scorer and check it held out.
+"""Fit the rules backend's decision/action scorer on the training meetings, report the dev split.
 
-    python tools/fit_extraction_weights.py [DIR] [--write] [--cv meeting|series|none]
+    python tools/fit_extraction_weights.py [--train DIR] [--dev DIR] [--write]
 
-DIR (default /work/shared/data/meetings) holds AMI/ICSI-form ``<name>.json`` annotations with
-``<name>.vtt`` transcripts (see /work/shared/data/SOURCES.md). Each segment gets the features of
-``cues.model_features``; two L2-regularised logistic regressions (Newton's method, pure Python,
-deterministic) learn whether a segment is cited by an annotator as evidence:
+``--train`` (default /work/shared/data/meetings-train) and ``--dev`` (default
+/work/shared/data/meetings) hold AMI/ICSI-form ``<name>.json`` annotations with ``<name>.vtt``
+transcripts (see /work/shared/data/SOURCES.md). Two learned parts, both fitted on ``--train``
+only:
 
-- decision scorer: evidence of any gold decision or action (the precision pool);
-- action scorer: evidence of a gold action.
+1. a word model (``cues.Lexicon``, written to ``lexicon.tsv``): multinomial naive Bayes over
+   each utterance's word unigrams and bigrams (``cues.tokens``, binary, tokens in at least
+   MIN_DF training utterances, add-ALPHA smoothing) for three targets: the corpus's own
+   dialogue-act label grouped into ``cues.DA_CLASSES`` (``da_type``: real supervision, only in
+   the training files; a customer's transcript has none, so the classes are predicted from the
+   words), "cited as evidence of a decision or an action" and "cited as evidence of an action";
+2. two L2-regularised logistic regressions (Newton's method, numpy, deterministic) over
+   ``cues.model_features`` (cue forms, position, dialogue structure and the word model's
+   outputs), written to ``weights.py``: the decision scorer learns evidence of any gold
+   decision or action (the precision pool), the action scorer evidence of a gold action (AMI
+   meetings only: ICSI summaries have no actions section).
 
-``--cv`` refits leaving one meeting (or one series: ES2011*, IS1008*, TS3004*, ICSI) out and
-runs the real extractor + ``bridge_app.core.evaluation`` on the held-out meetings, next to the
-in-sample score. ``--write`` regenerates ``bridge_app/core/extraction/weights.py``.
+The regressions see word-model features computed out of fold (five folds by meeting), so they
+learn how much to trust the word model on meetings it has not seen. The report runs the real
+extractor + ``bridge_app.core.evaluation`` on both splits, per corpus. Settings (volume,
+spacing) are chosen on the dev split and live in ``rules.py``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
+import re
+import statistics
 import sys
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -32,12 +47,57 @@ from bridge_app.core.evaluation import score_meeting, summarize  # noqa: E402
 from bridge_app.core.extraction import cues, rules  # noqa: E402
 from bridge_app.core.extraction.supersession import resolve_within  # noqa: E402
 from bridge_app.core.transcript import parse_transcript  # noqa: E402
+from bridge_app.core.transcript.model import Segment  # noqa: E402
 
 L2 = 1.0
+ALPHA = 0.5
+MIN_DF = 20
+FOLDS = 5
 FLOOR_QUANTILE = 0.9  # a key utterance must score above 90 % of the training segments
 WEIGHTS_PY = ROOT / "bridge_app" / "core" / "extraction" / "weights.py"
 
-Meeting = tuple[str, list[Any], list[set[str]], list[set[str]], list[list[float]]]
+
+@dataclass
+class Meeting:
+    name: str
+    corpus: str
+    segments: list[Segment]
+    da: list[int]  # index into cues.DA_CLASSES per segment
+    gold_decisions: list[set[str]]
+    gold_actions: list[set[str]]
+    has_actions: bool
+    tokens: list[set[str]]
+    analysed: list[cues.SegmentFeatures]
+
+
+def da_class(tag: str | None) -> str:
+    """The AMI (``sug``, ``off``, ``ass`` …) or ICSI/MRDA (``s^cs``, ``s^cc``, ``s^aa``, ``qy``,
+    ``b`` …) dialogue-act label as one of ``cues.DA_CLASSES``."""
+    t = tag or ""
+    if t == "sug":
+        return "suggest"
+    if t == "off":
+        return "commit"
+    if t in ("ass", "be.pos", "be.neg"):
+        return "assess"
+    if t.startswith("el."):
+        return "elicit"
+    if t == "inf":
+        return "inform"
+    if t in ("bck", "stl", "fra", "und", "oth", "z", "", "x"):
+        return "minor"
+    first = t.split("|")[0]
+    if "^cs" in first or "^co" in first:
+        return "suggest"
+    if "^cc" in first:
+        return "commit"
+    if first.startswith("q"):
+        return "elicit"
+    if re.search(r"\^(aa|na|ba)", first):
+        return "assess"
+    if first.startswith(("b", "fh", "fg", "%", "h", "z", "x")) or "^bk" in first:
+        return "minor"
+    return "inform"
 
 
 def load(root: Path) -> list[Meeting]:
@@ -48,115 +108,154 @@ def load(root: Path) -> list[Meeting]:
         if not vtt.is_file() or not isinstance(data.get("annotations"), dict):
             continue
         segs = list(parse_transcript(vtt.read_bytes(), filename=vtt.name).segments)
+        tags = {u["id"]: u.get("da_type") for u in data.get("utterances", [])}
         ann = data["annotations"]
-        gold_d = [set(s.get("evidence_utterance_ids") or []) for s in ann.get("decisions", [])]
-        gold_a = [set(s.get("evidence_utterance_ids") or []) for s in ann.get("actions", [])]
-        out.append((jpath.stem, segs, gold_d, gold_a, cues.model_features(segs)))
+        out.append(
+            Meeting(
+                name=jpath.stem,
+                corpus=jpath.parent.name if jpath.parent != root else "",
+                segments=segs,
+                da=[cues.DA_CLASSES.index(da_class(tags.get(s.segment_id))) for s in segs],
+                gold_decisions=[
+                    set(s.get("evidence_utterance_ids") or []) for s in ann.get("decisions", [])
+                ],
+                gold_actions=[
+                    set(s.get("evidence_utterance_ids") or []) for s in ann.get("actions", [])
+                ],
+                has_actions="actions" in ann,
+                tokens=[cues.tokens(s.text) for s in segs],
+                analysed=cues.analyse(segs),
+            )
+        )
     return out
 
 
-def _solve(a: list[list[float]], b: list[float]) -> list[float]:
-    n = len(b)
-    m = [[*row, b[i]] for i, row in enumerate(a)]
-    for c in range(n):
-        p = max(range(c, n), key=lambda r: abs(m[r][c]))
-        m[c], m[p] = m[p], m[c]
-        for r in range(n):
-            if r != c and m[r][c]:
-                f = m[r][c] / m[c][c]
-                for k in range(c, n + 1):
-                    m[r][k] -= f * m[c][k]
-    return [m[i][n] / m[i][i] for i in range(n)]
-
-
-def fit_logistic(x: Sequence[list[float]], y: Sequence[int], l2: float = L2) -> list[float]:
-    """L2-regularised logistic regression by Newton's method; weights with the bias last."""
-    d = len(x[0]) + 1
-    w = [0.0] * d
-    xb = [[*row, 1.0] for row in x]
-    nz = [[k for k in range(d) if row[k]] for row in xb]
-    for _ in range(10):
-        g = [0.0] * d
-        h = [[0.0] * d for _ in range(d)]
-        for row, yy, idx in zip(xb, y, nz, strict=True):
-            z = sum(w[k] * row[k] for k in idx)
-            p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
-            s = p * (1 - p)
-            for a in idx:
-                g[a] += (p - yy) * row[a]
-                ha = h[a]
-                for b in idx:
-                    ha[b] += s * row[a] * row[b]
-        for k in range(d - 1):
-            g[k] += l2 * w[k]
-            h[k][k] += l2
-        h[d - 1][d - 1] += 1e-6
-        w = [a - b for a, b in zip(w, _solve(h, g), strict=True)]
-    return w
-
-
 def _labels(m: Meeting, kind: str) -> list[int]:
-    _, segs, gold_d, gold_a, _ = m
-    pool = set().union(*gold_a) if kind == "action" else set().union(*gold_d, *gold_a)
-    return [1 if s.segment_id in pool else 0 for s in segs]
+    pool = set().union(*m.gold_actions)
+    if kind == "decision":
+        pool |= set().union(*m.gold_decisions)
+    return [1 if s.segment_id in pool else 0 for s in m.segments]
 
 
-def _floor(w: list[float], meetings: Sequence[Meeting]) -> float:
+def _nb(docs: Sequence[set[str]], y: Sequence[int], n_classes: int, vocab: list[str]) -> np.ndarray:
+    """Multinomial naive Bayes on binary token counts: (log prior, log P(token | class)) as a
+    (1 + len(vocab)) × n_classes array."""
+    index = {t: k for k, t in enumerate(vocab)}
+    counts = np.zeros((len(vocab), n_classes))
+    prior = np.zeros(n_classes)
+    for toks, c in zip(docs, y, strict=True):
+        prior[c] += 1
+        for t in toks:
+            k = index.get(t)
+            if k is not None:
+                counts[k, c] += 1
+    theta = np.log(counts + ALPHA) - np.log(counts.sum(0) + ALPHA * len(vocab))
+    return np.vstack([np.log(prior / prior.sum()), theta])
+
+
+def fit_lexicon(meetings: Sequence[Meeting]) -> cues.Lexicon:
+    """The word model of ``cues.Lexicon`` fitted on ``meetings``."""
+    docs = [t for m in meetings for t in m.tokens]
+    df: Counter[str] = Counter(t for toks in docs for t in toks)
+    vocab = sorted(t for t, c in df.items() if c >= MIN_DF)
+    da = _nb(docs, [c for m in meetings for c in m.da], len(cues.DA_CLASSES), vocab)
+    da -= da.mean(1, keepdims=True)  # only differences between classes matter
+    dec = _nb(docs, [y for m in meetings for y in _labels(m, "decision")], 2, vocab)
+    with_actions = [m for m in meetings if m.has_actions]
+    act = _nb(
+        [t for m in with_actions for t in m.tokens],
+        [y for m in with_actions for y in _labels(m, "action")],
+        2,
+        vocab,
+    )
+    cols = np.hstack([da, dec[:, 1:] - dec[:, :1], act[:, 1:] - act[:, :1]]).round(3)
+    return cues.Lexicon(
+        tuple(float(v) for v in cols[0]),
+        {t: tuple(float(v) for v in cols[k + 1]) for k, t in enumerate(vocab)},
+    )
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2) -> list[float]:
+    """L2-regularised logistic regression by Newton's method; weights with the bias last."""
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(xb.shape[1])
+    reg = np.full(xb.shape[1], l2)
+    reg[-1] = 1e-6  # the bias is not shrunk
+    for _ in range(25):
+        p = 1 / (1 + np.exp(-np.clip(xb @ w, -30, 30)))
+        g = xb.T @ (p - y) + reg * w
+        h = (xb * (p * (1 - p))[:, None]).T @ xb + np.diag(reg)
+        step = np.linalg.solve(h, g)
+        w -= step
+        if np.abs(step).max() < 1e-7:
+            break
+    return [round(float(v), 4) for v in w]
+
+
+def _floor(
+    w: Sequence[float], meetings: Sequence[Meeting], rows: Sequence[list[list[float]]]
+) -> float:
     """The window score (as ranked by the extractor) that FLOOR_QUANTILE of segments stay under."""
     scores: list[float] = []
-    for m in meetings:
-        segs = m[1]
-        logits = rules._logits(m[4], tuple(w))
-        windows = [cues.neighbours(segs, i) for i in range(len(segs))]
-        scores += rules._window_scores(segs, logits, windows)
+    for m, r in zip(meetings, rows, strict=True):
+        windows = [cues.neighbours(m.segments, i) for i in range(len(m.segments))]
+        scores += rules._window_scores(m.segments, rules._logits(r, tuple(w)), windows)
     scores.sort()
     return round(scores[int(FLOOR_QUANTILE * (len(scores) - 1))], 4)
 
 
-def fit(meetings: Sequence[Meeting]) -> rules.Weights:
-    rows = [r for m in meetings for r in m[4]]
-    wd = fit_logistic(rows, [y for m in meetings for y in _labels(m, "decision")])
-    wa = fit_logistic(rows, [y for m in meetings for y in _labels(m, "action")])
-    return (
-        tuple(round(v, 4) for v in wd),
-        _floor(wd, meetings),
-        tuple(round(v, 4) for v in wa),
-        _floor(wa, meetings),
+def fit(meetings: Sequence[Meeting]) -> tuple[rules.Weights, cues.Lexicon]:
+    """Word model on all of ``meetings``; regressions on out-of-fold word-model features."""
+    rows: list[list[list[float]]] = [[] for _ in meetings]
+    for k in range(FOLDS):
+        lex = fit_lexicon([m for i, m in enumerate(meetings) if i % FOLDS != k])
+        for i, m in enumerate(meetings):
+            if i % FOLDS == k:
+                rows[i] = cues.model_features(m.segments, m.analysed, lex)
+    x = np.array([r for rs in rows for r in rs])
+    wd = fit_logistic(x, np.array([y for m in meetings for y in _labels(m, "decision")]))
+    acts = [i for i, m in enumerate(meetings) if m.has_actions]
+    xa = np.array([r for i in acts for r in rows[i]])
+    wa = fit_logistic(xa, np.array([y for i in acts for y in _labels(meetings[i], "action")]))
+    floors = (
+        _floor(wd, meetings, rows),
+        _floor(wa, [meetings[i] for i in acts], [rows[i] for i in acts]),
     )
+    return (tuple(wd), floors[0], tuple(wa), floors[1]), fit_lexicon(meetings)
 
 
-def evaluate(meetings: Sequence[Meeting], scorer: rules.Weights | None) -> dict[str, Any]:
-    rows = []
-    for name, segs, gold_d, gold_a, _ in meetings:
-        items = resolve_within(
-            [it for it in rules.extract_rules(segs, scorer=scorer) if it.evidence]
-        )
-        rows.append(score_meeting(name, items, gold_d, gold_a))
-    return summarize(rows, [])
-
-
-def series(name: str) -> str:
-    return name[:6] if name[:2] in {"ES", "IS", "TS", "EN"} else "ICSI"
-
-
-def cross_validate(meetings: Sequence[Meeting], group: Callable[[str], str]) -> dict[str, Any]:
-    rows: list[dict[str, Any]] = []
-    for g in sorted({group(m[0]) for m in meetings}):
-        train = [m for m in meetings if group(m[0]) != g]
-        test = [m for m in meetings if group(m[0]) == g]
-        rows += evaluate(test, fit(train))["meetings"]
-    return summarize(rows, [])
+def evaluate(
+    meetings: Sequence[Meeting], scorer: rules.Weights | None, lexicon: cues.Lexicon | None
+) -> dict[str, dict[str, Any]]:
+    """The extractor's scores per corpus and in total, with the median evidence size."""
+    rows: dict[str, list[dict[str, Any]]] = {"all": []}
+    sizes: dict[str, list[int]] = {"all": []}
+    for m in meetings:
+        items = rules.extract_rules(m.segments, scorer=scorer, lexicon=lexicon)
+        items = resolve_within([it for it in items if it.evidence])
+        row = score_meeting(m.name, items, m.gold_decisions, m.gold_actions)
+        n_ev = [len(it.evidence) for it in items if it.kind in ("decision", "action_item")]
+        for key in ("all", m.corpus):
+            rows.setdefault(key, []).append(row)
+            sizes.setdefault(key, []).extend(n_ev)
+    out = {}
+    for key, rs in rows.items():
+        report = summarize(rs, [])
+        report["median_evidence"] = statistics.median(sizes[key]) if sizes[key] else 0
+        out[key] = report
+    return out
 
 
 def _line(label: str, report: dict[str, Any]) -> str:
     d, a = report["decisions"], report["actions"]
     return (
-        f"{label:<28} decisions P {d['precision']:.2f} R {d['recall']:.2f} F1 {d['f1']:.2f}"
+        f"{label:<22} decisions P {d['precision']:.2f} R {d['recall']:.2f} F1 {d['f1']:.2f}"
         f"   actions P {a['precision']:.2f} R {a['recall']:.2f} F1 {a['f1']:.2f}"
+        f"   median evidence {report['median_evidence']:g}"
     )
 
 
-def write(scorer: rules.Weights) -> None:
+def write(scorer: rules.Weights, lexicon: cues.Lexicon) -> None:
     d_w, d_floor, a_w, a_floor = scorer
     names = cues.FEATURE_NAMES
 
@@ -168,7 +267,7 @@ def write(scorer: rules.Weights) -> None:
         '"""Weights of the decision/action scorer, GENERATED by '
         "tools/fit_extraction_weights.py.\n\n"
         "Logistic regressions over ``cues.model_features`` (order: ``cues.FEATURE_NAMES``, bias\n"
-        "last), fitted on the shared AMI/ICSI meetings. Do not edit by hand: re-run the script.\n"
+        "last), fitted on the AMI/ICSI training meetings. Do not edit by hand: re-run the script.\n"
         '"""\n\n'
         f"DECISION_WEIGHTS: tuple[float, ...] = (\n{block(d_w)}\n)\n"
         f"DECISION_FLOOR = {d_floor!r}\n\n"
@@ -176,24 +275,26 @@ def write(scorer: rules.Weights) -> None:
         f"ACTION_FLOOR = {a_floor!r}\n",
         encoding="utf-8",
     )
+    cues.LEXICON_FILE.write_text(lexicon.dump(), encoding="utf-8")
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("dir", nargs="?", default="/work/shared/data/meetings")
-    p.add_argument("--write", action="store_true", help="regenerate weights.py")
-    p.add_argument("--cv", choices=("meeting", "series", "none"), default="meeting")
+    p.add_argument("--train", default="/work/shared/data/meetings-train")
+    p.add_argument("--dev", default="/work/shared/data/meetings")
+    p.add_argument("--write", action="store_true", help="regenerate weights.py and lexicon.tsv")
     args = p.parse_args()
-    meetings = load(Path(args.dir))
-    scorer = fit(meetings)
+    train = load(Path(args.train))
+    dev = load(Path(args.dev))
+    if not train:
+        print(f"fit: no annotated meetings under {args.train}", file=sys.stderr)
+        return 2
+    scorer, lexicon = fit(train)
     if args.write:
-        write(scorer)
-    print(_line("shipped weights, in-sample", evaluate(meetings, None)))
-    print(_line("refit, in-sample", evaluate(meetings, scorer)))
-    if args.cv == "meeting":
-        print(_line("leave-one-meeting-out", cross_validate(meetings, lambda n: n)))
-    if args.cv == "series":
-        print(_line("leave-one-series-out", cross_validate(meetings, series)))
+        write(scorer, lexicon)
+    for split, meetings in (("train", train), ("dev", dev)):
+        for corpus, report in sorted(evaluate(meetings, scorer, lexicon).items()):
+            print(_line(f"{split} {corpus}", report))
     return 0
 
 

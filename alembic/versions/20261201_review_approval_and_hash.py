@@ -1,7 +1,7 @@
 """review: approval record on drafts, approval state of exports, upload content hash
 
 Revision ID: 20261201_review
-Revises: 0001
+Revises: 20261201_recordings
 Create Date: 2026-12-01 17:50:00
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 from alembic import op
 
 revision: str = "20261201_review"
-down_revision: str | Sequence[str] | None = "0001"
+down_revision: str | Sequence[str] | None = "20261201_recordings"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -48,6 +48,9 @@ PUBLIC_ROUTES = frozenset(
         ("GET", "/v1/auth/oidc/login"),
         ("GET", "/v1/auth/oidc/callback"),
         ("GET", "/v1/files/{key:path}"),
+        # Guarded by a per-user signed, expiring link plus a membership check on every request
+        # (an <audio> element cannot send a bearer token); the link itself needs sign-in.
+        ("GET", "/v1/recordings/{meeting_id}/{track}"),
     }
 )
 

@@ -22,6 +22,8 @@ from bridge_app.api.routes import (
     health,
     meetings,
     monitoring,
+    playbooks,
+    recordings,
     terms,
 )
 
@@ -45,6 +47,7 @@ def create_api() -> FastAPI:
     for module in (
         auth,
         meetings,
+        recordings,
         decisions,
         terms,
         drafts,
@@ -53,6 +56,7 @@ def create_api() -> FastAPI:
         monitoring,
         admin,
         health,
+        playbooks,
     ):
         api.include_router(module.router)
     install_error_handlers(api)

@@ -76,7 +76,11 @@ class BodyLimitMiddleware:
         if scope["type"] != "http" or not scope.get("path", "").startswith("/v1/"):
             await self.app(scope, receive, send)
             return
-        limit = get_settings().MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD
+        settings = get_settings()
+        limit = settings.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD
+        if scope.get("method") == "POST" and scope.get("path") == "/v1/meetings":
+            # A recording (with an optional speakers transcript) has its own, larger limit.
+            limit += max(settings.MAX_RECORDING_BYTES, settings.MAX_UPLOAD_BYTES)
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:

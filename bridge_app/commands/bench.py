@@ -15,6 +15,7 @@ TARGETS = (
     "pipeline: meeting processing p95 <= 1.5 s, draft generation <= 0.6 s, export <= 0.5 s, "
     "throughput >= 50% of the no-op chain",
     "api: 100 clients for 60 s, zero errors, p99 <= 100 ms",
+    "transcription: tiny.en, one hour of audio in <= 6 min on 2 cores (p95), peak RSS < 1.5 GB",
 )
 
 
@@ -54,12 +55,19 @@ def _api(args: argparse.Namespace) -> Any:
     )
 
 
+def _transcription(args: argparse.Namespace) -> Any:
+    from bridge_app.bench.transcription import bench_transcription
+
+    return bench_transcription(runs=args.runs or 3, minutes=args.audio_minutes)
+
+
 BENCHES: dict[str, Callable[[argparse.Namespace], Any]] = {
     "parsing": _parsing,
     "extraction": _extraction,
     "drafting": _drafting,
     "pipeline": _pipeline,
     "api": _api,
+    "transcription": _transcription,
 }
 
 
@@ -75,6 +83,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--clients", type=int, default=100, help="API load clients")
     parser.add_argument(
         "--think", type=float, default=1.0, help="API clients' mean pause between requests (s)"
+    )
+    parser.add_argument(
+        "--audio-minutes", type=float, default=5.0, help="synthetic speech per transcription run"
     )
     parser.set_defaults(handler=run)
 

@@ -29,7 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "draft", help="draft a contract from a transcript, run QA and export every format"
     )
-    parser.add_argument("file", help="transcript file (.vtt, .srt, .txt, .docx or .json)")
+    parser.add_argument(
+        "file", help="transcript (.vtt, .srt, .txt, .docx, .json) or a recording (.m4a, .mp3...)"
+    )
     parser.add_argument("--type", default="auto", help=f"contract type: {' | '.join(TYPES)}")
     parser.add_argument("--out", required=True, help="output directory (created if absent)")
     parser.add_argument("--title", default=None, help="meeting title (default: the file name)")
@@ -41,6 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--format", default="auto", help="transcript format (default: detect)")
     parser.add_argument("--redact", action="store_true", help="remove PII before drafting")
+    parser.add_argument(
+        "--playbook", default=None, help="playbook JSON file (house positions; docs/CONTRACTS.md)"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -62,9 +67,12 @@ def run(args: argparse.Namespace) -> int:
     """Run the whole pipeline on one file and write the outputs."""
     # Imported here so `python -m bridge_app --help` stays fast and light.
     from bridge_app.core.drafting import make_draft, qa_report, run_qa
+    from bridge_app.core.drafting.playbook import PlaybookError, parse_playbook
     from bridge_app.core.extraction import extract_items
     from bridge_app.core.transcript import TranscriptError, parse_transcript
+    from bridge_app.services import transcription
     from bridge_app.services.render import RENDERERS
+    from bridge_app.settings import get_settings
 
     if args.type not in TYPES:
         return _error("bad_type", f"unknown contract type {args.type!r}; use {', '.join(TYPES)}")
@@ -78,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            data = handle.read(max(MAX_BYTES, get_settings().MAX_RECORDING_BYTES) + 1)
     except FileNotFoundError:
         return _error("not_found", f"no such file: {path}")
     except IsADirectoryError:
@@ -90,10 +98,27 @@ def run(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         return _error("bad_out", f"{out} exists and is not a directory")
 
+    playbook = None
+    if args.playbook:
+        try:
+            playbook = parse_playbook(json.loads(Path(args.playbook).read_text("utf-8")), version=1)
+        except FileNotFoundError:
+            return _error("not_found", f"no such playbook file: {args.playbook}")
+        except (ValueError, OSError) as exc:  # JSON errors and PlaybookError are ValueErrors
+            reason = str(exc) if isinstance(exc, PlaybookError) else f"not valid JSON: {exc}"
+            return _error("bad_playbook", f"{args.playbook}: {reason}")
+
     try:
-        transcript = parse_transcript(
-            data, filename=path.name, format=args.format, redact=args.redact
-        )
+        if transcription.is_recording(data, path.name):
+            transcript = transcription.transcript_of_recording(data, path.name, redact=args.redact)
+        else:
+            transcript = parse_transcript(
+                data,
+                filename=path.name,
+                format=args.format,
+                redact=args.redact,
+                max_bytes=MAX_BYTES,
+            )
     except TranscriptError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -105,8 +130,9 @@ def run(args: argparse.Namespace) -> int:
         meeting_title=args.title or path.stem,
         meeting_date=meeting_date,
         today=today,
+        playbook=playbook,
     )
-    findings = run_qa(draft, items, today=today)
+    findings = run_qa(draft, items, today=today, playbook=playbook)
     report = qa_report(draft, findings)
 
     try:

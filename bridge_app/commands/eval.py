@@ -35,30 +35,48 @@ def _parse_vtt(data: bytes, filename: str) -> Any:
     return parse_transcript(data, filename=filename)
 
 
+def detect_format(data: Any) -> str | None:
+    """Which annotation format a ``.json`` is: ``meeting`` (AMI/ICSI summaries with evidence
+    links), ``negotiation`` (CraigslistBargain agreed price) or None (not scored)."""
+    if not isinstance(data, dict):
+        return None
+    if isinstance(data.get("annotations"), dict):
+        return "meeting"
+    agreement = data.get("agreement")
+    if isinstance(agreement, dict) and agreement.get("price") is not None:
+        return "negotiation"
+    return None
+
+
+def _score_meeting(name: str, corpus: str, data: dict[str, Any], items: list[Any]) -> Any:
+    ann = data["annotations"]
+    gold_d = [set(s.get("evidence_utterance_ids") or []) for s in ann.get("decisions", [])]
+    gold_a = [set(s.get("evidence_utterance_ids") or []) for s in ann.get("actions", [])]
+    return score_meeting(str(data.get("meeting_id") or name), items, gold_d, gold_a, corpus)
+
+
 def evaluate_dir(root: Path, backend: str = "rules", llm_client: Any = None) -> dict[str, Any]:
-    """Run ingest + extraction on every annotated pair under ``root`` and score it."""
-    meetings: list[dict[str, Any]] = []
-    dialogues: list[dict[str, Any]] = []
+    """Run ingest + extraction on every annotated pair under ``root`` and score it. A meeting's
+    corpus is the first folder under ``root`` it lies in (``ami/``, ``icsi/``)."""
+    rows: dict[str, list[dict[str, Any]]] = {"meeting": [], "negotiation": []}
     for jpath in sorted(root.rglob("*.json")):
         vtt = jpath.with_suffix(".vtt")
         if not vtt.is_file():
             continue
         data = json.loads(jpath.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
+        kind = detect_format(data)
+        if kind is None:
             continue
         transcript = _parse_vtt(vtt.read_bytes(), vtt.name)
         items = extract_items(transcript.segments, backend=backend, llm_client=llm_client)
-        if isinstance(data.get("annotations"), dict):
-            ann = data["annotations"]
-            gold_d = [set(s.get("evidence_utterance_ids") or []) for s in ann.get("decisions", [])]
-            gold_a = [set(s.get("evidence_utterance_ids") or []) for s in ann.get("actions", [])]
-            name = str(data.get("meeting_id") or jpath.stem)
-            meetings.append(score_meeting(name, items, gold_d, gold_a))
-        elif isinstance(data.get("agreement"), dict) and data["agreement"].get("price") is not None:
-            dialogues.append(
-                score_negotiation(jpath.stem, items, float(data["agreement"]["price"]))
-            )
-    return summarize(meetings, dialogues)
+        if kind == "meeting":
+            parts = jpath.relative_to(root).parts
+            corpus = parts[0] if len(parts) > 1 else ""
+            rows[kind].append(_score_meeting(jpath.stem, corpus, data, items))
+        else:
+            price = float(data["agreement"]["price"])
+            rows[kind].append(score_negotiation(jpath.stem, items, price))
+    return summarize(rows["meeting"], rows["negotiation"])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -72,6 +90,10 @@ def run(args: argparse.Namespace) -> int:
         from bridge_app.services.llm import client_from_env
 
         llm_client = client_from_env()
+    from bridge_app.evaluation.business import run_business  # business-meetings format
+
+    if (code := run_business(root, args)) is not None:
+        return code
     try:
         report = evaluate_dir(root, args.backend, llm_client)
     except (OSError, ValueError) as exc:  # TranscriptError and JSONDecodeError are ValueErrors

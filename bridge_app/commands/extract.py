@@ -17,7 +17,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "extract", help="ingest one transcript file and print its decisions, actions and terms"
     )
-    p.add_argument("file", help="transcript file (VTT, SRT, text, DOCX, JSON)")
+    p.add_argument("file", help="transcript file (VTT, SRT, text, DOCX, JSON) or a recording")
     p.add_argument("--backend", choices=BACKENDS, default="rules")
     p.add_argument("--meeting-date", help="YYYY-MM-DD, resolves 'next Friday' and the like")
     p.add_argument("--json", action="store_true", help="print JSON (the default is a short list)")
@@ -43,9 +43,13 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"cannot read {path}: {exc.strerror or exc}")
     from bridge_app.core.transcript import parse_transcript
+    from bridge_app.services import transcription
 
     try:
-        transcript = parse_transcript(data, filename=path.name)
+        if transcription.is_recording(data, path.name):
+            transcript = transcription.transcript_of_recording(data, path.name)
+        else:
+            transcript = parse_transcript(data, filename=path.name)
     except ValueError as exc:  # TranscriptError
         return _fail(str(exc))
     client = None

@@ -24,7 +24,14 @@ from bridge_app.core.transcript import (
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``ingest`` sub-command."""
     parser = sub.add_parser("ingest", help="parse a transcript file into normalized segments")
-    parser.add_argument("file", help="transcript file (.vtt, .srt, .txt, .docx or .json)")
+    parser.add_argument(
+        "file",
+        help="transcript (.vtt, .srt, .txt, .docx, .json), recording (.wav, .mp3, .m4a, .mp4, "
+        ".webm, .ogg...) or a ZIP of per-participant tracks",
+    )
+    parser.add_argument(
+        "--speakers", help="a platform transcript (VTT...) giving a recording's speakers"
+    )
     parser.add_argument("--format", choices=["auto", *SUPPORTED_FORMATS], default="auto")
     parser.add_argument("--redact", action="store_true", help="remove PII before output")
     parser.add_argument(
@@ -48,10 +55,14 @@ def _error(code: str, message: str) -> int:
 def run(args: argparse.Namespace) -> int:
     """Read the file, parse it and print the transcript (JSON or a short summary)."""
     path = Path(args.file)
+    from bridge_app.settings import get_settings
+
+    # Recordings have their own, larger limit (MAX_RECORDING_BYTES); text keeps --max-bytes.
+    limit = max(args.max_bytes, get_settings().MAX_RECORDING_BYTES)
     try:
         with path.open("rb") as handle:
             # Read one byte past the limit so an oversized file is rejected without loading it.
-            data = handle.read(args.max_bytes + 1)
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         return _error("not_found", f"no such file: {path}")
     except IsADirectoryError:
@@ -60,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         return _error("unreadable", f"cannot read {path}: {exc.strerror or exc}")
     kinds = [kind.strip() for kind in args.redact_kinds.split(",") if kind.strip()]
     try:
-        transcript = parse_transcript(
+        transcript = _recording(data, path, args.speakers) or parse_transcript(
             data,
             filename=path.name,
             format=args.format,
@@ -78,6 +89,27 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_summary(transcript)
     return 0
+
+
+def _recording(data: bytes, path: Path, speakers: str | None) -> Transcript | None:
+    """The transcript of a recording (None when the file is a transcript)."""
+    from bridge_app.services import transcription
+
+    if not transcription.is_recording(data, path.name):
+        if speakers:
+            raise TranscriptError("bad_option", "--speakers applies to recordings only")
+        return None
+    turns = None
+    if speakers:
+        try:
+            turns = Path(speakers).read_bytes()
+        except OSError as exc:
+            raise TranscriptError(
+                "unreadable", f"cannot read {speakers}: {exc.strerror or exc}"
+            ) from None
+    return transcription.transcript_of_recording(
+        data, path.name, speakers=turns, speakers_filename=speakers
+    )
 
 
 def _print_summary(transcript: Transcript) -> None:

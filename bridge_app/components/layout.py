@@ -22,6 +22,7 @@ def navbar() -> rx.Component:
             rx.spacer(),
             rx.flex(
                 nav_link("Meetings", "/meetings"),
+                nav_link("Playbook", "/playbook"),
                 rx.cond(AuthState.can_operate, nav_link("Ops", "/ops")),
                 rx.cond(AuthState.is_admin, nav_link("Audit log", "/audit")),
                 rx.text(

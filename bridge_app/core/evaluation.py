@@ -13,6 +13,7 @@ term that nothing supersedes; it is correct when it equals the recorded price (t
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -77,20 +78,30 @@ def score_kind(
     return Counts(len(extracted), correct, len(gold_sets), found)
 
 
+def _median(sizes: Sequence[int]) -> float:
+    return float(statistics.median(sizes)) if sizes else 0.0
+
+
 def score_meeting(
     meeting_id: str,
     items: Sequence[Item],
     gold_decisions: Sequence[set[str]],
     gold_actions: Sequence[set[str]],
+    corpus: str = "",
 ) -> dict[str, Any]:
-    """One meeting's row: decision and action counts/scores."""
+    """One meeting's row: decision and action counts/scores, and how many segments each
+    extracted decision / action cites (``evidence_sizes``, ``median_evidence``)."""
     dec = score_kind(items, DECISION_KINDS, gold_decisions, gold_actions)
     act = score_kind(items, ACTION_KINDS, gold_actions, gold_decisions)
     unlinked = sum(1 for g in list(gold_decisions) + list(gold_actions) if not g)
+    sizes = [len(it.evidence) for it in items if it.kind in DECISION_KINDS | ACTION_KINDS]
     return {
         "meeting": meeting_id,
+        "corpus": corpus,
         "decisions": dec.to_dict(),
         "actions": act.to_dict(),
+        "evidence_sizes": sizes,
+        "median_evidence": _median(sizes),
         "gold_without_evidence": unlinked,
     }
 
@@ -111,32 +122,50 @@ def final_agreed_price(items: Sequence[Item]) -> float | None:
 def score_negotiation(dialogue_id: str, items: Sequence[Item], agreed: float) -> dict[str, Any]:
     """One negotiation's row: extracted vs recorded final price."""
     got = final_agreed_price(items)
+    sizes = [len(it.evidence) for it in items if it.kind == "agreed_term"]
     return {
         "dialogue": dialogue_id,
         "expected": agreed,
         "extracted": got,
         "correct": got is not None and abs(got - agreed) < 0.005,
+        "evidence_sizes": sizes,
+        "median_evidence": _median(sizes),
     }
 
 
-def summarize(meetings: Sequence[dict[str, Any]], dialogues: Sequence[dict[str, Any]]) -> dict:
-    """Totals over all rows, in the report shape of ``python -m bridge_app eval --json``."""
+def _totals(meetings: Sequence[dict[str, Any]]) -> dict[str, Any]:
     dec = Counts()
     act = Counts()
+    sizes: list[int] = []
     for row in meetings:
         d, a = row["decisions"], row["actions"]
         dec = dec + Counts(d["extracted"], d["correct"], d["gold"], d["found"])
         act = act + Counts(a["extracted"], a["correct"], a["gold"], a["found"])
-    report: dict[str, Any] = {
+        sizes += row.get("evidence_sizes", [])
+    return {
         "decisions": dec.to_dict(),
         "actions": act.to_dict(),
-        "meetings": list(meetings),
+        "median_evidence": _median(sizes),
+        "n": len(meetings),
     }
+
+
+def summarize(meetings: Sequence[dict[str, Any]], dialogues: Sequence[dict[str, Any]]) -> dict:
+    """Totals over all rows, in the report shape of ``python -m bridge_app eval --json``; with
+    meetings of several corpora (``corpus`` of the rows), the totals per corpus too."""
+    report: dict[str, Any] = {**_totals(meetings), "meetings": list(meetings)}
+    del report["n"]
+    corpora = sorted({str(row.get("corpus") or "") for row in meetings})
+    if len(corpora) > 1:
+        report["by_corpus"] = {
+            c: _totals([r for r in meetings if str(r.get("corpus") or "") == c]) for c in corpora
+        }
     if dialogues:
         n = len(dialogues)
         report["agreed_price"] = {
             "accuracy": round(sum(1 for r in dialogues if r["correct"]) / n, 4),
             "n": n,
+            "median_evidence": _median([k for r in dialogues for k in r.get("evidence_sizes", [])]),
         }
         report["dialogues"] = list(dialogues)
     return report
@@ -146,20 +175,27 @@ def format_table(report: dict[str, Any]) -> str:
     """The report as a plain-text table for people."""
     lines = [
         f"{'meeting':<14} {'dec P':>6} {'dec R':>6} {'dec F1':>6}   {'act P':>6} {'act R':>6} "
-        f"{'act F1':>6}"
+        f"{'act F1':>6}   {'evid':>4}"
     ]
 
-    def row(name: str, d: dict[str, Any], a: dict[str, Any]) -> str:
+    def row(name: str, r: dict[str, Any]) -> str:
+        d, a = r["decisions"], r["actions"]
         return (
             f"{name:<14} {d['precision']:>6.2f} {d['recall']:>6.2f} {d['f1']:>6.2f}   "
-            f"{a['precision']:>6.2f} {a['recall']:>6.2f} {a['f1']:>6.2f}"
+            f"{a['precision']:>6.2f} {a['recall']:>6.2f} {a['f1']:>6.2f}   "
+            f"{r.get('median_evidence', 0.0):>4g}"
         )
 
     for m in report.get("meetings", []):
-        lines.append(row(str(m["meeting"])[:14], m["decisions"], m["actions"]))
+        lines.append(row(str(m["meeting"])[:14], m))
+    for corpus, totals in report.get("by_corpus", {}).items():
+        lines.append(row(f"TOTAL {corpus or '-'}"[:14], totals))
     if report.get("meetings"):
-        lines.append(row("TOTAL", report["decisions"], report["actions"]))
+        lines.append(row("TOTAL", report))
     if "agreed_price" in report:
         ap = report["agreed_price"]
-        lines.append(f"agreed price accuracy: {ap['accuracy']:.2f} over {ap['n']} dialogues")
+        lines.append(
+            f"agreed price accuracy: {ap['accuracy']:.2f} over {ap['n']} dialogues, "
+            f"median evidence {ap['median_evidence']:g}"
+        )
     return "\n".join(lines)

@@ -39,6 +39,16 @@ EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
 #   deliverable:            {"text": "migration plan"}
 #   governing_law:          {"text": "New York"}
 #   party:                  {"name": "Acme Corp", "role": "client"}
+#   unit_price:             {"amount": 38.0, "currency": "USD", "per": "seat/month"}
+#   price may carry "per" too ("month", "year", "seat/month") for a recurring amount
+#   rate:                   {"amount": 850.0, "currency": "GBP"} (a day or hourly rate)
+#   renewal_period / notice_period / cure_period / non_solicit_period / return_period:
+#                           {"days": 60, "text": "sixty days"}
+#   liability_cap:          {"amount": 1e6, "currency": "USD"} or {"multiple_of_fees": 2.0, "text"}
+#   territory:              {"text": "Sweden, Norway", "places": ["Sweden", "Norway"]}
+#   exclusivity:            {"exclusive": true, "text": "exclusive"}
+# Every negotiated term also carries values["negotiation"]: each value said for it, with its
+# state (proposed, countered, accepted, withdrawn, parked) and who said it.
 TERM_KEYS: tuple[str, ...] = (
     "party",
     "effective_date",
@@ -53,6 +63,16 @@ TERM_KEYS: tuple[str, ...] = (
     "deliverable",
     "governing_law",
     "confidentiality_period",
+    "unit_price",
+    "rate",
+    "renewal_period",
+    "notice_period",
+    "cure_period",
+    "non_solicit_period",
+    "return_period",
+    "liability_cap",
+    "territory",
+    "exclusivity",
 )
 
 # ISO 4217 codes the product recognises in text, and the symbols that stand for one of them.

@@ -1,5 +1,6 @@
 """The data model: SQLModel tables (tables.py)."""
 
+from bridge_app.models.playbooks import ClauseOverride, FindingAcceptance, PlaybookVersion
 from bridge_app.models.tables import (
     DRAFT_STATUSES,
     AuditEvent,
@@ -25,18 +26,21 @@ from bridge_app.models.tables import (
 __all__ = [
     "DRAFT_STATUSES",
     "AuditEvent",
+    "ClauseOverride",
     "ClauseProvenance",
     "DataKey",
     "Decision",
     "Draft",
     "DraftVersion",
     "Export",
+    "FindingAcceptance",
     "HealthProbe",
     "Matter",
     "Meeting",
     "Membership",
     "Organization",
     "OutboxEvent",
+    "PlaybookVersion",
     "QAFinding",
     "RefreshToken",
     "StageRun",

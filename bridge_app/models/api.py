@@ -79,6 +79,7 @@ class MeetingPublic(BaseModel):
     failed_stage: str | None = None
     failure_reason: str | None = None
     input_version: int
+    transcription_progress: float | None = None
     created_at: datetime
     updated_at: datetime
     # An earlier meeting uploaded with identical bytes (the upload is kept; this warns).

@@ -179,6 +179,11 @@ class Meeting(SQLModel, table=True):
     participants: list[str] = jsonb([])
     warnings: list[str] = jsonb([])
     redaction_report: list[dict[str, Any]] = jsonb([])
+    # A recording upload: its tracks, chunk cuts and speaker source (the audio itself is in
+    # the object store, encrypted); None for a transcript upload.
+    recording: dict[str, Any] | None = Field(default=None, sa_type=JSONB)
+    #: Share of the recording's audio transcribed so far (0–1), while the transcript stage runs.
+    transcription_progress: float | None = None
     idempotency_key: str | None = Field(default=None, max_length=200)
     # SHA-256 of the uploaded bytes: an identical earlier upload is pointed out, not hidden.
     content_sha256: str | None = Field(default=None, max_length=64)

@@ -343,6 +343,9 @@ def toolbar() -> rx.Component:
             width="170px",
         ),
         rx.spacer(),
+        rx.link(
+            "Contract tools", href="/contract?draft=" + DraftState.draft_id, id="contract-tools"
+        ),
         rx.cond(
             DraftState.can_edit,
             rx.flex(

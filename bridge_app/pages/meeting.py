@@ -42,6 +42,7 @@ def segment_view(seg: Any) -> rx.Component:
             ),
             rx.code(seg.time, size="1"),
             rx.text(seg.speaker, weight="bold", size="2"),
+            play_button(seg.track, seg.start, seg.time),
             spacing="2",
             align="center",
         ),
@@ -86,7 +87,39 @@ def transcript_panel() -> rx.Component:
     )
 
 
+def play_button(track: Any, start: Any, time: Any) -> rx.Component:
+    """▶ the recording from this moment (only when the meeting has one)."""
+    return rx.cond(
+        MeetingState.has_recording,
+        rx.icon_button(
+            rx.icon("play", size=12),
+            size="1",
+            variant="ghost",
+            on_click=bind(MeetingState.play, track, start),
+            aria_label="Play the recording from " + time,
+            class_name="play-moment",
+        ),
+    )
+
+
+def recording_player() -> rx.Component:
+    return rx.cond(
+        MeetingState.has_recording,
+        rx.el.audio(
+            id="recording-player",
+            controls=True,
+            preload="none",
+            style={"width": "100%"},
+            aria_label="Meeting recording",
+        ),
+    )
+
+
 def evidence_button(ev: Any) -> rx.Component:
+    return rx.fragment(play_button(ev.track, ev.start, ev.time), evidence_button_only(ev))
+
+
+def evidence_button_only(ev: Any) -> rx.Component:
     return rx.button(
         rx.icon("quote", size=12),
         ev.time,
@@ -547,6 +580,16 @@ def meeting_page() -> rx.Component:
                     width="100%",
                 ),
                 stage_steps(MeetingState.steps),
+                rx.cond(
+                    MeetingState.progress != "",
+                    rx.text(
+                        "Transcribing the recording… ",
+                        MeetingState.progress,
+                        id="transcription-progress",
+                        size="2",
+                    ),
+                ),
+                recording_player(),
                 rx.cond(
                     MeetingState.failure != "",
                     rx.callout.root(rx.callout.text(MeetingState.failure), color_scheme="red"),

@@ -38,12 +38,19 @@ FORMAT_LABELS = {"auto": "Detect from the file", "txt": "Plain text"}
 def upload_form() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Upload a transcript", size="4", as_="h2"),
+            rx.heading("Upload a transcript or recording", size="4", as_="h2"),
             rx.upload.root(
                 rx.vstack(
                     rx.icon("upload", size=28),
-                    rx.text("Drop a transcript here, or press Enter / click to choose one"),
-                    rx.text(".vtt .srt .txt .docx .json", size="1", color_scheme="gray"),
+                    rx.text(
+                        "Drop a transcript or recording here, or press Enter / click to choose"
+                    ),
+                    rx.text(
+                        ".vtt .srt .txt .docx .json · .m4a .mp3 .wav .mp4 .webm .ogg · "
+                        ".zip of one track per participant",
+                        size="1",
+                        color_scheme="gray",
+                    ),
                     rx.foreach(
                         rx.selected_files(UPLOAD_ID),
                         lambda f: rx.badge(f, color_scheme="blue", id="selected-file"),

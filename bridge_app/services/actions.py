@@ -75,6 +75,7 @@ def upload_meeting(
     fmt: str = "auto",
     idempotency_key: str | None = None,
     ip: str | None = None,
+    speakers: tuple[str, bytes] | None = None,
 ) -> Upload:
     """Store a transcript and its meeting (audited) in its own transaction.
 
@@ -102,6 +103,7 @@ def upload_meeting(
                     intended_contract_type=contract_type or None,
                     redact=redact,
                     idempotency_key=idempotency_key or None,
+                    speakers=speakers,
                 )
                 if created:
                     audit.append_for(

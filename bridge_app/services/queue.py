@@ -71,6 +71,8 @@ class NextJob:
     stage: Stage
     subject_id: uuid.UUID
     version: int
+    #: A continuation of the same work (a long recording's next chunks): its own job id.
+    part: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stage", Stage(self.stage))  # "qa" given → Stage.qa
@@ -83,7 +85,8 @@ async def enqueue_stage(pool: ArqRedis, job: NextJob, *, defer_by: float | None 
         target.function,
         str(job.subject_id),
         job.version,
-        _job_id=job_id(job.stage, job.subject_id, job.version),
+        _job_id=job_id(job.stage, job.subject_id, job.version)
+        + (f":part{job.part}" if job.part else ""),
         _queue_name=target.queue,
         _defer_by=defer_by,
     )

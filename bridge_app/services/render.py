@@ -15,16 +15,20 @@ import html
 import io
 import re
 from collections.abc import Callable, Sequence
+from copy import deepcopy
 from datetime import UTC, datetime
 from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_BREAK, WD_COLOR_INDEX
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor
 from fpdf import FPDF
 
 from bridge_app.core.drafting.model import PLACEHOLDER_RE, Clause, Draft, Finding, Provenance
-from bridge_app.core.drafting.redline import RedlineOp, redline_drafts, redline_html
+from bridge_app.core.drafting.redline import RedlineOp, redline, redline_drafts, redline_html
+from bridge_app.core.drafting.roundtrip import BOOKMARK_PREFIX
 from bridge_app.core.drafting.templates import TEMPLATES
 from bridge_app.core.drafting.terms import fmt_date
 from bridge_app.core.review.terms import REVIEWER_ENTERED
@@ -60,6 +64,15 @@ def _source_lines(prov: Provenance) -> list[str]:
 
 def _prov_heading(prov: Provenance) -> str:
     return f"{prov.term.replace('_', ' ')}: {prov.display} (item {prov.item_id})"
+
+
+def _edited(clause: Clause) -> str:
+    """ " (edited by …: reason)" for a clause a legal user rewrote, else ""."""
+    if not clause.override:
+        return ""
+    by = clause.override.get("by") or "a legal user"
+    reason = clause.override.get("reason")
+    return f" (edited by {by}" + (f": {reason}" if reason else "") + ")"
 
 
 def _signature_rows(draft: Draft) -> list[tuple[str, str]]:
@@ -107,9 +120,9 @@ def render_markdown(draft: Draft, findings: Sequence[Finding] | None = None) -> 
         ]
     out += ["## Appendix A - Provenance", ""]
     for clause in draft.clauses:
-        if not clause.provenance:
+        if not clause.provenance and not clause.override:
             continue
-        out += [f"### {clause.number}. {clause.heading}", ""]
+        out += [f"### {clause.number}. {clause.heading}{_edited(clause)}", ""]
         for prov in clause.provenance:
             out.append(f"- **{_prov_heading(prov)}**")
             out += [f"  - {line}" for line in _source_lines(prov)]
@@ -181,10 +194,15 @@ def render_html(draft: Draft, findings: Sequence[Finding] | None = None) -> str:
         "<th>Source (time, speaker, segment, quote)</th></tr>"
     )
     for clause in draft.clauses:
+        if clause.override and not clause.provenance:
+            body.append(
+                f"<tr><td>{esc(clause.number)}. {esc(clause.heading)}{esc(_edited(clause))}</td>"
+                '<td colspan="3">written by a legal user; no meeting value in it</td></tr>'
+            )
         for prov in clause.provenance:
             sources = "<br>".join(esc(s) for s in _source_lines(prov))
             body.append(
-                f"<tr><td>{esc(clause.number)}. {esc(clause.heading)}</td>"
+                f"<tr><td>{esc(clause.number)}. {esc(clause.heading)}{esc(_edited(clause))}</td>"
                 f"<td>{esc(prov.term.replace('_', ' '))}: {esc(prov.display)}</td>"
                 f"<td>{esc(prov.item_id)}</td><td>{sources}</td></tr>"
             )
@@ -241,31 +259,144 @@ def _new_document(draft: Draft) -> Any:
     style = doc.styles["Normal"]
     style.font.name = "Calibri"
     style.font.size = Pt(11)
+    style.paragraph_format.space_after = Pt(6)
+    for name, size in (("Heading 1", 12), ("Heading 2", 11), ("Title", 20)):
+        heading = doc.styles[name]
+        heading.font.name = "Calibri"
+        heading.font.size = Pt(size)
+        heading.font.color.rgb = RGBColor(0x11, 0x11, 0x11)
     props = doc.core_properties
     props.title = draft.title
     props.subject = f"Drafted from the meeting {draft.meeting_title}"
+    props.author = AUTHOR
     stamp = datetime.fromisoformat(draft.prepared_on).replace(tzinfo=UTC)
     props.created = stamp
     props.modified = stamp
     return doc
 
 
+AUTHOR = "AI Meeting Contract Bridge"
+CLAUSE_NUM_ID = 90  # our numbering definition in numbering.xml (clauses 1., 2. … and (a), (b) …)
+
+
+def _add_clause_numbering(doc: Any) -> None:
+    """A multi-level list in numbering.xml: level 0 "1." for clause headings, level 1 "(a)"
+    for a clause's list items, restarting under each clause. Word renumbers both."""
+    numbering = doc.part.numbering_part.element
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{CLAUSE_NUM_ID}">'
+        '<w:multiLevelType w:val="multilevel"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        '<w:lvlText w:val="%1."/><w:lvlJc w:val="left"/>'
+        '<w:pPr><w:ind w:left="567" w:hanging="567"/></w:pPr></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/>'
+        '<w:lvlText w:val="(%2)"/><w:lvlJc w:val="left"/>'
+        '<w:pPr><w:ind w:left="1134" w:hanging="567"/></w:pPr></w:lvl>'
+        "</w:abstractNum>"
+    )
+    num = parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="{CLAUSE_NUM_ID}">'
+        f'<w:abstractNumId w:val="{CLAUSE_NUM_ID}"/></w:num>'
+    )
+    # abstractNum elements must precede num elements in numbering.xml.
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    numbering.append(num)
+
+
+_XML: dict[str, Any] = {}
+
+
+def _xml(source: str) -> Any:
+    """A fresh copy of an XML fragment, parsed once (parsing costs more than copying)."""
+    if source not in _XML:
+        _XML[source] = parse_xml(source)
+    return deepcopy(_XML[source])
+
+
+def _styled(doc: Any, style_id: str, text: str = "") -> Any:
+    """A paragraph in a built-in style, set by its id: python-docx's lookup by style name
+    scans every style for each paragraph, which made a ten-page contract take half a second."""
+    para = doc.add_paragraph(text)
+    para._p.get_or_add_pPr().insert(0, _xml(f'<w:pStyle {nsdecls("w")} w:val="{style_id}"/>'))
+    return para
+
+
+def _number(paragraph: Any, level: int) -> None:
+    p_pr = paragraph._p.get_or_add_pPr()
+    p_pr.insert(
+        0,
+        _xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/>'
+            f'<w:numId w:val="{CLAUSE_NUM_ID}"/></w:numPr>'
+        ),
+    )
+
+
+def _bookmark(paragraph: Any, name: str, ident: int) -> None:
+    p = paragraph._p
+    start = parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="{ident}" w:name="{name}"/>')
+    end = parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{ident}"/>')
+    p_pr = p.find(qn("w:pPr"))
+    if p_pr is not None:
+        p_pr.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(end)
+
+
+_LETTER_LINE = re.compile(r"^\(([a-z]{1,3})\)\s+")
+
+
+def _provenance_comment(clause: Clause) -> str:
+    lines = []
+    if clause.override:
+        by = clause.override.get("by") or "a legal user"
+        reason = clause.override.get("reason")
+        lines.append(f"Edited by {by}" + (f": {reason}" if reason else "") + ".")
+    for prov in clause.provenance:
+        lines.append(_prov_heading(prov))
+        lines += [f"  {line}" for line in _source_lines(prov)]
+    return "\n".join(lines)
+
+
+def _clause_paragraphs(doc: Any, clause: Clause, defined: set[str], ident: int) -> None:
+    heading = _styled(doc, "Heading1")
+    _number(heading, 0)
+    run = heading.add_run(clause.heading)
+    _bookmark(heading, f"{BOOKMARK_PREFIX}{clause.key}"[:40], ident)
+    comment = _provenance_comment(clause)
+    if comment:
+        doc.add_comment(run, text=comment, author=AUTHOR, initials="MCB")
+    for line in clause.text.split("\n"):
+        para = doc.add_paragraph()
+        m = _LETTER_LINE.match(line)
+        if m:
+            _number(para, 1)
+            line = line[m.end() :]
+        elif _LIST_LINE.match(line):
+            para.paragraph_format.left_indent = Pt(28)
+        _docx_runs(para, line, defined)
+
+
 def render_docx(draft: Draft) -> bytes:
-    """The draft as a Word document: headings, numbered clauses, bold defined terms,
-    signature block, and the provenance appendix."""
+    """The draft as a Word document: clause headings and their (a), (b) items in Word's own
+    numbering (numbering.xml, so Word renumbers them), bold defined terms, a comment on each
+    clause heading carrying its provenance (speaker, time, quote), the signature block and
+    the provenance appendix. Each heading carries a ``clause_<key>`` bookmark, which lets an
+    edited copy come back in (:mod:`bridge_app.services.docx_import`)."""
     defined = {term for term, _ in draft.defined_terms}
     doc = _new_document(draft)
-    doc.add_heading(draft.title, level=0)
+    _add_clause_numbering(doc)
+    _styled(doc, "Title", draft.title)
     doc.add_paragraph(_meta_line(draft)).runs[0].italic = True
-    for clause in draft.clauses:
-        doc.add_heading(f"{clause.number}. {clause.heading}", level=1)
-        for line in clause.text.split("\n"):
-            para = doc.add_paragraph()
-            if _LIST_LINE.match(line):
-                para.paragraph_format.left_indent = Pt(24)
-            _docx_runs(para, line, defined)
+    for n, clause in enumerate(draft.clauses, start=1):
+        _clause_paragraphs(doc, clause, defined, n)
 
-    doc.add_heading("Signatures", level=1)
+    _styled(doc, "Heading2", "Signatures")
     rows = _signature_rows(draft)
     table = doc.add_table(rows=5, cols=max(1, len(rows)))
     for col, (name, role) in enumerate(rows):
@@ -278,17 +409,18 @@ def render_docx(draft: Draft) -> bytes:
         cells[4].text = "Date:"
 
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    doc.add_heading("Appendix A - Provenance", level=1)
+    _styled(doc, "Heading2", "Appendix A - Provenance")
     doc.add_paragraph(
         "Each value filled into this draft, the meeting item it came from, and the transcript "
         "moments (time from the start of the meeting, speaker, segment) that support it."
     )
     for clause in draft.clauses:
-        if not clause.provenance:
+        if not clause.provenance and not clause.override:
             continue
-        doc.add_heading(f"{clause.number}. {clause.heading}", level=2)
+        title = f"{clause.number}. {clause.heading}{_edited(clause)}"
+        _styled(doc, "Heading3", title)
         for prov in clause.provenance:
-            para = doc.add_paragraph(style="List Bullet")
+            para = _styled(doc, "ListBullet")
             para.add_run(_prov_heading(prov)).bold = True
             for line in _source_lines(prov):
                 para.add_run().add_break()
@@ -298,27 +430,76 @@ def render_docx(draft: Draft) -> bytes:
     return buf.getvalue()
 
 
+def _tracked(kind: str, text: str, ident: int, stamp: str) -> Any:
+    """A ``w:ins`` or ``w:del`` run, as Word's Review pane shows it."""
+    tag = "w:ins" if kind == "insert" else "w:del"
+    text_tag = "w:t" if kind == "insert" else "w:delText"
+    el = _xml(
+        f'<{tag} {nsdecls("w")} w:id="0" w:author="{AUTHOR}" w:date="{stamp}">'
+        f'<w:r><{text_tag} xml:space="preserve"></{text_tag}></w:r></{tag}>'
+    )
+    el.set(qn("w:id"), str(ident))
+    el[0][0].text = text
+    return el
+
+
+def _plain(text: str) -> Any:
+    el = _xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"></w:t></w:r>')
+    el[0].text = text
+    return el
+
+
 def render_redline_docx(old: Draft, new: Draft) -> bytes:
-    """A Word redline between two versions: insertions underlined in green, deletions struck
-    through in red."""
-    ops = redline_drafts(old, new)
+    """A Word redline between two versions as real tracked changes: every insertion a
+    ``w:ins``, every deletion a ``w:del`` (author "AI Meeting Contract Bridge"), so Word's
+    Review pane lists them and can accept or reject each one."""
     doc = _new_document(new)
-    doc.add_heading(f"Redline: version {old.version} to version {new.version}", level=1)
-    para = doc.add_paragraph()
-    for op in ops:
-        pieces = op.text.split("\n")
-        for n, piece in enumerate(pieces):
-            if n > 0:
-                para = doc.add_paragraph()
-            if not piece:
-                continue
-            run = para.add_run(piece)
-            if op.op == "insert":
-                run.font.underline = True
-                run.font.color.rgb = RGBColor(0x1A, 0x5E, 0x20)
-            elif op.op == "delete":
-                run.font.strike = True
-                run.font.color.rgb = RGBColor(0xA0, 0x16, 0x1B)
+    _add_clause_numbering(doc)
+    _styled(doc, "Title", f"Redline: version {old.version} to version {new.version}")
+    doc.add_paragraph(
+        f"Changes from version {old.version} to version {new.version} of the {new.title}, as "
+        "tracked changes."
+    ).runs[0].italic = True
+    stamp = datetime.fromisoformat(new.prepared_on).strftime("%Y-%m-%dT00:00:00Z")
+    ident = 1
+    old_by_key = {c.key: c for c in old.clauses}
+    new_keys = {c.key for c in new.clauses}
+    # Clauses in the new order, each deleted clause after the clause that preceded it.
+    rows: list[tuple[Clause | None, Clause | None]] = []
+    for clause in new.clauses:
+        rows.append((old_by_key.get(clause.key), clause))
+    for n, clause in enumerate(old.clauses):
+        if clause.key not in new_keys:
+            prev = old.clauses[n - 1].key if n else None
+            at = next((i + 1 for i, (_, c) in enumerate(rows) if c and c.key == prev), 0)
+            rows.insert(at, (clause, None))
+    for before, after in rows:
+        shown = after or before
+        assert shown is not None
+        head = _styled(doc, "Heading1")
+        _number(head, 0)
+        if before is None or after is None or before.heading != after.heading:
+            if before is not None:
+                head._p.append(_tracked("delete", before.heading, ident, stamp))
+                ident += 1
+            if after is not None:
+                head._p.append(_tracked("insert", after.heading, ident, stamp))
+                ident += 1
+        else:
+            head._p.append(_plain(shown.heading))
+        ops = redline(before.text if before else "", after.text if after else "")
+        para = doc.add_paragraph()
+        for op in ops:
+            for n, piece in enumerate(op.text.split("\n")):
+                if n > 0:
+                    para = doc.add_paragraph()
+                if not piece:
+                    continue
+                if op.op == "equal":
+                    para._p.append(_plain(piece))
+                else:
+                    para._p.append(_tracked(op.op, piece, ident, stamp))
+                    ident += 1
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -453,9 +634,9 @@ def render_pdf(draft: Draft) -> bytes:
         gap=3,
     )
     for clause in draft.clauses:
-        if not clause.provenance:
+        if not clause.provenance and not clause.override:
             continue
-        para(f"{clause.number}. {clause.heading}", size=11, style="B", gap=1)
+        para(f"{clause.number}. {clause.heading}{_edited(clause)}", size=11, style="B", gap=1)
         for prov in clause.provenance:
             para(_prov_heading(prov), size=9.5, style="B", indent=4, gap=0.5)
             for line in _source_lines(prov):

@@ -141,7 +141,8 @@ class LocalStore:
             expected = self._signature(key, expires, filename)
         except StorageError:
             return False
-        return hmac.compare_digest(expected, sig)
+        # compare_digest refuses non-ASCII str: compare bytes, so a tampered link is a 403/404.
+        return hmac.compare_digest(expected.encode(), sig.encode("utf-8", "replace"))
 
     def check(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)

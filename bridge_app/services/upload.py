@@ -16,6 +16,7 @@ from bridge_app.models import Matter, Meeting
 from bridge_app.services import crypto
 from bridge_app.services.errors import UploadRejected
 from bridge_app.services.storage import ObjectStore, get_store
+from bridge_app.services.transcription import stage as transcription
 from bridge_app.settings import get_settings
 
 
@@ -90,6 +91,7 @@ def submit_meeting(
     idempotency_key: str | None = None,
     validate: bool = True,
     store: ObjectStore | None = None,
+    speakers: tuple[str, bytes] | None = None,
 ) -> tuple[Meeting, bool]:
     """Store an upload (encrypted) and its meeting row; returns (meeting, created).
 
@@ -116,7 +118,8 @@ def submit_meeting(
     if len(title) > 300:
         raise UploadRejected("bad_title", "the title is longer than 300 characters")
     fmt: str | None = None
-    if validate:
+    recording = transcription.check_upload_or_reject(data, filename, speakers=speakers)
+    if validate and recording is None:
         fmt = validate_upload(data, filename=filename, redact=redact).format
     matter_id = None
     if matter_name and matter_name.strip():
@@ -151,11 +154,16 @@ def submit_meeting(
     session.add(meeting)
     session.flush()
     meeting.source_object_key = source_object_key(meeting)
-    (store or get_store()).put(
-        meeting.source_object_key,
-        crypto.encrypt(crypto.data_key(key_row), data),
-        content_type="application/octet-stream",
-    )
+    if recording is not None:
+        transcription.store_upload(
+            store or get_store(), meeting, crypto.data_key(key_row), recording
+        )
+    else:
+        (store or get_store()).put(
+            meeting.source_object_key,
+            crypto.encrypt(crypto.data_key(key_row), data),
+            content_type="application/octet-stream",
+        )
     session.add(meeting)
     session.flush()
     return meeting, True

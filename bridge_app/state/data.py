@@ -32,8 +32,8 @@ from bridge_app.services.errors import NotFound
 from bridge_app.services.meeting_data import load_items
 from bridge_app.services.queries import STATUS_GROUPS, StatusGroup
 from bridge_app.services.terms import meeting_checklist
+from bridge_app.services.transcription.playback import member_urls, track_of_speaker
 
-STATUS_FILTERS = STATUS_GROUPS
 KIND_LABELS = {
     "decision": "Decisions",
     "action_item": "Action items",
@@ -140,6 +140,11 @@ def meeting_summary(session: Session, meeting: Meeting) -> dict[str, Any]:
             meeting.failed_stage,
             meeting.id in queries.exported_meeting_ids(session, [meeting.id]),
         ),
+        "progress": f"{round(100 * meeting.transcription_progress)}%"
+        if meeting.recording is not None
+        and meeting.transcription_progress is not None
+        and meeting.status in ("uploaded", "ingesting")
+        else "",
     }
 
 
@@ -150,18 +155,23 @@ def meeting_detail(
     meeting = get_owned(session, Meeting, meeting_id, organization_id)
     if meeting is None:
         return None
-    segments = [
+    segments: list[dict[str, Any]] = [
         {
             "key": seg.segment_key,
             "anchor": segment_anchor(seg.segment_key),
             "speaker": seg.speaker or "Unknown",
             "time": fmt_ts(seg.start_s),
             "text": seg.text,
+            "start": seg.start_s,
+            "track": track_of_speaker(meeting, seg.speaker),
         }
         for seg in queries.segments(session, meeting)
     ]
     times = {s["key"]: s["time"] for s in segments}
     items = [item_view(view, times) for view in queries.decisions(session, meeting)]
+    for item in items:
+        for ev in item.get("evidence", []):
+            ev["track"] = track_of_speaker(meeting, ev["speaker"])
     contract_type, terms = "", []
     if meeting.data_key_id is not None and meeting.status not in (
         MeetingStatus.uploaded,
@@ -209,6 +219,7 @@ def item_view(view: queries.DecisionView, times: dict[str, str]) -> dict[str, An
             "time": times.get(str(e.get("segment_id", "")), fmt_ts(float(e.get("start", 0)))),
             "speaker": str(e.get("speaker", "")),
             "quote": str(e.get("quote", ""))[:300],
+            "start": float(e.get("start", 0) or 0),
         }
         for e in view.evidence
     ]
@@ -236,6 +247,16 @@ def item_view(view: queries.DecisionView, times: dict[str, str]) -> dict[str, An
         "flags": "; ".join(flags),
         "evidence": evidence,
     }
+
+
+def recording_urls(
+    session: Session, organization_id: uuid.UUID, meeting_id: str, user_id: uuid.UUID | None
+) -> list[str]:
+    """The member's signed playback links for the meeting's recording tracks ([] if none)."""
+    meeting = get_owned(session, Meeting, meeting_id, organization_id)
+    if meeting is None or user_id is None:
+        return []
+    return member_urls(meeting, user_id)
 
 
 def meeting_status(

@@ -34,6 +34,9 @@ class MeetingState(AuthState):
     steps: list[Step] = []
     has_draft: bool = False
     not_found: bool = False
+    # Recordings: the transcription share while it runs, and this member's playback links.
+    progress: str = ""
+    recording_urls: list[str] = []
 
     segments: list[Segment] = []
     items: list[ItemRow] = []
@@ -125,6 +128,7 @@ class MeetingState(AuthState):
         self.warnings = list(summary["warnings"])
         self.steps = [Step(**s) for s in summary["steps"]]
         self.has_draft = bool(summary["has_draft"])
+        self.progress = summary.get("progress", "")
 
     async def _load(self) -> bool:
         principal = await self.principal_for("read")
@@ -138,6 +142,9 @@ class MeetingState(AuthState):
             return False
         self.not_found = False
         self._apply_detail(detail)
+        self.recording_urls = await read_db(
+            data.recording_urls, principal.organization_id, self.meeting_id, principal.user_id
+        )
         return True
 
     @rx.event
@@ -193,6 +200,25 @@ class MeetingState(AuthState):
     @rx.event
     def set_transcript_query(self, value: str) -> None:
         self.transcript_query = value[:200]
+
+    @rx.var
+    def has_recording(self) -> bool:
+        return len(self.recording_urls) > 0
+
+    @rx.event
+    def play(self, track: int, start: float) -> Any:
+        """Play the recording from a moment (the speaker's own track when there is one)."""
+        if not self.recording_urls:
+            return None
+        url = self.recording_urls[track if 0 <= track < len(self.recording_urls) else 0]
+        return rx.call_script(
+            "(function(){const a=document.getElementById('recording-player');"
+            f"const src={json.dumps(url)};const t={max(float(start), 0.0):.3f};"
+            "if(a.dataset.src!==src){a.src=src;a.dataset.src=src;}"
+            "const go=()=>{a.currentTime=t;a.play();};"
+            "if(a.readyState>=1){go();}else{a.addEventListener('loadedmetadata',go,{once:true});"
+            "a.load();}})()"
+        )
 
     @rx.event
     def show_evidence(self, anchor: str) -> Any:

@@ -13,6 +13,7 @@ import reflex as rx
 from bridge_app.core.vocabulary import CONTRACT_TYPES
 from bridge_app.services import actions
 from bridge_app.services.errors import UploadRejected
+from bridge_app.services.queries import STATUS_GROUPS
 from bridge_app.services.upload import check_meeting_date
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
@@ -87,7 +88,7 @@ class MeetingsState(AuthState):
 
     @rx.event
     async def set_status_filter(self, value: str) -> None:
-        self.status_filter = value if value in data.STATUS_FILTERS else "all"
+        self.status_filter = value if value in STATUS_GROUPS else "all"
         try:
             await self._refresh()
         except Exception as exc:
@@ -142,7 +143,7 @@ class MeetingsState(AuthState):
     def upload_rejected_by_browser(self, rejections: list[dict[str, Any]]) -> None:
         self.upload_error = (
             "That file cannot be uploaded here; use one transcript file "
-            "(.vtt, .srt, .txt, .docx or .json)."
+            "(.vtt, .srt, .txt, .docx or .json) or one recording (.m4a, .mp3, .wav, .mp4...)."
         )
 
     @rx.event
@@ -157,9 +158,12 @@ class MeetingsState(AuthState):
             return None
         upload = files[0]
         filename = (upload.name or upload.filename or "transcript").rsplit("/", 1)[-1]
+        from bridge_app.services.transcription.stage import upload_limit
         from bridge_app.settings import get_settings
 
-        limit = get_settings().MAX_UPLOAD_BYTES
+        head = await upload.read(64)
+        await upload.seek(0)
+        limit = upload_limit(head, filename, get_settings())  # recordings have their own
         if upload.size is not None and upload.size > limit:
             self.upload_error = (
                 f"The file is {upload.size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB."

@@ -35,6 +35,8 @@ class Segment:
     speaker: str = ""
     time: str = ""
     text: str = ""
+    start: float = 0.0
+    track: int = 0
 
 
 @dataclass
@@ -44,6 +46,8 @@ class Evidence:
     time: str = ""
     speaker: str = ""
     quote: str = ""
+    start: float = 0.0
+    track: int = 0
 
 
 @dataclass

@@ -39,9 +39,17 @@ SAMPLE_BODIES: dict[tuple[str, str], Any] = {
     },
     ("PUT", "/v1/admin/users/{user_id}/role"): {"role": "viewer"},
     ("POST", "/v1/admin/users"): {"email": "new@example.test", "role": "viewer"},
+    ("PUT", "/v1/playbook"): {"body": {"variables": {"payment_days": {"standard": 30}}}},
+    ("PUT", "/v1/drafts/{draft_id}/clauses"): {"clause_key": "fees", "text": "Edited."},
+    ("POST", "/v1/drafts/{draft_id}/findings/accept"): {
+        "finding_key": "playbook_deviation:payment:payment_days",
+        "reason": "accepted",
+    },
+    ("POST", "/v1/drafts/{draft_id}/import"): None,
 }
 SAMPLE_QUERIES: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", "/v1/drafts/{draft_id}/redline"): {"from": 1, "to": 2},
+    ("GET", "/v1/drafts/{draft_id}/redline.docx"): {"from": 1, "to": 2},
 }
 
 
@@ -82,6 +90,8 @@ def _call(client: TestClient, method: str, path: str, world: World, headers: dic
     kwargs: dict[str, Any] = {"headers": headers, "params": SAMPLE_QUERIES.get((method, path))}
     if method == "POST" and path == "/v1/meetings":
         kwargs["files"] = {"file": ("x.txt", b"A: hello", "text/plain")}
+    elif method == "POST" and path == "/v1/drafts/{draft_id}/import":
+        kwargs["files"] = {"file": ("x.docx", b"PK not a docx", "application/octet-stream")}
     elif body is not None:
         kwargs["json"] = body
     return client.request(method, _url(path, world), **kwargs)

@@ -183,3 +183,16 @@ def test_settings_come_from_the_environment(monkeypatch):
     c = client_from_env()
     assert c is not None and c.url == "http://127.0.0.1:9/v1/chat/completions"
     c.close()
+
+
+def test_a_value_the_quote_does_not_say_is_dropped_with_a_logged_warning(server, caplog):
+    url, replies, requests = server
+    wrong = json.loads(items_json("Sure, $13 works for me."))
+    wrong["items"][0]["values"]["price"]["amount"] = 15
+    replies.append(lambda _b: chat(json.dumps(wrong)))
+    with client(url) as c, caplog.at_level("WARNING", logger="bridge_app.core.extraction.llm"):
+        items = extract_items(LINES, backend="llm", llm_client=c)
+    assert items == []  # an agreed term without a grounded value is no term
+    assert any("not in its quoted segments" in r.getMessage() for r in caplog.records)
+    user = requests[0]["messages"][1]["content"]
+    assert "<transcript>" in user and user.rstrip().endswith("</transcript>")

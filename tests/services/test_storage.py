@@ -119,3 +119,10 @@ def test_local_signed_urls_expire_and_detect_tampering(tmp_path: Path) -> None:
     assert not store.verify("org/exports/e.docx", expires, "e.docx", query["sig"], now=expires + 1)
     other_key = LocalStore(tmp_path, b"z" * 32, "http://api.test")
     assert not other_key.verify("org/exports/e.docx", expires, "e.docx", query["sig"])
+
+
+def test_a_non_ascii_signature_is_refused_not_an_error(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path, b"k" * 32, "http://api.test")
+    url = store.download_url("org/exports/e.docx", filename="e.docx", expires_in=60)
+    expires = int(parse_qs(urlparse(url).query)["expires"][0])
+    assert not store.verify("org/exports/e.docx", expires, "e.docx", "sïgnature")

@@ -43,6 +43,7 @@ from bridge_app.models.api import (
 )
 from bridge_app.services import actions, queries
 from bridge_app.services.errors import Invalid, UploadRejected
+from bridge_app.services.transcription.stage import upload_limit
 from bridge_app.settings import get_settings
 
 router = APIRouter(prefix="/v1", tags=["meetings"])
@@ -75,7 +76,17 @@ async def upload_meeting(
     *,
     request: Request,
     response: Response,
-    file: Annotated[UploadFile, File(description="the transcript (VTT, SRT, TXT, DOCX, JSON)")],
+    file: Annotated[
+        UploadFile,
+        File(
+            description="the transcript (VTT, SRT, TXT, DOCX, JSON), a recording (WAV, MP3, "
+            "M4A, MP4, WebM, OGG...) or a ZIP of per-participant tracks named after them"
+        ),
+    ],
+    speakers: Annotated[
+        UploadFile | None,
+        File(description="optional: a platform transcript (VTT) naming a recording's speakers"),
+    ] = None,
     title: Annotated[str, Form(max_length=300)] = "",
     meeting_date: Annotated[date | None, Form()] = None,
     matter: Annotated[str | None, Form(max_length=200)] = None,
@@ -90,6 +101,8 @@ async def upload_meeting(
     chunks: list[bytes] = []
     size = 0
     while chunk := await file.read(CHUNK):
+        if not chunks:
+            limit = upload_limit(chunk, file.filename)  # recordings have their own limit
         size += len(chunk)
         if size > limit:
             raise UploadRejected(
@@ -98,6 +111,9 @@ async def upload_meeting(
         chunks.append(chunk)
     filename = (file.filename or "transcript.txt")[:300]
     ip = client_ip(request)
+    turns = None
+    if speakers is not None and speakers.filename:
+        turns = ((speakers.filename or "speakers.vtt")[:300], await speakers.read(limit + 1))
     upload = await run_in_threadpool(
         lambda: actions.upload_meeting(
             principal=principal,
@@ -110,6 +126,7 @@ async def upload_meeting(
             redact=redact,
             idempotency_key=idempotency_key,
             ip=ip,
+            speakers=turns,
         )
     )
     if upload.created:

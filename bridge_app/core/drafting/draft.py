@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
+from bridge_app.core.drafting.language import Side, obligation_sentence, pronouns, speaker_sides
 from bridge_app.core.drafting.model import (
     Clause,
     ContractType,
@@ -17,18 +18,30 @@ from bridge_app.core.drafting.model import (
     TypePick,
     find_placeholders,
 )
-from bridge_app.core.drafting.templates import COMPILED, SHORT_NAMES, TEMPLATES
+from bridge_app.core.drafting.payments import find_schedule, schedule_lines
+from bridge_app.core.drafting.playbook import DEFAULT, Playbook
+from bridge_app.core.drafting.templates import (
+    COMPILED,
+    SHORT_NAMES,
+    TEMPLATES,
+    compile_clause,
+)
 from bridge_app.core.drafting.terms import (
+    ALL_VALUE_KEYS,
     SLOT_LABELS,
     Entry,
+    cap_words,
     conflict,
     decision_entries,
     deliverable_entries,
+    fmt_amount,
     fmt_date,
+    fmt_generic,
     missing,
-    obligation_entries,
+    obligation_value,
     party_entries,
     party_role,
+    provenance,
     resolve_all,
     usable_items,
 )
@@ -225,6 +238,18 @@ def _assign_parties(entries: list[Entry]) -> tuple[Entry | None, Entry | None]:
     return first, second
 
 
+# Value keys that are bookkeeping, not terms a contract states.
+_NOT_TERMS = frozenset({"due_text", "payment_schedule"})
+# Per contract type: the buyer, the seller, the word for the money, and the default invoicing.
+_MONEY: dict[str, tuple[str, str, str, str]] = {
+    "sow": ("Client", "Provider", "Fees", "as they fall due"),
+    "msa-amendment": ("Customer", "Provider", "fees", "as they fall due"),
+    "order-form": ("Customer", "Vendor", "Price", "on the Effective Date"),
+    "term-sheet": ("Buyer", "Seller", "price", "as agreed"),
+    "nda": ("Party", "Party", "fees", "as agreed"),
+}
+
+
 def _fills(
     usable: list[Item], contract_type: str, roles: tuple[str, str]
 ) -> tuple[dict[str, _Filled], list[Party]]:
@@ -241,17 +266,6 @@ def _fills(
             )
         else:
             fills[slot] = _Filled(missing(label), "missing")
-
-    fills["deliverables"] = _list_fill(deliverable_entries(usable), "deliverables")
-    fills["obligations"] = _list_fill(obligation_entries(usable), "obligations")
-    fills["decisions"] = _list_fill(decision_entries(usable), "decisions")
-
-    amended = ("price", "payment_terms", "end_date", "term", "start_date", "deliverables")
-    any_amended = any(fills[s].status != "missing" for s in amended)
-    fills["amended_terms"] = _Filled(
-        "" if any_amended else missing("amended terms"),
-        "settled" if any_amended else "missing",
-    )
 
     parties: list[Party] = []
     slot_labels = (
@@ -279,7 +293,182 @@ def _fills(
                 item_ids=tuple(dict.fromkeys(i.id for i in entry.sources)),
             )
         )
+    # In a mutual NDA both parties are "a Party": obligations then name the company.
+    named = [(p.name, p.name if p.defined_as == "Party" else p.defined_as) for p in parties]
+    sides = speaker_sides(usable, named)
+    terms = [term for _, term in named]
+
+    fills["deliverables"] = _list_fill(_deliverables(usable, sides), "deliverables")
+    fills["obligations"] = _list_fill(_obligations(usable, sides, terms), "obligations")
+    fills["decisions"] = _list_fill(decision_entries(usable), "decisions")
+    fills["other_terms"] = _list_fill(_other_terms(usable), "other terms")
+    _schedule_fill(fills, usable, contract_type, resolved["price"].value)
+
+    amended = ("price", "payment_terms", "end_date", "term", "start_date", "deliverables")
+    any_amended = any(fills[s].status != "missing" for s in amended)
+    fills["amended_terms"] = _Filled(
+        "" if any_amended else missing("amended terms"),
+        "settled" if any_amended else "missing",
+    )
     return fills, parties
+
+
+def _deliverables(usable: list[Item], sides: dict[str, Side]) -> list[Entry]:
+    """Deliverables in the contract's voice: "for your analysts" said by the provider's people
+    becomes "for the Client's analysts"."""
+    terms = sorted({s.defined_as for s in sides.values()})
+    out = []
+    for entry in deliverable_entries(usable):
+        speaker = entry.sources[0].owner or next((e.speaker for e in entry.sources[0].evidence), "")
+        side = sides.get((speaker or "").strip())
+        if side is not None:
+            others = [t for t in terms if t != side.defined_as]
+            entry.display = pronouns(
+                entry.display, side.defined_as, others[0] if len(others) == 1 else None
+            )
+        out.append(entry)
+    return out
+
+
+def _obligations(usable: list[Item], sides: dict[str, Side], terms: list[str]) -> list[Entry]:
+    """Action items as third-person obligations of the owner's party (see language.py)."""
+    out = []
+    for item in usable:
+        if item.kind != "action_item":
+            continue
+        owner = (item.owner or "").strip() or None
+        sentence = obligation_sentence(
+            item.statement,
+            speaker=owner,
+            sides=sides,
+            due_display=fmt_date(item.due) if item.due else None,
+            due_text=str(item.values.get("due_text") or "") or None,
+            parties=terms,
+        )
+        out.append(
+            Entry(
+                display=sentence.text,
+                sources=[item],
+                term="obligation",
+                values=[obligation_value(item)],
+                owner=owner,
+                due=item.due,
+            )
+        )
+    return out
+
+
+def _other_terms(usable: list[Item]) -> list[Entry]:
+    """Agreed values that no clause asks for by name (territory, exclusivity …): each one is
+    stated in "Additional Agreed Terms", so no said term is silently dropped."""
+    out: dict[str, Entry] = {}
+    for item in usable:
+        if item.kind not in ("agreed_term", "decision"):
+            continue
+        for key, value in item.values.items():
+            if key in ALL_VALUE_KEYS or key in _NOT_TERMS or value in (None, "", {}, []):
+                continue
+            display = f"{key.replace('_', ' ').capitalize()}: {fmt_generic(value)}"
+            if display in out:
+                out[display].sources.append(item)
+                out[display].values.append(value)
+            else:
+                out[display] = Entry(display=display, sources=[item], term=key, values=[value])
+    return list(out.values())
+
+
+def _schedule_fill(
+    fills: dict[str, _Filled], usable: list[Item], contract_type: str, price: Any
+) -> None:
+    schedule = find_schedule(usable, short=SHORT_NAMES[contract_type])
+    if schedule is None:
+        fills["payment_schedule"] = _Filled([], "missing")
+        fills["payment_schedule_intro"] = _Filled("", "missing")
+        return
+    n = len(schedule.instalments)
+    if schedule.period and not n:
+        when = {True: " in arrears", False: " in advance", None: ""}[schedule.in_arrears]
+        intro = f"{schedule.period}{when}"
+        lines = [
+            f"one invoice per {schedule.period.removesuffix('ly').replace('annual', 'year')} "
+            f"period{when}"
+        ]
+    else:
+        kind = "milestones" if "milestone" in schedule.said.lower() else "instalments"
+        intro = f"in {_count_word(n)} {kind}"
+        lines = schedule_lines(schedule, price if isinstance(price, dict) else None, fmt_amount)
+    by_id = {i.id: i for i in usable}
+    prov = [
+        provenance(by_id[i], "payment_schedule", schedule.said, intro)
+        for i in schedule.item_ids
+        if i in by_id
+    ]
+    fills["payment_schedule"] = _Filled(lines, "settled", prov, list(schedule.item_ids))
+    fills["payment_schedule_intro"] = _Filled(intro, "settled")
+
+
+def _count_word(n: int) -> str:
+    words = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 12: "twelve"}
+    return words.get(n, str(n))
+
+
+def _months(months: Any) -> str:
+    m = int(months)
+    if m % 12 == 0:
+        years = m // 12
+        return f"{_count_word(years) if years > 1 else 'one'} year{'s' if years > 1 else ''}"
+    return f"{m} months"
+
+
+class _Positions:
+    """``pb`` in templates: the playbook's positions in contract words."""
+
+    def __init__(self, playbook: Playbook, contract_type: str):
+        self._pb = playbook
+        self._fees = _MONEY[contract_type][2]
+        self._short = SHORT_NAMES[contract_type]
+
+    def _std(self, key: str) -> Any:
+        return self._pb.standard(key)
+
+    @property
+    def payment(self) -> str:
+        days = self._std("payment_days")
+        if days is None:
+            return missing("payment terms")
+        return f"within {int(days)} days of the date of invoice"
+
+    @property
+    def liability_cap(self) -> str:
+        multiple = self._std("liability_cap_multiple")
+        return f"{cap_words(float(multiple), self._fees)} under this {self._short}"
+
+    @property
+    def confidentiality(self) -> str:
+        months = self._std("confidentiality_months")
+        return missing("confidentiality period") if months is None else _months(months)
+
+    @property
+    def governing_law(self) -> str:
+        law = self._std("governing_law")
+        return missing("governing law") if not law else str(law)
+
+    @property
+    def acceptance_days(self) -> str:
+        return str(int(self._std("acceptance_days")))
+
+    @property
+    def notice_days(self) -> str:
+        return str(int(self._std("notice_days")))
+
+    @property
+    def renewal(self) -> str:
+        return _months(self._std("renewal_months"))
+
+    @property
+    def order_terms(self) -> str:
+        terms = self._std("order_terms")
+        return missing("governing terms") if not terms else str(terms)
 
 
 _DEFINED_RE = re.compile(
@@ -311,14 +500,21 @@ def make_draft(
     meeting_title: str,
     meeting_date: date,
     today: date | None = None,
+    playbook: Playbook | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Draft:
     """Draft a contract of one type from a meeting's items (version 1).
 
     Only usable items feed it (no rejected, no superseded ones); each filled value carries its
     provenance, and every term the meeting did not settle is a visible placeholder. ``today``
     is the preparation date written into the draft (the meeting date when not given); the
-    core never reads the clock.
+    core never reads the clock. ``playbook`` gives the organization's house positions (the
+    built-in ones when None) and may replace a clause's wording; ``overrides`` are legal
+    users' direct clause edits (clause key → ``{"text", "by", "at", "reason"}``), which replace
+    the generated text and are marked in the clause.
     """
+    playbook = playbook or DEFAULT
+    overrides = overrides or {}
     if contract_type == "auto":
         pick = pick_contract_type(items)
     elif contract_type in TEMPLATES:
@@ -339,18 +535,30 @@ def make_draft(
         "role_1": template.roles[0],
         "role_2": template.roles[1],
         "has": _Has(fills),
+        "pb": _Positions(playbook, template.type),
+        "buyer": _MONEY[template.type][0],
+        "seller": _MONEY[template.type][1],
+        "fees": _MONEY[template.type][2],
+        "default_invoicing": _MONEY[template.type][3],
     }
     clauses: list[Clause] = []
     defined: dict[str, str] = {}
-    for number, spec in enumerate(template.clauses, start=1):
+    for spec in template.clauses:
         recorder = _Recorder(fills)
-        text = _tidy(COMPILED[(template.type, spec.key)].render(t=recorder, **context_base))
+        house = playbook.clause_texts.get(spec.key)
+        compiled = compile_clause(house) if house else COMPILED[(template.type, spec.key)]
+        text = _tidy(compiled.render(t=recorder, **context_base))
+        if spec.optional and not text and spec.key not in overrides:
+            continue
         prov = [p for name in recorder.used for p in fills[name].provenance]
+        override = overrides.get(spec.key)
+        if override is not None:
+            text = str(override["text"]).strip()
         for term in defined_terms_in(text):
             defined.setdefault(term, spec.key)
         clauses.append(
             Clause(
-                number=str(number),
+                number=str(len(clauses) + 1),
                 key=spec.key,
                 heading=spec.heading,
                 text=text,
@@ -359,6 +567,9 @@ def make_draft(
                 needs=spec.needs,
                 missing=tuple(n for n in spec.needs if fills[n].status == "missing"),
                 conflicts=tuple(n for n in recorder.used if fills[n].status == "conflict"),
+                override=(
+                    None if override is None else {k: v for k, v in override.items() if k != "text"}
+                ),
             )
         )
     return Draft(
@@ -371,6 +582,7 @@ def make_draft(
         parties=tuple(parties),
         defined_terms=tuple(defined.items()),
         type_pick=pick,
+        playbook_version=playbook.version,
     )
 
 
@@ -380,8 +592,12 @@ def regenerate(
     *,
     contract_type: ContractType | None = None,
     today: date | None = None,
+    playbook: Playbook | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Draft:
-    """A new version of a draft made again from the (re-reviewed) items; the old one stays."""
+    """A new version of a draft made again from the (re-reviewed) items; the old one stays.
+
+    Legal users' clause overrides are passed again, so they survive regeneration."""
     ctype: ContractType = contract_type or previous.contract_type
     fresh = make_draft(
         items,
@@ -389,6 +605,8 @@ def regenerate(
         meeting_title=previous.meeting_title,
         meeting_date=date.fromisoformat(previous.meeting_date),
         today=today,
+        playbook=playbook,
+        overrides=overrides,
     )
     pick = previous.type_pick if contract_type is None else fresh.type_pick
     return replace(

@@ -13,16 +13,18 @@ from typing import Any, Literal
 
 from bridge_app.core.vocabulary import ContractType, Severity
 
-# A term the meeting did not settle, or settled twice differently, stays visible in the text.
+# A term the meeting did not settle is shown as [[MISSING: label]], a contested one as
+# [[CONFLICT: label]] (terms.missing / terms.conflict write them).
 PLACEHOLDER_RE = re.compile(r"\[\[(MISSING|CONFLICT): ([^\]]+)\]\]")
-
-# Bumped when the stored shape changes, so readers can migrate old versions.
-DRAFT_SCHEMA_VERSION = 1
 
 
 def find_placeholders(text: str) -> list[str]:
     """Every ``[[MISSING: …]]`` / ``[[CONFLICT: …]]`` in a text, in order."""
     return [m.group(0) for m in PLACEHOLDER_RE.finditer(text)]
+
+
+# Bumped when the stored shape changes, so readers can migrate old versions.
+DRAFT_SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +118,12 @@ class Clause:
     needs: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     conflicts: tuple[str, ...] = ()
+    # A legal user's direct edit kept over regeneration: who, when, why (None: generated text).
+    override: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {
+        out: dict[str, Any] = {
             "number": self.number,
             "key": self.key,
             "heading": self.heading,
@@ -130,6 +134,9 @@ class Clause:
             "missing": list(self.missing),
             "conflicts": list(self.conflicts),
         }
+        if self.override is not None:
+            out["override"] = dict(self.override)
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Clause:
@@ -144,6 +151,7 @@ class Clause:
             needs=tuple(data.get("needs", ())),
             missing=tuple(data.get("missing", ())),
             conflicts=tuple(data.get("conflicts", ())),
+            override=dict(data["override"]) if data.get("override") else None,
         )
 
 
@@ -227,11 +235,15 @@ class Draft:
     type_pick: TypePick
     version: int = 1
     parent_version: int | None = None
-    origin: Literal["generated", "edited"] = "generated"
+    origin: Literal["generated", "edited", "imported"] = "generated"
     schema_version: int = DRAFT_SCHEMA_VERSION
     # Set only on the copy an export renders from an approved version ("approved by … on …");
     # a stored version is never approved in itself, so this stays empty there.
     approval: str = ""
+    playbook_version: int = 0  # the organization's playbook version used (0: built-in)
+    # For an imported counterparty DOCX: what they changed against the version sent
+    # (kind changed/deleted/added, clause key, heading, old/new text, provenance, tracked, author).
+    counterparty_changes: tuple[dict[str, Any], ...] = ()
 
     def clause(self, key: str) -> Clause:
         """The clause with this key (KeyError if the contract type has none)."""
@@ -290,6 +302,8 @@ class Draft:
             "defined_terms": [[term, where] for term, where in self.defined_terms],
             "clauses": [c.to_dict() for c in self.clauses],
             **({"approval": self.approval} if self.approval else {}),
+            "playbook_version": self.playbook_version,
+            "counterparty_changes": [dict(c) for c in self.counterparty_changes],
         }
 
     @classmethod
@@ -311,6 +325,8 @@ class Draft:
             origin=data.get("origin", "generated"),
             schema_version=int(data.get("schema_version", DRAFT_SCHEMA_VERSION)),
             approval=str(data.get("approval") or ""),
+            playbook_version=int(data.get("playbook_version", 0)),
+            counterparty_changes=tuple(dict(c) for c in data.get("counterparty_changes", ())),
         )
 
 

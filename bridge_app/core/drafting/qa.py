@@ -25,26 +25,36 @@ obligation_unassigned      warning   an obligation in the draft has nobody respo
 unreviewed_items           info      values come from items nobody has reviewed yet
 open_question              info      the meeting left a question open
 extra_party                info      a party named in the meeting is not a party to the draft
+obligation_party_unknown   warning   an obligation's owner speaks for no known party, so it
+                                     binds the person by name
+first_person_text          warning   the contract text says "I", "we", "our" … outside quotes
+term_not_in_contract       warning   an agreed term no clause of the draft uses
+playbook_deviation         blocker   a meeting term falls outside the organization's playbook
+                                     ("net 90 agreed; playbook allows up to net 45")
+playbook_forbidden_text    blocker   a clause contains a phrase the playbook forbids
+counterparty_change        blocker   an imported counterparty DOCX changes or deletes a value
+                                     agreed in the meeting (warning for other edits)
+clause_edited              info      a legal user's direct edit replaces the generated clause
 =========================  ========  ==========================================================
 
-A draft with a blocker cannot be approved (:func:`can_approve`).
+Each check is a function of a :class:`QAContext` (``CHECKS`` lists them in order); ``run_qa``
+runs them all. A blocker of an acceptable kind (``ACCEPTABLE``) that a legal user accepted with
+a reason is kept, as a warning that names the acceptance. A draft with a blocker cannot be
+approved (:func:`can_approve`).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from bridge_app.core.drafting.model import (
-    PLACEHOLDER_RE,
-    Draft,
-    Finding,
-    Provenance,
-    Severity,
-)
+from bridge_app.core.drafting.language import first_person_words, speaker_sides
+from bridge_app.core.drafting.model import PLACEHOLDER_RE, Draft, Finding, Provenance, Severity
+from bridge_app.core.drafting.playbook import DEFAULT, Playbook, deviations, forbidden_phrases
 from bridge_app.core.drafting.templates import TEMPLATES
 from bridge_app.core.drafting.terms import (
     SCALAR_SLOTS,
@@ -116,10 +126,15 @@ def _current_value(item: Item, term: str) -> Any:
         return obligation_value(item)
     if term == "decision":
         return item.statement
+    if term == "payment_schedule" and "payment_schedule" not in item.values:
+        # Read from the item's words: it still stands while they still say it.
+        return [item.statement, *(e.quote for e in item.evidence)]
     return item.values.get(term)
 
 
 def _same_value(term: str, old: Any, new: Any) -> bool:
+    if term == "payment_schedule" and isinstance(new, list):
+        return any(isinstance(t, str) and str(old) in t for t in new)
     if isinstance(new, list) and not isinstance(old, list):
         # List-valued terms (several deliverables or parties in one item): the draft took one.
         return any(_same_value(term, old, v) for v in new)
@@ -128,20 +143,30 @@ def _same_value(term: str, old: Any, new: Any) -> bool:
     return value_identity(term, old) == value_identity(term, new)
 
 
-def run_qa(draft: Draft, items: Sequence[Item], *, today: date) -> list[Finding]:
-    """Check one draft version against the meeting's current items. Sorted blockers first."""
-    by_id = {i.id: i for i in items}
-    usable = usable_items(items)
-    gone = superseded_ids(items)
-    order = {c.key: n for n, c in enumerate(draft.clauses)}
-    out: list[Finding] = []
+@dataclass(frozen=True, slots=True)
+class QAContext:
+    """Everything a check may look at: the draft, the meeting's items, the clock, the playbook."""
 
-    # -- missing terms and placeholders
-    for clause in draft.clauses:
+    draft: Draft
+    items: Sequence[Item]
+    usable: list[Item]
+    by_id: dict[str, Item]
+    gone: set[str]
+    today: date
+    playbook: Playbook
+
+
+Check = Callable[[QAContext], list[Finding]]
+
+
+def check_missing_terms(ctx: QAContext) -> list[Finding]:
+    """Terms a clause needs that the meeting (and the playbook) did not settle."""
+    out = []
+    for clause in ctx.draft.clauses:
         for slot in clause.missing:
-            label = _slot_label(draft, slot)
+            label = _slot_label(ctx.draft, slot)
             if missing(label) not in clause.text:
-                continue  # a person filled it in by hand
+                continue  # a person, or the playbook, filled it in
             out.append(
                 Finding(
                     "missing_required_term",
@@ -152,6 +177,13 @@ def run_qa(draft: Draft, items: Sequence[Item], *, today: date) -> list[Finding]
                     data={"term": slot},
                 )
             )
+    return out
+
+
+def check_placeholders(ctx: QAContext) -> list[Finding]:
+    """Every placeholder left in the text: each one blocks approval until it is filled."""
+    out = []
+    for clause in ctx.draft.clauses:
         left = Counter(m.group(0) for m in PLACEHOLDER_RE.finditer(clause.text))
         for placeholder, count in left.items():
             times = f" ({count} times)" if count > 1 else ""
@@ -161,16 +193,20 @@ def run_qa(draft: Draft, items: Sequence[Item], *, today: date) -> list[Finding]
                     "blocker",
                     clause.key,
                     f"Placeholder {placeholder} is still in clause {clause.number} "
-                    f"({clause.heading}){times}.",
-                    data={"placeholder": placeholder, "count": count},
+                    f"({clause.heading}){times}; it blocks approval until it is filled.",
+                    data={"placeholder": placeholder, "count": count, "blocks_approval": True},
                 )
             )
+    return out
 
-    # -- values against their items, and the text against its values
-    for clause in draft.clauses:
+
+def check_values(ctx: QAContext) -> list[Finding]:
+    """Values against their items, and the text against its values."""
+    out = []
+    for clause in ctx.draft.clauses:
         text = _norm_ws(clause.text)
         for prov in clause.provenance:
-            item = by_id.get(prov.item_id)
+            item = ctx.by_id.get(prov.item_id)
             if item is None:
                 out.append(
                     Finding(
@@ -186,7 +222,7 @@ def run_qa(draft: Draft, items: Sequence[Item], *, today: date) -> list[Finding]
             problem = None
             if item.review_status == "rejected":
                 problem = f'the {prov.term} "{prov.display}" comes from an item that was rejected'
-            elif item.id in gone:
+            elif item.id in ctx.gone:
                 problem = f'the {prov.term} "{prov.display}" comes from an item that was superseded'
             elif not _same_value(prov.term, prov.value, _current_value(item, prov.term)):
                 problem = (
@@ -208,8 +244,13 @@ def run_qa(draft: Draft, items: Sequence[Item], *, today: date) -> list[Finding]
                         data={"term": prov.term, "item_id": item.id},
                     )
                 )
+    return out
 
-    # -- conflicts among unresolved items
+
+def check_conflicts(ctx: QAContext) -> list[Finding]:
+    """Unresolved items that give one term different values."""
+    draft, usable, by_id = ctx.draft, ctx.usable, ctx.by_id
+    out: list[Finding] = []
     used_terms = {p.term for c in draft.clauses for p in c.provenance}
     needed = {s for c in draft.clauses for s in (*c.needs, *c.conflicts)}
     reported: set[frozenset[str]] = set()
@@ -267,15 +308,34 @@ def run_qa(draft: Draft, items: Sequence[Item], *, today: date) -> list[Finding]
                     _evidence([item, other]),
                 )
             )
+    return out
 
-    out.extend(_date_findings(draft, today))
-    out.extend(_currency_findings(draft, items))
-    out.extend(_name_findings(draft, usable))
-    out.extend(_info_findings(draft, usable))
 
-    # -- obligations with nobody responsible
-    in_draft = {p.item_id: c.key for c in draft.clauses for p in c.provenance}
-    for item in usable:
+def check_dates(ctx: QAContext) -> list[Finding]:
+    """Dates in the past, and an end before the start."""
+    return _date_findings(ctx.draft, ctx.today)
+
+
+def check_currency(ctx: QAContext) -> list[Finding]:
+    """Amounts without a currency, and currencies the meeting did not use."""
+    return _currency_findings(ctx.draft, ctx.items)
+
+
+def check_names(ctx: QAContext) -> list[Finding]:
+    """Party names and defined terms used consistently."""
+    return _name_findings(ctx.draft, ctx.usable)
+
+
+def check_info(ctx: QAContext) -> list[Finding]:
+    """Unreviewed sources, open questions, parties left out."""
+    return _info_findings(ctx.draft, ctx.usable)
+
+
+def check_unassigned(ctx: QAContext) -> list[Finding]:
+    """Obligations with nobody responsible."""
+    out = []
+    in_draft = {p.item_id: c.key for c in ctx.draft.clauses for p in c.provenance}
+    for item in ctx.usable:
         if item.kind == "action_item" and not (item.owner or "").strip():
             used = item.id in in_draft
             out.append(
@@ -287,7 +347,321 @@ def run_qa(draft: Draft, items: Sequence[Item], *, today: date) -> list[Finding]
                     _evidence([item]),
                 )
             )
+    return out
 
+
+def _sides(ctx: QAContext) -> dict[str, Any]:
+    return speaker_sides(
+        ctx.usable,
+        [(p.name, p.name if p.defined_as == "Party" else p.defined_as) for p in ctx.draft.parties],
+    )
+
+
+def check_obligation_parties(ctx: QAContext) -> list[Finding]:
+    """Obligations whose owner speaks for no known party bind a person, not a Party."""
+    sides = _sides(ctx)
+    out = []
+    for clause in ctx.draft.clauses:
+        for prov in clause.provenance:
+            if prov.term != "obligation" or not isinstance(prov.value, dict):
+                continue
+            owner = str(prov.value.get("owner") or "").strip()
+            if owner and owner not in sides:
+                out.append(
+                    Finding(
+                        "obligation_party_unknown",
+                        "warning",
+                        clause.key,
+                        f"{owner} is not known to speak for either party, so clause "
+                        f'{clause.number} binds them by name: "{prov.display}". Say which '
+                        "party they are with (edit the item's party) and regenerate.",
+                        _prov_evidence(prov),
+                        data={"owner": owner},
+                    )
+                )
+    return out
+
+
+def check_first_person(ctx: QAContext) -> list[Finding]:
+    """A contract speaks of the Parties in the third person."""
+    out = []
+    for clause in ctx.draft.clauses:
+        words = first_person_words(clause.text)
+        if words:
+            shown = ", ".join(f'"{w}"' for w in dict.fromkeys(words))
+            out.append(
+                Finding(
+                    "first_person_text",
+                    "warning",
+                    clause.key,
+                    f"Clause {clause.number} ({clause.heading}) speaks in the first person "
+                    f"({shown}); a contract names the Parties.",
+                    data={"words": list(dict.fromkeys(words))},
+                )
+            )
+    return out
+
+
+# Not terms a clause states; a party left out of the draft is reported as extra_party.
+_BOOKKEEPING_KEYS = frozenset({"due_text", "party"})
+
+
+def check_unused_terms(ctx: QAContext) -> list[Finding]:
+    """An agreed term that no clause uses: nothing said is silently dropped."""
+    used = {(p.item_id, p.term) for c in ctx.draft.clauses for p in c.provenance}
+    used_items = {i for i, _ in used}
+    out = []
+    for item in ctx.usable:
+        if item.kind not in ("agreed_term", "decision"):
+            continue
+        for key, value in item.values.items():
+            if key in _BOOKKEEPING_KEYS or value in (None, "", {}, []):
+                continue
+            if (item.id, key) in used or (key == "payment_schedule" and item.id in used_items):
+                continue
+            if _covered_elsewhere(ctx, item, key):
+                continue
+            out.append(
+                Finding(
+                    "term_not_in_contract",
+                    "warning",
+                    None,
+                    f"The meeting agreed the {key.replace('_', ' ')} ({value!r}, item "
+                    f"{item.id}), but no clause of this {ctx.draft.title} uses it.",
+                    _evidence([item]),
+                    data={"term": key, "item_id": item.id},
+                )
+            )
+    return out
+
+
+def _covered_elsewhere(ctx: QAContext, item: Item, key: str) -> bool:
+    """The same value reached the draft through another item (one term said twice)."""
+    for clause in ctx.draft.clauses:
+        for prov in clause.provenance:
+            if prov.term == key and _same_value(key, prov.value, item.values[key]):
+                return True
+    return False
+
+
+def check_playbook(ctx: QAContext) -> list[Finding]:
+    """Meeting terms outside the organization's playbook."""
+    if not any(p.house for p in ctx.playbook.positions.values()):
+        return []
+    out = []
+    where = {p.term: c.key for c in ctx.draft.clauses for p in c.provenance}
+    for dev in deviations(ctx.usable, ctx.playbook):
+        item = ctx.by_id[dev.item_ids[0]]
+        out.append(
+            Finding(
+                "playbook_deviation",
+                "blocker",
+                where.get(dev.key),
+                f"{dev.message[:1].upper()}{dev.message[1:]}"
+                + (f" (agreed{_moment(item)})" if item.evidence else "")
+                + ". A legal user may accept it with a reason.",
+                _evidence([item]),
+                data={"variable": dev.variable, "value": dev.value, "verdict": dev.verdict},
+            )
+        )
+    return out
+
+
+def check_forbidden_text(ctx: QAContext) -> list[Finding]:
+    """Phrases the playbook forbids, wherever they came from (an edit, a counterparty)."""
+    out = []
+    for clause in ctx.draft.clauses:
+        for phrase in forbidden_phrases(clause.key, clause.text, ctx.playbook):
+            out.append(
+                Finding(
+                    "playbook_forbidden_text",
+                    "blocker",
+                    clause.key,
+                    f'Clause {clause.number} ({clause.heading}) says "{phrase}", which the '
+                    "playbook forbids.",
+                    data={"phrase": phrase},
+                )
+            )
+    return out
+
+
+def _moment(item: Item) -> str:
+    """ " at 01:14, accepted by Priya Natarajan": when the meeting settled an item, and who."""
+    if not item.evidence:
+        return ""
+    last = item.evidence[-1]
+    first = item.evidence[0]
+    hours, rest = divmod(int(last.start), 3600)  # the moment it was settled
+    minutes, seconds = divmod(rest, 60)
+    said = (
+        f" at {hours}:{minutes:02d}:{seconds:02d}" if hours else f" at {minutes:02d}:{seconds:02d}"
+    )
+    if last.speaker and last.speaker != first.speaker:
+        said += f", accepted by {last.speaker}"
+    elif first.speaker:
+        said += f", said by {first.speaker}"
+    return said
+
+
+def check_counterparty_changes(ctx: QAContext) -> list[Finding]:
+    """What a counterparty changed in an imported DOCX, against what the meeting agreed."""
+    out: list[Finding] = []
+    for change in ctx.draft.counterparty_changes:
+        key = change.get("clause")
+        heading = change.get("heading") or key
+        provs = [Provenance.from_dict(p) for p in change.get("provenance", ())]
+        new_text = _norm_ws(str(change.get("new") or ""))
+        departed = [p for p in provs if _norm_ws(p.display) not in new_text]
+        how = "tracked change" if change.get("tracked") else "edit"
+        who = f" ({change['author']})" if change.get("author") else ""
+        if departed:
+            for prov in departed:
+                item = ctx.by_id.get(prov.item_id)
+                moment = _moment(item) if item is not None else ""
+                label = prov.term.replace("_", " ")
+                if change.get("kind") == "deleted":
+                    what = f'deleted clause "{heading}", which states the {label}'
+                else:
+                    now = _changed_to(prov, new_text)
+                    what = f"changed the {label}" + (f" to {now}" if now else "")
+                out.append(
+                    Finding(
+                        "counterparty_change",
+                        "blocker",
+                        key,
+                        f"Counterparty {what}; agreed {prov.display}{moment} ({how}{who}).",
+                        _prov_evidence(prov),
+                        data={"kind": change.get("kind"), "term": prov.term},
+                    )
+                )
+        else:
+            kind = change.get("kind")
+            excerpt = _norm_ws(str(change.get("new") or change.get("old") or ""))[:160]
+            if kind == "deleted":
+                what = f'deleted clause "{heading}"'
+            elif kind == "added":
+                what = f'added clause "{heading}", which the meeting did not discuss'
+            else:
+                what = f'changed "{heading}" in words the meeting did not discuss'
+            out.append(
+                Finding(
+                    "counterparty_change",
+                    "warning",
+                    key,
+                    f'Counterparty {what}: "{excerpt}" ({how}{who}).',
+                    data={"kind": kind},
+                )
+            )
+    return out
+
+
+_AMOUNT_IN_TEXT = re.compile(
+    r"(?:USD|EUR|GBP|CHF|CAD|AUD|\$|€|£)\s?\d[\d,]*(?:\.\d{2})?|\d[\d,]*(?:\.\d{2})?\s?(?:USD|EUR|GBP)"
+)
+
+
+def _changed_to(prov: Provenance, new_text: str) -> str:
+    """What the counterparty wrote instead, for amounts and day counts (best effort)."""
+    if prov.term in _AMOUNT_TERMS:
+        found = _AMOUNT_IN_TEXT.findall(new_text)
+        return found[0] if found else ""
+    if prov.term == "payment_terms":
+        m = re.search(r"within (\d+) days|net (\d+)", new_text)
+        return f"net {m.group(1) or m.group(2)}" if m else ""
+    return ""
+
+
+def check_overrides(ctx: QAContext) -> list[Finding]:
+    """Clauses a legal user rewrote by hand (their values are still checked above)."""
+    out = []
+    for clause in ctx.draft.clauses:
+        if clause.override:
+            by = clause.override.get("by") or "a legal user"
+            reason = clause.override.get("reason")
+            out.append(
+                Finding(
+                    "clause_edited",
+                    "info",
+                    clause.key,
+                    f"Clause {clause.number} ({clause.heading}) is {by}'s edit, kept over "
+                    "regeneration" + (f": {reason}" if reason else "") + ".",
+                    data={"by": by},
+                )
+            )
+    return out
+
+
+CHECKS: tuple[Check, ...] = (
+    check_missing_terms,
+    check_placeholders,
+    check_values,
+    check_conflicts,
+    check_dates,
+    check_currency,
+    check_names,
+    check_info,
+    check_unassigned,
+    check_obligation_parties,
+    check_first_person,
+    check_unused_terms,
+    check_playbook,
+    check_forbidden_text,
+    check_counterparty_changes,
+    check_overrides,
+)
+
+# Blockers a legal user may accept with a reason (the others must be fixed in the text).
+ACCEPTABLE = frozenset({"playbook_deviation", "playbook_forbidden_text", "counterparty_change"})
+
+
+def finding_key(finding: Finding) -> str:
+    """A finding's identity across QA runs and versions, for acceptances."""
+    detail = (
+        finding.data.get("variable") or finding.data.get("phrase") or finding.data.get("term") or ""
+    )
+    return f"{finding.code}:{finding.clause or ''}:{detail}"
+
+
+def _accept(findings: list[Finding], accepted: Mapping[str, Mapping[str, Any]]) -> list[Finding]:
+    out = []
+    for f in findings:
+        acceptance = accepted.get(finding_key(f))
+        if acceptance is not None and f.code in ACCEPTABLE and f.severity == "blocker":
+            by = acceptance.get("by") or "a legal user"
+            f = replace(
+                f,
+                severity="warning",
+                message=f"{f.message} Accepted by {by}: {acceptance.get('reason', '')}",
+                data={**f.data, "accepted": dict(acceptance)},
+            )
+        out.append(f)
+    return out
+
+
+def run_qa(
+    draft: Draft,
+    items: Sequence[Item],
+    *,
+    today: date,
+    playbook: Playbook | None = None,
+    accepted: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[Finding]:
+    """Check one draft version against the meeting's current items. Sorted blockers first.
+
+    ``playbook`` is the organization's (the built-in positions when None); ``accepted`` maps
+    :func:`finding_key` to a legal user's acceptance (``{"by", "reason", "at"}``).
+    """
+    ctx = QAContext(
+        draft=draft,
+        items=items,
+        usable=usable_items(items),
+        by_id={i.id: i for i in items},
+        gone=superseded_ids(items),
+        today=today,
+        playbook=playbook or DEFAULT,
+    )
+    out = _accept([f for check in CHECKS for f in check(ctx)], accepted or {})
+    order = {c.key: n for n, c in enumerate(draft.clauses)}
     rank = {s: n for n, s in enumerate(SEVERITIES)}
     out.sort(key=lambda f: (rank[f.severity], order.get(f.clause or "", len(order)), f.code))
     return out

@@ -9,6 +9,9 @@ Each clause is a Jinja2 template plus metadata: its key, heading and the term sl
   ``[[CONFLICT: …]]``.
 * ``has.<name>`` says whether the meeting gave anything for it (settled or contested), so
   optional terms can be left out of the wording without a placeholder.
+* ``pb.<name>`` is the organization's playbook position, in words (``pb.payment`` "within 30
+  days of the date of invoice", ``pb.liability_cap`` "an amount equal to the Fees", …); a
+  position the playbook leaves open reads as a placeholder;
 * ``role_1`` / ``role_2`` are the defined terms of the two parties; ``meeting_title`` and
   ``meeting_date`` describe the meeting; ``letter(n)`` gives ``a``, ``b``, …
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jinja2 import Environment, StrictUndefined, Template
+from jinja2.sandbox import SandboxedEnvironment
 
 from bridge_app.core.drafting.model import ContractType
 
@@ -33,6 +37,7 @@ class ClauseSpec:
     heading: str
     source: str
     needs: tuple[str, ...] = ()
+    optional: bool = False  # left out of the contract when it renders empty
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +59,17 @@ between:
 each a "Party" and together the "Parties".
 """
 
-_GOVERNING_LAW = """
+_LAW = "{% if has.governing_law %}{{ t.governing_law }}{% else %}{{ pb.governing_law }}{% endif %}"
+_GOVERNING_LAW = (
+    """
 This {{ short }} and any dispute arising out of or in connection with it are governed by the laws \
-of {{ t.governing_law }}. The courts of {{ t.governing_law }} have exclusive jurisdiction over any \
-such dispute.
+of """
+    + _LAW
+    + """. The courts of """
+    + _LAW
+    + """ have exclusive jurisdiction over any such dispute.
 """
+)
 
 _GENERAL = """
 This {{ short }} may be signed in counterparts, each of which is an original and all of which \
@@ -70,15 +81,89 @@ force.
 
 _OBLIGATIONS = """
 {% if has.obligations %}
-The Parties agreed on the following responsibilities, each to be performed by the person or \
-Party named:
+Each Party shall perform the responsibilities allocated to it at the meeting:
 {% for o in t.obligations %}
-({{ letter(loop.index) }}) {{ o }}{{ ";" if not loop.last else "." }}
+({{ letter(loop.index) }}) {{ o | trim(".") }}{{ ";" if not loop.last else "." }}
 {% endfor %}
 {% else %}
 No further responsibilities were allocated at the meeting. Each Party shall co-operate in good \
 faith to allow the other to perform this {{ short }}.
 {% endif %}
+"""
+
+_OTHER_TERMS = """
+{% if has.other_terms %}
+The Parties also agreed the following terms, which form part of this {{ short }}:
+{% for o in t.other_terms %}
+({{ letter(loop.index) }}) {{ o }}{{ ";" if not loop.last else "." }}
+{% endfor %}
+{% endif %}
+"""
+
+_PRECEDENCE = """
+This Statement of Work is made under any master or framework agreement in force between the \
+Parties (the "Master Agreement"). If this Statement of Work and the Master Agreement conflict, \
+this Statement of Work prevails, but only for the Services. Where no Master Agreement is in \
+force, this Statement of Work is the entire agreement between the Parties about the Services \
+and replaces all earlier discussions about them.
+"""
+
+_CHANGE_CONTROL = """
+Either Party may propose a change to the Services, the Deliverables, the schedule or the Fees by \
+a written request describing the change. A change takes effect only when both Parties have signed \
+a written change order that states the change and its effect on the schedule and the Fees. Until \
+then, the Provider shall continue to perform the Services unchanged.
+"""
+
+# Terms the meeting may settle, else the playbook's position.
+_NOTICE = (
+    "{% if has.notice_period %}{{ t.notice_period }}{% else %}{{ pb.notice_days }} days{% endif %}"
+)
+_CAP = "{% if has.liability_cap %}{{ t.liability_cap }}{% else %}{{ pb.liability_cap }}{% endif %}"
+_RENEWAL = "{% if has.renewal_period %}{{ t.renewal_period }}{% else %}{{ pb.renewal }}{% endif %}"
+
+_TERM_TERMINATION = """
+This {{ short }} starts on the Effective Date and continues until the Services are completed and \
+the Fees paid, unless terminated earlier under this clause. Either Party may terminate this \
+{{ short }} by written notice if the other Party commits a material breach and fails to remedy it \
+within __NOTICE__ of receiving notice of it. The Client may terminate this {{ short }} for \
+convenience on __NOTICE__' written notice, and shall then pay for the Services performed up to \
+the date of termination.
+""".replace("__NOTICE__", _NOTICE)
+
+_IP_DELIVERABLES = """
+On payment of the Fees in full, the Client owns each Deliverable and the intellectual property \
+rights in it. The Provider keeps its materials that existed before this {{ short }} or were made \
+independently of it, and its general know-how, and grants the Client a non-exclusive, perpetual, \
+royalty-free licence to use those materials as part of the Deliverables.
+"""
+
+_WARRANTIES = """
+The Provider warrants that it will perform the Services with reasonable skill and care by \
+suitably qualified people, and that each Deliverable, when accepted, will conform to this \
+{{ short }}. Each Party warrants that it has the power and authority to enter into this \
+{{ short }}. No other warranty is given, whether express or implied.
+"""
+
+_LIABILITY = """
+Each Party's total liability arising out of or in connection with this {{ short }}, whether in \
+contract, tort or otherwise, is limited to __CAP__. Neither Party is liable for \
+indirect or consequential loss, or for loss of profit, revenue or data. These limits do not \
+apply to liability for death or personal injury caused by negligence, to fraud, or to any \
+liability that cannot be limited by law.
+""".replace("__CAP__", _CAP)
+
+_PAYMENT_SCHEDULE = """
+{% if has.payment_schedule %}
+The {{ seller }} shall invoice the {{ fees }} {{ t.payment_schedule_intro }}:
+{% for p in t.payment_schedule %}
+({{ letter(loop.index) }}) {{ p }}{{ ";" if not loop.last else "." }}
+{% endfor %}
+{% else %}
+The {{ seller }} shall invoice the {{ fees }} {{ default_invoicing }}.
+{% endif %}
+The {{ buyer }} shall pay each undisputed invoice \
+{% if has.payment_terms %}{{ t.payment_terms }}{% else %}{{ pb.payment }}{% endif %}.
 """
 
 NDA = ContractTemplate(
@@ -110,9 +195,24 @@ relationship discussed at the meeting "{{ meeting_title }}" held on {{ meeting_d
             "Confidential Information",
             """
 "Confidential Information" means all non-public information that a Party (the "Disclosing \
-Party") makes available to the other Party (the "Receiving Party") in connection with the \
-Purpose, in any form, whether or not it is marked as confidential, including business plans, \
-prices, technical data, customer information and the terms of this Agreement.
+Party") or anyone acting for it makes available to the other Party (the "Receiving Party") in \
+connection with the Purpose, before or after the Effective Date, in any form and whether or not \
+it is marked as confidential. It includes business plans, prices, customer and supplier \
+information, technical data, software, know-how, the fact that the Parties are in discussions \
+and the terms of this Agreement.
+""",
+        ),
+        ClauseSpec(
+            "exclusions",
+            "Exclusions",
+            """
+Confidential Information does not include information that the Receiving Party can show by \
+written records:
+(a) is or becomes public other than through a breach of this Agreement;
+(b) was lawfully known to it, free of any duty of confidence, before the Disclosing Party \
+disclosed it;
+(c) it received from a third party who was free to disclose it without restriction; or
+(d) it developed independently, without using any Confidential Information.
 """,
         ),
         ClauseSpec(
@@ -121,44 +221,42 @@ prices, technical data, customer information and the terms of this Agreement.
             """
 The Receiving Party shall:
 (a) use Confidential Information only for the Purpose;
-(b) not disclose Confidential Information to anyone other than its employees, officers and \
-professional advisers who need to know it for the Purpose and who are bound by duties of \
-confidentiality at least as protective as this Agreement; and
+(b) not disclose Confidential Information to anyone except as this Agreement permits; and
 (c) protect Confidential Information with at least the degree of care it uses for its own \
-information of a similar nature, and never less than reasonable care.
+information of a similar nature, and never less than reasonable care, and tell the Disclosing \
+Party promptly on becoming aware of any unauthorised use or disclosure.
 """,
         ),
         ClauseSpec(
-            "exclusions",
-            "Exclusions",
+            "permitted-disclosure",
+            "Permitted Disclosures",
             """
-The obligations in this Agreement do not apply to information that the Receiving Party can show:
-(a) is or becomes public other than through a breach of this Agreement;
-(b) was lawfully known to it before disclosure by the Disclosing Party;
-(c) was received from a third party entitled to disclose it without restriction; or
-(d) was developed independently without use of Confidential Information.
-The Receiving Party may disclose Confidential Information where required by law or by a court, \
-provided that, where lawful, it first notifies the Disclosing Party.
+The Receiving Party may disclose Confidential Information to its officers, employees, \
+professional advisers and the officers and employees of its affiliates who need to know it for \
+the Purpose, provided that each of them is bound by duties of confidentiality at least as \
+protective as this Agreement. The Receiving Party is responsible for any breach of this \
+Agreement by a person to whom it discloses Confidential Information.
 """,
         ),
         ClauseSpec(
-            "term",
-            "Term and Confidentiality Period",
+            "compelled-disclosure",
+            "Disclosure Required by Law",
             """
-This Agreement applies to Confidential Information disclosed on or after the Effective Date\
-{% if has.term %} and during a period of {{ t.term }}{% endif %}. The obligations of the Receiving \
-Party in respect of each item of Confidential Information continue for {{ t.confidentiality_period \
-}} from the date of its disclosure.
+The Receiving Party may disclose Confidential Information to the extent required by law, by a \
+court or by a regulator or stock exchange with authority over it. Where the law allows, it shall \
+first tell the Disclosing Party of the requirement, co-operate with any lawful step the \
+Disclosing Party takes to limit the disclosure, and disclose no more than is required.
 """,
-            needs=("confidentiality_period",),
         ),
         ClauseSpec(
             "return",
-            "Return of Information",
+            "Return or Destruction",
             """
-On the Disclosing Party's written request, the Receiving Party shall promptly return or destroy \
-the Confidential Information of the Disclosing Party, except for copies it must keep by law, \
-which remain subject to this Agreement.
+Within ten business days of the Disclosing Party's written request, or of the end of the \
+discussions, the Receiving Party shall return or destroy the Disclosing Party's Confidential \
+Information and confirm in writing that it has done so. It may keep copies that it must keep \
+by law or that sit in routine electronic back-ups, and those copies remain subject to this \
+Agreement for as long as they are kept.
 """,
         ),
         ClauseSpec(
@@ -166,10 +264,44 @@ which remain subject to this Agreement.
             "No Licence and No Commitment",
             """
 All Confidential Information remains the property of the Disclosing Party. Nothing in this \
-Agreement grants a licence to any intellectual property or obliges either Party to enter into \
-any further transaction.
+Agreement grants the Receiving Party any licence or other right to any intellectual property, \
+or obliges either Party to disclose any particular information or to enter into any further \
+transaction.
 """,
         ),
+        ClauseSpec(
+            "no-warranty",
+            "No Warranty",
+            """
+Confidential Information is provided as it is. The Disclosing Party gives no warranty about its \
+accuracy or completeness, and is not liable for any use the Receiving Party makes of it, except \
+as agreed in a later signed agreement.
+""",
+        ),
+        ClauseSpec(
+            "remedies",
+            "Remedies",
+            """
+Each Party acknowledges that damages alone may not be an adequate remedy for a breach of this \
+Agreement, and that the Disclosing Party is entitled to seek an injunction, specific performance \
+or other equitable relief for any threatened or actual breach, in addition to any other remedy.
+""",
+        ),
+        ClauseSpec(
+            "term",
+            "Term and Survival",
+            """
+This Agreement applies to Confidential Information disclosed on or after the Effective Date\
+{% if has.term %} and during a period of {{ t.term }}{% endif %}. The obligations of the Receiving \
+Party in respect of each item of Confidential Information continue for \
+{% if has.confidentiality_period %}{{ t.confidentiality_period }}{% else %}{{ pb.confidentiality \
+}}{% endif %} from the date of its disclosure, and survive the end of the discussions and of \
+this Agreement. Obligations in respect of trade secrets continue for as long as the information \
+remains a trade secret.
+""",
+            needs=("confidentiality_period",),
+        ),
+        ClauseSpec("other-terms", "Additional Agreed Terms", _OTHER_TERMS, optional=True),
         ClauseSpec("governing-law", "Governing Law", _GOVERNING_LAW, needs=("governing_law",)),
         ClauseSpec("general", "General", _GENERAL),
     ),
@@ -224,23 +356,16 @@ applicable taxes.
 """,
             needs=("price",),
         ),
-        ClauseSpec(
-            "payment",
-            "Invoicing and Payment",
-            """
-The Provider shall invoice the Fees as they fall due. The Client shall pay each undisputed \
-invoice {{ t.payment_terms }}.
-""",
-            needs=("payment_terms",),
-        ),
+        ClauseSpec("payment", "Invoicing and Payment", _PAYMENT_SCHEDULE, needs=("payment_terms",)),
         ClauseSpec(
             "acceptance",
             "Acceptance",
             """
-The Client shall review each Deliverable within ten business days of receipt and either accept \
-it or describe in writing how it fails to meet this Statement of Work. The Provider shall then \
-correct the Deliverable and resubmit it. A Deliverable is accepted when the Client confirms it \
-or the review period ends without a written description of a failure.
+The Client shall review each Deliverable within {{ pb.acceptance_days }} business days of \
+receipt and either accept it or describe in writing how it fails to meet this Statement of \
+Work. The Provider shall then correct the Deliverable and resubmit it. A Deliverable is \
+accepted when the Client confirms it or the review period ends without a written description \
+of a failure.
 """,
         ),
         ClauseSpec(
@@ -251,6 +376,13 @@ Each Party shall keep confidential all non-public information received from the 
 under this Statement of Work and use it only to perform or receive the Services.
 """,
         ),
+        ClauseSpec("change-control", "Change Control", _CHANGE_CONTROL),
+        ClauseSpec("ip", "Intellectual Property in Deliverables", _IP_DELIVERABLES),
+        ClauseSpec("warranties", "Warranties", _WARRANTIES),
+        ClauseSpec("limitation-of-liability", "Limitation of Liability", _LIABILITY),
+        ClauseSpec("term-termination", "Term and Termination", _TERM_TERMINATION),
+        ClauseSpec("precedence", "Order of Precedence", _PRECEDENCE),
+        ClauseSpec("other-terms", "Additional Agreed Terms", _OTHER_TERMS, optional=True),
         ClauseSpec("governing-law", "Governing Law", _GOVERNING_LAW, needs=("governing_law",)),
         ClauseSpec("general", "General", _GENERAL),
     ),
@@ -290,6 +422,10 @@ With effect from the Effective Date, the Master Agreement is amended as follows:
 {% if has.payment_terms %}{% set n.i = n.i + 1 %}
 ({{ letter(n.i) }}) the Customer shall pay each undisputed invoice {{ t.payment_terms }};
 {% endif %}
+{% if has.payment_schedule %}{% set n.i = n.i + 1 %}
+({{ letter(n.i) }}) the Provider shall invoice the fees {{ t.payment_schedule_intro }}: \
+{{ t.payment_schedule | join("; ") }};
+{% endif %}
 {% if has.end_date %}{% set n.i = n.i + 1 %}
 ({{ letter(n.i) }}) the term of the Master Agreement is extended to end on {{ t.end_date }};
 {% elif has.term %}{% set n.i = n.i + 1 %}
@@ -307,13 +443,68 @@ With effect from the Effective Date, the Master Agreement is amended as follows:
         ),
         ClauseSpec("responsibilities", "Responsibilities", _OBLIGATIONS),
         ClauseSpec(
-            "effect",
-            "Effect of this Amendment",
+            "precedence",
+            "Effect and Order of Precedence",
             """
-Except as amended by this {{ short }}, the Master Agreement continues in full force and effect. \
-If this {{ short }} and the Master Agreement conflict, this {{ short }} prevails.
+Except as amended by this {{ short }}, the Master Agreement continues in full force and effect, \
+and references in it to "this Agreement" include this {{ short }}. If this {{ short }} and the \
+Master Agreement conflict, this {{ short }} prevails; if a statement of work or order made under \
+the Master Agreement conflicts with either, this {{ short }} and then the Master Agreement \
+prevail over it.
 """,
         ),
+        ClauseSpec(
+            "change-control",
+            "Change Control",
+            """
+Any further change to the services or fees under the Master Agreement takes effect only when \
+both Parties have signed a written change order or amendment that states the change and its \
+effect on the schedule and the fees.
+""",
+        ),
+        ClauseSpec(
+            "term-termination",
+            "Term and Termination",
+            """
+{% if has.end_date %}The term of the Master Agreement, as amended, ends on {{ t.end_date }}\
+{% elif has.term %}The term of the Master Agreement, as amended, is {{ t.term }}\
+{% else %}The term of the Master Agreement is not changed by this {{ short }}{% endif %}. \
+Either Party may terminate the amended services by written notice if the other Party commits a \
+material breach and fails to remedy it within __NOTICE__ of receiving notice of it. \
+Termination of the amended services alone does not end the Master Agreement.
+""".replace("__NOTICE__", _NOTICE),
+        ),
+        ClauseSpec(
+            "ip",
+            "Intellectual Property",
+            """
+The provisions of the Master Agreement on intellectual property apply to everything the \
+Provider delivers under the amended services. Where the Master Agreement is silent, the \
+Customer owns, on payment, the deliverables made specifically for it, and the Provider keeps \
+its pre-existing materials and grants the Customer a non-exclusive, perpetual, royalty-free \
+licence to use them as part of those deliverables.
+""",
+        ),
+        ClauseSpec(
+            "warranties",
+            "Warranties",
+            """
+The Provider warrants that it will perform the amended services with reasonable skill and care \
+by suitably qualified people. Each Party warrants that it has the power and authority to enter \
+into this {{ short }}. The warranties in the Master Agreement otherwise apply unchanged.
+""",
+        ),
+        ClauseSpec(
+            "limitation-of-liability",
+            "Limitation of Liability",
+            """
+This {{ short }} does not increase either Party's liability under the Master Agreement. The \
+limits of liability in the Master Agreement apply to the amended services; where the Master \
+Agreement sets no limit, each Party's total liability arising out of or in connection with the \
+amended services is limited to __CAP__, except for liability that cannot be limited by law.
+""".replace("__CAP__", _CAP),
+        ),
+        ClauseSpec("other-terms", "Additional Agreed Terms", _OTHER_TERMS, optional=True),
         ClauseSpec(
             "governing-law",
             "Governing Law",
@@ -359,6 +550,13 @@ Price: {{ t.price }}
 {% endif %}
 {% if has.payment_terms %}Payment terms: payment {{ t.payment_terms }}
 {% endif %}
+{% if has.payment_schedule %}Invoicing: {{ t.payment_schedule_intro }}: \
+{{ t.payment_schedule | join("; ") }}
+{% endif %}
+{% if has.governing_law %}Governing law: {{ t.governing_law }}
+{% endif %}
+{% for o in t.other_terms if has.other_terms %}{{ o }}
+{% endfor %}
 {% if has.start_date %}Start date: {{ t.start_date }}
 {% endif %}
 {% if has.end_date %}End date: {{ t.end_date }}
@@ -425,25 +623,51 @@ for a total price of {{ t.price }} (the "Price"), as agreed at the meeting \
             needs=("price",),
         ),
         ClauseSpec(
-            "service-term",
-            "Start and Term",
+            "subscription-term",
+            "Subscription Term",
             """
-Delivery or service starts on {{ t.start_date }}\
-{% if has.end_date %} and ends on {{ t.end_date }}\
-{% elif has.term %} and continues for {{ t.term }}{% endif %}.
+The subscription and any services ordered start on {{ t.start_date }} and continue \
+{% if has.end_date %}until {{ t.end_date }}{% else %}for {{ t.term }}{% endif %} (the \
+"Subscription Term"), unless terminated earlier under the Terms.
 """,
-            needs=("start_date",),
+            needs=("start_date", "term"),
         ),
         ClauseSpec(
-            "payment",
-            "Payment",
+            "renewal",
+            "Renewal",
             """
-The Vendor shall invoice the Price on the Effective Date. The Customer shall pay each undisputed \
-invoice {{ t.payment_terms }}. The Price is exclusive of applicable taxes.
-""",
-            needs=("payment_terms",),
+At the end of the Subscription Term the subscription renews for successive periods of \
+__RENEWAL__ each, unless either Party gives the other written notice of non-renewal at least \
+__NOTICE__ before the end of the current period. The Price for a renewal period is the Price \
+for the Subscription Term, unless the Vendor gives written notice of a change at least \
+__NOTICE__ before that renewal period starts.
+""".replace("__RENEWAL__", _RENEWAL).replace("__NOTICE__", _NOTICE),
         ),
+        ClauseSpec(
+            "usage-limits",
+            "Usage Limits",
+            """
+The Customer may use the ordered services up to \
+{% if has.quantity %}{{ t.quantity }}\
+{% else %}the quantities stated in this Order Form{% endif %}. \
+Use above that limit needs a further order, charged at the same unit rate pro rata for the rest \
+of the Subscription Term. The Vendor may verify usage on reasonable notice, no more than once \
+a year.
+""",
+        ),
+        ClauseSpec("payment", "Payment", _PAYMENT_SCHEDULE, needs=("payment_terms",)),
         ClauseSpec("responsibilities", "Responsibilities", _OBLIGATIONS),
+        ClauseSpec(
+            "incorporated-terms",
+            "Governing Terms",
+            """
+This Order Form is governed by and incorporates {{ pb.order_terms }} (the "Terms"). If this Order \
+Form and the Terms conflict, this Order Form prevails for the order it describes. Capitalised \
+words not defined here have the meaning given in the Terms.
+""",
+        ),
+        ClauseSpec("limitation-of-liability", "Limitation of Liability", _LIABILITY),
+        ClauseSpec("other-terms", "Additional Agreed Terms", _OTHER_TERMS, optional=True),
         ClauseSpec("governing-law", "Governing Law", _GOVERNING_LAW, needs=("governing_law",)),
         ClauseSpec("general", "General", _GENERAL),
     ),
@@ -488,3 +712,22 @@ COMPILED: dict[tuple[str, str], Template] = {
     for tpl in TEMPLATES.values()
     for spec in tpl.clauses
 }
+
+# A playbook's house wording is written by an organization's admins: it runs sandboxed, with the
+# same names as the built-in clauses.
+_HOUSE_ENV = SandboxedEnvironment(
+    autoescape=False,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+)
+_HOUSE_ENV.globals["letter"] = _letter
+_HOUSE_CACHE: dict[str, Template] = {}
+
+
+def compile_clause(source: str) -> Template:
+    """A playbook's clause wording, compiled in the sandbox (cached by its text)."""
+    if source not in _HOUSE_CACHE:
+        _HOUSE_CACHE[source] = _HOUSE_ENV.from_string(source)
+    return _HOUSE_CACHE[source]

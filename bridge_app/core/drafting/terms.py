@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any, Literal
 
 from bridge_app.core.drafting.model import Provenance, Quote
+from bridge_app.core.drafting.playbook import liability_multiple
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.extraction.parties import party_key
 
@@ -36,6 +37,9 @@ SCALAR_SLOTS: dict[str, tuple[str, ...]] = {
     "term": ("term", "duration"),
     "governing_law": ("governing_law",),
     "confidentiality_period": ("confidentiality_period",),
+    "liability_cap": ("liability_cap",),
+    "notice_period": ("notice_period",),
+    "renewal_period": ("renewal_period", "renewal_term"),
 }
 LIST_SLOTS: tuple[str, ...] = ("parties", "deliverables", "obligations", "decisions")
 
@@ -49,6 +53,9 @@ SLOT_LABELS: dict[str, str] = {
     "term": "term",
     "governing_law": "governing law",
     "confidentiality_period": "confidentiality period",
+    "liability_cap": "liability cap",
+    "notice_period": "notice period",
+    "renewal_period": "renewal period",
     "parties": "parties",
     "deliverables": "deliverables",
     "obligations": "obligations",
@@ -183,6 +190,44 @@ def fmt_text(value: Any) -> str:
     return str(value)
 
 
+def fmt_liability_cap(value: Any) -> str:
+    """``{"multiple": 2}`` / "2x the fees" → ``2 times the fees paid and payable``; an amount as
+    an amount."""
+    if isinstance(value, dict) and "amount" in value:
+        return fmt_amount(value)
+    multiple = liability_multiple(value)
+    if multiple is not None:
+        return cap_words(multiple, "fees")
+    return fmt_text(value)
+
+
+def cap_words(multiple: float, fees: str) -> str:
+    """A cap as a multiple of the fees, in words a contract uses."""
+    if float(multiple) == 1.0:
+        return f"an amount equal to the {fees} paid and payable"
+    return f"an amount equal to {_num(float(multiple))} times the {fees} paid and payable"
+
+
+def fmt_generic(value: Any) -> str:
+    """Any agreed value, for a term no clause knows by name (amounts, durations, texts …)."""
+    if isinstance(value, dict):
+        if "amount" in value:
+            return fmt_amount(value)
+        if "value" in value and "unit" in value:
+            return fmt_quantity(value)
+        if "days" in value or "text" in value or "name" in value:
+            return fmt_duration(value) if "days" in value else fmt_text(value)
+        return ", ".join(f"{k.replace('_', ' ')} {fmt_generic(v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(fmt_generic(v) for v in value)
+    if isinstance(value, int | float):
+        return _num(float(value))
+    d = parse_date(value)
+    return fmt_date(value) if d is not None and len(str(value)) == 10 else str(value)
+
+
 FORMATTERS = {
     "effective_date": fmt_date,
     "start_date": fmt_date,
@@ -196,6 +241,10 @@ FORMATTERS = {
     "confidentiality_period": fmt_duration,
     "governing_law": fmt_text,
     "deliverable": fmt_text,
+    "liability_cap": fmt_liability_cap,
+    "notice_period": fmt_duration,
+    "renewal_period": fmt_duration,
+    "renewal_term": fmt_duration,
 }
 
 
@@ -367,30 +416,6 @@ def obligation_value(item: Item) -> dict[str, Any]:
     return {"text": item.statement, "owner": item.owner, "due": item.due}
 
 
-def obligation_entries(usable: Iterable[Item]) -> list[Entry]:
-    """Action items as obligations (owner and due date shown where the meeting gave them)."""
-    out = []
-    for item in usable:
-        if item.kind != "action_item":
-            continue
-        text = item.statement.strip().rstrip(".")
-        owner = (item.owner or "").strip() or None
-        display = f"{owner or missing('responsible party')}: {text}"
-        if item.due:
-            display += f", by {fmt_date(item.due)}"
-        out.append(
-            Entry(
-                display=display,
-                sources=[item],
-                term="obligation",
-                values=[obligation_value(item)],
-                owner=owner,
-                due=item.due,
-            )
-        )
-    return out
-
-
 def decision_entries(usable: Iterable[Item]) -> list[Entry]:
     """Decisions without term values, as agreed points in their own words."""
     return [
@@ -401,11 +426,13 @@ def decision_entries(usable: Iterable[Item]) -> list[Entry]:
             values=[item.statement],
         )
         for item in usable
-        if item.kind == "decision" and not any(k in item.values for k in _ALL_VALUE_KEYS)
+        if item.kind == "decision" and not item.values
     ]
 
 
-_ALL_VALUE_KEYS = frozenset(k for keys in SCALAR_SLOTS.values() for k in keys) | {
+# Every value key some clause asks for by name; any other agreed key goes to the clause
+# "Additional Agreed Terms" (a new extractor key needs a slot here only to get its own wording).
+ALL_VALUE_KEYS = frozenset(k for keys in SCALAR_SLOTS.values() for k in keys) | {
     "party",
     "deliverable",
 }

@@ -21,6 +21,7 @@ clearly apart, the role stays None rather than a guess.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -29,6 +30,8 @@ from dataclasses import dataclass, field
 from bridge_app.core.extraction.grounding import evidence_for, merge_evidence
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.extraction.values import (
+    _NOT_COMPANY,
+    _PLACES,
     LEGAL_SUFFIXES,
     PartyMention,
     find_parties,
@@ -239,8 +242,8 @@ def _counts(m: PartyMention, text: str) -> bool:
     )
 
 
-def party_terms(segs: Sequence[Segment]) -> list[Item]:
-    """One ``agreed_term`` per company at the table, in order of first mention."""
+def _collect(segs: Sequence[Segment]) -> tuple[dict[str, _Party], dict[str, str]]:
+    """The companies named as parties and the speakers known to be from each."""
     people = _people(segs)
     parties: dict[str, _Party] = {}
     speaker_party: dict[str, str] = {}
@@ -279,9 +282,52 @@ def party_terms(segs: Sequence[Segment]) -> list[Item]:
                             ):
                                 speaker_party[other] = key
                                 p.speakers.add(other)
+    return parties, speaker_party
+
+
+def party_terms(segs: Sequence[Segment]) -> list[Item]:
+    """One ``agreed_term`` per company at the table, in order of first mention."""
+    parties, speaker_party = _collect(segs)
+    _add_frame_parties(segs, parties)
+    sides = speaker_sides(segs, parties, speaker_party)
+    speaker_party = {sp: k for sp, k in sides.items() if k in parties}
     if not parties:
         return []
     roles, role_segments = _infer_roles(segs, parties, speaker_party)
+    roles.update(_contract_roles(segs, parties, sides))
+    return _party_items(segs, parties, roles, role_segments)
+
+
+def _add_frame_parties(segs: Sequence[Segment], parties: dict[str, _Party]) -> None:
+    """Companies named in a deal frame ("X supplying Y", "the order form for X"), with the side
+    the frame gives them."""
+    people = _people(segs) | frozenset(
+        w for s in segs for w in s.speaker.lower().split() if s.speaker
+    )
+    for name, role, i in _frame_candidates(segs, people):
+        key = party_key(name)
+        known = next((k for k in parties if k.startswith(key) or key.startswith(k)), None)
+        if known is None:
+            if len(parties) >= 2:
+                continue
+            p = parties.setdefault(key, _Party(name))
+        else:
+            p = parties[known]
+        if i not in p.mentions:
+            p.mentions.append(i)
+            p.mentions.sort()
+        p.how.add("frame")
+        if role and p.explicit_role is None:
+            p.explicit_role, p.role_segment = role, i
+
+
+def _party_items(
+    segs: Sequence[Segment],
+    parties: dict[str, _Party],
+    roles: dict[str, str],
+    role_segments: dict[str, list[int]],
+) -> list[Item]:
+    """One ``agreed_term`` per party, with its side and the segments that show it."""
     if len(parties) == 2:
         # Two parties and one side said in words: the other one is its counterpart (this beats
         # an inferred side, which may come from another pair of words).
@@ -378,3 +424,277 @@ def _infer_roles(
             roles[others[0]] = low if roles[k] == high else high
     role_segments = {k: where.get((k, r), []) for k, r in roles.items()}
     return roles, {k: v for k, v in role_segments.items() if v}
+
+
+_WITH_ME_RX = re.compile(
+    r"\b(with me|joining( us)?( too| as well| from)?|is joining|here too|is here|'s here|"
+    r"on as well|on the call too|our [a-z]+( [a-z]+)? (lead|manager|engineer|director|officer|"
+    r"counsel|team)|from our|our (cfo|ceo|cto|coo|vp|head|sales engineer))\b",
+    re.I,
+)
+_ASK_COLLEAGUE_RX = re.compile(
+    r"^(?:[^.?!]*[.?!]\s+)?(?P<name>[A-Z][a-z]+)(?:,\s*(any objections|do we care|thoughts|"
+    r"what do you think|are you ok with that|happy with that|ok with you)[^?]*)?\?\s*$"
+    r"|\bneed (?P<name2>[A-Z][a-z]+) to (ok|okay|approve|sign off)",
+)
+_OUR_COMPANY_RX = re.compile(
+    r"\b(?:[Aa]t|[Ff]rom)\s+(?P<name>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3}),?\s+we\b|"
+    r"\b(?P<name2>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3}) (?:would like|will contribute|has\b)"
+)
+
+
+def speaker_sides(
+    segs: Sequence[Segment],
+    parties: dict[str, _Party] | None = None,
+    known: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """Which side each speaker is on: the party key of their company when the meeting says it
+    (their own introduction, a colleague introducing them — "Jess is joining too", "I have
+    Karin, our category manager, with me" —, asking them for approval — "Raj, any
+    objections?" —, or "at Sensicor we …"), else a group named after one of its speakers."""
+    if parties is None or known is None:
+        return dict(_meeting_sides(tuple((s.speaker, s.text) for s in segs)))
+    speakers = [s for s in dict.fromkeys(seg.speaker for seg in segs) if s]
+    first = {sp.split()[0].lower(): sp for sp in speakers}
+    parent = {sp: sp for sp in speakers}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+
+    party_of: dict[str, str] = dict(known)
+    for seg in segs:
+        sp = seg.speaker
+        if not sp:
+            continue
+        text = seg.text
+        for m in _OUR_COMPANY_RX.finditer(text):
+            key = party_key(m.group("name") or m.group("name2"))
+            if m.group("name2") and not re.search(r"\b(we|our|us)\b", text, re.I):
+                continue
+            match = next((k for k in parties if k.startswith(key) or key.startswith(k)), None)
+            if match and sp not in party_of:
+                party_of[sp] = match
+        for s_text in re.split(r"(?<=[.!?])\s+", text):
+            names = [
+                first[w.lower()]
+                for w in re.findall(r"\b[A-Z][a-z]+\b", s_text)
+                if w.lower() in first
+            ]
+            names = [n for n in names if n != sp]
+            if names and _WITH_ME_RX.search(s_text):
+                for n in names:
+                    union(sp, n)
+        ask = _ASK_COLLEAGUE_RX.search(text.strip())
+        if ask:
+            name = (ask.group("name") or ask.group("name2") or "").lower()
+            if name in first and first[name] != sp:
+                union(sp, first[name])
+    groups: dict[str, list[str]] = {}
+    for sp in speakers:
+        groups.setdefault(find(sp), []).append(sp)
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    unlabelled: list[list[str]] = []
+    for members in groups.values():
+        labels = [party_of[who] for who in members if who in party_of]
+        if labels:
+            label = max(set(labels), key=labels.count)
+            used.add(label)
+            for who in members:
+                out[who] = party_of.get(who, label)
+        else:
+            unlabelled.append(members)
+    free = [k for k in parties if k not in used]
+    if len(unlabelled) == 1 and len(free) == 1:
+        for who in unlabelled[0]:
+            out[who] = free[0]
+    else:
+        for members in unlabelled:
+            for who in members:
+                out[who] = "group:" + members[0]
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _meeting_sides(lines: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """``speaker_sides`` of a meeting given as (speaker, text) lines; cached because the
+    parties, the terms and the commitments all ask for the same meeting's sides."""
+    segs = [Segment(i, sp, float(i), float(i), text) for i, (sp, text) in enumerate(lines)]
+    parties, known = _collect(segs)
+    _add_frame_parties(segs, parties)
+    return tuple(speaker_sides(segs, parties, known).items())
+
+
+_CAPS = r"[A-Z][\w'-]*(?:\s+(?:and|&|of)\s+[A-Z][\w'-]*|\s+[A-Z][\w'-]*){0,3}"
+# Sentences that name the two sides of the deal, with the side each name takes.
+_FRAMES: tuple[tuple[re.Pattern[str], str | None, str | None], ...] = (
+    (re.compile(rf"(?P<a>{_CAPS}) supplying (?P<b>{_CAPS})"), "seller", "buyer"),
+    (re.compile(rf"(?P<a>{_CAPS}) to be the distributor for (?P<b>{_CAPS})"), "buyer", "seller"),
+    (re.compile(rf"(?P<a>{_CAPS}) licensing (?:the )?(?P<b>{_CAPS})"), "licensee", "licensor"),
+    (re.compile(rf"(?P<a>{_CAPS}) wants (?P<b>{_CAPS})"), "buyer", "seller"),
+    (
+        re.compile(
+            rf"(?P<a>{_CAPS})'s (?:retainer|contract|subscription|licen[cs]e) with (?P<b>{_CAPS})"
+        ),
+        "client",
+        "provider",
+    ),
+    (re.compile(rf"(?P<a>{_CAPS}) is the only one sharing"), "disclosing", None),
+    (re.compile(rf"(?P<a>{_CAPS}) is (?:the one )?receiving"), "receiving", None),
+    (
+        re.compile(rf"(?P<a>{_CAPS}) (?:does|will do|takes on) the \w+ (?:in-house|itself)"),
+        "client",
+        None,
+    ),
+    (
+        re.compile(
+            rf"\b(?:amendment to the \w+|the MSA|the agreement|the contract) with (?P<a>{_CAPS})"
+        ),
+        None,
+        None,
+    ),
+    (re.compile(rf"\b(?:[Aa]t|[Ff]or) (?P<a>{_CAPS}),? we\b"), None, None),
+    (re.compile(rf"\b(?:the order form|the SOW|the NDA) for (?P<a>{_CAPS})"), None, None),
+    (re.compile(rf"(?P<a>{_CAPS}) (?:would like|will contribute)\b"), None, None),
+    (re.compile(r"(?P<a>[A-Z][\w'-]*(?:\s+(?:and|&)\s+|\s+)[A-Z][\w'-]*) has\b"), None, None),
+)
+_NOT_NAME_WORDS = frozenset(
+    [
+        "I",
+        "We",
+        "You",
+        "They",
+        "The",
+        "This",
+        "That",
+        "So",
+        "Okay",
+        "OK",
+        "Hi",
+        "Hello",
+        "Yes",
+        "No",
+        "And",
+        "But",
+        "Our",
+        "Your",
+        "Their",
+        "Today",
+        "Great",
+        "Perfect",
+        "Right",
+        "Well",
+        "Look",
+        "Fair",
+        "Then",
+        "Also",
+        "Now",
+        "Oh",
+        "Um",
+        "Second",
+        "First",
+        "Term",
+        "Price",
+        "Scope",
+        "Fee",
+        "Payment",
+        "Governing",
+        "Delivery",
+        "SSO",
+        "MSA",
+        "SOW",
+        "NDA",
+        "Can",
+        "Could",
+        "Would",
+        "It",
+        "Mine",
+        "User",
+        "Interface",
+    ]
+)
+
+
+def _frame_candidates(
+    segs: Sequence[Segment], people: frozenset[str]
+) -> list[tuple[str, str | None, int]]:
+    """(name, side or None, segment) for every company named in a deal frame."""
+    out: list[tuple[str, str | None, int]] = []
+    for i, seg in enumerate(segs):
+        for rx, ra, rb in _FRAMES:
+            for m in rx.finditer(seg.text):
+                for g, role in (("a", ra), ("b", rb)):
+                    if g not in rx.groupindex or not m.group(g):
+                        continue
+                    words = m.group(g).split()
+                    while words and words[0] in _NOT_NAME_WORDS:
+                        words.pop(0)
+                    while words and words[-1].lower() in ("and", "of", "&"):
+                        words.pop()
+                    name = " ".join(words).removesuffix("'s")
+                    if not name or all(w.lower().strip("'s") in people for w in words):
+                        continue
+                    if name.lower() in _PLACES or name.split()[0] in _NOT_COMPANY:
+                        continue
+                    out.append((name, role, i))
+    return out
+
+
+def _first_offer_side(segs: Sequence[Segment], sides: dict[str, str]) -> str | None:
+    """The side that named the first price: the provider or seller."""
+    from bridge_app.core.extraction.mentions import segment_mentions
+
+    for i, seg in enumerate(segs):
+        if not re.search(r"\d|thousand|million|hundred", seg.text):
+            continue
+        for m in segment_mentions(seg.text, None, None, False):
+            if m.kind.startswith("money") and not m.context and m.key != "other_amount":
+                mine = sides.get(seg.speaker, seg.speaker)
+                if m.kind.endswith(":theirs"):
+                    for j in range(i - 1, -1, -1):
+                        other = sides.get(segs[j].speaker, segs[j].speaker)
+                        if other != mine:
+                            return other
+                    return None
+                return mine
+    return None
+
+
+def _contract_roles(
+    segs: Sequence[Segment],
+    parties: dict[str, _Party],
+    sides: dict[str, str],
+) -> dict[str, str]:
+    """Sides from the contract type and the negotiation: the party that names the first price
+    is the provider (seller, licensor); an NDA where one party shares is one-way."""
+    if len(parties) != 2 or any(p.explicit_role for p in parties.values()):
+        return {}
+    meeting = " ".join(s.text for s in segs)
+    if _NDA_RX.search(meeting):
+        return {}
+    seller = _first_offer_side(segs, sides)
+    keys = list(parties)
+    if seller not in keys:
+        return {}
+    buyer = keys[1] if seller == keys[0] else keys[0]
+    if re.search(r"\blicen[cs]\w*", meeting, re.I) and re.search(
+        r"\blicens(ing|or|ee)\b", meeting, re.I
+    ):
+        pair = ("licensor", "licensee")
+    elif re.search(
+        r"\b(order form|distribut\w*|supply\w*|seats?|units|sensors|purchase order)\b",
+        meeting,
+        re.I,
+    ):
+        pair = ("seller", "buyer")
+    else:
+        pair = ("provider", "client")
+    return {seller: pair[0], buyer: pair[1]}

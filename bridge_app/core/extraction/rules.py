@@ -22,19 +22,22 @@ from datetime import date
 from typing import Any
 
 from bridge_app.core.extraction import cues, weights
+from bridge_app.core.extraction.commitments import with_commitments
 from bridge_app.core.extraction.grounding import evidence_for
 from bridge_app.core.extraction.model import Item, ItemKind
+from bridge_app.core.extraction.money import money_terms
 from bridge_app.core.extraction.parties import party_terms
 from bridge_app.core.extraction.terms import agreed_terms
-from bridge_app.core.extraction.values import Money, find_due_date, find_money
+from bridge_app.core.extraction.values import find_due_date
 from bridge_app.core.transcript.model import Segment
 
 # Decisions kept per segment (one per ~50 utterances: volume grows with meeting length), at least
 # DECISION_MIN of them when they clear the learned scorer's floor (``weights.py``), which keeps
-# short meetings without outcomes empty. Actions: the best ACTION_MAX.
+# short meetings without outcomes empty. Actions: the best ACTION_MAX (chosen on the dev split,
+# docs/EXTRACTION.md).
 DECISION_RATE = 0.02
 DECISION_MIN = 2
-ACTION_MAX = 5
+ACTION_MAX = 3
 OPEN_QUESTION_MAX = 3
 # Segments between two key utterances of the same kind: nearby candidates mostly hit the same
 # annotated item, so a wider suppression radius frees the volume for other parts of the meeting
@@ -45,14 +48,6 @@ _MIN_GAP = 6
 RESTATEMENT_DF = 0.05
 RESTATEMENT_RADIUS = 200
 
-_PRICE_CONTEXT_RX = re.compile(
-    r"\b(offer|pay|take|do|accept|price|asking|sell|sold|deal|go|how about|come down|meet|split|"
-    r"give|spend|cash|sounds|"
-    r"budget|cost|charge|fee|rate|for|at|make it|final|lowest|best)\b|\$|€|£",
-    re.I,
-)
-_FEE_RX = re.compile(r"\b(fee|retainer|rate|hourly|per hour|per day|subscription)\b", re.I)
-_NOT_VALUE_RX = re.compile(r"(instead of|rather than|not|from|than|was|were|originally)\s*$", re.I)
 _DISFLUENCY_RX = re.compile(r"\b(um+|uh+|er+|erm|hmm+|mm+|you know|I mean),?\s*", re.I)
 _REPEAT_RX = re.compile(r"\b(\w+)(\s+\1\b)+", re.I)
 
@@ -102,163 +97,48 @@ def _top(scores: list[float], k: int, floor: float, allowed: list[bool]) -> list
     return sorted(chosen)
 
 
-_CLOCK_BEFORE_RX = re.compile(r"\b(at|by|around|about|after|before|till|until|from)\s*$", re.I)
-_FINAL_OFFER_RX = re.compile(
-    r"\b(take it or leave it|final offer|(highest|lowest|most|least) i (can|could|will) (go|do|"
-    r"pay|take)|best i can do|firm)\b",
-    re.I,
+_OWN_COMMITMENT_RX = re.compile(
+    r"\b(I('ll| will| am going to|'m going to|'m gonna| can take| shall)|let me)\b", re.I
 )
-_SENTENCE_RX = re.compile(r"[^.!?]+[.!?]*")
 
 
-def _prices(seg: Segment, scale: float | None) -> list[Money]:
-    """Money in a segment, minus replaced figures, clock times and numbers off the price scale."""
-    text = seg.text
-    # In a running negotiation a bare number is a price even without a price word ("29,500?").
-    found = find_money(text, bare=scale is not None or bool(_PRICE_CONTEXT_RX.search(text)))
-    kept = []
-    for m in found:
-        before = text[max(0, m.start - 16) : m.start]
-        # "45k instead of 40k": the amount after "instead of" is the one being replaced.
-        if _NOT_VALUE_RX.search(before):
+def _committer(seg: Segment) -> str | None:
+    """The speaker when the segment is their own first-person commitment ("I'll send …")."""
+    return seg.speaker if _OWN_COMMITMENT_RX.search(seg.text) else None
+
+
+def _action_window(segs: Sequence[Segment], window: list[int], key: int) -> list[int]:
+    """An action's evidence: the commitment and what leads to or confirms it, never a
+    neighbouring commitment by someone else (that is its own action item)."""
+    own = segs[key].speaker
+    return [j for j in window if j == key or _committer(segs[j]) in (None, own)]
+
+
+def _top_actions(
+    segs: Sequence[Segment], scores: list[float], keys: list[int], floor: float, allowed: list[bool]
+) -> list[int]:
+    """The best ACTION_MAX candidates above ``floor`` with distinct key utterances, more than
+    ``_MIN_GAP`` segments apart unless they are two people's own commitments ("I will send …",
+    "and I'll prepare …": two action items)."""
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    chosen: list[int] = []
+    for i in order:
+        if len(chosen) >= ACTION_MAX or scores[i] < floor:
+            break
+        if not allowed[i]:
             continue
-        if not m.explicit:
-            if m.amount <= 12 and _CLOCK_BEFORE_RX.search(before):
-                continue  # "I'll be there about 5"
-            # A bare number far off the figures discussed so far is a count, not a price; without a
-            # price word it must sit close to them.
-            if scale is not None and not (0.3 * scale <= m.amount <= 3 * scale):
-                continue
-            if not _PRICE_CONTEXT_RX.search(text) and (
-                scale is None or not 0.7 * scale <= m.amount <= 1.3 * scale
-            ):
-                continue
-        kept.append(m)
-    return kept
-
-
-def _accepts(text: str) -> tuple[bool, bool]:
-    """(strong, weak) acceptance, ignoring questions ("do we have a deal?")."""
-    statements = " ".join(s for s in _SENTENCE_RX.findall(text) if not s.strip().endswith("?"))
-    strong = bool(cues.ACCEPT_STRONG_RX.search(statements))
-    weak = bool(cues.ACCEPT_WEAK_RX.match(text)) and not text.strip().endswith("?")
-    return strong, weak
-
-
-def _money_terms(segs: Sequence[Segment], meeting_currency: str | None) -> list[Item]:
-    """Agreed price/fee terms: each acceptance closes the offer it answers."""
-    items: list[Item] = []
-    last_offer: tuple[Money, int] | None = None
-    scale: float | None = None
-    final_offer: tuple[Money, int] | None = None
-    offer_speakers: set[str] = set()
-    for i, seg in enumerate(segs):
-        text = seg.text
-        prices = _prices(seg, scale)
-        strong, weak = _accepts(text)
-        rejecting = bool(cues.REJECT_RX.search(text))
-        hedged = bool(re.search(r"\b(maybe|perhaps|might|would you|could you|if)\b", text, re.I))
-        agreed: Money | None = None
-        offer_i: int | None = None
-        accepted_other = (
-            last_offer is not None
-            and segs[last_offer[1]].speaker != seg.speaker
-            and i - last_offer[1] <= 4
-        )
-        if prices and strong and not (hedged and not re.search(r"\bdeal\b", text, re.I)):
-            agreed = prices[-1]
-            if accepted_other and last_offer is not None and last_offer[0].amount == agreed.amount:
-                offer_i = last_offer[1]  # "Okay, $38,000 works": the offer it accepts is evidence
-        elif (
-            prices
-            and weak
-            and accepted_other
-            and last_offer is not None
-            and prices[-1].amount == last_offer[0].amount
+        k = keys[i]
+        mine = _committer(segs[k])
+        if all(
+            k != keys[j]
+            and (
+                abs(k - keys[j]) > _MIN_GAP
+                or (mine is not None and _committer(segs[keys[j]]) not in (None, mine))
+            )
+            for j in chosen
         ):
-            agreed, offer_i = last_offer  # "Great! $350 it is."
-        elif not prices and accepted_other and (strong or (weak and not rejecting)):
-            assert last_offer is not None
-            agreed, offer_i = last_offer
-        if prices:
-            scale = prices[-1].amount
-        if agreed is None:
-            if prices:
-                last_offer = (prices[-1], i)
-                offer_speakers.add(seg.speaker)
-                final_offer = (prices[-1], i)
-            elif (
-                final_offer is not None
-                and seg.speaker != segs[final_offer[1]].speaker
-                and (rejecting or text.strip().endswith("?"))
-            ):
-                final_offer = None
-            continue
-        final_offer = None
-        said = text + (" " + segs[offer_i].text if offer_i is not None else "")
-        if _FEE_RX.search(said):
-            key = "fee"
-        elif items and not re.search(r"\bprice\b", said, re.I):
-            key = next(iter(items[-1].values))  # a revised figure keeps the term it revises
-        else:
-            key = "price"
-        currency = agreed.currency or meeting_currency
-        value = {"amount": agreed.amount, "currency": currency}
-        ev = [i] if offer_i is None else [offer_i, i]
-        conf = 0.9 if strong else 0.72
-        if not agreed.explicit and offer_i is None:
-            conf -= 0.1
-        prev = items[-1] if items else None
-        if prev is not None and prev.values.get(key) == value:
-            # The other side confirms the same figure: one term, more evidence.
-            merged = {e.segment_id for e in prev.evidence}
-            extra = [e for e in evidence_for(segs, ev) if e.segment_id not in merged]
-            prev.evidence = (prev.evidence + extra)[-3:]
-            prev.confidence = max(prev.confidence, conf)
-        else:
-            items.append(_price_item(segs, i, ev, key, value, conf))
-        last_offer = None
-    if (
-        final_offer is not None
-        and len(offer_speakers) > 1
-        and len(segs) - final_offer[1] <= 3
-        and (not items or final_offer[1] > _last_index(items, segs))
-    ):
-        # An exchange of offers that ends on one offer nobody objects to: likely the deal (chat
-        # tools often take the "accept" as a click), but nobody said yes in the transcript, so it
-        # gets a low confidence. A "final offer" wording makes it a little more likely.
-        money, i = final_offer
-        conf = 0.5 if _FINAL_OFFER_RX.search(segs[i].text) else 0.4
-        value = {"amount": money.amount, "currency": money.currency or meeting_currency}
-        items.append(_price_item(segs, i, [i], "price", value, conf))
-    return items
-
-
-def _last_index(items: list[Item], segs: Sequence[Segment]) -> int:
-    pos = {s.segment_id: k for k, s in enumerate(segs)}
-    return max(pos.get(e.segment_id, -1) for it in items for e in it.evidence)
-
-
-def _price_item(
-    segs: Sequence[Segment], i: int, ev: list[int], key: str, value: dict[str, Any], conf: float
-) -> Item:
-    seg = segs[i]
-    amount_text = f"{value['amount']:,.2f}".removesuffix(".00")
-    currency = value.get("currency")
-    statement = (
-        f"Agreed {key}: {amount_text}"
-        + (f" {currency}" if currency else "")
-        + f" (accepted by {seg.speaker or 'a participant'})."
-    )
-    return Item(
-        id=f"term-{key}-{seg.segment_id}",
-        kind="agreed_term",
-        statement=statement,
-        confidence=round(conf, 3),
-        evidence=evidence_for(segs, ev),
-        owner=seg.speaker or None,
-        values={key: value},
-    )
+            chosen.append(i)
+    return sorted(chosen)
 
 
 Weights = tuple[tuple[float, ...], float, tuple[float, ...], float]
@@ -346,10 +226,11 @@ def _decisions_and_actions(
     meeting_date: date | None,
     feats: list[cues.SegmentFeatures],
     scorer: Weights,
+    lexicon: cues.Lexicon | None = None,
 ) -> list[Item]:
     n = len(segs)
     items: list[Item] = []
-    rows = cues.model_features(segs, feats)
+    rows = cues.model_features(segs, feats, lexicon)
     d_w, d_floor, a_w, a_floor = scorer
     windows = [cues.neighbours(segs, i) for i in range(n)]
     d_logits = _logits(rows, d_w)
@@ -372,10 +253,13 @@ def _decisions_and_actions(
             )
         )
     a_logits = _logits(rows, a_w)
-    a_scores = _window_scores(segs, a_logits, windows)
+    a_windows = [_action_window(segs, windows[i], i) for i in range(n)]
+    a_scores = _window_scores(segs, a_logits, a_windows)
+    a_keys = [_key(w, a_logits) for w in a_windows]
     a_allowed = [f.substantive for f in feats]
-    for i in _top(a_scores, ACTION_MAX, a_floor, a_allowed):
-        seg = segs[_key(windows[i], a_logits)]
+    for i in _top_actions(segs, a_scores, a_keys, a_floor, a_allowed):
+        key = a_keys[i]
+        seg = segs[key]
         due = find_due_date(seg.text, meeting_date)
         values: dict[str, Any] = {}
         if due:
@@ -386,7 +270,7 @@ def _decisions_and_actions(
                 kind="action_item",
                 statement=clean_sentence(seg.text),
                 confidence=_confidence(a_scores[i], a_floor),
-                evidence=evidence_for(segs, windows[i]),
+                evidence=evidence_for(segs, a_windows[i]),
                 owner=_owner(seg, seg.text),
                 due=due[0] if due else None,
                 values=values,
@@ -436,34 +320,28 @@ def _open_questions(segs: Sequence[Segment], feats: list[cues.SegmentFeatures]) 
     return items
 
 
-def _meeting_currency(segs: Sequence[Segment]) -> str | None:
-    for seg in segs:
-        for m in find_money(seg.text):
-            if m.currency:
-                return m.currency
-    return None
-
-
 def extract_rules(
     segments: Sequence[Segment],
     *,
     meeting_date: date | None = None,
     scorer: Weights | None = None,
+    lexicon: cues.Lexicon | None = None,
 ) -> list[Item]:
     """Run the rules backend over ``segments``; items come back in transcript order.
 
-    ``scorer`` replaces the shipped decision/action weights (used by ``tools/`` to refit and
-    cross-validate them); leave it out otherwise.
+    ``scorer`` and ``lexicon`` replace the shipped decision/action weights and word model (used
+    by ``tools/`` to refit and evaluate them); leave them out otherwise.
     """
     segs = list(segments)
     if not segs:
         return []
     feats = cues.analyse(segs)
     items: list[Item] = []
-    items += _money_terms(segs, _meeting_currency(segs))
+    items += money_terms(segs)
     items += party_terms(segs)
     items += agreed_terms(segs, meeting_date, feats)
-    items += _decisions_and_actions(segs, meeting_date, feats, scorer or SHIPPED_WEIGHTS)
+    items += _decisions_and_actions(segs, meeting_date, feats, scorer or SHIPPED_WEIGHTS, lexicon)
+    items = with_commitments(items, segs, meeting_date)
     items += _open_questions(segs, feats)
     order = {s.segment_id: s.index for s in segs}
     items.sort(key=lambda it: (min(order.get(e.segment_id, 0) for e in it.evidence), it.id))

@@ -15,6 +15,7 @@ Functions return new ``Item`` objects and never mutate their arguments.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -89,13 +90,25 @@ def _conflict(a: Item, b: Item) -> None:
         b.conflicts_with.append(a.id)
 
 
+def _copy(item: Item) -> Item:
+    """A copy whose link lists can change without touching the original (values and evidence
+    are never changed here, so they are shared: a deep copy cost most of the stage's time)."""
+    return dataclasses.replace(
+        item, supersedes=list(item.supersedes), conflicts_with=list(item.conflicts_with)
+    )
+
+
 def resolve_within(items: Iterable[Item]) -> list[Item]:
     """Mark supersession/conflicts among the agreed terms of one meeting (items in time order)."""
-    out = [copy.deepcopy(it) for it in items]
+    out = [_copy(it) for it in items]
     active: dict[str, Item] = {}
-    for it in out:
-        if it.kind != "agreed_term":
-            continue
+    # A term is settled when it is last confirmed: order by the latest evidence, so a value
+    # proposed early but accepted late supersedes one agreed in between.
+    terms = sorted(
+        (it for it in out if it.kind == "agreed_term"),
+        key=lambda it: max((e.start for e in it.evidence), default=0.0),
+    )
+    for it in terms:
         for slot, key in sorted(_slots(it).items()):
             prev = active.get(slot)
             if prev is not None and prev is not it and prev.superseded_by is None:

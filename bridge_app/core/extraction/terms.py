@@ -25,8 +25,11 @@ from datetime import date
 from typing import Any
 
 from bridge_app.core.extraction import cues
+from bridge_app.core.extraction.contract_terms import contract_terms
 from bridge_app.core.extraction.grounding import evidence_for, merge_evidence
 from bridge_app.core.extraction.model import Item
+from bridge_app.core.extraction.money import offer_sequence_terms
+from bridge_app.core.extraction.parties import speaker_sides
 from bridge_app.core.extraction.values import Found, find_terms
 from bridge_app.core.transcript.model import Segment
 
@@ -145,6 +148,11 @@ def _acceptance(
     return None
 
 
+# A scope statement lists what is delivered ("the idea is to add …", "the MDR service is …").
+_SCOPE_LEAD_RX = re.compile(
+    r"(?i:\b(the idea is|the plan is) to (add|include))|\bthe [A-Z]{2,6} (service|package|module) "
+    r"(is|covers|includes)\b|(?i:\b(we|i)('ll| will) also provide\b)",
+)
 _COMMIT_DELIVERABLE_RX = re.compile(
     r"\b(deliverables?\s+(is|are|will be|include)|(we|i)('ll| will| are going to|'re going to)\s+"
     r"(deliver|provide|hand over|build)|scope\s+(includes|covers|will include))\b",
@@ -155,8 +163,26 @@ _COMMIT_DELIVERABLE_RX = re.compile(
 def agreed_terms(
     segs: Sequence[Segment], meeting_date: date | None, feats: list[cues.SegmentFeatures]
 ) -> list[Item]:
-    """Agreed non-money terms of a meeting, one item per value, in order of first mention."""
-    found = [find_terms(s.text, meeting_date) if len(s.text) >= 8 else [] for s in segs]
+    """Agreed terms of a meeting: the negotiated ones from the tracker (``contract_terms``)
+    and the deliverables, one item per value, in order of first mention."""
+    items = contract_terms(segs, meeting_date, speaker_sides(segs))
+    if not any(k in it.values for it in items if it.kind == "agreed_term" for k in ("price",)):
+        # No price accepted in words: chats often close with a click, which the offer
+        # sequence of ``money.offer_sequence_terms`` reads (last unopposed offer).
+        items += offer_sequence_terms(segs)
+    return items + _deliverables(segs, meeting_date, feats)
+
+
+def _deliverables(
+    segs: Sequence[Segment], meeting_date: date | None, feats: list[cues.SegmentFeatures]
+) -> list[Item]:
+    """Deliverables listed in a scope statement or accepted by the other side."""
+    found = [
+        [f for f in find_terms(s.text, meeting_date) if f.key == "deliverable"]
+        if len(s.text) >= 8
+        else []
+        for s in segs
+    ]
     items: list[Item] = []
     latest: dict[tuple[str, str], Item] = {}  # (key, identity) → the item carrying that value
     for i, seg in enumerate(segs):
@@ -182,7 +208,7 @@ def agreed_terms(
                 f.key == "deliverable"
                 and not question
                 and not hedged
-                and bool(_COMMIT_DELIVERABLE_RX.search(sentence))
+                and bool(_COMMIT_DELIVERABLE_RX.search(sentence) or _SCOPE_LEAD_RX.search(sentence))
             )
             if accepted is None and not stated and not committed:
                 continue

@@ -845,9 +845,15 @@ def role_near(text: str, start: int, end: int) -> str | None:
 _DELIVERABLE_LEAD_RX = re.compile(
     r"\b(?:(?:the\s+)?deliverables?\s+(?:is|are|will be|would be|include|includes|cover)|"
     r"(?:we|i|they|you|the (?:provider|vendor|contractor|team))(?:'ll|\s+will|\s+would|\s+can|"
-    r"\s+are going to|'re going to)?\s+(?:deliver|provide|hand over|build|ship)|"
+    r"\s+are going to|'re going to)?(?:\s+also|\s+then)?\s+(?:deliver|provide|hand over|build|"
+    r"ship)|"
     r"(?:the\s+)?scope\s+(?:includes|include|covers|is|will be|will include)|"
-    r"in scope (?:are|is))\s*:?\s+",
+    r"in scope (?:are|is)|"
+    # "So, scope first. As we understood it, it's a discovery phase, then …"
+    r"\bscope\b[^?!]{0,12}[.,]\s+[^.?!]{0,40}?\b(?:it's|it is|that's|we have)|"
+    # "The idea is to add paid social management …", "the MDR service is 24/7 monitoring …"
+    r"(?:the idea is|the plan is|we(?:'d| would) like) to (?:add|include|deliver|provide)|"
+    r"\bthe [A-Z]{2,6} (?:service|package|module) (?:is|covers|includes))\s*:?\s+",
     re.I,
 )
 _DELIVERABLE_STOP_RX = re.compile(
@@ -856,7 +862,7 @@ _DELIVERABLE_STOP_RX = re.compile(
     re.I,
 )
 _ARTICLE_RX = re.compile(
-    r"^(?:a|an|the|our|your|their|one|two|three|four|five|six|seven|eight|nine|ten|some|all)\s+",
+    r"^(?:(?:then|and|also|all)\s+)?(?:a|an|the|our|your|their|some|all)\s+",
     re.I,
 )
 _NOT_DELIVERABLE = frozenset(
@@ -888,11 +894,18 @@ def find_deliverables(text: str) -> list[Found]:
         stop = _DELIVERABLE_STOP_RX.search(rest)
         span = rest[: stop.start() if stop else len(rest)]
         base = lead.end()
+        named = re.search(r"\bthe ([A-Z]{2,6}) (service|package|module)\b", lead.group(0))
+        if named and len(span.split()) >= 3:
+            # "the MDR service is 24/7 monitoring …, threat hunting and a report": the service
+            # as a whole is a deliverable too, with what it consists of.
+            whole = f"{named.group(1)} {named.group(2)}: {span.strip()}"
+            out.append(Found("deliverable", {"text": whole}, base, base + len(span)))
         parts: list[tuple[str, int]] = []
         pos = 0
         for m in re.finditer(
-            r",\s*(?:and\s+|or\s+)?|\s+(?:and|plus|as well as)\s+(?=(?:a|an|the|our|your|one|two|"
-            r"three|four|five|six)\s)",
+            r",\s*(?:and\s+|or\s+|then\s+|with\s+)?|\s+(?:then|with)\s+(?=(?:a|an|the|our|your)\s)|"
+            r"\s+(?:and|plus|as well as)\s+"
+            r"(?=(?:a|an|the|our|your|all|one|two|three|four|five|six)\s)",
             span,
             re.I,
         ):

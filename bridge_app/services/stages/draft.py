@@ -11,7 +11,7 @@ from sqlmodel import select
 from bridge_app.core.drafting import make_draft, regenerate
 from bridge_app.core.stages import MeetingStatus, Stage
 from bridge_app.models import ClauseProvenance, Draft, DraftVersion, Meeting
-from bridge_app.services import crypto
+from bridge_app.services import contracts, crypto
 from bridge_app.services.meeting_data import load_items, load_version_doc
 from bridge_app.services.queue import NextJob
 from bridge_app.services.stages.transaction import StageTransaction, now
@@ -50,11 +50,18 @@ def run(tx: StageTransaction, draft_id: uuid.UUID, version: int) -> NextJob | No
             meeting_title=meeting.title,
             meeting_date=meeting.meeting_date or meeting.created_at.date(),
             today=today,
+            **contracts.draft_inputs(session, draft, key),
         )
         doc = replace(doc, version=version)
     else:
         old = load_version_doc(previous, key)
-        doc = regenerate(old, items, contract_type=draft.contract_type, today=today)  # type: ignore[arg-type]
+        doc = regenerate(
+            old,
+            items,
+            contract_type=draft.contract_type,  # type: ignore[arg-type]
+            today=today,
+            **contracts.draft_inputs(session, draft, key),
+        )
         doc = replace(doc, version=version, parent_version=previous.version)
     row = DraftVersion(
         organization_id=draft.organization_id,

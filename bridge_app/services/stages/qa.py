@@ -11,6 +11,7 @@ from sqlmodel import col
 from bridge_app.core.drafting import run_qa
 from bridge_app.core.stages import MeetingStatus
 from bridge_app.models import DraftVersion, QAFinding
+from bridge_app.services import contracts
 from bridge_app.services.meeting_data import load_items, load_version_doc
 from bridge_app.services.queue import NextJob
 from bridge_app.services.stages.transaction import StageTransaction, owners
@@ -27,7 +28,12 @@ def run(tx: StageTransaction, version_id: uuid.UUID, _version: int) -> NextJob |
         return None
     key = tx.key(meeting)
     doc = load_version_doc(version, key)
-    findings = run_qa(doc, load_items(session, meeting, key), today=tx.today)
+    findings = run_qa(
+        doc,
+        load_items(session, meeting, key),
+        today=tx.today,
+        **contracts.qa_inputs(session, draft),
+    )
     tx.replace(
         sa.delete(QAFinding).where(col(QAFinding.draft_version_id) == version.id),
         (

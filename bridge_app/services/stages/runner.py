@@ -24,6 +24,7 @@ from bridge_app.services.stages.transaction import (
     owners,
 )
 from bridge_app.services.storage import ObjectStore
+from bridge_app.services.transcription import stage as transcription
 
 StageBody = Callable[[StageTransaction, uuid.UUID, int], "NextJob | None"]
 
@@ -46,6 +47,12 @@ def run_stage(
     today: date | None = None,
 ) -> NextJob | None:
     """Run one stage body in its own committed transaction; returns the next job."""
+    if Stage(stage) is Stage.transcript:
+        # A recording is transcribed chunk by chunk first, outside the stage transaction: minutes
+        # of speech-to-text must not hold the meeting's row lock.
+        step = transcription.transcribe_step(subject_id, version, store)
+        if step.stop:
+            return step.next_job
     with open_transaction(stage, run, store=store, today=today) as tx:
         return STAGE_BODIES[tx.stage](tx, subject_id, version)
 

@@ -14,6 +14,7 @@ from bridge_app.models import Meeting, TranscriptSegment
 from bridge_app.services import crypto
 from bridge_app.services.queue import NextJob
 from bridge_app.services.stages.transaction import StageTransaction
+from bridge_app.services.transcription import stage as transcription
 from bridge_app.services.upload import source_object_key
 from bridge_app.settings import get_settings
 
@@ -29,14 +30,19 @@ def run(tx: StageTransaction, meeting_id: uuid.UUID, version: int) -> NextJob | 
     if meeting.status not in (MeetingStatus.uploaded, MeetingStatus.ingesting):
         return None
     key = tx.key(meeting)
-    raw = crypto.decrypt(key, tx.store.get(meeting.source_object_key or source_object_key(meeting)))
     try:
-        transcript = parse_transcript(
-            raw,
-            filename=meeting.source_filename,
-            redact=meeting.redact,
-            max_bytes=get_settings().MAX_UPLOAD_BYTES,
-        )
+        # A recording's chunks were transcribed before this transaction (runner.run_stage).
+        transcript = transcription.transcript_for(meeting, key, tx.store)
+        if transcript is None:
+            raw = crypto.decrypt(
+                key, tx.store.get(meeting.source_object_key or source_object_key(meeting))
+            )
+            transcript = parse_transcript(
+                raw,
+                filename=meeting.source_filename,
+                redact=meeting.redact,
+                max_bytes=get_settings().MAX_UPLOAD_BYTES,
+            )
     except TranscriptError as exc:
         tx.failed(meeting, f"{exc.code}: {exc}", version=version)
         return None

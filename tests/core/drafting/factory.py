@@ -44,7 +44,7 @@ def sow_items() -> list[Item]:
         item(
             "p2",
             {"party": {"name": "Brightpath Consulting LLC", "role": "contractor"}},
-            quote="Brightpath Consulting LLC would be the contractor",
+            quote="This is Tom from Brightpath Consulting LLC; we would be the contractor",
             speaker="Tom Okafor",
             at=9.5,
         ),

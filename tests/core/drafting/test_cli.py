@@ -120,7 +120,7 @@ def test_order_form_negotiation(tmp_path):
     (price,) = clause_sources(draft, "order", "price")
     assert any("27,000 EUR" in q.quote for q in price.quotes)
     assert "within 45 days of the date of invoice (net 45)" in draft.clause("payment").text
-    assert "starts on 1 April 2026" in draft.clause("service-term").text
+    assert "start on 1 April 2026" in draft.clause("subscription-term").text
     # Each party in the draft is one the meeting named, with the role it was given there.
     for party in draft.parties:
         assert party.name in sample.read_text() and party.role in ("customer", "vendor")
@@ -295,3 +295,25 @@ def test_shared_negotiation_with_reviewed_items():
 
 
 _DAY = __import__("datetime").date(2026, 2, 10)
+
+
+def test_a_playbook_file_shapes_the_draft_and_qa(tmp_path, capsys):
+    book = tmp_path / "house.json"
+    book.write_text(
+        json.dumps({"variables": {"payment_days": {"standard": 15, "max": 20}}}), "utf-8"
+    )
+    _, draft, qa, _ = run_draft(
+        SAMPLES / "sow_negotiation.vtt", tmp_path / "out", "--playbook", str(book)
+    )
+    assert draft.playbook_version == 1
+    assert any(f["code"] == "playbook_deviation" for f in qa["findings"])
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"variables": {"payment_dayz": {"standard": 1}}}', "utf-8")
+    sample = str(SAMPLES / "nda_call.vtt")
+    assert "unknown variable" in _bad(
+        capsys, sample, "--out", str(tmp_path / "x"), "--playbook", str(bad)
+    )
+    bad.write_text("{not json", "utf-8")
+    assert "bad_playbook" in _bad(
+        capsys, sample, "--out", str(tmp_path / "x"), "--playbook", str(bad)
+    )

@@ -57,7 +57,7 @@ def test_sow_fills_every_term_from_the_items():
     assert "(a) migration runbook;\n(b) cutover plan." in d.clause("deliverables").text
     assert "laws of New York" in d.clause("governing-law").text
     assert (
-        "Tom Okafor: Send the signed statement of work, by 20 February 2026."
+        "The Provider shall send the signed statement of work to the Client by 20 February 2026."
         in d.clause("responsibilities").text
     )
     assert d.placeholders() == []

@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from bridge_app.core.evaluation import final_agreed_price, score_kind, summarize
+from bridge_app.commands.eval import detect_format
+from bridge_app.core.evaluation import (
+    final_agreed_price,
+    format_table,
+    score_kind,
+    score_meeting,
+    summarize,
+)
 from bridge_app.core.extraction.model import Evidence, Item
 
 SHARED = Path("/work/shared/data")
@@ -33,7 +40,35 @@ def test_final_price_ignores_superseded_terms():
     assert summarize([], [{"correct": True}, {"correct": False}])["agreed_price"] == {
         "accuracy": 0.5,
         "n": 2,
+        "median_evidence": 0.0,
     }
+
+
+def test_median_evidence_and_totals_per_corpus():
+    one = score_meeting(
+        "m1",
+        [_item("decision", ["u1", "u2", "u3"]), _item("action_item", ["u5"])],
+        [{"u2"}],
+        [{"u5"}],
+        "ami",
+    )
+    two = score_meeting("m2", [_item("decision", ["x1", "x2"])], [{"x9"}], [], "icsi")
+    assert one["evidence_sizes"] == [3, 1] and one["median_evidence"] == 2.0
+    report = summarize([one, two], [])
+    assert report["median_evidence"] == 2.0
+    assert report["by_corpus"]["ami"]["decisions"]["recall"] == 1.0
+    assert report["by_corpus"]["icsi"]["decisions"]["recall"] == 0.0
+    assert report["by_corpus"]["icsi"]["n"] == 1
+    assert "by_corpus" not in summarize([one], [])
+    table = format_table(report)
+    assert "TOTAL ami" in table and "TOTAL icsi" in table
+
+
+def test_format_detection():
+    assert detect_format({"annotations": {"decisions": []}}) == "meeting"
+    assert detect_format({"agreement": {"price": 120}}) == "negotiation"
+    assert detect_format({"agreement": {"price": None}}) is None
+    assert detect_format(["not", "a", "dict"]) is None
 
 
 def _cli(*args):
@@ -61,7 +96,9 @@ def test_extract_cli_json_shape(tmp_path):
     r = _cli("extract", str(vtt), "--meeting-date", "2026-03-04", "--json")
     assert r.returncode == 0, r.stderr
     [term] = [i for i in json.loads(r.stdout)["items"] if i["kind"] == "agreed_term"]
-    assert term["values"] == {"price": {"amount": 13.0, "currency": "USD"}}
+    assert term["values"]["price"] == {"amount": 13.0, "currency": "USD"}
+    # Every value said for the term, with its negotiation state.
+    assert [v["state"] for v in term["values"]["negotiation"]] == ["accepted"]
     assert term["evidence"][0]["segment_id"] in {"1", "2"}
     assert set(term) >= {"id", "statement", "owner", "due", "confidence", "supersedes"}
 
@@ -73,6 +110,8 @@ def test_eval_on_shared_meetings_reports_scores():
     report = json.loads(r.stdout)
     assert len(report["meetings"]) >= 10
     assert report["decisions"]["recall"] > 0.2 and report["actions"]["f1"] > 0.2
+    assert set(report["by_corpus"]) == {"ami", "icsi"}
+    assert 1 <= report["median_evidence"] <= 3
 
 
 @pytest.mark.skipif(not (SHARED / "negotiations").is_dir(), reason="shared negotiations absent")

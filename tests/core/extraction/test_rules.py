@@ -34,8 +34,9 @@ def test_later_change_supersedes_earlier_price():
             ("B", "Okay, that's fine."),
         )
     )
-    terms = _terms(items, "fee")
-    assert [t.values["fee"]["amount"] for t in terms] == [40000.0, 45000.0]
+    # The tracker keeps one money term, ``price``, however it is called ("fee", "price").
+    terms = _terms(items, "price")
+    assert [t.values["price"]["amount"] for t in terms] == [40000.0, 45000.0]
     assert terms[0].superseded_by == terms[1].id
     assert terms[1].supersedes == [terms[0].id]
 

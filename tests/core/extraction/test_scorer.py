@@ -21,8 +21,53 @@ def test_features_tolerate_disfluencies():
             ("B", "Let's uh use the the scroll wheel for um volume."),
         )
     )
-    lexical = len(cues.FEATURE_NAMES) - 16  # the cue forms come first
+    lexical = cues.FEATURE_NAMES.index("log_words")  # the cue forms come first
     assert clean[:lexical] == stuttered[:lexical]
+    learned = cues.FEATURE_NAMES.index("da_inform")  # the word model reads the same words
+    assert clean[learned : learned + 6] == stuttered[learned : learned + 6]
+
+
+def test_word_model_predicts_dialogue_acts_from_words():
+    lex = cues.shipped_lexicon()
+    suggest = cues.DA_CLASSES.index("suggest")
+    minor = cues.DA_CLASSES.index("minor")
+    proposal, _, _ = lex.scores(cues.tokens("Maybe we should use a rubber case instead."))
+    backchannel, _, _ = lex.scores(cues.tokens("Mm-hmm."))
+    assert abs(sum(proposal) - 1.0) < 1e-9
+    assert proposal[suggest] > backchannel[suggest]
+    assert backchannel[minor] > 0.5
+    _, _dec_commit, act_commit = lex.scores(cues.tokens("I'll send you the report by next week."))
+    _, _dec_chat, act_chat = lex.scores(cues.tokens("It was raining all morning."))
+    assert act_commit > act_chat
+
+
+def test_lexicon_round_trips_through_its_file_format():
+    lex = cues.Lexicon((0.0,) * 8, {"let's": (0.1, 0.9, 0.0, -0.2, -0.3, -0.5, 1.25, 0.5)})
+    again = cues.Lexicon.parse(lex.dump())
+    assert again == lex
+    assert again.scores({"let's", "unseen"})[1] == 1.25
+
+
+def test_an_action_cites_its_commitment_not_a_colleagues_next_one():
+    # The demo's ending: two people commit one after the other; each is its own action item.
+    talk = [
+        ("Dana", f"The {w} point of the agenda was discussed in some detail today.")
+        for w in ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+    ] * 3
+    talk += [
+        ("Priya", "I will send the list of warehouse sites and the data access forms by Friday."),
+        ("Omar", "And I'll prepare the project plan and share it with Priya before the start."),
+        ("Dana", "Great, thanks everyone, that is all for today."),
+    ]
+    actions = [it for it in extract_items(segs(*talk)) if it.kind == "action_item"]
+    send = f"c{len(talk) - 2}"
+    plan = f"c{len(talk) - 1}"
+    by_key = {
+        next(e.segment_id for e in it.evidence if e.speaker == it.owner): it for it in actions
+    }
+    assert {send, plan} <= set(by_key)
+    assert plan not in {e.segment_id for e in by_key[send].evidence}
+    assert send not in {e.segment_id for e in by_key[plan].evidence}
 
 
 def test_assignments_at_the_end_become_actions_stated_by_the_committer():
@@ -75,7 +120,7 @@ def test_decision_evidence_links_the_later_restatement():
         ("A", "So we'll go with the kinetic charger instead of batteries."),
         ("B", "Yeah, sounds good."),
         *filler[12:26],
-        ("C", "The kinetic charger also lets us drop the battery cover."),
+        ("C", "The kinetic charger came up in the survey as well."),
         *filler[26:],
     ]
     decisions = [it for it in extract_items(segs(*talk)) if it.kind == "decision"]

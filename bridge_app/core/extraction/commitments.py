@@ -1,0 +1,345 @@
+"""Commitments: first-person and team commitments as action items, with owner, party and due.
+
+A commitment is a sentence in which the speaker (or the speaker's team) takes on a task: "I'll
+send the draft by Friday", "my team will send the list by the eighteenth", "I'm going to send
+you the timeline", "You'll have the revised SOW from me on Monday", "we'll get the amendment
+drafted". Its owner is the speaker (the person who said it) and its party the speaker's
+company; its due date is resolved against the meeting date ("end of next week", "by the
+tenth", "Tuesday the 3rd", "tomorrow"). Negotiating lines ("I can do $38", "I'll be honest, …",
+"we'll leave it at net 45"), parking ("we'll leave it in brackets") and introductions are not
+commitments.
+
+In a business negotiation (the meeting has agreed terms), these commitments replace the learned
+action scorer's picks, which favour negotiating lines there; elsewhere the learned picks stay
+and only gain a party.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from bridge_app.core.extraction.grounding import evidence_for
+from bridge_app.core.extraction.mentions import segment_mentions
+from bridge_app.core.extraction.model import Item
+from bridge_app.core.extraction.negotiation import PARK_RX
+from bridge_app.core.extraction.numbers import find_ordinals
+from bridge_app.core.transcript.model import Segment
+
+_COMMIT_RX = re.compile(
+    r"\b(?:(?P<i>i'll|i will|i'm going to|i am going to|i'm gonna|let me)|"
+    r"(?P<team>my team will|our team will|my team'll|we'll|we will|we're going to|we are going to))"
+    r"\s+(?:also\s+|then\s+|just\s+|definitely\s+|quickly\s+)?(?P<verb>[a-z]+)",
+    re.I,
+)
+_FROM_ME_RX = re.compile(
+    r"\byou'll (?:have|get|receive) (?P<what>.+?) from (?:me|us|my team|our side)\b", re.I
+)
+_TASK_VERBS = frozenset(
+    [
+        "send",
+        "get",
+        "raise",
+        "put",
+        "pull",
+        "set",
+        "arrange",
+        "take",
+        "confirm",
+        "check",
+        "ask",
+        "come",
+        "share",
+        "draft",
+        "prepare",
+        "follow",
+        "book",
+        "schedule",
+        "circulate",
+        "review",
+        "provide",
+        "give",
+        "own",
+        "look",
+        "find",
+        "write",
+        "update",
+        "forward",
+        "introduce",
+        "loop",
+        "run",
+        "organise",
+        "organize",
+        "sort",
+        "chase",
+        "email",
+        "call",
+        "reach",
+        "make",
+        "turn",
+        "deliver",
+        "submit",
+        "file",
+        "do",
+        "bring",
+        "walk",
+    ]
+)
+_NOT_COMMIT_RX = re.compile(
+    r"\b(i'll be (honest|frank|brief|quick)|i'll stop there|leave it at|leave it in brackets|"
+    r"flag it|i'll take it from here|we'll see|i'll take (that|it) as|i'll let you|"
+    r"we'll also (provide|offer|include|give|supply|throw)|we'll (provide|supply|include) |"
+    r"(we|i)'ll need|we'll leave|we'll do the kickoff|we'll have you)\b",
+    re.I,
+)
+_WEEKDAYS = {d.lower(): k for k, d in enumerate(calendar.day_name)}
+_MONTHS = {m.lower(): k for k, m in enumerate(calendar.month_name) if m}
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    return [
+        (m.start(), m.group(0)) for m in re.finditer(r"[^.!?]+[.!?]*", text) if m.group(0).strip()
+    ]
+
+
+def due_date(text: str, meeting_date: date | None) -> tuple[str, str] | None:
+    """The deadline of a commitment as ``(iso_date, phrase)``, resolved against the meeting
+    date; None without one (or without a meeting date for a relative deadline)."""
+    low = text.lower()
+    base = meeting_date
+    m = re.search(
+        rf"\b(?:by|on|before|for)?\s*(?:({'|'.join(_MONTHS)})\s+(?:the\s+)?)?"
+        r"(?:(monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?(?:the\s+)?"
+        r"((?:\d{1,2}(?:st|nd|rd|th))|(?:twenty|thirty)[- ]\w+|first|second|third|fourth|fifth|"
+        r"sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|"
+        r"sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)\b",
+        low,
+    )
+    if m and (
+        m.group(1) or m.group(2) or re.search(r"\b(by|on|before)\s+the\s*$", low[: m.start(3)])
+    ):
+        days = find_ordinals(m.group(3))
+        if days and base is not None:
+            day = days[0][0]
+            if m.group(1):
+                month = _MONTHS[m.group(1)]
+                year = base.year if (month, day) >= (base.month, base.day) else base.year + 1
+                try:
+                    return date(year, month, day).isoformat(), m.group(0).strip()
+                except ValueError:
+                    return None
+            d = base
+            for _ in range(62):
+                if d.day == day and d >= base:
+                    return d.isoformat(), m.group(0).strip()
+                d += timedelta(days=1)
+    if base is None:
+        return None
+    if re.search(r"\btoday\b|\bby end of day\b|\btonight\b", low):
+        return base.isoformat(), "today"
+    if re.search(r"\btomorrow\b", low):
+        return (base + timedelta(days=1)).isoformat(), "tomorrow"
+    if re.search(r"\bend of (the )?next week\b", low):
+        friday = base + timedelta(days=(4 - base.weekday()) % 7)
+        return (friday + timedelta(days=7)).isoformat(), "end of next week"
+    if re.search(r"\b(end of (the|this) week|this week)\b", low):
+        return (base + timedelta(days=(4 - base.weekday()) % 7)).isoformat(), "end of the week"
+    if re.search(r"\bend of (the|this) month\b", low):
+        last = calendar.monthrange(base.year, base.month)[1]
+        return date(base.year, base.month, last).isoformat(), "end of the month"
+    wd = re.search(
+        r"\b(?:by|on|before|until|this|next)?\s*(monday|tuesday|wednesday|thursday|friday)\b", low
+    )
+    if wd:
+        target = _WEEKDAYS[wd.group(1)]
+        ahead = (target - base.weekday()) % 7 or 7
+        if low[wd.start() : wd.end()].strip().startswith("next"):
+            ahead += 7 if ahead < 7 else 0
+        return (base + timedelta(days=ahead)).isoformat(), wd.group(0).strip()
+    return None
+
+
+_DOCUMENT_VERBS = frozenset(
+    [
+        "send",
+        "get",
+        "raise",
+        "put",
+        "pull",
+        "set",
+        "arrange",
+        "confirm",
+        "check",
+        "ask",
+        "draft",
+        "prepare",
+        "share",
+        "circulate",
+        "forward",
+        "write",
+    ]
+)
+_ANAPHORIC_RX = re.compile(
+    r"^\W*(?:and\s+|so\s+)?(?:i'll|i will|we'll|i'm going to)\s+(?:\w+)\s+(?:them|that|it|this|"
+    r"by|on|before|tomorrow|later|back)\b",
+    re.I,
+)
+
+
+def _is_commitment(sentence: str, text: str) -> bool:
+    if _NOT_COMMIT_RX.search(sentence) or sentence.strip().endswith("?"):
+        return False
+    m = _COMMIT_RX.search(sentence)
+    if m:
+        verb = m.group("verb").lower()
+        if verb not in _TASK_VERBS:
+            return False
+        if verb in _DOCUMENT_VERBS:
+            return True
+        if PARK_RX.search(sentence):
+            return False
+        if m.group(1) and m.group(1).lower() == "let me" and verb not in ("send", "check", "get"):
+            return False
+        # A figure or term said in it makes it a negotiating line ("I can do $38 …").
+        ms = [
+            x for x in segment_mentions(sentence, None, None, False) if x.kind.startswith("money")
+        ]
+        return not [x for x in ms if x.key in (None, "price", "unit_price")]
+    return bool(_FROM_ME_RX.search(sentence))
+
+
+def find_commitments(
+    segs: Sequence[Segment], meeting_date: date | None, sides: dict[str, str], names: dict[str, str]
+) -> list[Item]:
+    """Every commitment sentence of the meeting as an ``action_item``."""
+    out: list[Item] = []
+    for i, seg in enumerate(segs):
+        sents = _sentences(seg.text)
+        for k, (_, sentence) in enumerate(sents):
+            if not _is_commitment(sentence, seg.text):
+                continue
+            due = due_date(sentence, meeting_date)
+            ev = [i]
+            said = sentence
+            if _ANAPHORIC_RX.search(sentence):
+                # "I'll confirm that by Friday": what "that" is was said just before.
+                if k > 0:
+                    said = sents[k - 1][1].strip() + " " + sentence.strip()
+                elif i > 0:
+                    said = _sentences(segs[i - 1].text)[-1][1].strip() + " " + sentence.strip()
+                    ev = [i - 1, i]
+            statement = re.sub(
+                r"^\s*(and|so|ok(ay)?|great|perfect|also)[,\s]+", "", said.strip(), flags=re.I
+            )
+            statement = statement[:1].upper() + statement[1:]
+            party = names.get(sides.get(seg.speaker, ""))
+            values = {"due_text": due[1]} if due else {}
+            out.append(
+                Item(
+                    id=f"act-{seg.segment_id}",
+                    kind="action_item",
+                    statement=statement,
+                    confidence=0.8 if due else 0.7,
+                    evidence=evidence_for(segs, ev),
+                    owner=seg.speaker or None,
+                    party=party,
+                    due=due[0] if due else None,
+                    values=values,
+                )
+            )
+    return out
+
+
+def with_commitments(
+    items: list[Item], segs: Sequence[Segment], meeting_date: date | None
+) -> list[Item]:
+    """``items`` with the meeting's commitments: in a business negotiation they replace the
+    learned action picks; otherwise the learned picks stay."""
+    terms = [it for it in items if it.kind == "agreed_term"]
+    # A business negotiation: two companies at the table (AMI-style design meetings name none).
+    if sum(1 for it in terms if "party" in it.values) < 2:
+        return items
+    from bridge_app.core.extraction.parties import party_key, speaker_sides
+
+    sides = speaker_sides(segs)
+    names: dict[str, str] = {}
+    for it in terms:
+        party = it.values.get("party")
+        if isinstance(party, dict) and party.get("name"):
+            names[party_key(str(party["name"]))] = str(party["name"])
+    found = find_commitments(segs, meeting_date, sides, names)
+    if len(found) < 2:
+        return items
+    # Open questions: the tracker's unsettled terms stay; the generic ones make way for the
+    # questions the meeting really left open.
+    kept = [
+        it
+        for it in items
+        if it.kind != "action_item"
+        and not (it.kind == "open_question" and not it.values.get("term"))
+    ]
+    return kept + found + find_open_questions(segs)
+
+
+_LEFT_OPEN_RX = re.compile(
+    r"\b(leave (that|this|it) (as an )?open( question)?|keep (that|this|it) open|"
+    r"open (point|question)|(that's|it's|that is) (still )?open|let's leave (that|it) open|"
+    r"leave that open|i don't (have an answer|know which)|haven't solved|let me think about it|"
+    r"we'll leave that open)\b",
+    re.I,
+)
+_UNSURE_RX = re.compile(
+    r"\b(not sure|don't know|no idea|i'd have to check|i'd need to (check|see)|have to confirm|"
+    r"don't have an answer|separate conversation|not in the current)\b",
+    re.I,
+)
+
+
+def find_open_questions(segs: Sequence[Segment]) -> list[Item]:
+    """Questions the meeting leaves open: one that is answered with "not sure" / "I'd have to
+    check" or explicitly left open ("let's leave that open", "an open point"), and not a
+    counter-offer ("Could we do net 45?" is a proposal, handled by the negotiation)."""
+    out: list[Item] = []
+    used: set[int] = set()
+    for i, seg in enumerate(segs):
+        if not (_LEFT_OPEN_RX.search(seg.text) or _UNSURE_RX.search(seg.text)):
+            continue
+        # The question this answers: the nearest question sentence at or before it.
+        for j in range(i, max(-1, i - 4), -1):
+            qs = [s for _, s in _sentences(segs[j].text) if s.strip().endswith("?")]
+            qs = [q for q in qs if len(q.split()) >= 4 and not _COUNTER_RX.search(q)]
+            if not qs or j in used:
+                continue
+            if j == i and not _LEFT_OPEN_RX.search(seg.text):
+                continue
+            confirmed = any(
+                _LEFT_OPEN_RX.search(segs[k].text) or _UNSURE_RX.search(segs[k].text)
+                for k in range(j, min(len(segs), j + 4))
+                if k != j or _LEFT_OPEN_RX.search(segs[k].text)
+            )
+            if not confirmed:
+                break
+            used.add(j)
+            question = qs[-1].strip()
+            out.append(
+                Item(
+                    id=f"oq-{segs[j].segment_id}",
+                    kind="open_question",
+                    statement=question[:1].upper() + question[1:],
+                    confidence=0.6 if _LEFT_OPEN_RX.search(seg.text) else 0.5,
+                    evidence=evidence_for(segs, sorted({j, i})),
+                    owner=segs[j].speaker or None,
+                )
+            )
+            break
+    return out
+
+
+# A question that proposes a value is a counter-offer, not an open question.
+_COUNTER_RX = re.compile(
+    r"\b(could (we|you) (do|say|go)|what about|how about|would you (take|accept|do)|can we do|"
+    r"net \w+\?|\d+\s*\?$)",
+    re.I,
+)

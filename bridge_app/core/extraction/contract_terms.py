@@ -1,0 +1,465 @@
+"""Agreed contract terms of a meeting from the negotiation tracker, one item per accepted value.
+
+``contract_terms(segs, meeting_date, sides)`` reads every segment's mentions (``mentions.py``),
+gives keyless figures the term under discussion, runs the tracker (``negotiation.py``) and
+returns
+
+* one ``agreed_term`` per accepted value (``values[key]`` typed as in ``model.py``, plus
+  ``values["negotiation"]``: every value said for that term with its state), and
+* one ``open_question`` per term that was parked or never accepted after a real exchange
+  ("Governing law not agreed (parked): California, Massachusetts").
+
+Money: the agreed ``price`` is the accepted total or recurring amount; an accepted per-unit
+figure is ``unit_price`` and, when no total is agreed, also the ``price`` (with ``per``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from bridge_app.core.extraction.grounding import evidence_for
+from bridge_app.core.extraction.mentions import (
+    DATE_KEYS,
+    DAY_KEYS,
+    DURATION_KEYS,
+    LAW_TOPIC_RX,
+    MONEY_KEYS,
+    segment_mentions,
+)
+from bridge_app.core.extraction.model import Item
+from bridge_app.core.extraction.money_values import meeting_dollar
+from bridge_app.core.extraction.negotiation import PARK_RX, Mention, Offer, Track, track
+from bridge_app.core.extraction.numbers import NumberMention, reading_near
+from bridge_app.core.transcript.model import Segment
+
+LABELS = {
+    "price": "price",
+    "unit_price": "unit price",
+    "rate": "rate",
+    "payment_terms": "payment terms",
+    "quantity": "quantity",
+    "governing_law": "governing law",
+    "start_date": "start date",
+    "end_date": "end date",
+    "effective_date": "effective date",
+    "duration": "duration",
+    "term": "term",
+    "confidentiality_period": "confidentiality period",
+    "renewal_period": "renewal period",
+    "notice_period": "notice period",
+    "cure_period": "cure period",
+    "non_solicit_period": "non-solicit period",
+    "return_period": "return-or-destroy period",
+    "liability_cap": "liability cap",
+    "territory": "territory",
+    "exclusivity": "exclusivity",
+}
+# Emitted as agreed terms (other tracked keys only steer the talk: "other_amount", "percent").
+EMITTED = frozenset(LABELS)
+_TOPIC_RXS: dict[str, re.Pattern[str]] = {
+    "payment_terms": re.compile(r"\b(payment|payment terms|pay|invoic\w*|billing)\b", re.I),
+    "start_date": re.compile(r"\b(start date|when (would|do|can) (you|we) start|start)\b", re.I),
+    "effective_date": re.compile(r"\beffective\b", re.I),
+    "end_date": re.compile(r"\b(end date|until when)\b", re.I),
+    "term": re.compile(r"\b(term|how long)\b", re.I),
+    "governing_law": LAW_TOPIC_RX,
+    "quantity": re.compile(r"\b(how many|seats|sensors|licen[cs]es|units|users)\b", re.I),
+    "confidentiality_period": re.compile(r"\bconfidential\w*\b", re.I),
+    "price": re.compile(r"\b(price|fee|cost|budget|minimum|quote)\b", re.I),
+}
+_CONTRACT_TALK_RX = re.compile(
+    r"\b(contract|agreement|nda|non-?disclosure|sow|statement of work|order form|term sheet|msa|"
+    r"amendment|licen[cs]e|subscription|retainer|governing law|payment terms|net \d+)\b",
+    re.I,
+)
+_PERCENT_RX = re.compile(r"(\d+(?:\.\d+)?)\s?(%|percent)|\b(percent|per cent)\b", re.I)
+
+
+def _fmt_money(v: dict[str, Any]) -> str:
+    amount = v.get("amount")
+    text = f"{amount:,.2f}".removesuffix(".00") if isinstance(amount, (int, float)) else "?"
+    cur = v.get("currency")
+    per = v.get("per")
+    return text + (f" {cur}" if cur else "") + (f" per {per}" if per else "")
+
+
+def display(key: str, value: Any) -> str:
+    if key == "exclusivity" and isinstance(value, dict):
+        return "exclusive" if value.get("exclusive") else "non-exclusive"
+    if key == "liability_cap" and isinstance(value, dict) and "multiple_of_fees" in value:
+        return f"{value['multiple_of_fees']:g} × fees"
+    if key in (*MONEY_KEYS, "liability_cap") and isinstance(value, dict):
+        return _fmt_money(value)
+    if isinstance(value, dict):
+        if key == "quantity":
+            n = value.get("value")
+            shown = int(n) if isinstance(n, float) and n.is_integer() else n
+            return f"{shown} {value.get('unit', '')}".strip()
+        return str(value.get("text") or value.get("days"))
+    return str(value)
+
+
+def _normalise(key: str, value: Any) -> Any:
+    """The ``model.py`` value shape of a key."""
+    if key in ("payment_terms", *DURATION_KEYS, "return_period") and isinstance(value, dict):
+        return {"days": value.get("days"), "text": value.get("text")}
+    return value
+
+
+def contract_terms(
+    segs: Sequence[Segment], meeting_date: date | None, sides: dict[str, str]
+) -> list[Item]:
+    """Agreed terms and the terms left open, from the negotiation of the whole meeting."""
+    texts = [s.text for s in segs]
+    contract_talk = bool(_CONTRACT_TALK_RX.search(" ".join(texts)))
+    two_sides = len({sides.get(s.speaker, s.speaker) for s in segs if s.speaker}) == 2
+    if not contract_talk and not two_sides:
+        # A team meeting (a design review): nobody across a table, so no negotiation to track.
+        return []
+    dollar = meeting_dollar(texts)
+    law_topic = [False] * len(segs)
+    mentions: list[list[Mention]] = []
+    for i, t in enumerate(texts):
+        law_topic[i] = bool(LAW_TOPIC_RX.search(t)) or (
+            i > 0 and bool(LAW_TOPIC_RX.search(texts[i - 1]))
+        )
+        ms = segment_mentions(t, meeting_date, dollar, law_topic[i]) if len(t) >= 3 else []
+        if _PERCENT_RX.search(t):
+            ms = [*ms, Mention("percent", None, "", 0, 0, "percent")]
+        mentions.append(ms)
+
+    def side(i: int) -> str:
+        sp = segs[i].speaker or f"#{i}"
+        return sides.get(sp, sp)
+
+    def other_side(i: int) -> str:
+        me = side(i)
+        for j in range(i - 1, -1, -1):
+            if side(j) != me:
+                return side(j)
+        return "?" + me
+
+    dated = [any(m.kind == "date" and m.key for m in ms) for ms in mentions]
+
+    said_periods = [
+        [
+            x.key
+            for x in ms
+            if x.kind.startswith("duration")
+            and x.key in ("term", "duration", "confidentiality_period")
+            and not x.context
+        ]
+        for ms in mentions
+    ]
+
+    def resolve(i: int, m: Mention, tracks: dict[str, Track]) -> Mention | None:
+        if m.kind.startswith("duration") and said_periods[i]:
+            # "…caps it at two years. Two years?": the period this turn is about.
+            return _with_key(m, said_periods[i][-1], m.value)
+        if m.kind.startswith("duration") and dated[i]:
+            # "start on the 1st of April … so about six months": the engagement's length.
+            return _with_key(m, "duration", m.value)
+        return _resolve_keyless(i, m, tracks, texts)
+
+    def park_keys(i: int, tracks: dict[str, Track]) -> list[str]:
+        named = [k for k, rx in _TOPIC_RXS.items() if rx.search(texts[i]) and k in tracks]
+        m = PARK_RX.search(texts[i])
+        if named:
+            return named
+        if m is None:
+            return []
+        recent = sorted(tracks.values(), key=lambda t: -t.last_seg)
+        return [recent[0].key] if recent and i - recent[0].last_seg <= 3 else []
+
+    tracks = track(
+        len(segs),
+        side,
+        texts,
+        mentions,
+        resolve,
+        park_keys,
+        other_side=other_side,
+    )
+    return _items(segs, tracks, contract_talk)
+
+
+def _recent(tracks: dict[str, Track], keys: Sequence[str], i: int, window: int) -> Track | None:
+    cands = [t for k, t in tracks.items() if k in keys and i - t.last_seg <= window]
+    return max(cands, key=lambda t: t.last_seg) if cands else None
+
+
+def _topic(texts: Sequence[str], i: int, keys: Sequence[str]) -> str | None:
+    for j in (i, i - 1, i - 2):
+        if j < 0:
+            continue
+        for k in keys:
+            rx = _TOPIC_RXS.get(k)
+            if rx is not None and rx.search(texts[j]):
+                return k
+    return None
+
+
+def _scale(t: Track) -> float | None:
+    ref = t.open or t.accepted or (t.offers[-1] if t.offers else None)
+    if ref is None or not isinstance(ref.value, dict):
+        return t.scale
+    amount = ref.value.get("amount")
+    return float(amount) if isinstance(amount, (int, float)) and amount > 0 else t.scale
+
+
+def _resolve_keyless(
+    i: int, m: Mention, tracks: dict[str, Track], texts: Sequence[str]
+) -> Mention | None:
+    if m.kind.startswith("money"):
+        # An explicit amount without a "per" or "total" cue: the money term under discussion
+        # when it is on its scale, else the price.
+        t = _recent(tracks, ("price", "unit_price", "rate"), i, 8)
+        amount = m.value.get("amount") if isinstance(m.value, dict) else None
+        if t is not None and amount:
+            scale = _scale(t)
+            if scale and 0.3 <= amount / scale <= 3.5:
+                return _with_key(m, t.key, m.value)
+            if scale and amount / scale < 0.25 and t.key == "price":
+                return _with_key(m, "other_amount", m.value)
+        return _with_key(m, "price", m.value)
+    if m.kind.startswith("number"):
+        assert isinstance(m.value, NumberMention)
+        n = m.value
+        cands: list[tuple[int, Mention]] = []
+        for t in tracks.values():
+            if i - t.last_seg > 6 or (not t.offers and t.key not in MONEY_KEYS):
+                continue
+            if t.key in ("price", "unit_price", "rate", "other_amount"):
+                scale = _scale(t)
+                if scale is None:
+                    continue
+                r = reading_near(n, scale, 3.0)
+                if r is None:
+                    continue
+                ref = t.open or t.accepted or (t.offers[-1] if t.offers else None)
+                if ref is None or not isinstance(ref.value, dict):
+                    continue
+                value = {"amount": r, "currency": ref.value.get("currency")}
+                if ref.value.get("per"):
+                    value["per"] = ref.value["per"]
+                cands.append((t.last_seg, _with_key(m, t.key, value, f"{round(r, 2)}", "money")))
+            elif t.key in DAY_KEYS and n.value == int(n.value) and 1 <= n.value <= 180:
+                if n.readings[0] != n.value:
+                    pass
+                d = int(n.value)
+                cands.append(
+                    (
+                        t.last_seg,
+                        _with_key(m, t.key, {"days": d, "text": f"{d} days"}, f"days:{d}", "days"),
+                    )
+                )
+            elif t.key in DURATION_KEYS and 1 <= n.value <= 36 and n.value == int(n.value):
+                ref = t.open or t.accepted or t.offers[-1]
+                assert ref is not None
+                unit_days = _unit_of(ref.value)
+                if unit_days is None:
+                    continue
+                d = round(n.value * unit_days)
+                cands.append(
+                    (
+                        t.last_seg,
+                        _with_key(
+                            m,
+                            t.key,
+                            {"days": d, "text": f"{int(n.value)} x"},
+                            f"days:{d}",
+                            "duration",
+                        ),
+                    )
+                )
+            elif t.key == "quantity" and n.value == int(n.value):
+                ref = t.open or t.accepted or t.offers[-1]
+                q = ref.value.get("value") if isinstance(ref.value, dict) else None
+                if q and 0.2 <= n.value / q <= 5:
+                    value = {"value": float(n.value), "unit": ref.value.get("unit")}
+                    cands.append(
+                        (t.last_seg, _with_key(m, "quantity", value, f"{int(n.value)}", "count"))
+                    )
+            elif t.key == "quantity" and not t.offers:
+                continue
+            elif t.key == "percent":
+                cands.append(
+                    (t.last_seg, _with_key(m, "percent", n.value, str(n.value), "percent"))
+                )
+        if (
+            not cands
+            and _topic(texts, i, ("quantity",)) == "quantity"
+            and n.value >= 2
+            and n.value == int(n.value)
+            and i > 0
+            and re.search(r"\bhow many\b", texts[i - 1], re.I)
+        ):
+            value = {"value": float(n.value), "unit": None}
+            return _with_key(m, "quantity", value, f"{int(n.value)}", "count")
+        if not cands:
+            if m.kind == "number+price" and not any(
+                t.key in MONEY_KEYS and t.offers for t in tracks.values()
+            ):
+                # The first figure of a money talk, said with an offer word.
+                value = {"amount": n.value, "currency": None}
+                return _with_key(m, "price", value, f"{round(n.value, 2)}", "money")
+            return None
+        return max(cands, key=lambda c: c[0])[1]
+    if m.kind.startswith("days"):
+        t = _recent(tracks, DAY_KEYS, i, 10**6)
+        key = t.key if t is not None else None
+        if key is None:
+            topic = _topic(texts, i, ("payment_terms",))
+            key = topic
+        return _with_key(m, key, m.value) if key else None
+    if m.kind.startswith("duration"):
+        topic = _topic(texts, i, ("confidentiality_period", "term"))
+        t = _recent(tracks, DURATION_KEYS, i, 4)
+        if t is not None:
+            return _with_key(m, t.key, m.value)
+        if topic:
+            return _with_key(m, topic, m.value)
+        dated = _recent(tracks, DATE_KEYS, i, 0)
+        return _with_key(m, "duration", m.value) if dated is not None else None
+    if m.kind.startswith("date"):
+        t = _recent(tracks, DATE_KEYS, i, 3)
+        topic = _topic(texts, i, ("start_date", "effective_date", "end_date"))
+        if t is not None:
+            return _with_key(m, t.key, m.value)
+        if topic:
+            return _with_key(m, topic, m.value)
+        return None
+    return None
+
+
+def _unit_of(value: Any) -> float | None:
+    if not isinstance(value, dict):
+        return None
+    text = str(value.get("text", "")).lower()
+    for unit, days in (("year", 365.0), ("month", 30.0), ("week", 7.0), ("day", 1.0)):
+        if unit in text:
+            return days
+    return None
+
+
+def _with_key(
+    m: Mention, key: str, value: Any, ident: str | None = None, kind: str | None = None
+) -> Mention:
+    return Mention(
+        key,
+        value,
+        ident if ident is not None else m.ident,
+        m.start,
+        m.end,
+        kind or m.kind,
+        m.context,
+    )
+
+
+def _items(segs: Sequence[Segment], tracks: dict[str, Track], contract_talk: bool) -> list[Item]:
+    """Items for every track; outside a contract talk (a design meeting, a chat) only the
+    money terms, since a "two weeks" or "40 people" there is no contract term."""
+    items: list[Item] = []
+    total = tracks.get("price")
+    unit = tracks.get("unit_price")
+    for key, t in tracks.items():
+        if key not in EMITTED or (not contract_talk and key not in ("price", "unit_price")):
+            continue
+        history = [
+            {"value": o.value, "state": o.state, "by": segs[o.seg].speaker or None}
+            for o in t.offers
+        ]
+        accepted = [o for o in t.offers if o.state == "accepted"]
+        standing = _standing_offer(segs, t, tracks)
+        if standing is not None:
+            # A money talk that ends on an offer nobody opposes: chat tools record the
+            # acceptance as a click, outside the transcript. Kept, with a low confidence.
+            item = _term_item(segs, key, standing, history)
+            item.confidence = 0.45
+            item.statement = item.statement.replace("accepted by", "unopposed; last said by")
+            items.append(item)
+            if key == "unit_price":
+                items.append(_term_item(segs, "price", standing, history))
+            continue
+        if not accepted:
+            if t.offers and (
+                len({o.side for o in t.offers}) > 1 or any(o.state == "parked" for o in t.offers)
+            ):
+                items.append(_open_item(segs, key, t))
+            continue
+        for o in accepted:
+            items.append(_term_item(segs, key, o, history))
+        if key == "unit_price" and (
+            total is None or not any(o.state == "accepted" for o in total.offers)
+        ):
+            last = accepted[-1]
+            items.append(_term_item(segs, "price", last, history))
+    del unit
+    return items
+
+
+STANDING_TAIL = 3  # segments after which a final unopposed offer still counts as the deal
+
+
+def _standing_offer(segs: Sequence[Segment], t: Track, tracks: dict[str, Track]) -> Offer | None:
+    """The final open price offer of a talk that ends with it (see ``_items``)."""
+    if t.key not in ("price", "unit_price") or t.open is None or t.open is not t.offers[-1]:
+        return None
+    if len(segs) - 1 - t.open.seg > STANDING_TAIL:
+        return None
+    last_money = max(
+        (o.seg for k, tr in tracks.items() if k in MONEY_KEYS for o in tr.offers), default=-1
+    )
+    if last_money > t.open.seg or (len({o.side for o in t.offers}) < 2 and len(t.offers) > 1):
+        return None
+    return t.open
+
+
+def _term_item(segs: Sequence[Segment], key: str, o: Offer, history: list[dict[str, Any]]) -> Item:
+    first = segs[o.seg]
+    acc = segs[o.accepted_at] if o.accepted_at is not None else first
+    value = _normalise(key, o.value)
+    conf = 0.88 if o.how == "restated" else 0.8
+    ev = sorted(set(o.evidence))
+    ev = ev[:1] + ev[1:][-2:]
+    return Item(
+        id=f"term-{key}-{acc.segment_id}",
+        kind="agreed_term",
+        statement=(
+            f"Agreed {LABELS.get(key, key)}: {display(key, value)} (proposed by "
+            f"{first.speaker or 'a participant'}, accepted by "
+            f"{acc.speaker or 'another participant'})."
+        ),
+        confidence=conf,
+        evidence=evidence_for(segs, ev),
+        owner=acc.speaker or None,
+        values={key: value, "negotiation": history},
+    )
+
+
+def _open_item(segs: Sequence[Segment], key: str, t: Track) -> Item:
+    said = ", ".join(dict.fromkeys(display(key, o.value) for o in t.offers))
+    parked = any(o.state == "parked" for o in t.offers)
+    ev = [t.offers[0].seg, t.offers[-1].seg]
+    return Item(
+        id=f"oq-{key}-{segs[t.offers[-1].seg].segment_id}",
+        kind="open_question",
+        statement=(
+            f"Which {LABELS.get(key, key)} applies? Not agreed"
+            f"{' (parked)' if parked else ''}: {said}."
+        ),
+        confidence=0.55 if parked else 0.45,
+        evidence=evidence_for(segs, ev),
+        owner=segs[t.offers[-1].seg].speaker or None,
+        values={
+            "term": key,
+            "negotiation": [{"value": o.value, "state": o.state} for o in t.offers],
+        },
+    )
+
+
+_ = math

@@ -1,0 +1,55 @@
+"""A recording in the browser: upload a ZIP of per-participant tracks with the form, watch
+the meeting get ready, and play an evidence quote from its moment."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import pytest
+
+from tests import speech
+from tests.e2e.conftest import ARTIFACTS, Users, login, shot
+from tests.e2e.test_journey import wait_steps_done
+
+pytestmark = pytest.mark.e2e
+
+
+def test_upload_a_recording_and_play_an_evidence_moment(
+    app_url: str, users: Users, page: Any
+) -> None:
+    login(page, app_url, users.legal)
+    archive = ARTIFACTS / "negotiation-tracks.zip"
+    # Ogg/Opus: a codec every Chromium build plays.
+    archive.write_bytes(speech.tracks_zip(speech.conversation(), fmt="ogg"))
+    title = f"E2E recorded call {int(time.time())}"
+    page.wait_for_selector("#upload-submit")
+    page.set_input_files("#transcript-upload input[type=file]", str(archive))
+    page.wait_for_selector("#selected-file")
+    page.fill("#upload-title", title)
+    page.fill("#upload-date", "2026-01-15")
+    page.select_option("#upload-contract", "sow")
+    page.click("#upload-submit")
+    page.wait_for_selector("#upload-notice")
+    wait_steps_done(page, title, timeout_s=240)
+
+    page.locator(".meeting-row", has_text=title).get_by_role("link", name=title).click()
+    page.wait_for_url(re.compile(r"/meeting\?id="))
+    page.wait_for_selector(".item-card")
+    assert "Alice Morgan" in page.inner_text("body") and "Bob Fischer" in page.inner_text("body")
+    price = page.locator(".item-card", has_text="38,000").first
+    price.wait_for()
+    shot(page, "meeting-recording")
+
+    # ▶ on the price's evidence: the player loads the speaker's track and plays from there.
+    price.locator(".play-moment").first.click()
+    page.wait_for_function(
+        "() => { const a = document.getElementById('recording-player');"
+        " return a && !a.paused && a.currentTime > 0; }",
+        timeout=20_000,
+    )
+    started = page.evaluate("() => document.getElementById('recording-player').currentTime")
+    src = page.evaluate("() => document.getElementById('recording-player').currentSrc")
+    assert "/v1/recordings/" in src and "sig=" in src
+    assert started >= 10.0, f"playback began at {started:.1f} s, not at the agreed price"
