@@ -15,7 +15,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test unit lint services services-down migrate seed e2e bench browser tools speech clean docker-build
+.PHONY: install run test unit lint services services-down migrate seed e2e bench browser tools speech axe clean docker-build
 
 install: $(STAMP)
 
@@ -76,10 +76,17 @@ speech:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends espeak-ng >/dev/null; \
 	  else echo "install Debian's espeak-ng: sudo apt-get install espeak-ng"; exit 1; fi; }
 
-test: install lint browser tools speech
+# axe-core (npm registry, pinned) for the browser tests' accessibility check, project-local.
+AXE_CORE_VERSION := 4.10.3
+axe:
+	@test -f .tools/axe/node_modules/axe-core/axe.min.js || \
+	  npm install --prefix .tools/axe --no-save --no-audit --no-fund --no-package-lock \
+	    axe-core@$(AXE_CORE_VERSION) >/dev/null
+
+test: install lint browser tools speech axe
 	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-e2e: install browser speech
+e2e: install browser speech axe
 	$(PY) -m pytest -q -p no:cacheprovider -m e2e tests/e2e $(PYTEST_ARGS)
 
 bench: install

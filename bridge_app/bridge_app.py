@@ -7,6 +7,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from bridge_app.api.main import api
+from bridge_app.components.theme import THEME, a11y_style
 from bridge_app.pages.audit import audit_page
 from bridge_app.pages.contracts import contract_page, playbook_page
 from bridge_app.pages.draft import draft_page
@@ -43,6 +44,8 @@ def index() -> rx.Component:
 
 
 app = rx.App(
+    theme=THEME,
+    head_components=[a11y_style()],
     api_transformer=api,
     backend_exception_handler=backend_error,
     style={"font_family": "system-ui, -apple-system, 'Segoe UI', sans-serif"},

@@ -2,7 +2,7 @@
 invitations (an existing account joins another organization only once it accepts).
 
 Revision ID: 20261201_security_sessions
-Revises: 20261201_recordings
+Revises: 20261201_review
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 from alembic import op
 
 revision: str = "20261201_security_sessions"
-down_revision: str | Sequence[str] | None = "20261201_recordings"
+down_revision: str | Sequence[str] | None = "20261201_review"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

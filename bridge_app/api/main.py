@@ -25,6 +25,7 @@ from bridge_app.api.routes import (
     monitoring,
     playbooks,
     recordings,
+    terms,
 )
 
 
@@ -49,6 +50,7 @@ def create_api() -> FastAPI:
         meetings,
         recordings,
         decisions,
+        terms,
         drafts,
         exports,
         audit,

@@ -129,6 +129,7 @@ def stage_steps(steps: Any) -> rx.Component:
             rx.match(
                 step.state,
                 ("done", rx.icon("check", size=12)),
+                ("blocked", rx.icon("triangle_alert", size=12)),
                 ("active", rx.spinner(size="1")),
                 ("failed", rx.icon("x", size=12)),
                 rx.icon("circle", size=12),
@@ -137,6 +138,7 @@ def stage_steps(steps: Any) -> rx.Component:
             color_scheme=rx.match(
                 step.state,
                 ("done", "green"),
+                ("blocked", "amber"),
                 ("active", "blue"),
                 ("failed", "red"),
                 "gray",
@@ -160,6 +162,7 @@ def labelled(label: str, control: rx.Component, html_for: str) -> rx.Component:
 
 def labelled_input(label: str, id: str, value: Any, on_change: Any, **props: Any) -> rx.Component:
     """A text input bound to a state var, with its label (the id ties the two together)."""
+    props.setdefault("width", "100%")  # as wide as its column, so placeholders fit
     return labelled(label, rx.input(id=id, value=value, on_change=on_change, **props), id)
 
 

@@ -82,6 +82,8 @@ class MeetingPublic(BaseModel):
     transcription_progress: float | None = None
     created_at: datetime
     updated_at: datetime
+    # An earlier meeting uploaded with identical bytes (the upload is kept; this warns).
+    duplicate_of: uuid.UUID | None = None
 
 
 class MeetingDetail(MeetingPublic):
@@ -187,9 +189,71 @@ class DraftCreate(BaseModel):
 
 
 class DraftApprove(BaseModel):
-    """Approve a version (the current one when omitted)."""
+    """Approve a version (the current one when omitted), acknowledging its open warnings."""
 
     version: int | None = Field(default=None, ge=1)
+    comment: str | None = Field(default=None, max_length=2000)
+    acknowledge: list[str] = Field(default_factory=list, max_length=200)
+
+
+class OpenWarning(BaseModel):
+    """A QA warning an approver must acknowledge (by id)."""
+
+    id: str
+    sentence: str
+    codes: list[str]
+
+
+class ApprovalPublic(BaseModel):
+    """A draft's approval: state (none / approved / outdated), who, when, comment, and the
+    current version's open warnings."""
+
+    state: str
+    version: int | None
+    approver: str
+    approved_at: datetime | None
+    comment: str
+    outdated_reason: str
+    acknowledged: list[str]
+    open_warnings: list[OpenWarning]
+
+
+class TermPublic(BaseModel):
+    """One line of a meeting's terms checklist."""
+
+    term: str
+    label: str
+    kind: str
+    status: str
+    display: str
+    item_ids: list[str]
+    reviewer_entered: bool
+
+
+class TermChecklist(BaseModel):
+    """The terms a meeting's contract type needs, and their status."""
+
+    contract_type: str
+    terms: list[TermPublic]
+
+
+class TermSetBody(BaseModel):
+    """Typed fields of one term (by kind: amount+currency, date, days, number+unit, name,
+    items, law), the selected transcript lines (segment keys) and the reason."""
+
+    fields: dict[str, str | list[str]] = Field(default_factory=dict)
+    evidence: list[str] = Field(default_factory=list, max_length=20)
+    reason: str = Field(max_length=2000)
+
+
+class TermSetPublic(BaseModel):
+    """The item a reviewer's value became, and the items that stopped giving the value."""
+
+    decision_id: uuid.UUID
+    item_key: str
+    display: str
+    reviewer_entered: bool
+    replaced: list[str]
 
 
 class DraftVersionPublic(BaseModel):

@@ -175,6 +175,7 @@ class Meeting(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_meetings_status_created_at", "status", "created_at"),
         sa.UniqueConstraint("organization_id", "idempotency_key"),
+        sa.Index("ix_meetings_org_content_sha256", "organization_id", "content_sha256"),
         sa.CheckConstraint(_in("status", MEETING_STATUSES), name="ck_meetings_status"),
     )
     id: uuid.UUID = uuid_pk()
@@ -209,6 +210,8 @@ class Meeting(SQLModel, table=True):
     #: Share of the recording's audio transcribed so far (0–1), while the transcript stage runs.
     transcription_progress: float | None = None
     idempotency_key: str | None = Field(default=None, max_length=200)
+    # SHA-256 of the uploaded bytes: an identical earlier upload is pointed out, not hidden.
+    content_sha256: str | None = Field(default=None, max_length=64)
     created_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     created_at: datetime = now_field()
     updated_at: datetime = now_field()
@@ -300,6 +303,12 @@ class Draft(SQLModel, table=True):
     created_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     approved_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     approved_at: datetime | None = tstz()
+    # The approval record: which version, the approver's comment, the warnings acknowledged,
+    # and (once an item or clause changed after approval) why it is out of date.
+    approved_version: int | None = None
+    approval_comment: str | None = None
+    approval_acknowledged: list[str] = jsonb([])
+    approval_outdated_reason: str | None = None
     created_at: datetime = now_field()
     updated_at: datetime = now_field()
 
@@ -377,6 +386,8 @@ class Export(SQLModel, table=True):
     size_bytes: int | None = None
     sha256: str | None = Field(default=None, max_length=64)
     error: str | None = None
+    # Whether the file was rendered from an approved version (it then says so, not "Draft").
+    approved: bool = False
     idempotency_key: str | None = Field(default=None, max_length=200)
     requested_by: uuid.UUID | None = Field(
         default=None, foreign_key="users.id", ondelete="SET NULL"

@@ -13,11 +13,27 @@ from bridge_app.state.audit import AuditState
 def audit_row(e: Any) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(e.when, size="1")),
-        rx.table.cell(e.actor),
-        rx.table.cell(rx.code(e.action)),
-        rx.table.cell(rx.text(e.object, size="1")),
+        rx.table.cell(rx.text(e.who, size="2")),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(e.what, size="2"),
+                rx.code(e.action, size="1", color_scheme="gray"),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(rx.text(e.object, size="2", class_name="audit-object")),
+        rx.table.cell(
+            rx.vstack(
+                rx.cond(e.change != "", rx.text(e.change, size="2", class_name="audit-change")),
+                rx.cond(
+                    e.reason != "",
+                    rx.text("Reason: ", e.reason, size="1", class_name="audit-reason"),
+                ),
+                rx.cond(e.extra != "", rx.text(e.extra, size="1", color_scheme="gray")),
+                spacing="1",
+            )
+        ),
         rx.table.cell(rx.text(e.ip, size="1")),
-        rx.table.cell(rx.text(e.detail, size="1", color_scheme="gray")),
         class_name="audit-row",
     )
 
@@ -33,7 +49,11 @@ def audit_body() -> rx.Component:
                     "audit-action",
                 ),
                 labelled("Actor email", rx.input(name="actor", id="audit-actor"), "audit-actor"),
-                labelled("Object id", rx.input(name="object", id="audit-object"), "audit-object"),
+                labelled(
+                    "Object (name or id)",
+                    rx.input(name="object", id="audit-object", placeholder="e.g. Fee"),
+                    "audit-object",
+                ),
                 rx.flex(
                     rx.button("Filter", type="submit", id="audit-filter"),
                     rx.button(
@@ -55,7 +75,7 @@ def audit_body() -> rx.Component:
                     rx.table.row(
                         *[
                             rx.table.column_header_cell(h)
-                            for h in ("When", "Actor", "Action", "Object", "IP", "Detail")
+                            for h in ("When", "Who", "What", "Object", "Change and reason", "IP")
                         ]
                     )
                 ),
@@ -66,6 +86,10 @@ def audit_body() -> rx.Component:
             ),
             overflow_x="auto",
             width="100%",
+            # a scrolling region must be reachable by keyboard (WCAG 2.1.1)
+            tab_index=0,
+            role="region",
+            aria_label="Audit events",
         ),
         spacing="3",
         width="100%",

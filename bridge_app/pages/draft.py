@@ -12,15 +12,49 @@ from bridge_app.state.draft import EXPORT_FORMATS, DraftState
 
 def finding_view(f: Any) -> rx.Component:
     return rx.callout.root(
-        rx.callout.text(
-            rx.text.strong(f.severity.upper(), " "),
-            f.message,
-            rx.text(" (", f.code, ")", size="1", color_scheme="gray", as_="span"),
+        rx.flex(
+            rx.callout.text(rx.text.strong(f.severity_label, ": "), f.message),
+            rx.match(
+                f.fix_kind,
+                (
+                    "regenerate",
+                    rx.button(
+                        f.fix_label,
+                        size="1",
+                        variant="soft",
+                        on_click=DraftState.regenerate,
+                        class_name="fix-link",
+                    ),
+                ),
+                (
+                    "none",
+                    rx.fragment(),
+                ),
+                rx.link(f.fix_label, href=f.fix_href, size="2", class_name="fix-link"),
+            ),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+            justify="between",
+            width="100%",
         ),
         color_scheme=rx.match(f.severity, ("blocker", "red"), ("warning", "amber"), "blue"),
         size="1",
-        custom_attrs={"data-severity": f.severity, "data-code": f.code},
+        custom_attrs={"data-severity": f.severity, "data-codes": f.codes},
         class_name="qa-finding",
+    )
+
+
+def placeholder_view(p: Any) -> rx.Component:
+    return rx.cond(
+        p.href != "",
+        rx.link(
+            rx.badge(p.text, color_scheme="orange"),
+            href=p.href,
+            aria_label="Fill in the " + p.label,
+            class_name="placeholder",
+        ),
+        rx.badge(p.text, color_scheme="orange", class_name="placeholder"),
     )
 
 
@@ -39,6 +73,11 @@ def clause_view(c: Any) -> rx.Component:
                 variant=rx.cond(selected, "solid", "soft"),
                 on_click=bind(DraftState.select_clause, c.key),
                 aria_pressed=rx.cond(selected, "true", "false"),
+                aria_label="Sources of clause "
+                + c.number
+                + " ("
+                + c.source_count.to_string()
+                + ")",
                 class_name="clause-sources",
             ),
             align="center",
@@ -49,10 +88,7 @@ def clause_view(c: Any) -> rx.Component:
         rx.cond(
             c.has_placeholders,
             rx.flex(
-                rx.foreach(
-                    c.placeholders,
-                    lambda p: rx.badge(p, color_scheme="orange", class_name="placeholder"),
-                ),
+                rx.foreach(c.placeholders, placeholder_view),
                 spacing="1",
                 wrap="wrap",
             ),
@@ -60,6 +96,7 @@ def clause_view(c: Any) -> rx.Component:
         rx.foreach(c.findings, finding_view),
         id="clause-" + c.key,
         custom_attrs={"data-clause": c.key},
+        style={"scrollMarginTop": "5rem"},
         on_mouse_enter=bind(DraftState.hover_clause, c.key),
         padding="0.6rem 0.75rem",
         border_radius="8px",
@@ -76,7 +113,6 @@ def source_view(s: Any) -> rx.Component:
                 rx.text.strong(s.term),
                 ": ",
                 s.display,
-                rx.text(" · item ", s.item, size="1", color_scheme="gray", as_="span"),
                 size="2",
             ),
             rx.cond(
@@ -96,7 +132,7 @@ def source_view(s: Any) -> rx.Component:
                     ),
                     spacing="1",
                 ),
-                rx.text("No transcript quote recorded.", size="1", color_scheme="gray"),
+                rx.text(s.quote, size="1", color_scheme="orange", class_name="reviewer-entered"),
             ),
             spacing="1",
         ),
@@ -110,17 +146,19 @@ def export_view(e: Any) -> rx.Component:
     return rx.flex(
         rx.badge(e.label),
         rx.cond(
-            e.url != "",
-            rx.link(
+            e.status == "done",
+            rx.button(
+                rx.icon("download", size=14),
                 "Download ",
-                e.label,
+                e.filename,
                 " ",
                 e.size,
-                href=e.url,
-                is_external=True,
-                custom_attrs={"download": ""},
+                size="1",
+                variant="soft",
+                on_click=bind(DraftState.download, e.id),
                 class_name="download-link",
                 id="download-" + e.format,
+                custom_attrs={"data-filename": e.filename},
             ),
             rx.cond(
                 e.status == "failed",
@@ -132,6 +170,138 @@ def export_view(e: Any) -> rx.Component:
         align="center",
         custom_attrs={"data-format": e.format, "data-status": e.status},
         class_name="export-row",
+    )
+
+
+def approval_record() -> rx.Component:
+    return rx.cond(
+        DraftState.approval_state != "none",
+        rx.callout.root(
+            rx.callout.text(
+                rx.cond(
+                    DraftState.approval_state == "approved",
+                    rx.fragment(
+                        "Version ",
+                        DraftState.approved_version,
+                        " approved by ",
+                        DraftState.approver,
+                        " on ",
+                        DraftState.approved_when,
+                        ".",
+                    ),
+                    rx.fragment(
+                        "Approval out of date: ",
+                        DraftState.outdated_reason,
+                        " (approved by ",
+                        DraftState.approver,
+                        " on ",
+                        DraftState.approved_when,
+                        "). Approve again before exporting as approved.",
+                    ),
+                ),
+                rx.cond(
+                    DraftState.approval_comment != "",
+                    rx.fragment(" Comment: “", DraftState.approval_comment, "”"),
+                ),
+            ),
+            color_scheme=rx.cond(DraftState.approval_state == "approved", "green", "orange"),
+            id="approval-record",
+            custom_attrs={"data-state": DraftState.approval_state},
+        ),
+    )
+
+
+def warning_ack(w: Any) -> rx.Component:
+    return rx.el.label(
+        rx.el.input(
+            type="checkbox",
+            checked=DraftState.acknowledged.contains(w.id),  # type: ignore[attr-defined]
+            on_change=bind(DraftState.toggle_acknowledge, w.id),
+            class_name="ack",
+            style={"width": "1.1rem", "height": "1.1rem", "flexShrink": "0"},
+        ),
+        rx.text(w.sentence, size="2"),
+        style={"display": "flex", "gap": "0.5rem", "alignItems": "flex-start"},
+        class_name="ack-row",
+    )
+
+
+def approve_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Approve version ", DraftState.version),
+            rx.dialog.description(
+                "Approval is recorded with your name, the time and your comment. Any later "
+                "change to an item or clause marks it out of date.",
+                size="2",
+            ),
+            rx.vstack(
+                rx.cond(
+                    length(DraftState.warnings) > 0,
+                    rx.vstack(
+                        rx.text("Acknowledge each open warning:", weight="bold", size="2"),
+                        rx.foreach(DraftState.warnings, warning_ack),
+                        spacing="2",
+                        width="100%",
+                        id="approve-warnings",
+                    ),
+                    rx.text("QA reports no open warnings.", size="2"),
+                ),
+                labelled(
+                    "Comment",
+                    rx.text_area(
+                        id="approve-comment",
+                        value=DraftState.approve_comment,
+                        on_change=DraftState.set_approve_comment,
+                        rows="3",
+                    ),
+                    "approve-comment",
+                ),
+                rx.cond(
+                    DraftState.approve_error != "",
+                    rx.text(DraftState.approve_error, color_scheme="red", role="alert"),
+                ),
+                rx.flex(
+                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                    rx.button(
+                        "Approve",
+                        on_click=DraftState.approve,
+                        disabled=~DraftState.all_acknowledged,
+                        color_scheme="green",
+                        id="approve-confirm",
+                    ),
+                    spacing="2",
+                    justify="end",
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+        ),
+        open=DraftState.approve_open,
+        on_open_change=DraftState.set_approve_open,
+    )
+
+
+def defaults_view() -> rx.Component:
+    return rx.cond(
+        length(DraftState.defaults) > 0,
+        rx.vstack(
+            rx.heading("Template defaults nobody discussed", size="3", as_="h3"),
+            rx.el.ul(
+                rx.foreach(
+                    DraftState.defaults,
+                    lambda d: rx.el.li(
+                        rx.link(d.sentence, href="#clause-" + d.clause, size="2"),
+                        class_name="template-default",
+                    ),
+                ),
+                style={"paddingLeft": "1.1rem", "margin": 0},
+            ),
+            spacing="1",
+            width="100%",
+            id="template-defaults",
+        ),
     )
 
 
@@ -187,8 +357,8 @@ def toolbar() -> rx.Component:
                     id="regenerate",
                 ),
                 rx.button(
-                    "Approve",
-                    on_click=DraftState.approve,
+                    "Approve…",
+                    on_click=DraftState.open_approve,
                     disabled=~DraftState.can_approve,
                     color_scheme="green",
                     id="approve",
@@ -222,9 +392,7 @@ def draft_body() -> rx.Component:
                 rx.heading(DraftState.title, size="6", as_="h1", id="draft-title"),
                 rx.text(
                     DraftState.contract_type,
-                    " · ",
-                    DraftState.type_reason,
-                    " · from ",
+                    " · drafted from ",
                     rx.link(DraftState.meeting_title, href="/meeting?id=" + DraftState.meeting_id),
                     size="2",
                     color_scheme="gray",
@@ -232,13 +400,23 @@ def draft_body() -> rx.Component:
                 spacing="1",
             ),
             rx.spacer(),
-            rx.badge(DraftState.draft_status, size="2", id="draft-status"),
+            rx.badge(
+                DraftState.status_label,
+                size="2",
+                id="draft-status",
+                color_scheme=rx.match(
+                    DraftState.approval_state, ("approved", "green"), ("outdated", "orange"), "gray"
+                ),
+                custom_attrs={"data-state": DraftState.approval_state},
+            ),
             width="100%",
             align="center",
             spacing="3",
         ),
         toolbar(),
         rx.text(DraftState.approve_hint, size="2", id="approve-hint"),
+        approval_record(),
+        approve_dialog(),
         rx.cond(
             length(DraftState.exports) > 0,
             rx.flex(
@@ -313,6 +491,7 @@ def draft_body() -> rx.Component:
                             ),
                         ),
                         rx.foreach(DraftState.findings, finding_view),
+                        defaults_view(),
                         spacing="2",
                         width="100%",
                         id="sources-panel",

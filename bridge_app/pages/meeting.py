@@ -2,18 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import reflex as rx
 
-from bridge_app.components.layout import bind, labelled, labelled_input, length, page, stage_steps
-from bridge_app.state.meeting import MeetingState
+from bridge_app.components.layout import (
+    bind,
+    labelled,
+    labelled_input,
+    length,
+    native_select,
+    page,
+    stage_steps,
+)
+from bridge_app.core.review.terms import REVIEWER_ENTERED
+from bridge_app.state.meeting import CURRENCY_OPTIONS, UNIT_OPTIONS, MeetingState
 
 
 def segment_view(seg: Any) -> rx.Component:
     highlighted = MeetingState.highlighted == seg.anchor
+    chosen = cast(Any, MeetingState.evidence_keys).contains(seg.key)
     return rx.box(
         rx.flex(
+            rx.cond(
+                MeetingState.editor_open,
+                rx.el.input(
+                    type="checkbox",
+                    checked=chosen,
+                    on_change=bind(MeetingState.toggle_evidence, seg.key),
+                    aria_label="Use the line at "
+                    + seg.time
+                    + " by "
+                    + seg.speaker
+                    + " as evidence",
+                    class_name="evidence-pick",
+                    custom_attrs={"data-segment": seg.key},
+                    style={"width": "1.1rem", "height": "1.1rem"},
+                ),
+            ),
             rx.code(seg.time, size="1"),
             rx.text(seg.speaker, weight="bold", size="2"),
             play_button(seg.track, seg.start, seg.time),
@@ -25,7 +51,9 @@ def segment_view(seg: Any) -> rx.Component:
         custom_attrs={"data-highlighted": rx.cond(highlighted, "true", "false")},
         padding="0.4rem 0.6rem",
         border_radius="6px",
-        background=rx.cond(highlighted, "var(--amber-a5)", "transparent"),
+        background=rx.cond(
+            highlighted, "var(--amber-a5)", rx.cond(chosen, "var(--accent-a3)", "transparent")
+        ),
         outline=rx.cond(highlighted, "2px solid var(--amber-9)", "none"),
         class_name="segment",
     )
@@ -42,12 +70,15 @@ def transcript_panel() -> rx.Component:
                 MeetingState.set_transcript_query,
                 placeholder="Words or speaker",
             ),
-            rx.scroll_area(
+            rx.box(
                 rx.vstack(rx.foreach(MeetingState.visible_segments, segment_view), spacing="1"),
-                type="auto",
-                scrollbars="vertical",
-                style={"maxHeight": "70vh"},
+                style={"maxHeight": "70vh", "overflowY": "auto"},
                 id="transcript",
+                # a scrolling region must be reachable by keyboard (WCAG 2.1.1)
+                tab_index=0,
+                role="region",
+                aria_label="Transcript lines",
+                width="100%",
             ),
             spacing="3",
             width="100%",
@@ -98,7 +129,7 @@ def evidence_button_only(ev: Any) -> rx.Component:
         variant="ghost",
         on_click=bind(MeetingState.show_evidence, ev.anchor),
         title=ev.quote,
-        aria_label="Show evidence at " + ev.time + " in the transcript",
+        aria_label="Show evidence at " + ev.time + " by " + ev.speaker + " in the transcript",
         class_name="evidence-link",
     )
 
@@ -121,8 +152,12 @@ def item_card(item: Any) -> rx.Component:
                 ),
                 rx.cond(item.superseded, rx.badge("superseded", color_scheme="orange")),
                 rx.cond(item.conflicting, rx.badge("conflict", color_scheme="red")),
-                rx.spacer(),
-                rx.code(item.key, size="1"),
+                rx.cond(
+                    item.reviewer_entered,
+                    rx.badge(
+                        REVIEWER_ENTERED, color_scheme="orange", class_name="reviewer-entered"
+                    ),
+                ),
                 spacing="2",
                 align="center",
                 wrap="wrap",
@@ -135,7 +170,8 @@ def item_card(item: Any) -> rx.Component:
                 text_decoration=rx.cond(item.superseded, "line-through", "none"),
             ),
             rx.cond(
-                item.values_text != "", rx.text(item.values_text, size="1", color_scheme="gray")
+                item.values_text != "",
+                rx.text(item.values_text, size="1", color_scheme="gray", class_name="values"),
             ),
             rx.cond(item.flags != "", rx.text(item.flags, size="1", color_scheme="orange")),
             rx.flex(rx.foreach(item.evidence, evidence_button), spacing="2", wrap="wrap"),
@@ -147,6 +183,7 @@ def item_card(item: Any) -> rx.Component:
                         size="1",
                         color_scheme="green",
                         on_click=bind(MeetingState.accept, item.id),
+                        aria_label="Accept " + item.name,
                         class_name="btn-accept",
                     ),
                     rx.button(
@@ -155,6 +192,7 @@ def item_card(item: Any) -> rx.Component:
                         color_scheme="red",
                         variant="soft",
                         on_click=bind(MeetingState.open_dialog, item.id, "reject"),
+                        aria_label="Reject " + item.name,
                         class_name="btn-reject",
                     ),
                     rx.button(
@@ -162,6 +200,7 @@ def item_card(item: Any) -> rx.Component:
                         size="1",
                         variant="soft",
                         on_click=bind(MeetingState.open_dialog, item.id, "edit"),
+                        aria_label="Edit " + item.name,
                         class_name="btn-edit",
                     ),
                     spacing="2",
@@ -172,6 +211,10 @@ def item_card(item: Any) -> rx.Component:
             width="100%",
         ),
         custom_attrs={"data-item-id": item.id, "data-item-key": item.key, "data-kind": item.kind},
+        id="item-" + item.key,
+        outline=rx.cond(
+            MeetingState.highlighted_item == item.key, "2px solid var(--amber-9)", "none"
+        ),
         class_name="item-card",
         width="100%",
         opacity=rx.cond(item.status == "rejected", "0.6", "1"),
@@ -184,6 +227,267 @@ def group_view(group: Any) -> rx.Component:
         rx.foreach(group.rows, item_card),
         spacing="2",
         width="100%",
+    )
+
+
+TERM_STATUS_COLORS = (("found", "green"), ("missing", "red"), ("not_agreed", "orange"))
+
+
+def term_line(t: Any) -> rx.Component:
+    return rx.flex(
+        rx.vstack(
+            rx.text(t.label, weight="bold", size="2"),
+            rx.cond(
+                t.display != "",
+                rx.text(t.display, size="2", class_name="term-value"),
+            ),
+            rx.cond(
+                t.reviewer_entered,
+                rx.text(
+                    REVIEWER_ENTERED, size="1", color_scheme="orange", class_name="reviewer-entered"
+                ),
+            ),
+            spacing="0",
+            flex="1",
+            min_width="0",
+        ),
+        rx.badge(
+            t.status_label,
+            color_scheme=rx.match(t.status, *TERM_STATUS_COLORS, "gray"),
+            class_name="term-status",
+        ),
+        rx.cond(
+            MeetingState.can_edit,
+            rx.button(
+                rx.cond(t.status == "found", "Correct", "Add"),
+                size="1",
+                variant="soft",
+                on_click=bind(MeetingState.open_term, t.term),
+                aria_label=rx.cond(t.status == "found", "Correct the ", "Add the ") + t.label,
+                class_name="term-edit",
+            ),
+        ),
+        id="term-" + t.term,
+        custom_attrs={"data-term": t.term, "data-status": t.status},
+        class_name="term-line",
+        align="center",
+        spacing="2",
+        width="100%",
+        padding="0.35rem 0",
+        border_bottom="1px solid var(--gray-a4)",
+    )
+
+
+def field_input(
+    label: str, name: str, value: Any, first: bool = False, **props: Any
+) -> rx.Component:
+    ident = "term-editor-first" if first else f"term-field-{name}"
+    return labelled(
+        label,
+        rx.input(
+            id=ident,
+            value=value,
+            on_change=lambda v: bind(MeetingState.set_term_field, name, v),
+            custom_attrs={"data-field": name},
+            **props,
+        ),
+        ident,
+    )
+
+
+def term_fields() -> rx.Component:
+    kind = MeetingState.editor_kind
+    return rx.match(
+        kind,
+        (
+            "money",
+            rx.flex(
+                field_input(
+                    "Amount",
+                    "amount",
+                    MeetingState.f_amount,
+                    first=True,
+                    placeholder="42000",
+                    input_mode="decimal",
+                ),
+                rx.box(
+                    labelled(
+                        "Currency",
+                        native_select(
+                            CURRENCY_OPTIONS,
+                            MeetingState.f_currency,
+                            lambda v: bind(MeetingState.set_term_field, "currency", v),
+                            "term-field-currency",
+                        ),
+                        "term-field-currency",
+                    ),
+                    min_width="7rem",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+        ),
+        ("date", field_input("Date", "date", MeetingState.f_date, first=True, type="date")),
+        (
+            "days",
+            field_input(
+                "Days to pay after invoice",
+                "days",
+                MeetingState.f_days,
+                first=True,
+                type="number",
+                min="0",
+                max="3650",
+            ),
+        ),
+        (
+            "duration",
+            rx.flex(
+                field_input(
+                    "Number", "number", MeetingState.f_number, first=True, type="number", min="1"
+                ),
+                rx.box(
+                    labelled(
+                        "Unit",
+                        native_select(
+                            UNIT_OPTIONS,
+                            MeetingState.f_unit,
+                            lambda v: bind(MeetingState.set_term_field, "unit", v),
+                            "term-field-unit",
+                        ),
+                        "term-field-unit",
+                    ),
+                    min_width="7rem",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+        ),
+        (
+            "party",
+            field_input(
+                "Legal name of the " + MeetingState.editor_label.lower(),
+                "name",
+                MeetingState.f_name,
+                first=True,
+            ),
+        ),
+        (
+            "list",
+            labelled(
+                "Deliverables, one per line",
+                rx.text_area(
+                    id="term-editor-first",
+                    value=MeetingState.f_items,
+                    on_change=lambda v: bind(MeetingState.set_term_field, "items", v),
+                    rows="4",
+                    custom_attrs={"data-field": "items"},
+                ),
+                "term-editor-first",
+            ),
+        ),
+        field_input(
+            "Governing law (country or state)",
+            "law",
+            MeetingState.f_law,
+            first=True,
+            placeholder="e.g. England and Wales",
+        ),
+    )
+
+
+def term_editor() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Set the ", MeetingState.editor_label.lower(), size="3", as_="h3"),
+            term_fields(),
+            rx.box(
+                rx.text("Evidence", weight="bold", size="2"),
+                rx.cond(
+                    MeetingState.evidence_count == 0,
+                    rx.text(
+                        "Tick the transcript lines that support this value. With none, it is "
+                        "marked “" + REVIEWER_ENTERED + "” in the draft and its exports.",
+                        size="1",
+                        color_scheme="orange",
+                        id="evidence-none",
+                    ),
+                    rx.vstack(
+                        rx.foreach(
+                            MeetingState.evidence_lines,
+                            lambda seg: rx.text(
+                                seg.time,
+                                " ",
+                                seg.speaker,
+                                ": “",
+                                seg.text,
+                                "”",
+                                size="1",
+                                class_name="evidence-chosen",
+                            ),
+                        ),
+                        spacing="1",
+                    ),
+                ),
+                width="100%",
+            ),
+            labelled_input(
+                "Reason",
+                "term-reason",
+                MeetingState.editor_reason,
+                MeetingState.set_editor_reason,
+                placeholder="Why (kept in the audit log)",
+            ),
+            rx.cond(
+                MeetingState.editor_error != "",
+                rx.text(
+                    MeetingState.editor_error, color_scheme="red", role="alert", id="term-error"
+                ),
+            ),
+            rx.flex(
+                rx.button(
+                    "Cancel", variant="soft", color_scheme="gray", on_click=MeetingState.close_term
+                ),
+                rx.button("Save term", on_click=MeetingState.save_term, id="term-save"),
+                spacing="2",
+                justify="end",
+                width="100%",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        id="term-editor",
+        width="100%",
+        style={"scrollMarginTop": "5rem"},
+    )
+
+
+def terms_panel() -> rx.Component:
+    return rx.cond(
+        length(MeetingState.terms) > 0,
+        rx.card(
+            rx.vstack(
+                rx.heading(
+                    "Terms the contract needs (",
+                    MeetingState.contract_type,
+                    ")",
+                    size="4",
+                    as_="h2",
+                ),
+                rx.text(
+                    MeetingState.missing_count,
+                    " still missing or not agreed.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                rx.cond(MeetingState.editor_open, term_editor()),
+                rx.vstack(rx.foreach(MeetingState.terms, term_line), spacing="0", width="100%"),
+                spacing="2",
+                width="100%",
+            ),
+            id="terms",
+            width="100%",
+        ),
     )
 
 
@@ -207,16 +511,12 @@ def review_dialog() -> rx.Component:
                             ),
                             "dialog-statement",
                         ),
-                        labelled(
-                            "Values (JSON)",
-                            rx.text_area(
-                                id="dialog-values",
-                                value=MeetingState.dialog_values,
-                                on_change=MeetingState.set_dialog_values,
-                                rows="3",
-                                font_family="monospace",
-                            ),
-                            "dialog-values",
+                        rx.text(
+                            "To change a term's value (fee, dates, parties, deliverables, "
+                            "law), use the terms checklist: it takes typed values and the "
+                            "transcript lines that support them.",
+                            size="1",
+                            color_scheme="gray",
                         ),
                         width="100%",
                     ),
@@ -269,8 +569,10 @@ def meeting_page() -> rx.Component:
                     ),
                     rx.spacer(),
                     rx.link(
-                        rx.button("Open the draft", id="open-draft", variant="surface"),
+                        "Open the draft",
                         href="/draft?meeting=" + MeetingState.meeting_id,
+                        id="open-draft",
+                        class_name="link-button",
                     ),
                     align="center",
                     wrap="wrap",
@@ -294,25 +596,30 @@ def meeting_page() -> rx.Component:
                 ),
                 rx.grid(
                     transcript_panel(),
-                    rx.card(
-                        rx.vstack(
-                            rx.heading("Extracted items", size="4", as_="h2"),
-                            rx.cond(
-                                length(MeetingState.items) == 0,
-                                rx.text(
-                                    rx.cond(
-                                        MeetingState.processing,
-                                        "Extracting…",
-                                        "No items were found.",
+                    rx.vstack(
+                        terms_panel(),
+                        rx.card(
+                            rx.vstack(
+                                rx.heading("Extracted items", size="4", as_="h2"),
+                                rx.cond(
+                                    length(MeetingState.items) == 0,
+                                    rx.text(
+                                        rx.cond(
+                                            MeetingState.processing,
+                                            "Extracting…",
+                                            "No items were found.",
+                                        ),
+                                        color_scheme="gray",
                                     ),
-                                    color_scheme="gray",
                                 ),
+                                rx.foreach(MeetingState.groups, group_view),
+                                spacing="3",
+                                width="100%",
+                                id="items",
                             ),
-                            rx.foreach(MeetingState.groups, group_view),
-                            spacing="3",
                             width="100%",
-                            id="items",
                         ),
+                        spacing="4",
                         width="100%",
                     ),
                     columns=rx.breakpoints(initial="1", md="2"),

@@ -69,6 +69,11 @@ def upload_form() -> rx.Component:
                 cursor="pointer",
                 tab_index=0,
                 aria_label="Transcript file drop zone",
+                # react-dropzone's own file input has no label: name it once it is there
+                on_mount=rx.call_script(
+                    "document.querySelectorAll('#transcript-upload input[type=file]')"
+                    ".forEach(i => i.setAttribute('aria-label', 'Transcript file'))"
+                ),
             ),
             rx.grid(
                 labelled_input(
@@ -79,11 +84,13 @@ def upload_form() -> rx.Component:
                     placeholder="Defaults to the file name",
                 ),
                 labelled_input(
-                    "Meeting date",
+                    "Meeting date (YYYY-MM-DD)",
                     "upload-date",
                     MeetingsState.meeting_date,
                     MeetingsState.set_meeting_date,
-                    type="date",
+                    placeholder="2026-01-15",
+                    input_mode="numeric",
+                    auto_complete="off",
                 ),
                 labelled_input(
                     "Matter",
@@ -153,6 +160,25 @@ def upload_form() -> rx.Component:
                     id="upload-notice",
                 ),
             ),
+            rx.cond(
+                MeetingsState.duplicate_id != "",
+                rx.callout.root(
+                    rx.callout.text(
+                        "The same file was uploaded before as ",
+                        MeetingsState.duplicate_title,
+                        ". ",
+                        rx.link(
+                            "Open the earlier meeting",
+                            href="/meeting?id=" + MeetingsState.duplicate_id,
+                            id="duplicate-link",
+                        ),
+                        " (this upload was kept as a separate meeting).",
+                    ),
+                    color_scheme="amber",
+                    role="status",
+                    id="upload-duplicate",
+                ),
+            ),
             rx.flex(
                 rx.button(
                     "Upload",
@@ -191,12 +217,45 @@ def meeting_row(row: Any) -> rx.Component:
                     row.failure != "",
                     rx.text(row.failure, size="1", color_scheme="red"),
                 ),
+                # On a phone the date columns are hidden: the dates move under the title.
+                rx.text(
+                    rx.cond(row.date != "", "Held " + row.date + " · ", ""),
+                    "uploaded ",
+                    row.created,
+                    size="1",
+                    color_scheme="gray",
+                    display=rx.breakpoints(initial="block", md="none"),
+                ),
                 spacing="1",
             )
         ),
+        rx.table.cell(
+            rx.cond(
+                row.review != "",
+                rx.badge(
+                    row.review,
+                    color_scheme=rx.match(
+                        row.review_tone,
+                        ("red", "red"),
+                        ("green", "green"),
+                        ("blue", "blue"),
+                        ("orange", "orange"),
+                        "amber",
+                    ),
+                    class_name="review-state",
+                    custom_attrs={"data-review": row.review},
+                ),
+                rx.text(rx.cond(row.status == "failed", "failed", "processing"), size="1"),
+            )
+        ),
         rx.table.cell(stage_steps(row.steps)),
-        rx.table.cell(rx.text(row.date, size="2")),
-        rx.table.cell(rx.text(row.created, size="1", color_scheme="gray")),
+        rx.table.cell(
+            rx.text(row.date, size="2"), display=rx.breakpoints(initial="none", md="table-cell")
+        ),
+        rx.table.cell(
+            rx.text(row.created, size="1", color_scheme="gray"),
+            display=rx.breakpoints(initial="none", md="table-cell"),
+        ),
         custom_attrs={"data-meeting-id": row.id, "data-status": row.status},
         class_name="meeting-row",
     )
@@ -261,9 +320,14 @@ def meetings_list() -> rx.Component:
                     rx.table.header(
                         rx.table.row(
                             rx.table.column_header_cell("Meeting"),
+                            rx.table.column_header_cell("Review"),
                             rx.table.column_header_cell("Progress"),
-                            rx.table.column_header_cell("Date"),
-                            rx.table.column_header_cell("Uploaded"),
+                            rx.table.column_header_cell(
+                                "Date", display=rx.breakpoints(initial="none", md="table-cell")
+                            ),
+                            rx.table.column_header_cell(
+                                "Uploaded", display=rx.breakpoints(initial="none", md="table-cell")
+                            ),
                         )
                     ),
                     rx.table.body(rx.foreach(MeetingsState.meetings, meeting_row)),
@@ -272,6 +336,9 @@ def meetings_list() -> rx.Component:
                 ),
                 overflow_x="auto",
                 width="100%",
+                tab_index=0,
+                role="region",
+                aria_label="Meetings",
             ),
             rx.cond(
                 MeetingsState.loaded & (length(MeetingsState.meetings) == 0),

@@ -40,6 +40,9 @@ def table(headers: list[str], body: rx.Component, id: str) -> rx.Component:
         ),
         overflow_x="auto",
         width="100%",
+        tab_index=0,
+        role="region",
+        aria_label=" ".join(headers),
     )
 
 

@@ -18,18 +18,19 @@ from typing import Any, Literal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from bridge_app.core.review.terms import value_display
 from bridge_app.core.stages import MeetingStatus, Stage, reached
 from bridge_app.core.vocabulary import CONTRACT_TYPES, EXPORT_FORMATS
 from bridge_app.models import ClauseProvenance, Decision, Draft, DraftVersion, Export, Meeting
-from bridge_app.services import audit, crypto, queries
-from bridge_app.services.db import scoped, session_scope
-from bridge_app.services.errors import Conflict, Invalid, UploadRejected
-from bridge_app.services.meeting_data import data_key
+from bridge_app.services import approval, audit, audit_view, crypto, queries
+from bridge_app.services.db import get_owned, scoped, session_scope
+from bridge_app.services.errors import Conflict, Invalid, NotFound, UploadRejected
+from bridge_app.services.meeting_data import data_key, load_items, load_version_doc
 from bridge_app.services.principal import Principal, require
 from bridge_app.services.queries import owned
 from bridge_app.services.queue import NextJob
 from bridge_app.services.stages.runner import request_new_draft_version, retry_failed
-from bridge_app.services.upload import submit_meeting, validate_upload
+from bridge_app.services.upload import earlier_identical, submit_meeting, validate_upload
 
 ReviewAction = Literal["accept", "reject", "edit"]
 MAX_REASON = 2000
@@ -58,6 +59,8 @@ class Upload:
     matter: str | None
     created: bool
     job: NextJob | None
+    # An earlier meeting of the organization uploaded with identical bytes (warned about).
+    duplicate_of: uuid.UUID | None = None
 
 
 def upload_meeting(
@@ -120,7 +123,14 @@ def upload_meeting(
                     )
                 job = NextJob(Stage.transcript, meeting.id, meeting.input_version)
                 matter_name = matter if meeting.matter_id else None
-                return Upload(meeting, matter_name, created, job if created else None)
+                earlier = earlier_identical(session, meeting) if created else None
+                return Upload(
+                    meeting,
+                    matter_name,
+                    created,
+                    job if created else None,
+                    earlier.id if earlier is not None else None,
+                )
         except IntegrityError:
             if not idempotency_key:
                 raise
@@ -153,6 +163,9 @@ def review_decision(
     if len(reason) > MAX_REASON:
         raise Invalid(f"the reason is longer than {MAX_REASON} characters")
     changed: list[str] = []
+    old_values = dict(
+        decision.edited_values if decision.edited_values is not None else decision.values
+    )
     if action == "edit":
         if statement is None and values is None:
             raise Invalid("an edit needs a new statement or new values")
@@ -179,6 +192,23 @@ def review_decision(
     decision.reviewed_by = principal.user_id
     decision.reviewed_at = _now()
     session.add(decision)
+    meeting = _meeting(session, principal, decision.meeting_id)
+    detail: dict[str, Any] = {
+        "meeting_id": str(decision.meeting_id),
+        "object_name": item_name(meeting, decision),
+        "from": previous,
+        "to": status,
+        "reason": reason,
+        "changed": changed,
+    }
+    if "values" in changed:
+        detail.update(
+            audit_view.seal_change(
+                data_key(session, meeting),
+                values_in_words(old_values),
+                values_in_words(decision.edited_values or {}),
+            )
+        )
     audit.append_for(
         session,
         principal,
@@ -186,16 +216,30 @@ def review_decision(
         ip=ip,
         object_type="decision",
         object_id=decision.id,
-        detail={
-            "meeting_id": str(decision.meeting_id),
-            "from": previous,
-            "to": status,
-            "reason": reason,
-            "changed": changed,
-        },
+        detail=detail,
     )
+    if previous != status or changed:
+        approval.mark_outdated(
+            session,
+            principal,
+            meeting_id=decision.meeting_id,
+            what=f"Item {detail['object_name']!r}",
+            ip=ip,
+        )
     session.flush()
     return decision
+
+
+def item_name(meeting: Meeting, decision: Decision) -> str:
+    """How the audit log names an item: the meeting, then what the item settles."""
+    keys = list((decision.edited_values or decision.values or {}).keys())
+    what = ", ".join(k.replace("_", " ") for k in keys) or decision.kind.replace("_", " ")
+    return f"{meeting.title} · {what} ({decision.item_key})"
+
+
+def values_in_words(values: dict[str, Any]) -> dict[str, str]:
+    """An item's values as people read them (amounts with currency, dates in words)."""
+    return {k.replace("_", " "): value_display(k, v) for k, v in (values or {}).items()}
 
 
 def create_draft(
@@ -301,9 +345,12 @@ def approve_draft(
     principal: Principal,
     draft_id: uuid.UUID | str,
     version: int | None = None,
+    comment: str | None = None,
+    acknowledged: list[str] | None = None,
     ip: str | None = None,
 ) -> Draft:
-    """Approve the current version; refused while QA is pending or reports blockers."""
+    """Approve the current version; refused while QA is pending or reports blockers, and
+    until every open warning is acknowledged (ids from `approval_warnings`)."""
     require(principal, "approve")
     draft = _draft(session, principal, draft_id)
     session.refresh(draft, with_for_update=True)
@@ -328,24 +375,31 @@ def approve_draft(
             "has reviewed them yet; accept, edit or reject them first: " + ", ".join(unreviewed),
             unreviewed=unreviewed,
         )
-    if draft.status == "approved":
-        return draft
-    draft.status = "approved"
-    draft.approved_by = principal.user_id
-    draft.approved_at = _now()
-    draft.updated_at = _now()
-    session.add(draft)
-    audit.append_for(
+    return approval.approve(
         session,
-        principal,
-        action="draft.approve",
+        principal=principal,
+        draft=draft,
+        row=row,
+        warnings=approval_warnings(session, draft, row),
+        acknowledged=acknowledged,
+        comment=comment,
         ip=ip,
-        object_type="draft",
-        object_id=draft.id,
-        detail={"version": row.version},
     )
-    session.flush()
-    return draft
+
+
+def approval_warnings(
+    session: Session, draft: Draft, row: DraftVersion
+) -> list[tuple[str, approval.PlainFinding]]:
+    """The open warnings of a version, each with the id an approver acknowledges."""
+    findings = approval.stored_findings(session, row)
+    if not any(f.severity == "warning" for f in findings):
+        return []
+    meeting = session.get(Meeting, draft.meeting_id)
+    assert meeting is not None
+    key = data_key(session, meeting)
+    return approval.open_warnings(
+        findings, load_version_doc(row, key), load_items(session, meeting, key)
+    )
 
 
 @dataclass(frozen=True)
@@ -439,3 +493,50 @@ def retry(
     )
     session.flush()
     return meeting, job
+
+
+DOWNLOAD_URL_SECONDS = 300
+
+
+def export_filename(session: Session, export: Export) -> str:
+    """The file name of an export: parties, type, version and approval status."""
+    version = session.get(DraftVersion, export.draft_version_id)
+    draft = session.get(Draft, version.draft_id) if version else None
+    ext = (export.object_key or "").rsplit(".", 1)[-1] or export.format
+    if version is None or draft is None:
+        return f"contract.{ext}"
+    meeting = session.get(Meeting, draft.meeting_id)
+    doc = load_version_doc(version, data_key(session, meeting)) if meeting else None
+    return approval.export_filename(doc, draft, version.version, export.approved, ext)
+
+
+def download_link(
+    session: Session,
+    *,
+    principal: Principal,
+    export_id: uuid.UUID | str,
+    ip: str | None = None,
+) -> tuple[str, str]:
+    """(short-lived URL, file name) of a finished export; audited with the user."""
+    from bridge_app.services.storage import get_store
+
+    require(principal, "read")
+    export = get_owned(session, Export, export_id, principal.organization_id)
+    if export is None:
+        raise NotFound("no such export")
+    if export.status != "done" or not export.object_key:
+        raise Conflict(f"the export is {export.status}; the file is not ready")
+    filename = export_filename(session, export)
+    url = get_store().download_url(
+        export.object_key, filename=filename, expires_in=DOWNLOAD_URL_SECONDS
+    )
+    audit.append_for(
+        session,
+        principal,
+        action="export.download",
+        ip=ip,
+        object_type="export",
+        object_id=export.id,
+        detail={"format": export.format, "filename": filename, "object_name": filename},
+    )
+    return url, filename

@@ -406,12 +406,15 @@ def audit_events(
     action: str = "",
     actor: str = "",
     object_id: str = "",
+    object_name: str = "",
+    object_text: str = "",
     contains: bool = False,
     before: int | None = None,
     limit: int = 200,
 ) -> list[AuditEvent]:
     """The organization's audit events, newest first; filters match exactly, or as literal
-    substrings with `contains`."""
+    substrings with `contains`. `object_name` is a substring of the object's name
+    (`detail.object_name`); `object_text` matches the object's id or its name."""
     query = scoped(AuditEvent, organization_id)
     for column, value in (
         (col(AuditEvent.action), action),
@@ -421,6 +424,23 @@ def audit_events(
         value = value.strip()
         if value:
             query = query.where(column.ilike(like_pattern(value)) if contains else column == value)
+    name = AuditEvent.detail["object_name"].astext
+    if object_name.strip():
+        query = query.where(name.ilike(like_pattern(object_name.strip())))
+    if object_text.strip():
+        pattern = like_pattern(object_text.strip())
+        query = query.where(sa.or_(col(AuditEvent.object_id).ilike(pattern), name.ilike(pattern)))
     if before:
         query = query.where(col(AuditEvent.id) < before)
     return list(session.exec(query.order_by(col(AuditEvent.id).desc()).limit(limit)).all())
+
+
+def link_holder(session: Session, export: Export) -> str:
+    """Who was last given the download link of this export (for the served file's entry)."""
+    row = session.exec(
+        scoped(AuditEvent, export.organization_id)
+        .where(AuditEvent.action == "export.download", AuditEvent.object_id == str(export.id))
+        .order_by(col(AuditEvent.id).desc())
+        .limit(1)
+    ).first()
+    return (row.actor_email or "") if row is not None else ""

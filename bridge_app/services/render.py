@@ -31,6 +31,7 @@ from bridge_app.core.drafting.redline import RedlineOp, redline, redline_drafts,
 from bridge_app.core.drafting.roundtrip import BOOKMARK_PREFIX
 from bridge_app.core.drafting.templates import TEMPLATES
 from bridge_app.core.drafting.terms import fmt_date
+from bridge_app.core.review.terms import REVIEWER_ENTERED
 from bridge_app.services.text_safety import escape_markdown_html
 
 _LIST_LINE = re.compile(r"^\(([a-z]{1,3}|\d{1,2})\)\s")
@@ -43,8 +44,10 @@ def fmt_time(seconds: float) -> str:
 
 
 def _meta_line(draft: Draft) -> str:
+    status = f"Approved version {draft.version} ({draft.approval})" if draft.approval else ""
     return (
-        f"Draft version {draft.version}, prepared on {fmt_date(draft.prepared_on)} from the "
+        f"{status or f'Draft version {draft.version}'}, prepared on "
+        f"{fmt_date(draft.prepared_on)} from the "
         f'meeting "{draft.meeting_title}" held on {fmt_date(draft.meeting_date)}.'
     )
 
@@ -52,7 +55,7 @@ def _meta_line(draft: Draft) -> str:
 def _source_lines(prov: Provenance) -> list[str]:
     """One line per quote: ``[00:01:02-00:01:07] Dana (s12): "…"``."""
     if not prov.quotes:
-        return ["(no transcript quote recorded)"]
+        return [f"({REVIEWER_ENTERED})"]
     return [
         f"[{fmt_time(q.start)}-{fmt_time(q.end)}] {q.speaker or 'unknown speaker'} "
         f'({q.segment_id}): "{q.quote}"'

@@ -3,8 +3,9 @@ meeting row. The caller commits and enqueues the transcript stage."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
@@ -23,6 +24,44 @@ from bridge_app.settings import get_settings
 def source_object_key(meeting: Meeting) -> str:
     """Where the meeting's encrypted upload is stored (one object per input version)."""
     return f"{meeting.organization_id}/meetings/{meeting.id}/source/v{meeting.input_version}"
+
+
+# A meeting date outside these bounds is a typing slip ("22026"), refused, never dropped.
+EARLIEST_MEETING_YEAR = 1990
+MAX_DAYS_AHEAD = 366
+
+
+def check_meeting_date(meeting_date: date | None, *, today: date | None = None) -> None:
+    """Refuse an impossible meeting date with a message that says why."""
+    if meeting_date is None:
+        return
+    today = today or datetime.now(UTC).date()
+    if meeting_date.year < EARLIEST_MEETING_YEAR or (meeting_date - today).days > MAX_DAYS_AHEAD:
+        raise UploadRejected(
+            "bad_date",
+            f"the meeting date {meeting_date.isoformat()} is not plausible: use the day the "
+            f"meeting was held (between {EARLIEST_MEETING_YEAR} and a year from today)",
+        )
+
+
+def content_hash(data: bytes) -> str:
+    """SHA-256 of an upload, to point out identical earlier uploads."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def earlier_identical(session: Session, meeting: Meeting) -> Meeting | None:
+    """The newest earlier meeting of the organization uploaded with the same bytes."""
+    if not meeting.content_sha256:
+        return None
+    return session.exec(
+        select(Meeting)
+        .where(
+            Meeting.organization_id == meeting.organization_id,
+            Meeting.content_sha256 == meeting.content_sha256,
+            Meeting.id != meeting.id,
+        )
+        .order_by(Meeting.created_at.desc())  # type: ignore[attr-defined]
+    ).first()
 
 
 def validate_upload(data: bytes, *, filename: str, redact: bool, fmt: str = "auto") -> str:
@@ -80,6 +119,7 @@ def submit_meeting(
             f"unknown contract type '{intended_contract_type}'; "
             f"use one of {', '.join(CONTRACT_TYPES)}",
         )
+    check_meeting_date(meeting_date)
     title = title.strip() or filename
     if len(title) > 300:
         raise UploadRejected("bad_title", "the title is longer than 300 characters")
@@ -107,6 +147,7 @@ def submit_meeting(
         source_filename=filename[:300],
         source_format=fmt,
         source_size=len(data),
+        content_sha256=content_hash(data),
         intended_contract_type=None
         if intended_contract_type in (None, "", "auto")
         else intended_contract_type,

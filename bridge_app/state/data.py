@@ -15,15 +15,24 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bridge_app.core.drafting import Draft as DraftDoc
 from bridge_app.core.drafting.redline import redline_drafts, redline_html
+from bridge_app.core.review.findings import SEVERITY_LABELS, plain_findings, template_defaults
+from bridge_app.core.review.terms import (
+    REVIEWER_ENTERED,
+    REVIEWER_ITEM_PREFIX,
+    STATUS_LABELS,
+    missing_term_of,
+    value_display,
+)
 from bridge_app.core.stages import STAGE_NAMES, STAGE_TABLE, MeetingStatus, progress
-from bridge_app.core.vocabulary import SEVERITIES
-from bridge_app.models import DraftVersion, Meeting
-from bridge_app.services import meeting_data, queries
+from bridge_app.models import Draft, DraftVersion, Meeting
+from bridge_app.services import approval, audit_view, meeting_data, queries
 from bridge_app.services.db import get_owned
 from bridge_app.services.errors import NotFound
+from bridge_app.services.meeting_data import load_items
 from bridge_app.services.queries import STATUS_GROUPS, StatusGroup
-from bridge_app.services.storage import get_store
+from bridge_app.services.terms import meeting_checklist
 from bridge_app.services.transcription.playback import member_urls, track_of_speaker
 
 KIND_LABELS = {
@@ -81,20 +90,36 @@ def list_meetings(
         session, organization_id, search=search, status_group=group, limit=200
     )
     exported = queries.exported_meeting_ids(session, [m.id for m, _ in rows])
+    review = approval.review_statuses(session, [m.id for m, _ in rows])
     return [
         {
             "id": str(m.id),
             "title": meeting_data.title_of(m),
             "matter": matter or "",
             "status": m.status,
+            "review": review[m.id].label if m.id in review else "",
+            "review_tone": review[m.id].tone if m.id in review else "gray",
             "date": m.meeting_date.isoformat() if m.meeting_date else "",
             "created": fmt_when(m.created_at),
             "format": m.source_format or "",
             "failure": (m.failure_reason or "")[:300],
-            "steps": stage_steps(m.status, m.failed_stage, m.id in exported),
+            "steps": _flag_blocked(
+                stage_steps(m.status, m.failed_stage, m.id in exported),
+                review[m.id].label if m.id in review else "",
+            ),
         }
         for m, matter in rows
     ]
+
+
+def _flag_blocked(steps: list[dict[str, str]], review: str) -> list[dict[str, str]]:
+    """QA ran, but a draft with problems is not a green tick: its QA step says "blocked"."""
+    if review.startswith("blocked"):
+        for step in steps:
+            if step["key"] == "qa" and step["state"] == "done":
+                step["state"] = "blocked"
+                step["label"] = f"QA: {review}"
+    return steps
 
 
 def meeting_summary(session: Session, meeting: Meeting) -> dict[str, Any]:
@@ -111,7 +136,11 @@ def meeting_summary(session: Session, meeting: Meeting) -> dict[str, Any]:
         "warnings": list(meeting.warnings),
         "failure": (meeting.failure_reason or "")[:500],
         "has_draft": bool(draft and draft.current_version),
-        "steps": stage_steps(meeting.status, meeting.failed_stage, False),
+        "steps": stage_steps(
+            meeting.status,
+            meeting.failed_stage,
+            meeting.id in queries.exported_meeting_ids(session, [meeting.id]),
+        ),
         "progress": f"{round(100 * meeting.transcription_progress)}%"
         if meeting.recording is not None
         and meeting.transcription_progress is not None
@@ -144,22 +173,40 @@ def meeting_detail(
     for item in items:
         for ev in item.get("evidence", []):
             ev["track"] = track_of_speaker(meeting, ev["speaker"])
-    return {"meeting": meeting_summary(session, meeting), "segments": segments, "items": items}
+    contract_type, terms = "", []
+    if meeting.data_key_id is not None and meeting.status not in (
+        MeetingStatus.uploaded,
+        MeetingStatus.ingesting,
+        MeetingStatus.ingested,
+        MeetingStatus.extracting,
+    ):
+        contract_type, rows = meeting_checklist(session, meeting)
+        terms = [
+            {
+                "term": r.term,
+                "label": r.label,
+                "kind": r.kind,
+                "status": r.status,
+                "status_label": STATUS_LABELS[r.status],
+                "display": r.display,
+                "reviewer_entered": r.reviewer_entered,
+            }
+            for r in rows
+        ]
+    return {
+        "meeting": meeting_summary(session, meeting),
+        "segments": segments,
+        "items": items,
+        "contract_type": contract_type,
+        "terms": terms,
+    }
 
 
 def _values_text(values: dict[str, Any]) -> str:
-    parts = []
-    for name, value in values.items():
-        if isinstance(value, dict):
-            shown = (
-                value.get("text")
-                or value.get("name")
-                or ", ".join(str(v) for v in value.values() if v is not None)
-            )
-        else:
-            shown = str(value)
-        parts.append(f"{name.replace('_', ' ')}: {shown}")
-    return "; ".join(parts)
+    """An item's values in words: "fee: EUR 42,000.00; deliverable: Route model; …"."""
+    return "; ".join(
+        f"{name.replace('_', ' ')}: {value_display(name, value)}" for name, value in values.items()
+    )
 
 
 def item_view(view: queries.DecisionView, times: dict[str, str]) -> dict[str, Any]:
@@ -194,6 +241,8 @@ def item_view(view: queries.DecisionView, times: dict[str, str]) -> dict[str, An
         "values_text": _values_text(values or {}),
         "values_json": json.dumps(values or {}, sort_keys=True),
         "owner": view.owner or "",
+        "reviewer_entered": d.item_key.startswith(REVIEWER_ITEM_PREFIX) and not evidence,
+        "name": f"{KIND_LABELS.get(d.kind, d.kind).rstrip('s').lower()} “{view.statement[:60]}”",
         "due": d.due.isoformat() if d.due else "",
         "superseded": bool(d.superseded_by),
         "conflicting": bool(d.conflicts_with),
@@ -222,7 +271,10 @@ def meeting_status(
 # ------------------------------------------------------------------------------ drafts
 
 
-def _export_rows(session: Session, version: DraftVersion, filename: str) -> list[dict[str, Any]]:
+def _export_rows(
+    session: Session, version: DraftVersion, doc: DraftDoc, draft: Draft
+) -> list[dict[str, Any]]:
+    """The newest export per format (download links are issued, and audited, on click)."""
     rows = queries.version_exports(session, version)
     out = []
     seen: set[str] = set()
@@ -230,19 +282,17 @@ def _export_rows(session: Session, version: DraftVersion, filename: str) -> list
         if e.format in seen:
             continue
         seen.add(e.format)
-        url = ""
-        if e.status == "done" and e.object_key:
-            ext = e.object_key.rsplit(".", 1)[-1]
-            url = get_store().download_url(
-                e.object_key, filename=f"{filename}-v{version.version}.{ext}"
-            )
+        ext = (e.object_key or "").rsplit(".", 1)[-1] or e.format
         out.append(
             {
                 "id": str(e.id),
                 "format": e.format,
                 "label": e.format.upper() if e.format != "md" else "Markdown",
                 "status": e.status,
-                "url": url,
+                "filename": approval.export_filename(doc, draft, version.version, e.approved, ext)
+                if e.status == "done"
+                else "",
+                "approved": e.approved,
                 "size": f"{(e.size_bytes or 0) / 1024:.1f} KB" if e.size_bytes else "",
                 "error": (e.error or "")[:200],
             }
@@ -277,23 +327,35 @@ def draft_detail(
         return base
     chosen = next((v for v in versions if v.version == version), versions[-1])
     doc = queries.version_doc(session, draft, chosen)
-    findings = queries.findings(session, chosen)
-    order: dict[str, int] = {severity: rank for rank, severity in enumerate(SEVERITIES)}
-    finding_rows = sorted(
-        (
-            {
-                "code": f.code,
-                "severity": f.severity,
-                "clause": f.clause or "",
-                "message": f.message,
-            }
-            for f in findings
-        ),
-        key=lambda f: (order.get(f["severity"], 3), f["clause"], f["code"]),
-    )
+    items = load_items(session, meeting)
+    plain = plain_findings(approval.stored_findings(session, chosen), doc, items)
+    meeting_href = f"/meeting?id={meeting.id}"
+
+    def fix_href(kind: str, target: str) -> str:
+        if kind == "term":
+            return f"{meeting_href}&term={target}"
+        if kind == "item":
+            return f"{meeting_href}&item={target}"
+        if kind == "clause":
+            return f"#clause-{target}"
+        return ""
+
+    finding_rows = [
+        {
+            "severity": f.severity,
+            "severity_label": SEVERITY_LABELS.get(f.severity, f.severity),
+            "clause": f.clause or "",
+            "message": f.sentence,
+            "fix_kind": f.fix,
+            "fix_label": f.fix_label,
+            "fix_href": fix_href(f.fix, f.target),
+            "codes": " ".join(f.codes),
+        }
+        for f in plain
+    ]
     by_clause: dict[str, list[dict[str, str]]] = {}
-    for f in finding_rows:
-        by_clause.setdefault(f["clause"], []).append(f)
+    for row in finding_rows:
+        by_clause.setdefault(row["clause"], []).append(row)
     clauses = []
     for c in doc.clauses:
         sources = []
@@ -309,6 +371,7 @@ def draft_detail(
                         "time": fmt_ts(q.start),
                         "speaker": q.speaker or "Unknown",
                         "quote": q.quote[:300],
+                        "reviewer_entered": False,
                     }
                 )
             if not p.quotes:
@@ -321,23 +384,43 @@ def draft_detail(
                         "anchor": "",
                         "time": "",
                         "speaker": "",
-                        "quote": "",
+                        "quote": REVIEWER_ENTERED,
+                        "reviewer_entered": True,
                     }
                 )
+        placeholders = []
+        for text in c.placeholders:
+            label = text.split(":", 1)[-1].rstrip("]").strip()
+            term = missing_term_of(label, draft.contract_type)
+            placeholders.append(
+                {
+                    "text": text,
+                    "label": label,
+                    "href": f"{meeting_href}&term={term}" if term else "",
+                }
+            )
         clauses.append(
             {
                 "key": c.key,
                 "number": c.number,
                 "heading": c.heading,
                 "text": c.text,
-                "placeholders": list(c.placeholders),
-                "has_placeholders": bool(c.placeholders),
+                "placeholders": placeholders,
+                "has_placeholders": bool(placeholders),
                 "sources": sources,
                 "source_count": len(sources),
                 "findings": by_clause.get(c.key, []),
             }
         )
-    slug = "".join(ch if ch.isalnum() else "-" for ch in draft.contract_type)
+    view = approval.approval_view(session, draft)
+    warnings = []
+    if chosen.qa_done and chosen.version == draft.current_version:
+        warnings = [
+            {"id": wid, "sentence": f.sentence}
+            for wid, f in approval.open_warnings(
+                approval.stored_findings(session, chosen), doc, items
+            )
+        ]
     base.update(
         {
             "version": chosen.version,
@@ -345,9 +428,22 @@ def draft_detail(
             "clauses": clauses,
             "findings": finding_rows,
             "general_findings": by_clause.get("", []),
-            "blockers": chosen.blocker_count if chosen.qa_done else -1,
+            "blockers": sum(1 for f in plain if f.severity == "blocker") if chosen.qa_done else -1,
             "qa_done": chosen.qa_done,
-            "exports": _export_rows(session, chosen, slug),
+            "exports": _export_rows(session, chosen, doc, draft),
+            "defaults": [
+                {"clause": key, "sentence": sentence}
+                for key, sentence in template_defaults(doc, items)
+            ],
+            "approval": {
+                "state": view.state,
+                "version": view.version or 0,
+                "approver": view.approver,
+                "when": fmt_when(view.when),
+                "comment": view.comment,
+                "outdated_reason": view.outdated_reason,
+            },
+            "warnings": warnings,
         }
     )
     return base
@@ -417,16 +513,18 @@ def audit_events(
     object_id: str = "",
     limit: int = 200,
 ) -> list[dict[str, Any]]:
-    """The audit page's rows: filters match literal substrings."""
+    """The audit page's rows in words: filters match literal substrings; `object_id` matches
+    an object's id or its name."""
     rows = queries.audit_events(
         session,
         organization_id,
         action=action,
         actor=actor,
-        object_id=object_id,
+        object_text=object_id,
         contains=True,
         limit=limit,
     )
+    open_key = audit_view.key_opener(session, organization_id)
     return [
         {
             "id": str(r.id),
@@ -435,7 +533,8 @@ def audit_events(
             "action": r.action,
             "object": f"{r.object_type or ''} {r.object_id or ''}".strip(),
             "ip": r.ip or "",
-            "detail": json.dumps(r.detail, sort_keys=True, default=str)[:300],
+            "detail": "",
+            **audit_view.describe(r, open_key),
         }
         for r in rows
     ]

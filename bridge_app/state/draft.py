@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -11,7 +12,15 @@ from bridge_app.services import actions
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
 from bridge_app.state.common import enqueue, follow_live, read_db, run_db
-from bridge_app.state.rows import ClauseRow, ExportRow, FindingRow, Source, clause_row
+from bridge_app.state.rows import (
+    ClauseRow,
+    DefaultRow,
+    ExportRow,
+    FindingRow,
+    Source,
+    WarningRow,
+    clause_row,
+)
 
 POLL_S = 0.5
 LIVE_MAX_S = 10 * 60
@@ -48,6 +57,22 @@ class DraftState(AuthState):
 
     selected_clause: str = ""
 
+    defaults: list[DefaultRow] = []
+    # the approval record, and the confirmation dialog (open warnings to acknowledge)
+    approval_state: str = "none"
+    approved_version: int = 0
+    approver: str = ""
+    approved_when: str = ""
+    approval_comment: str = ""
+    outdated_reason: str = ""
+    warnings: list[WarningRow] = []
+    approve_open: bool = False
+    acknowledged: list[str] = []
+    approve_comment: str = ""
+    approve_error: str = ""
+    # the banner a running job raised: it ends when the job ends
+    _job_notice: str = ""
+
     _live_generation: int = 0
 
     @rx.var
@@ -79,9 +104,28 @@ class DraftState(AuthState):
         )
 
     @rx.var
+    def all_acknowledged(self) -> bool:
+        return all(w.id in self.acknowledged for w in self.warnings)
+
+    @rx.var
+    def status_label(self) -> str:
+        if self.approval_state == "approved":
+            return f"approved (version {self.approved_version})"
+        if self.approval_state == "outdated":
+            return "approval out of date"
+        return "draft"
+
+    @rx.var
     def approve_hint(self) -> str:
-        if self.draft_status == "approved" and self.is_current:
-            return "This version is approved."
+        if self.approval_state == "approved" and self.is_current:
+            return f"Version {self.approved_version} is approved."
+        if self.approval_state == "outdated" and not self.pending and self.qa_done:
+            if self.blockers > 0:
+                return (
+                    f"The approval is out of date and approval is blocked: {self.blockers} "
+                    "problem(s) must be fixed."
+                )
+            return "The approval is out of date: approve again before exporting as approved."
         if self.pending:
             return "A new version is being drafted."
         if not self.qa_done:
@@ -89,7 +133,7 @@ class DraftState(AuthState):
         if not self.is_current:
             return "Only the current version can be approved."
         if self.blockers > 0:
-            return f"Approval is blocked: {self.blockers} QA blocker(s) remain."
+            return f"Approval is blocked: {self.blockers} problem(s) must be fixed first."
         return "No blockers: this version can be approved."
 
     @rx.var
@@ -134,6 +178,22 @@ class DraftState(AuthState):
         self.qa_done = bool(detail["qa_done"])
         self.exports = [ExportRow(**e) for e in detail["exports"]]
         self.exporting = [e.format for e in self.exports if e.status == "pending"]
+        self.defaults = [DefaultRow(**d) for d in detail["defaults"]]
+        record = detail["approval"]
+        self.approval_state = record["state"]
+        self.approved_version = int(record["version"])
+        self.approver = record["approver"]
+        self.approved_when = record["when"]
+        self.approval_comment = record["comment"]
+        self.outdated_reason = record["outdated_reason"]
+        self.warnings = [WarningRow(**w) for w in detail["warnings"]]
+        if (
+            self._job_notice
+            and self.notice == self._job_notice
+            and not (self.pending or self.exporting or not self.qa_done)
+        ):
+            self.notice = ""  # the job the banner announced has ended
+            self._job_notice = ""
         if self.show_redline and self.compare_to:
             await self._load_redline(principal.organization_id)
         return True
@@ -155,6 +215,9 @@ class DraftState(AuthState):
         self.show_redline = False
         self.compare_to = ""
         self.redline_html = ""
+        self.approve_open = False
+        self.notice = ""  # a banner from another page does not follow here
+        self._job_notice = ""
         try:
             await self._load()
         except Exception as exc:
@@ -246,7 +309,32 @@ class DraftState(AuthState):
             return
         await enqueue(job)
         self.pending = True
-        self.notice = f"Regenerating: version {job.version} is being drafted."
+        self.notice = self._job_notice = f"Regenerating: version {job.version} is being drafted."
+
+    @rx.event
+    async def open_approve(self) -> None:
+        if await self.principal_for("approve") is None:
+            return
+        self.acknowledged = []
+        self.approve_comment = ""
+        self.approve_error = ""
+        self.approve_open = True
+
+    @rx.event
+    def set_approve_open(self, value: bool) -> None:
+        self.approve_open = bool(value)
+
+    @rx.event
+    def toggle_acknowledge(self, warning_id: str) -> None:
+        wid = str(warning_id)[:40]
+        if wid in self.acknowledged:
+            self.acknowledged = [w for w in self.acknowledged if w != wid]
+        else:
+            self.acknowledged = [*self.acknowledged, wid]
+
+    @rx.event
+    def set_approve_comment(self, value: str) -> None:
+        self.approve_comment = value[:2000]
 
     @rx.event
     async def approve(self) -> None:
@@ -255,19 +343,49 @@ class DraftState(AuthState):
             return
         ip, draft_id = self._client_ip(), self.draft_id
         version = int(self.version) if self.version.isdigit() else None
+        acknowledged, comment = list(self.acknowledged), self.approve_comment
 
         def work(session: Any) -> None:
             actions.approve_draft(
-                session, principal=principal, draft_id=draft_id, version=version, ip=ip
+                session,
+                principal=principal,
+                draft_id=draft_id,
+                version=version,
+                comment=comment,
+                acknowledged=acknowledged,
+                ip=ip,
             )
 
         try:
             await run_db(work)
         except Exception as exc:
             self.fail(exc)
+            self.approve_error, self.error = self.error, ""
             return
+        self.approve_open = False
         self.notice = f"Version {self.version} approved."
         await self._load()
+
+    @rx.event
+    async def download(self, export_id: str) -> Any:
+        """Issue the file's short-lived link (audited with this user) and follow it."""
+        principal = await self.principal_for("read")
+        if principal is None:
+            return None
+        ip = self._client_ip()
+
+        def work(session: Any) -> str:
+            url, _filename = actions.download_link(
+                session, principal=principal, export_id=str(export_id), ip=ip
+            )
+            return url
+
+        try:
+            url = await run_db(work)
+        except Exception as exc:
+            self.fail(exc)
+            return None
+        return rx.call_script(f"window.location.assign({json.dumps(url)})")
 
     @rx.event
     async def export(self, fmt: str) -> None:
@@ -302,4 +420,4 @@ class DraftState(AuthState):
             ExportRow(format=fmt, label=EXPORT_FORMATS[fmt], status="pending"),
             *[e for e in self.exports if e.format != fmt],
         ]
-        self.notice = f"Exporting {EXPORT_FORMATS[fmt]}…"
+        self.notice = self._job_notice = f"Exporting {EXPORT_FORMATS[fmt]}…"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from datetime import date
 from typing import Any
@@ -11,8 +12,9 @@ import reflex as rx
 
 from bridge_app.core.vocabulary import CONTRACT_TYPES
 from bridge_app.services import actions
+from bridge_app.services.errors import UploadRejected
 from bridge_app.services.queries import STATUS_GROUPS
-from bridge_app.services.queue import NextJob
+from bridge_app.services.upload import check_meeting_date
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
 from bridge_app.state.common import enqueue, follow_live, friendly, read_db
@@ -42,6 +44,9 @@ class MeetingsState(AuthState):
     upload_progress: int = 0
     upload_error: str = ""
     upload_notice: str = ""
+    # an identical earlier upload (same content hash): warned about, with a link
+    duplicate_id: str = ""
+    duplicate_title: str = ""
 
     _live_generation: int = 0
 
@@ -108,7 +113,8 @@ class MeetingsState(AuthState):
 
     @rx.event
     def set_meeting_date(self, value: str) -> None:
-        self.meeting_date = value[:10]
+        # Not cut to 10 characters: "22026-01-15" must be refused, not read as "22026-01-1".
+        self.meeting_date = value.strip()[:40]
 
     @rx.event
     def set_matter(self, value: str) -> None:
@@ -167,9 +173,19 @@ class MeetingsState(AuthState):
         meeting_day: date | None = None
         if self.meeting_date:
             try:
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.meeting_date):
+                    raise ValueError
                 meeting_day = date.fromisoformat(self.meeting_date)
             except ValueError:
-                self.upload_error = "The meeting date is not a valid date (YYYY-MM-DD)."
+                self.upload_error = (
+                    f"The meeting date “{self.meeting_date}” is not a date like 2026-01-15; "
+                    "correct it or leave it empty. Nothing was uploaded."
+                )
+                return None
+            try:
+                check_meeting_date(meeting_day)
+            except UploadRejected as exc:
+                self.upload_error = f"The {exc.message[4:]}. Nothing was uploaded."
                 return None
         self.uploading = True
         redact, fmt = self.redact, self.source_format
@@ -179,7 +195,7 @@ class MeetingsState(AuthState):
 
         ip = self._client_ip()
 
-        def submit() -> NextJob | None:
+        def submit() -> actions.Upload:
             return actions.upload_meeting(
                 principal=principal,
                 filename=filename,
@@ -192,19 +208,28 @@ class MeetingsState(AuthState):
                 fmt=fmt,
                 idempotency_key=f"ui-{uuid.uuid4().hex}",
                 ip=ip,
-            ).job
+            )
 
+        self.duplicate_id = self.duplicate_title = ""
         try:
-            job = await asyncio.to_thread(submit)
+            stored = await asyncio.to_thread(submit)
         except Exception as exc:
             self.uploading = False
             self.upload_progress = 0
             self.upload_error = friendly(exc)
             return rx.clear_selected_files(UPLOAD_ID)
-        await enqueue(job)
+        await enqueue(stored.job)
         self.uploading = False
         self.upload_progress = 100
         self.upload_notice = f"Uploaded “{title}”; processing has started."
+        if stored.duplicate_of is not None:
+            earlier = await read_db(
+                data.meeting_status, principal.organization_id, str(stored.duplicate_of)
+            )
+            if earlier is not None:
+                self.duplicate_id = str(stored.duplicate_of)
+                held = f", held {earlier['date']}" if earlier["date"] else ""
+                self.duplicate_title = f"“{earlier['title']}”{held}"
         self.title = self.matter = self.meeting_date = ""
         await self._refresh()
         return rx.clear_selected_files(UPLOAD_ID)

@@ -23,6 +23,8 @@ class MeetingRow:
     created: str = ""
     format: str = ""
     failure: str = ""
+    review: str = ""
+    review_tone: str = "gray"
     steps: list[Step] = field(default_factory=list)
 
 
@@ -59,7 +61,8 @@ class ItemRow:
     confidence_pct: str = ""
     status: str = ""
     values_text: str = ""
-    values_json: str = ""
+    reviewer_entered: bool = False
+    name: str = ""  # the item in a few words, for the accessible names of its buttons
     owner: str = ""
     due: str = ""
     superseded: bool = False
@@ -85,14 +88,49 @@ class Source:
     time: str = ""
     speaker: str = ""
     quote: str = ""
+    reviewer_entered: bool = False
 
 
 @dataclass
 class FindingRow:
-    code: str = ""
     severity: str = ""
+    severity_label: str = ""
     clause: str = ""
     message: str = ""
+    fix_kind: str = ""
+    fix_label: str = ""
+    fix_href: str = ""
+    codes: str = ""
+
+
+@dataclass
+class PlaceholderRow:
+    text: str = ""
+    label: str = ""
+    href: str = ""
+
+
+@dataclass
+class TermLine:
+    term: str = ""
+    label: str = ""
+    kind: str = ""
+    status: str = ""
+    status_label: str = ""
+    display: str = ""
+    reviewer_entered: bool = False
+
+
+@dataclass
+class WarningRow:
+    id: str = ""
+    sentence: str = ""
+
+
+@dataclass
+class DefaultRow:
+    clause: str = ""
+    sentence: str = ""
 
 
 @dataclass
@@ -101,7 +139,7 @@ class ClauseRow:
     number: str = ""
     heading: str = ""
     text: str = ""
-    placeholders: list[str] = field(default_factory=list)
+    placeholders: list[PlaceholderRow] = field(default_factory=list)
     has_placeholders: bool = False
     sources: list[Source] = field(default_factory=list)
     source_count: int = 0
@@ -114,7 +152,8 @@ class ExportRow:
     format: str = ""
     label: str = ""
     status: str = ""
-    url: str = ""
+    filename: str = ""
+    approved: bool = False
     size: str = ""
     error: str = ""
 
@@ -164,6 +203,11 @@ class AuditRow:
     object: str = ""
     ip: str = ""
     detail: str = ""
+    who: str = ""
+    what: str = ""
+    change: str = ""
+    reason: str = ""
+    extra: str = ""
 
 
 def meeting_row(d: dict[str, Any]) -> MeetingRow:
@@ -180,5 +224,6 @@ def clause_row(d: dict[str, Any]) -> ClauseRow:
             **d,
             "sources": [Source(**s) for s in d["sources"]],
             "findings": [FindingRow(**f) for f in d["findings"]],
+            "placeholders": [PlaceholderRow(**p) for p in d["placeholders"]],
         }
     )

@@ -76,6 +76,7 @@ class World:
             "user_id": self.user_id,
             "key": self.file_key,
             "invitation_id": "00000000-0000-4000-8000-000000000000",
+            "term": "price",
         }
 
 

@@ -77,7 +77,15 @@ def test_review_edit_regenerate_redline_and_approve(client: TestClient) -> None:
 
     old = client.post(f"/v1/drafts/{draft_id}/approve", json={"version": 1}, headers=legal)
     assert old.status_code == 409 and "current" in old.json()["detail"]
-    approve = client.post(f"/v1/drafts/{draft_id}/approve", json={}, headers=legal)
+    warnings = client.get(f"/v1/drafts/{draft_id}/approval", headers=legal).json()
+    acknowledge = [w["id"] for w in warnings["open_warnings"]]
+    if acknowledge and not detail["blocker_count"]:
+        unacknowledged = client.post(f"/v1/drafts/{draft_id}/approve", json={}, headers=legal)
+        assert unacknowledged.status_code == 409
+        assert "acknowledge" in unacknowledged.json()["detail"]
+    approve = client.post(
+        f"/v1/drafts/{draft_id}/approve", json={"acknowledge": acknowledge}, headers=legal
+    )
     if detail["blocker_count"]:
         assert approve.status_code == 409 and "blocker" in approve.json()["detail"]
     else:

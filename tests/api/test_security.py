@@ -33,6 +33,10 @@ SAMPLE_BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/drafts/{draft_id}/regenerate"): None,
     ("POST", "/v1/drafts/{draft_id}/approve"): {},
     ("POST", "/v1/drafts/{draft_id}/exports"): {"format": "md"},
+    ("PUT", "/v1/meetings/{meeting_id}/terms/{term}"): {
+        "fields": {"amount": "1000", "currency": "USD"},
+        "reason": "access check",
+    },
     ("PUT", "/v1/admin/users/{user_id}/role"): {"role": "viewer"},
     ("POST", "/v1/admin/users"): {"email": "new@example.test", "role": "viewer"},
     ("POST", "/v1/auth/oidc/link"): {"code": "not-a-real-link-code"},

@@ -23,6 +23,9 @@ def list_audit(
     *,
     action: Annotated[str | None, Query(max_length=64)] = None,
     object_id: Annotated[str | None, Query(max_length=64)] = None,
+    object_name: Annotated[
+        str | None, Query(max_length=200, description="part of the object's name")
+    ] = None,
     before: Annotated[int | None, Query(ge=1, le=2**62, description="cursor: events below")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     principal: Auditor,
@@ -34,6 +37,7 @@ def list_audit(
         principal.organization_id,
         action=action or "",
         object_id=object_id or "",
+        object_name=object_name or "",
         before=before,
         limit=limit + 1,
     )

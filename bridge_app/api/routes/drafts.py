@@ -22,15 +22,17 @@ from bridge_app.api.deps import (
 from bridge_app.core.drafting.redline import redline_drafts, redline_html, redline_stats
 from bridge_app.models import Draft, DraftVersion
 from bridge_app.models.api import (
+    ApprovalPublic,
     DraftApprove,
     DraftPublic,
     DraftVersionDetail,
     DraftVersionPublic,
     FindingPublic,
     JobAccepted,
+    OpenWarning,
     RedlinePublic,
 )
-from bridge_app.services import actions, queries
+from bridge_app.services import actions, approval, queries
 from bridge_app.services.db import session_scope
 from bridge_app.services.errors import Invalid
 from bridge_app.services.principal import Principal
@@ -156,8 +158,42 @@ async def approve_draft(
     def work() -> DraftPublic:
         with session_scope() as session:
             draft = actions.approve_draft(
-                session, principal=principal, draft_id=draft_id, version=body.version, ip=ip
+                session,
+                principal=principal,
+                draft_id=draft_id,
+                version=body.version,
+                comment=body.comment,
+                acknowledged=list(body.acknowledge),
+                ip=ip,
             )
             return DraftPublic.model_validate(draft)
 
     return await run_in_threadpool(work)
+
+
+@router.get("/drafts/{draft_id}/approval", response_model=ApprovalPublic)
+def get_approval(
+    *,
+    draft_id: uuid.UUID,
+    principal: Reader,
+    session: SessionDep,
+) -> ApprovalPublic:
+    """The approval record and the current version's open warnings (to acknowledge)."""
+    draft = load_draft(session, principal, draft_id)
+    view = approval.approval_view(session, draft)
+    warnings = []
+    if draft.current_version:
+        row = queries.version(session, draft, draft.current_version)
+        warnings = actions.approval_warnings(session, draft, row) if row.qa_done else []
+    return ApprovalPublic(
+        state=view.state,
+        version=view.version,
+        approver=view.approver,
+        approved_at=view.when,
+        comment=view.comment,
+        outdated_reason=view.outdated_reason,
+        acknowledged=list(view.acknowledged),
+        open_warnings=[
+            OpenWarning(id=wid, sentence=f.sentence, codes=list(f.codes)) for wid, f in warnings
+        ],
+    )

@@ -22,7 +22,7 @@ from bridge_app.models import Draft, DraftVersion, Export, Meeting
 from bridge_app.models.api import DownloadLink, ExportCreate, ExportPublic
 from bridge_app.services import actions, audit, crypto, queries
 from bridge_app.services.db import session_scope
-from bridge_app.services.errors import Conflict, NotFound
+from bridge_app.services.errors import NotFound
 from bridge_app.services.meeting_data import data_key
 from bridge_app.services.principal import Principal
 from bridge_app.services.storage import ObjectNotFound, SignedDownloads, get_store
@@ -94,15 +94,6 @@ def get_export(
     return ExportPublic.model_validate(_load_export(session, principal, export_id))
 
 
-def _filename(session: Session, export: Export) -> str:
-    version = session.get(DraftVersion, export.draft_version_id)
-    draft = session.get(Draft, version.draft_id) if version else None
-    kind = draft.contract_type if draft else "contract"
-    number = version.version if version else 0
-    ext = (export.object_key or "").rsplit(".", 1)[-1] or export.format
-    return f"{kind}-v{number}.{ext}"
-
-
 @router.get("/exports/{export_id}/download", response_model=DownloadLink)
 def download_link(
     *,
@@ -112,21 +103,9 @@ def download_link(
     session: SessionDep,
 ) -> DownloadLink:
     """A short-lived URL for the file (presigned S3, or a signed local URL); audited."""
-    export = _load_export(session, principal, export_id)
-    if export.status != "done" or not export.object_key:
-        raise Conflict(f"the export is {export.status}; the file is not ready")
-    filename = _filename(session, export)
-    url = get_store().download_url(
-        export.object_key, filename=filename, expires_in=DOWNLOAD_URL_SECONDS
-    )
-    audit.append_for(
-        session,
-        principal,
-        action="export.download",
-        ip=client_ip(request),
-        object_type="export",
-        object_id=export.id,
-        detail={"format": export.format, "filename": filename},
+    _load_export(session, principal, export_id)
+    url, filename = actions.download_link(
+        session, principal=principal, export_id=export_id, ip=client_ip(request)
     )
     return DownloadLink(url=url, expires_in=DOWNLOAD_URL_SECONDS, filename=filename)
 
@@ -172,7 +151,12 @@ async def download_file(
                 ip=ip,
                 object_type="export",
                 object_id=export.id,
-                detail={"filename": filename, "via": "signed-url"},
+                detail={
+                    "filename": filename,
+                    "object_name": filename,
+                    "via": "signed-url",
+                    "link_issued_to": queries.link_holder(session, export),
+                },
             )
             return data, export.content_type or "application/octet-stream"
 

@@ -134,7 +134,9 @@ async def upload_meeting(
         await enqueue(pool, upload.job)
     else:
         response.status_code = 200
-    return _public(upload.meeting, upload.matter)
+    public = _public(upload.meeting, upload.matter)
+    public.duplicate_of = upload.duplicate_of
+    return public
 
 
 @router.get("/meetings", response_model=MeetingPage)

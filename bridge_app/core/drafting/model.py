@@ -237,6 +237,9 @@ class Draft:
     parent_version: int | None = None
     origin: Literal["generated", "edited", "imported"] = "generated"
     schema_version: int = DRAFT_SCHEMA_VERSION
+    # Set only on the copy an export renders from an approved version ("approved by … on …");
+    # a stored version is never approved in itself, so this stays empty there.
+    approval: str = ""
     playbook_version: int = 0  # the organization's playbook version used (0: built-in)
     # For an imported counterparty DOCX: what they changed against the version sent
     # (kind changed/deleted/added, clause key, heading, old/new text, provenance, tracked, author).
@@ -298,6 +301,7 @@ class Draft:
             "parties": [p.to_dict() for p in self.parties],
             "defined_terms": [[term, where] for term, where in self.defined_terms],
             "clauses": [c.to_dict() for c in self.clauses],
+            **({"approval": self.approval} if self.approval else {}),
             "playbook_version": self.playbook_version,
             "counterparty_changes": [dict(c) for c in self.counterparty_changes],
         }
@@ -320,6 +324,7 @@ class Draft:
             parent_version=None if parent is None else int(parent),
             origin=data.get("origin", "generated"),
             schema_version=int(data.get("schema_version", DRAFT_SCHEMA_VERSION)),
+            approval=str(data.get("approval") or ""),
             playbook_version=int(data.get("playbook_version", 0)),
             counterparty_changes=tuple(dict(c) for c in data.get("counterparty_changes", ())),
         )

@@ -90,6 +90,9 @@ def run(tx: StageTransaction, draft_id: uuid.UUID, version: int) -> NextJob | No
     draft.updated_at = now()
     if draft.status == "approved":
         draft.status = "draft"  # a new text needs a new approval
+        draft.approval_outdated_reason = (
+            f"version {version} was drafted after the approval of version {draft.approved_version}"
+        )
     session.add(draft)
     tx.set_status(meeting, MeetingStatus.drafted)
     tx.succeeded(

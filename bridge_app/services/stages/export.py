@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import replace
 
 from bridge_app.models import DraftVersion, Export
-from bridge_app.services import crypto
+from bridge_app.services import approval, crypto
 from bridge_app.services.meeting_data import load_version_doc
 from bridge_app.services.queue import NextJob
 from bridge_app.services.stages.transaction import StageTransaction, now, owners
@@ -29,6 +30,9 @@ def run(tx: StageTransaction, export_id: uuid.UUID, _version: int) -> NextJob | 
         return None
     key = tx.key(meeting)
     doc = load_version_doc(version, key)
+    export.approved = approval.version_is_approved(draft, version.version)
+    if export.approved:
+        doc = replace(doc, approval=approval.approval_line(session, draft))
     data, content_type, extension = render(doc, export.format)
     object_key = f"{export.organization_id}/exports/{export.id}.{extension}"
     # Always encrypted here, before it leaves the process: the store's own encryption (S3

@@ -1,0 +1,288 @@
+"""QA findings as a lawyer reads them: one finding per problem, in plain words, each with
+where to fix it; and the template's default terms that nobody discussed.
+
+QA (core/drafting/qa.py) stays a list of checks with codes for the API; this module only
+presents them. Codes and item ids never reach the sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from bridge_app.core.drafting.model import PLACEHOLDER_RE, Draft, Finding
+from bridge_app.core.extraction.model import Item
+from bridge_app.core.review.terms import missing_term_of, required_terms, spec
+
+FixKind = Literal["term", "item", "clause", "regenerate", "none"]
+
+# Shown next to each severity instead of the API's words.
+SEVERITY_LABELS = {"blocker": "Must fix", "warning": "Check", "info": "Note"}
+
+
+@dataclass(frozen=True, slots=True)
+class PlainFinding:
+    """One problem: how bad, in words, and what to open to fix it."""
+
+    severity: str
+    sentence: str
+    fix: FixKind
+    target: str  # a term, an item id or a clause key (empty for regenerate / none)
+    fix_label: str
+    clause: str | None
+    codes: tuple[str, ...]  # the QA codes merged into this finding (for the API)
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateDefault:
+    """A term the template writes in by default, and words that show the meeting discussed it."""
+
+    pattern: str
+    sentence: str
+    discussed_if: tuple[str, ...]
+
+
+TEMPLATE_DEFAULTS: tuple[TemplateDefault, ...] = (
+    TemplateDefault(
+        r"within ten business days of receipt",
+        "Deliverables count as accepted if the Client raises no written objection within ten "
+        "business days.",
+        ("acceptance", "accept the deliverable", "sign-off", "sign off"),
+    ),
+    TemplateDefault(
+        r"exclusive jurisdiction",
+        "Only the courts of the governing-law place may hear disputes (exclusive courts).",
+        ("court", "jurisdiction", "arbitration", "dispute"),
+    ),
+    TemplateDefault(
+        r"exclusive of\s+applicable taxes",
+        "Fees are exclusive of taxes (tax is charged on top).",
+        ("tax", "vat", "gst"),
+    ),
+    TemplateDefault(
+        r"return or destroy",
+        "The receiving party must return or destroy confidential information on request.",
+        ("return or destroy", "destroy", "return the information"),
+    ),
+    TemplateDefault(
+        r"Electronic signatures are binding",
+        "Electronic signatures are binding.",
+        ("signature", "e-sign", "docusign"),
+    ),
+)
+
+
+def _label(term: str, contract_type: str) -> str:
+    try:
+        label = spec(term, contract_type).label.lower()
+    except ValueError:
+        label = term.replace("_", " ")
+    return label.split(" (")[0]  # "payment terms (days)" → "payment terms"
+
+
+def _is(label: str) -> str:
+    return "are" if label.endswith("s") else "is"
+
+
+def _clause_name(draft: Draft, key: str | None) -> str:
+    for clause in draft.clauses:
+        if clause.key == key:
+            return f"clause {clause.number} ({clause.heading})"
+    return "the draft"
+
+
+def _checklist_terms(contract_type: str) -> set[str]:
+    return {s.term for s in required_terms(contract_type)}
+
+
+def _term_fix(term: str | None, contract_type: str) -> tuple[FixKind, str, str]:
+    if term and term in _checklist_terms(contract_type):
+        return "term", term, f"Set the {_label(term, contract_type)}"
+    return "none", "", ""
+
+
+_SLOT_OF_VALUE_KEY = {"fee": "price", "duration": "term", "party": "party_1"}
+
+
+def _term_of(finding: Finding) -> str | None:
+    term = str(finding.data.get("term") or "") or None
+    return _SLOT_OF_VALUE_KEY.get(term or "", term)
+
+
+def _placeholder(finding: Finding) -> tuple[str, str]:
+    m = PLACEHOLDER_RE.search(str(finding.data.get("placeholder") or ""))
+    return (m.group(1), m.group(2)) if m else ("MISSING", "a term")
+
+
+def problem_key(finding: Finding, contract_type: str) -> tuple[str, ...]:
+    """Findings with the same key are one problem (a missing fee is one problem, however many
+    checks see it)."""
+    code, term = finding.code, _term_of(finding)
+    if code == "missing_required_term" and term:
+        return ("term", term)
+    if code == "placeholder_left":
+        kind, label = _placeholder(finding)
+        slot = missing_term_of(label, contract_type) or label
+        return ("conflict" if kind == "CONFLICT" else "term", slot)
+    if code == "conflicting_items":
+        return ("conflict", term or "+".join(sorted(finding.evidence)))
+    if code in ("value_mismatch", "source_missing"):
+        return ("stale", finding.clause or "")
+    if code == "party_name_inconsistent":
+        return ("party-name", finding.clause or "")
+    if code == "unreviewed_items":
+        return ("unreviewed",)
+    if code in ("amount_without_currency", "currency_mismatch"):
+        return (code, finding.clause or "")
+    if code == "end_before_start":
+        return (code,)
+    if code == "extra_party":
+        return (code, finding.message)
+    return (code, finding.clause or "", finding.message)
+
+
+def problem_count(findings: Sequence[Finding], contract_type: str, severity: str) -> int:
+    """How many distinct problems of this severity (after merging) the findings describe."""
+    return len({problem_key(f, contract_type) for f in findings if f.severity == severity})
+
+
+def _plain(
+    finding: Finding, draft: Draft, items: dict[str, Item]
+) -> tuple[tuple[str, ...], PlainFinding] | None:
+    """(merge key, finding in words) — or None for a finding that is not a real problem."""
+    ctype = draft.contract_type
+    code, where = finding.code, _clause_name(draft, finding.clause)
+    term = _term_of(finding)
+    key = problem_key(finding, ctype)
+    first_item = next((e for e in finding.evidence if e in items), "")
+
+    def make(sentence: str, fix: tuple[FixKind, str, str]) -> tuple[tuple[str, ...], PlainFinding]:
+        kind, target, label = fix
+        if kind == "none" and first_item:
+            kind, target, label = "item", first_item, "Review the item"
+        if kind == "none" and finding.clause:
+            kind, target, label = "clause", finding.clause, "Go to the clause"
+        return key, PlainFinding(
+            finding.severity, sentence, kind, target, label, finding.clause, (code,)
+        )
+
+    if code == "missing_required_term" and term:
+        label = _label(term, ctype)
+        return make(
+            f"The {label} {_is(label)} missing: the meeting did not settle it, so the draft has "
+            "a blank.",
+            _term_fix(term, ctype),
+        )
+    if code == "placeholder_left":
+        kind, label = _placeholder(finding)
+        slot = missing_term_of(label, ctype)
+        label = _label(slot, ctype) if slot else label
+        if kind == "CONFLICT":
+            return make(
+                f"The meeting gave different values for the {label}; pick one.",
+                _term_fix(slot, ctype),
+            )
+        return make(
+            f"The {label} {_is(label)} missing: {where} still has a blank for it.",
+            _term_fix(slot, ctype),
+        )
+    if code == "conflicting_items":
+        label = _label(term, ctype) if term else "same point"
+        values = sorted(
+            {items[i].statement.strip().rstrip(".") for i in finding.evidence if i in items}
+        )
+        said = (": " + " / ".join(f'"{v}"' for v in values[:3])) if values else ""
+        return make(
+            f"The meeting gave different values for the {label}{said}. Pick one.",
+            _term_fix(term, ctype),
+        )
+    if code == "value_mismatch":
+        label = _label(term, ctype) if term else "value"
+        return make(
+            f"{where.capitalize()} no longer matches the reviewed {label}; regenerate the draft.",
+            ("regenerate", "", "Regenerate the draft"),
+        )
+    if code == "source_missing":
+        return make(
+            f"A value in {where} comes from an item that no longer exists; regenerate the draft.",
+            ("regenerate", "", "Regenerate the draft"),
+        )
+    if code == "party_name_inconsistent":
+        # "Clause N calls X "v1", "v2"; the party is defined as "X" (the "Role")": a variant
+        # inside the quoted meeting title is the title, not a second name for the party.
+        quoted = re.findall(r'"([^"]+)"', finding.message)
+        variants = quoted[:-2]
+        if (
+            finding.clause != "parties"
+            and variants
+            and all(v in draft.meeting_title for v in variants)
+        ):
+            return None
+        return make(finding.message.replace("One party", "A party"), _term_fix("party_1", ctype))
+    if code == "unreviewed_items":
+        count = len([e for e in finding.evidence if e in items])
+        return make(
+            f"{count or 'Some'} value(s) in the draft come from items nobody has reviewed yet.",
+            ("none", "", ""),
+        )
+    if code in ("amount_without_currency", "currency_mismatch"):
+        return make(finding.message, _term_fix("price", ctype))
+    if code == "end_before_start":
+        return make(finding.message, _term_fix("end_date", ctype))
+    if code == "extra_party":
+        return make(finding.message, _term_fix("party_2", ctype))
+    # date_in_past, defined_term_inconsistent, open_question, obligation_unassigned …:
+    # their messages are already plain and name no ids.
+    return make(finding.message, ("none", "", ""))
+
+
+def plain_findings(
+    findings: Sequence[Finding], draft: Draft, items: Sequence[Item]
+) -> list[PlainFinding]:
+    """One finding per problem, worst first: findings about the same term, conflict or stale
+    clause are merged (keeping the worst severity and every code)."""
+    by_id = {i.id: i for i in items}
+    merged: dict[tuple[str, ...], PlainFinding] = {}
+    rank = {"blocker": 0, "warning": 1, "info": 2}
+    for finding in findings:
+        out = _plain(finding, draft, by_id)
+        if out is None:
+            continue
+        key, plain = out
+        if key in merged:
+            old = merged[key]
+            best = old if rank[old.severity] <= rank[plain.severity] else plain
+            codes = tuple(dict.fromkeys((*old.codes, *plain.codes)))
+            merged[key] = PlainFinding(
+                best.severity,
+                old.sentence if old.fix != "none" or plain.fix == "none" else plain.sentence,
+                old.fix if old.fix != "none" else plain.fix,
+                old.target if old.fix != "none" else plain.target,
+                old.fix_label if old.fix != "none" else plain.fix_label,
+                old.clause or plain.clause,
+                codes,
+            )
+        else:
+            merged[key] = plain
+    return sorted(merged.values(), key=lambda f: rank.get(f.severity, 3))
+
+
+def template_defaults(draft: Draft, items: Sequence[Item]) -> list[tuple[str, str]]:
+    """(clause key, sentence) for each default term the template wrote that no item mentions."""
+    said = " ".join(i.statement.lower() for i in items if i.review_status != "rejected")
+    out = []
+    for default in TEMPLATE_DEFAULTS:
+        if any(word in said for word in default.discussed_if):
+            continue
+        for clause in draft.clauses:
+            if re.search(default.pattern, clause.text):
+                out.append((clause.key, default.sentence))
+                break
+    return out
+
+
+def blocker_count(plain: Sequence[PlainFinding]) -> int:
+    """Problems that must be fixed before approval (after merging)."""
+    return sum(1 for f in plain if f.severity == "blocker")
