@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from bridge_app.core.drafting import Draft as DraftDoc
@@ -30,21 +31,29 @@ def data_key(session: Session, meeting: Meeting) -> bytes:
 def load_segments(session: Session, meeting: Meeting, key: bytes | None = None) -> list[Segment]:
     """The meeting's segments, decrypted, in order."""
     key = key or data_key(session, meeting)
-    rows = session.exec(
-        select(TranscriptSegment)
-        .where(TranscriptSegment.meeting_id == meeting.id)
+    # Columns, not ORM objects: a one-hour meeting has over a thousand segments.
+    rows = session.execute(
+        sa.select(
+            col(TranscriptSegment.position),
+            col(TranscriptSegment.speaker),
+            col(TranscriptSegment.start_s),
+            col(TranscriptSegment.end_s),
+            col(TranscriptSegment.text_ciphertext),
+            col(TranscriptSegment.segment_key),
+        )
+        .where(col(TranscriptSegment.meeting_id) == meeting.id)
         .order_by(col(TranscriptSegment.position))
     ).all()
     return [
         Segment(
-            index=r.position,
-            speaker=r.speaker,
-            start=r.start_s,
-            end=r.end_s,
-            text=crypto.decrypt_text(key, r.text_ciphertext),
-            external_id=r.segment_key,
+            index=position,
+            speaker=speaker,
+            start=start,
+            end=end,
+            text=crypto.decrypt_text(key, ciphertext),
+            external_id=segment_key,
         )
-        for r in rows
+        for position, speaker, start, end, ciphertext, segment_key in rows
     ]
 
 
