@@ -322,9 +322,7 @@ async def _burst(pool: Any, org_id: uuid.UUID, data: bytes, n: int, label: str) 
     return n / (end - start) * 60
 
 
-async def _scaling(
-    env: dict[str, str], org_id: uuid.UUID, data: bytes, n: int
-) -> dict[str, float]:
+async def _scaling(env: dict[str, str], org_id: uuid.UUID, data: bytes, n: int) -> dict[str, float]:
     """Burst throughput with 1, 2 and 4 decision workers (the other stages one each)."""
     from bridge_app.services.queue import get_pool
 

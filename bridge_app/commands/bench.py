@@ -40,9 +40,7 @@ def _drafting(args: argparse.Namespace) -> Any:
 def _pipeline(args: argparse.Namespace) -> Any:
     from bridge_app.bench.pipeline import bench_pipeline
 
-    return bench_pipeline(
-        n=args.n, rate=args.rate, latency_n=args.latency_n, scale_n=args.scale_n
-    )
+    return bench_pipeline(n=args.n, rate=args.rate, latency_n=args.latency_n, scale_n=args.scale_n)
 
 
 def _api(args: argparse.Namespace) -> Any:
@@ -73,7 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--runs", type=int, default=0, help="repetitions for the micro-benchmarks")
     parser.add_argument("-n", type=int, default=200, help="meetings in the pipeline burst")
     parser.add_argument(
-        "--scale-n", type=int, default=None, help="meetings per scaling burst (default n/2; 0 skips)"
+        "--scale-n", type=int, default=None, help="meetings per scaling burst (n/2; 0: none)"
     )
     parser.add_argument("--latency-n", type=int, default=40, help="paced meetings for latency")
     parser.add_argument("--rate", type=float, default=2.0, help="paced arrivals per second")
