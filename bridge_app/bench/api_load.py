@@ -210,7 +210,8 @@ async def bench_api(
         async def warm_up(seed: int) -> None:
             conn = _Conn(port)
             for n in range(10):
-                await conn.get(LIST_PATH if n % 2 else f"/v1/meetings/{ids[(seed + n) % len(ids)]}", headers)
+                path = LIST_PATH if n % 2 else f"/v1/meetings/{ids[(seed + n) % len(ids)]}"
+                await conn.get(path, headers)
             await conn.close()
 
         await asyncio.gather(*(warm_up(i * 10) for i in range(4 * workers)))
