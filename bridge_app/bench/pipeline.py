@@ -69,7 +69,13 @@ def prepare_environment() -> dict[str, str]:
     """Point this process at a fresh, migrated benchmark database on the embedded services."""
     from bridge_app.services import db, devservices
 
-    urls, started = devservices.start_missing(devservices.PROFILES["test"], environ={})
+    # The test services the tests are given (TEST_*_URL) when set, else the embedded ones.
+    given = {
+        variable: os.environ[f"TEST_{variable}"]
+        for variable in devservices.URL_VARIABLES.values()
+        if os.environ.get(f"TEST_{variable}")
+    }
+    urls, started = devservices.start_missing(devservices.PROFILES["test"], environ=given)
     STARTED_SERVICES.extend(s for s in started if s not in STARTED_SERVICES)
     admin = urls["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
