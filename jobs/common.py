@@ -20,7 +20,7 @@ from arq.worker import func
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bridge_app.core.stages import STAGES, Stage
-from bridge_app.services import leases, resilience
+from bridge_app.services import compute, leases, resilience
 from bridge_app.services.db import get_engine
 from bridge_app.services.errors import PermanentStageError
 from bridge_app.services.queue import redis_settings
@@ -34,6 +34,7 @@ from jobs.constants import (
     HEALTH_CHECK_INTERVAL_S,
     JOB_COMPLETION_WAIT_S,
     JOB_TIMEOUT_S,
+    MAX_JOBS,
     MAX_TRIES,
     POLL_DELAY_S,
     PORT_OFFSET,
@@ -43,6 +44,9 @@ from jobs.constants import (
 )
 
 log = logging.getLogger("bridge.jobs")
+
+# Stages whose body is mostly pure Python (the rules extraction): they get a process pool.
+CPU_BOUND_STAGES = frozenset({Stage.decision})
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     sqlalchemy.exc.OperationalError,
@@ -169,6 +173,10 @@ async def start_http(ctx: dict[str, Any], port: int) -> None:
 async def on_startup(ctx: dict[str, Any]) -> None:
     get_engine()  # open the pool before the first job
     stage = ctx.get("stage")
+    if stage in CPU_BOUND_STAGES:
+        # Its body's pure-CPU part in processes: the thread it runs in would hold the GIL.
+        size = await asyncio.to_thread(compute.start)
+        log.info("%s worker: %d compute process(es), %d job slots", stage, size, MAX_JOBS)
     if stage == Stage.export:
         # Import the renderers (python-docx, lxml, fpdf2) now, not in the first export's time.
         import bridge_app.services.render  # noqa: F401
@@ -184,6 +192,7 @@ async def on_shutdown(ctx: dict[str, Any]) -> None:
     server = ctx.get("http_server")
     if server is not None:
         server.close()
+    await asyncio.to_thread(compute.stop)
 
 
 def stage_worker_settings(stage: Stage, job: WorkerCoroutine) -> type:
@@ -203,6 +212,7 @@ def stage_worker_settings(stage: Stage, job: WorkerCoroutine) -> type:
             "on_startup": on_startup,
             "on_shutdown": on_shutdown,
             "job_timeout": JOB_TIMEOUT_S,
+            "max_jobs": MAX_JOBS,
             "max_tries": TRANSIENT_MAX_TRIES,
             "poll_delay": POLL_DELAY_S,
             "health_check_interval": HEALTH_CHECK_INTERVAL_S,

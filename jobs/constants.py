@@ -2,6 +2,8 @@
 
 import os
 
+from bridge_app.services.compute import cpu_count
+
 # Small, so a job lost with its worker is re-run quickly (arq re-runs after timeout + 10 s).
 JOB_TIMEOUT_S = int(os.environ.get("BRIDGE_JOB_TIMEOUT_S", "30"))
 # Bounded retries for transient failures (database, storage, NATS, LLM endpoint).
@@ -25,6 +27,10 @@ JOB_COMPLETION_WAIT_S = 25
 # Latency matters more than Redis load here: one-hour meetings finish in about a second.
 POLL_DELAY_S = float(os.environ.get("BRIDGE_POLL_DELAY_S", "0.05"))
 HEALTH_CHECK_INTERVAL_S = 5
+# Jobs one worker runs at once: enough to keep every core of its compute pool busy while other
+# jobs wait on the database, few enough that a burst queues in Redis (first come, first
+# served) instead of slowing every running job down (arq's default is 10).
+MAX_JOBS = int(os.environ.get("BRIDGE_MAX_JOBS", "0")) or 2 * max(1, cpu_count())
 # Reconciler: a meeting untouched this long with no job in Redis is re-enqueued.
 RECONCILE_EVERY_S = int(os.environ.get("BRIDGE_RECONCILE_EVERY_S", "2"))
 # Short: enqueueing is idempotent (deterministic job ids), and a killed worker's job is found

@@ -1,7 +1,8 @@
 """API load test: N concurrent clients on the list and detail endpoints for a fixed time.
 
 The API runs in a Granian child process on a free loopback port against the configured
-database (the same code and server as production, one worker); the load comes from this
+database (the same code and server as production: one Granian worker per core, as the k8s
+API deployment runs it, `GRANIAN_WORKERS` from its CPU limit); the load comes from this
 process through a minimal keep-alive HTTP/1.1 client on asyncio, so the measuring side costs
 as little CPU as possible. A throwaway organization with `meetings` meetings is created first
 and removed afterwards. Nothing listens beyond 127.0.0.1.
@@ -79,7 +80,15 @@ def _cleanup(org_id: uuid.UUID) -> None:
         session.execute(sa.delete(Organization).where(col(Organization.id) == org_id))
 
 
-def _start_server(port: int) -> subprocess.Popen[bytes]:
+def server_workers() -> int:
+    """Granian workers: one per core (the production setting), `GRANIAN_WORKERS` overrides."""
+    configured = os.environ.get("GRANIAN_WORKERS", "").strip()
+    if configured:
+        return max(1, int(configured))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.Popen(
         [
@@ -93,7 +102,7 @@ def _start_server(port: int) -> subprocess.Popen[bytes]:
             "--port",
             str(port),
             "--workers",
-            "1",
+            str(workers),
             "--no-access-log",
             "--log-level",
             "warning",
@@ -189,17 +198,23 @@ async def bench_api(
     get_engine()  # fail early when the database is not configured
     org_id, token, ids = await asyncio.to_thread(_seed, meetings)
     port = _free_port()
-    proc = _start_server(port)
+    workers = server_workers()
+    proc = _start_server(port, workers)
     latencies: dict[str, list[float]] = {"list": [], "detail": []}
     errors: dict[str, int] = {}
     try:
         await _wait_ready(port, proc)
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+
         # Warm-up: connections, pools, imports.
-        warm = _Conn(port)
-        for n in range(20):
-            await warm.get(LIST_PATH if n % 2 else f"/v1/meetings/{ids[n]}", headers)
-        await warm.close()
+        async def warm_up(seed: int) -> None:
+            conn = _Conn(port)
+            for n in range(10):
+                path = LIST_PATH if n % 2 else f"/v1/meetings/{ids[(seed + n) % len(ids)]}"
+                await conn.get(path, headers)
+            await conn.close()
+
+        await asyncio.gather(*(warm_up(i * 10) for i in range(4 * workers)))
         stop_at = time.monotonic() + duration_s
 
         async def client(seed: int) -> None:
@@ -254,7 +269,7 @@ async def bench_api(
         "max_ms": round(every[-1], 2) if every else 0.0,
         "p99_target_ms": P99_TARGET_MS,
         "endpoints": {},
-        "server": "granian, 1 worker, 127.0.0.1",
+        "server": f"granian, {workers} worker(s), 127.0.0.1",
         "cpus": os.cpu_count(),
     }
     for kind, values in latencies.items():

@@ -6,7 +6,13 @@ Redis database of its own, and the real worker processes. Two phases in one run:
 * latency: meetings arrive at a steady rate (default 2/s) so the numbers show the pipeline,
   not a queue the benchmark itself piled up; p50/p95 per SLO span and per stage;
 * throughput: N meetings submitted at once; meetings per minute until all are QA'd, against
-  N no-op jobs chained through five arq queues on the same Redis (the ceiling).
+  the compute ceiling measured in the same run (cores x 60 s / the sum of the stages' unqueued
+  p50s from the latency phase: what the cores allow with no waiting at all);
+* scaling: smaller bursts with 1, 2 and 4 decision workers (the heaviest stage);
+* for reference, N no-op jobs chained through five arq queues (queue overhead only).
+
+The load average is reported too: on a shared machine the absolute numbers move with it, the
+ratio to the ceiling measured in the same run much less.
 """
 
 from __future__ import annotations
@@ -63,7 +69,13 @@ def prepare_environment() -> dict[str, str]:
     """Point this process at a fresh, migrated benchmark database on the embedded services."""
     from bridge_app.services import db, devservices
 
-    urls, started = devservices.start_missing(devservices.PROFILES["test"], environ={})
+    # The test services the tests are given (TEST_*_URL) when set, else the embedded ones.
+    given = {
+        variable: os.environ[f"TEST_{variable}"]
+        for variable in devservices.URL_VARIABLES.values()
+        if os.environ.get(f"TEST_{variable}")
+    }
+    urls, started = devservices.start_missing(devservices.PROFILES["test"], environ=given)
     STARTED_SERVICES.extend(s for s in started if s not in STARTED_SERVICES)
     admin = urls["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
@@ -90,19 +102,26 @@ def prepare_environment() -> dict[str, str]:
     return env
 
 
-def _start_workers(env: dict[str, str], log_dir: Path) -> list[subprocess.Popen[bytes]]:
+def _start_workers(
+    env: dict[str, str], log_dir: Path, names: tuple[str, ...] = (*STAGE_NAMES, "maintenance")
+) -> list[subprocess.Popen[bytes]]:
+    """One process per worker name; a name given again is another replica (own ports)."""
     log_dir.mkdir(parents=True, exist_ok=True)
-    return [
-        subprocess.Popen(
-            [sys.executable, "-m", "jobs", name],
-            env={**os.environ, **env},
-            cwd=REPO_ROOT,
-            stdout=(log_dir / f"{name}.log").open("wb"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+    procs = []
+    for n, name in enumerate(names):
+        replica = names[:n].count(name)
+        offset = int(env["BRIDGE_WORKER_PORT_OFFSET"]) + 10 * replica
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "jobs", name],
+                env={**os.environ, **env, "BRIDGE_WORKER_PORT_OFFSET": str(offset)},
+                cwd=REPO_ROOT,
+                stdout=(log_dir / f"{name}-{replica}.log").open("wb"),
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         )
-        for name in (*STAGE_NAMES, "maintenance")
-    ]
+    return procs
 
 
 def _stop_workers(procs: list[subprocess.Popen[bytes]]) -> None:
@@ -285,7 +304,51 @@ async def _noop_chain(redis_url: str, n: int) -> float:
     return n / elapsed * 60
 
 
-async def _run(n: int, rate: float, latency_n: int) -> dict[str, Any]:
+# The stages a meeting passes through on its own (export is requested by a person).
+MEETING_STAGES = (Stage.transcript, Stage.decision, Stage.draft, Stage.qa)
+SCALING_DECISION_WORKERS = (1, 2, 4)
+
+
+def cores() -> int:
+    """The cores this run may use (what the compute ceiling is for)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def compute_ceiling(stage_p50: dict[str, float], cpus: int) -> float:
+    """Meetings/min the cores allow when every stage costs its unqueued p50, no waiting."""
+    per_meeting = sum(stage_p50[stage] for stage in MEETING_STAGES)
+    return cpus * 60 / per_meeting if per_meeting > 0 else 0.0
+
+
+async def _burst(pool: Any, org_id: uuid.UUID, data: bytes, n: int, label: str) -> float:
+    """Meetings/min for `n` meetings submitted at once, first submit to last one ready."""
+    start = time.monotonic()
+    ids = [await _submit(pool, org_id, data, f"{label} {i}") for i in range(n)]
+    end = await _wait_ready(ids, timeout=1800)
+    return n / (end - start) * 60
+
+
+async def _scaling(env: dict[str, str], org_id: uuid.UUID, data: bytes, n: int) -> dict[str, float]:
+    """Burst throughput with 1, 2 and 4 decision workers (the other stages one each)."""
+    from bridge_app.services.queue import get_pool
+
+    line: dict[str, float] = {}
+    for count in SCALING_DECISION_WORKERS:
+        names = tuple(s for s in STAGE_NAMES if s != Stage.decision) + ("decision",) * count
+        procs = _start_workers(env, REPO_ROOT / ".dev" / "bench" / "logs", names)
+        pool = await get_pool()
+        try:
+            await asyncio.sleep(3)  # workers connect, compute pools spawn
+            line[f"decision_workers_{count}"] = round(
+                await _burst(pool, org_id, data, n, f"scale {count}"), 1
+            )
+        finally:
+            await pool.aclose()
+            _stop_workers(procs)
+    return line
+
+
+async def _run(n: int, rate: float, latency_n: int, scale_n: int) -> dict[str, Any]:
     from bridge_app.models import Organization
     from bridge_app.services.db import session_scope
     from bridge_app.services.queue import get_pool
@@ -300,7 +363,7 @@ async def _run(n: int, rate: float, latency_n: int) -> dict[str, Any]:
     procs = _start_workers(env, REPO_ROOT / ".dev" / "bench" / "logs")
     pool = await get_pool()
     try:
-        await asyncio.sleep(2)  # workers connect
+        await asyncio.sleep(3)  # workers connect, compute pools spawn
         # Phase 1: paced arrivals for latency.
         paced: list[uuid.UUID] = []
         for i in range(latency_n):
@@ -319,8 +382,11 @@ async def _run(n: int, rate: float, latency_n: int) -> dict[str, Any]:
     finally:
         await pool.aclose()
         _stop_workers(procs)
+    scaling = await _scaling(env, org_id, data, scale_n) if scale_n else {}
     noop = await _noop_chain(env["REDIS_URL"], n)
     stages = latency["stages"]
+    cpus = cores()
+    ceiling = compute_ceiling({k: v["p50"] for k, v in stages.items()}, cpus)
     return {
         "meeting_processing": latency["slo"].get("meetingProcessing", {}),
         "draft_generation": latency["slo"].get("draftGeneration", {}),
@@ -328,8 +394,16 @@ async def _run(n: int, rate: float, latency_n: int) -> dict[str, Any]:
         "stages": stages,
         "burst_stages": burst_latency["stages"],
         "throughput_per_min": round(throughput, 1),
+        "compute_ceiling_per_min": round(ceiling, 1),
+        "ceiling_ratio": round(throughput / ceiling, 3) if ceiling else None,
+        "ceiling_basis": f"{cpus} cores x 60 s / sum of unqueued stage p50s "
+        f"({'+'.join(MEETING_STAGES)}, paced phase of this run)",
+        "scaling_per_min": scaling,
+        "scaling_n": scale_n,
         "noop_chain_throughput_per_min": round(noop, 1),
-        "ratio": round(throughput / noop, 3) if noop else None,
+        "noop_ratio": round(throughput / noop, 3) if noop else None,
+        "cpus": cpus,
+        "load_avg_1m": round(os.getloadavg()[0], 2),
         "n": n,
         "latency_n": latency_n,
         "arrival_rate_per_s": rate,
@@ -337,6 +411,9 @@ async def _run(n: int, rate: float, latency_n: int) -> dict[str, Any]:
     }
 
 
-def bench_pipeline(n: int = 200, rate: float = 2.0, latency_n: int = 40) -> dict[str, Any]:
-    """Run both phases and return the issue's JSON shape (seconds throughout)."""
-    return asyncio.run(_run(n, rate, latency_n))
+def bench_pipeline(
+    n: int = 200, rate: float = 2.0, latency_n: int = 40, scale_n: int | None = None
+) -> dict[str, Any]:
+    """Run the phases and return the issue's JSON shape (seconds throughout); the scaling
+    bursts have `scale_n` meetings each (default n/2; 0 skips them)."""
+    return asyncio.run(_run(n, rate, latency_n, n // 2 if scale_n is None else scale_n))

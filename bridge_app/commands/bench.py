@@ -13,8 +13,9 @@ TARGETS = (
     "extraction: rules backend, one-hour meeting < 300 ms (p95)",
     "drafting: draft + QA < 100 ms, DOCX + PDF of ten pages < 500 ms (p95)",
     "pipeline: meeting processing p95 <= 1.5 s, draft generation <= 0.6 s, export <= 0.5 s, "
-    "throughput >= 50% of the no-op chain",
-    "api: 100 clients for 60 s, zero errors, p99 <= 100 ms",
+    "burst throughput >= 0.8 of the compute ceiling measured in the same run",
+    "api: 100 clients for 60 s, zero errors, p99 <= 100 ms paced; "
+    "saturated (no pauses) >= 500 requests/s with p99 <= 250 ms",
     "transcription: tiny.en, one hour of audio in <= 6 min on 2 cores (p95), peak RSS < 1.5 GB",
 )
 
@@ -40,7 +41,7 @@ def _drafting(args: argparse.Namespace) -> Any:
 def _pipeline(args: argparse.Namespace) -> Any:
     from bridge_app.bench.pipeline import bench_pipeline
 
-    return bench_pipeline(n=args.n, rate=args.rate, latency_n=args.latency_n)
+    return bench_pipeline(n=args.n, rate=args.rate, latency_n=args.latency_n, scale_n=args.scale_n)
 
 
 def _api(args: argparse.Namespace) -> Any:
@@ -50,9 +51,16 @@ def _api(args: argparse.Namespace) -> Any:
     from bridge_app.bench.pipeline import prepare_environment
 
     prepare_environment()  # its own migrated database on the embedded test services
-    return asyncio.run(
-        bench_api(duration_s=args.duration, clients=args.clients, think_s=args.think)
-    )
+    # Paced (people pausing between clicks) for latency, then saturated (no pauses) for the
+    # throughput the server can give; --think 0 runs only the saturated one.
+    results = {}
+    for name, think in (("paced", args.think), ("saturated", 0.0)):
+        if name == "paced" and args.think <= 0:
+            continue
+        results[name] = asyncio.run(
+            bench_api(duration_s=args.duration, clients=args.clients, think_s=think)
+        )
+    return results
 
 
 def _transcription(args: argparse.Namespace) -> Any:
@@ -77,6 +85,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--runs", type=int, default=0, help="repetitions for the micro-benchmarks")
     parser.add_argument("-n", type=int, default=200, help="meetings in the pipeline burst")
+    parser.add_argument(
+        "--scale-n", type=int, default=None, help="meetings per scaling burst (n/2; 0: none)"
+    )
     parser.add_argument("--latency-n", type=int, default=40, help="paced meetings for latency")
     parser.add_argument("--rate", type=float, default=2.0, help="paced arrivals per second")
     parser.add_argument("--duration", type=float, default=60.0, help="API load seconds")

@@ -81,17 +81,23 @@ class Keyring:
             ) from exc
 
 
+@lru_cache(maxsize=256)
+def _cipher(data_key: bytes) -> AESGCM:
+    """One AES-GCM context per data key: a stage seals or opens thousands of rows with one."""
+    return AESGCM(data_key)
+
+
 def encrypt(data_key: bytes, plaintext: bytes, aad: bytes = b"") -> bytes:
     """version | nonce | AES-256-GCM(ciphertext + tag)."""
     nonce = os.urandom(NONCE_BYTES)
-    return FORMAT_VERSION + nonce + AESGCM(data_key).encrypt(nonce, plaintext, aad)
+    return FORMAT_VERSION + nonce + _cipher(data_key).encrypt(nonce, plaintext, aad)
 
 
 def decrypt(data_key: bytes, blob: bytes, aad: bytes = b"") -> bytes:
     if not blob.startswith(FORMAT_VERSION):
         raise DecryptionError("unknown ciphertext format")
     try:
-        return AESGCM(data_key).decrypt(blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :], aad)
+        return _cipher(data_key).decrypt(blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :], aad)
     except InvalidTag as exc:
         raise DecryptionError("ciphertext failed authentication") from exc
 

@@ -158,21 +158,30 @@ def decision_content(row: Decision, key: bytes) -> dict[str, Any]:
 def load_segments(session: Session, meeting: Meeting, key: bytes | None = None) -> list[Segment]:
     """The meeting's segments, decrypted, in order."""
     key = key or data_key(session, meeting)
-    rows = session.exec(
-        select(TranscriptSegment)
-        .where(TranscriptSegment.meeting_id == meeting.id)
+    # Columns, not ORM objects: a one-hour meeting has over a thousand segments.
+    rows = session.execute(
+        sa.select(
+            col(TranscriptSegment.position),
+            col(TranscriptSegment.speaker),
+            col(TranscriptSegment.speaker_ciphertext),
+            col(TranscriptSegment.start_s),
+            col(TranscriptSegment.end_s),
+            col(TranscriptSegment.text_ciphertext),
+            col(TranscriptSegment.segment_key),
+        )
+        .where(col(TranscriptSegment.meeting_id) == meeting.id)
         .order_by(col(TranscriptSegment.position))
     ).all()
     return [
         Segment(
-            index=r.position,
-            speaker=speaker_of(r, key),
-            start=r.start_s,
-            end=r.end_s,
-            text=crypto.decrypt_text(key, r.text_ciphertext),
-            external_id=r.segment_key,
+            index=position,
+            speaker=speaker if speaker_ct is None else crypto.decrypt_text(key, speaker_ct),
+            start=start,
+            end=end,
+            text=crypto.decrypt_text(key, ciphertext),
+            external_id=segment_key,
         )
-        for r in rows
+        for position, speaker, speaker_ct, start, end, ciphertext, segment_key in rows
     ]
 
 

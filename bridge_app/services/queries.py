@@ -131,29 +131,35 @@ def exported_meeting_ids(session: Session, meeting_ids: Sequence[uuid.UUID]) -> 
 
 def latest_runs(session: Session, meeting: Meeting) -> dict[str, StageRun]:
     """The latest `stage_runs` row of each stage of the meeting."""
-    latest: dict[str, StageRun] = {}
-    for run in session.exec(
+    # DISTINCT ON: one row per stage from the database, however many retries there were.
+    runs = session.exec(
         select(StageRun)
         .where(StageRun.meeting_id == meeting.id)
-        .order_by(col(StageRun.finished_at).desc().nulls_last())
-    ).all():
-        latest.setdefault(run.stage, run)
-    return latest
+        .order_by(col(StageRun.stage), col(StageRun.finished_at).desc().nulls_last())
+        .distinct(col(StageRun.stage))
+    ).all()
+    return {run.stage: run for run in runs}
 
 
 def meeting_counts(session: Session, meeting: Meeting) -> tuple[int, int]:
     """(transcript segments, decisions of the current input version)."""
-    segments = session.exec(
-        select(sa.func.count())
+    segments = (
+        sa.select(sa.func.count())
         .select_from(TranscriptSegment)
-        .where(TranscriptSegment.meeting_id == meeting.id)
-    ).one()
-    decisions = session.exec(
-        select(sa.func.count())
+        .where(col(TranscriptSegment.meeting_id) == meeting.id)
+        .scalar_subquery()
+    )
+    decisions = (
+        sa.select(sa.func.count())
         .select_from(Decision)
-        .where(Decision.meeting_id == meeting.id, Decision.input_version == meeting.input_version)
-    ).one()
-    return int(segments), int(decisions)
+        .where(
+            col(Decision.meeting_id) == meeting.id,
+            col(Decision.input_version) == meeting.input_version,
+        )
+        .scalar_subquery()
+    )
+    counts = session.execute(sa.select(segments, decisions)).one()  # one round trip
+    return int(counts[0]), int(counts[1])
 
 
 def matter_name(session: Session, meeting: Meeting) -> str | None:

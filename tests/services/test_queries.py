@@ -9,7 +9,7 @@ from sqlmodel import Session
 from bridge_app.models import Meeting
 from bridge_app.services import queries
 from bridge_app.services.errors import NotFound
-from tests.factories import make_meeting, make_org
+from tests.factories import make_decision, make_meeting, make_org
 
 
 def _titles(rows: list[tuple[Meeting, str | None]]) -> set[str]:
@@ -53,3 +53,42 @@ def test_audit_filters_exact_or_literal_substring(session: Session) -> None:
     assert [e.action for e in exact] == ["draft.approve"]
     contains = queries.audit_events(session, org.id, action="t_a", contains=True)
     assert [e.action for e in contains] == ["draft_approve"]  # "_" is not a wildcard
+
+
+def test_latest_runs_and_counts_of_a_meeting(session: Session) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bridge_app.models import StageRun
+
+    org = make_org(session, "Runs")
+    meeting, other = make_meeting(session, org), make_meeting(session, org, title="other")
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    for stage, attempt, minutes, outcome in (
+        ("transcript", 1, 1, "failed"),
+        ("transcript", 2, 3, "succeeded"),
+        ("transcript", 3, None, "running"),  # not finished: never the latest
+        ("decision", 1, 2, "failed"),
+    ):
+        session.add(
+            StageRun(
+                organization_id=org.id,
+                meeting_id=meeting.id,
+                stage=stage,
+                job_id=f"{stage}-{attempt}",
+                attempt=attempt,
+                outcome=outcome,
+                finished_at=start + timedelta(minutes=minutes) if minutes else None,
+            )
+        )
+    session.add(StageRun(organization_id=org.id, meeting_id=other.id, stage="draft", job_id="x"))
+    session.flush()
+    latest = queries.latest_runs(session, meeting)
+    assert {k: (v.attempt, v.outcome) for k, v in latest.items()} == {
+        "transcript": (2, "succeeded"),
+        "decision": (1, "failed"),
+    }
+    assert queries.meeting_counts(session, meeting) == (0, 0)
+    make_decision(session, meeting)
+    make_decision(session, meeting)
+    make_decision(session, other)
+    assert queries.meeting_counts(session, meeting) == (0, 2)

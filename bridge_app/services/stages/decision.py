@@ -5,6 +5,7 @@ creates the meeting's draft on first run."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from bridge_app.core.extraction import extract_items, supersede_across
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.stages import MeetingStatus, Stage, reached
 from bridge_app.models import Decision, Draft, Meeting
+from bridge_app.services import compute
 from bridge_app.services.meeting_data import data_key, decision_row, decision_to_item, load_segments
 from bridge_app.services.queue import NextJob
 from bridge_app.services.stages.transaction import StageTransaction
@@ -30,6 +32,10 @@ def _llm_client() -> Any:
     return client_from_env()
 
 
+def _inline(fn: Callable[..., list[Item]], /, *args: Any, **kwargs: Any) -> list[Item]:
+    return fn(*args, **kwargs)
+
+
 def run(tx: StageTransaction, meeting_id: uuid.UUID, version: int) -> NextJob | None:
     """Extract the items of input `version` and make sure the meeting has a draft."""
     session = tx.session
@@ -41,11 +47,14 @@ def run(tx: StageTransaction, meeting_id: uuid.UUID, version: int) -> NextJob | 
     key = tx.key(meeting)
     segments = load_segments(session, meeting, key)
     settings = get_settings()
-    items = extract_items(
+    llm_client = _llm_client()
+    # The rules backend is pure CPU: in the worker's process pool when it has one.
+    items = (compute.run if llm_client is None else _inline)(
+        extract_items,
         segments,
         meeting_date=meeting.meeting_date,
         backend=settings.EXTRACTION_BACKEND,
-        llm_client=_llm_client(),
+        llm_client=llm_client,
     )
     items = _link_to_matter(session, meeting, items)
     tx.replace(

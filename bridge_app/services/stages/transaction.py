@@ -4,12 +4,16 @@ status set, the `stage_runs` row and the outbox event written, and the failure p
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any, TypeVar
 
+import psycopg.sql
+import sqlalchemy as sa
+from pydantic_core import PydanticUndefined
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, SQLModel
 
@@ -75,10 +79,24 @@ class StageTransaction:
         """The meeting's data key (MissingDataKey when it has none: a permanent failure)."""
         return data_key(self.session, meeting)
 
-    def replace(self, delete: Executable, rows: Iterable[SQLModel]) -> None:
-        """Delete this stage's earlier results for the input and add the new ones."""
+    def replace(
+        self,
+        delete: Executable,
+        rows: Iterable[SQLModel] | Iterable[Mapping[str, Any]],
+        *,
+        model: type[SQLModel] | None = None,
+    ) -> None:
+        """Delete this stage's earlier results for the input and add the new ones.
+
+        With `model`, `rows` are plain column mappings written in one COPY (`insert_rows`): for
+        thousands of rows (a meeting's segments) that skips building an ORM object and an
+        INSERT per row, which cost more than the stage's own work.
+        """
         self.session.execute(delete)
-        self.session.add_all(rows)
+        if model is None:
+            self.session.add_all(rows)
+            return
+        insert_rows(self.session, model, rows)  # type: ignore[arg-type]
 
     def set_status(self, meeting: Meeting, status: MeetingStatus) -> None:
         """Move the meeting to a new pipeline status."""
@@ -184,6 +202,45 @@ class StageTransaction:
                 **extra,
             },
         )
+
+
+@cache
+def _defaults(model: type[SQLModel]) -> tuple[tuple[str, Any, bool], ...]:
+    """(field, default or factory, is factory) for every field of `model` that has one."""
+    out = []
+    for name, info in model.model_fields.items():
+        if info.default_factory is not None:
+            out.append((name, info.default_factory, True))
+        elif info.default is not PydanticUndefined:
+            out.append((name, info.default, False))
+    return tuple(out)
+
+
+def insert_rows(session: Session, model: type[SQLModel], rows: Iterable[Mapping[str, Any]]) -> int:
+    """INSERT `rows` (column mappings; model defaults filled in); returns how many.
+
+    COPY … FROM STDIN: one statement for all rows, each row encoded by the driver, far
+    cheaper than an INSERT per row (the ORM's flush) or a compiled multi-row VALUES.
+    """
+    defaults = _defaults(model)
+    table: sa.Table = model.__table__  # type: ignore[attr-defined]
+    columns = [c.name for c in table.columns]
+    raw = session.connection().connection.driver_connection
+    assert raw is not None  # a checked-out connection always has its driver connection
+    count = 0
+    statement = psycopg.sql.SQL("COPY {} ({}) FROM STDIN").format(
+        psycopg.sql.Identifier(table.name),
+        psycopg.sql.SQL(", ").join(map(psycopg.sql.Identifier, columns)),
+    )
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            full = dict(row)
+            for name, default, factory in defaults:
+                if name not in full:
+                    full[name] = default() if factory else default
+            copy.write_row([full[c] for c in columns])
+            count += 1
+    return count
 
 
 @contextmanager

@@ -68,7 +68,7 @@ def run(tx: StageTransaction, meeting_id: uuid.UUID, version: int) -> NextJob | 
     tx.replace(
         sa.delete(TranscriptSegment).where(col(TranscriptSegment.meeting_id) == meeting.id),
         (
-            TranscriptSegment(
+            dict(
                 organization_id=meeting.organization_id,
                 meeting_id=meeting.id,
                 position=i,
@@ -80,6 +80,7 @@ def run(tx: StageTransaction, meeting_id: uuid.UUID, version: int) -> NextJob | 
             )
             for i, seg in enumerate(transcript.segments)
         ),
+        model=TranscriptSegment,
     )
     meeting.source_format = transcript.format
     if meeting.redact:

@@ -16,10 +16,10 @@ from bridge_app.core.stages import MeetingStatus, Stage
 from bridge_app.demo import demo_transcript
 from bridge_app.models import Decision, Draft, OutboxEvent, StageRun, TranscriptSegment
 from bridge_app.services.stages import decision, transcript
-from bridge_app.services.stages.transaction import RunInfo, StageTransaction
+from bridge_app.services.stages.transaction import RunInfo, StageTransaction, insert_rows
 from bridge_app.services.storage import LocalStore
 from bridge_app.services.upload import submit_meeting
-from tests.factories import make_org
+from tests.factories import make_meeting, make_org
 
 
 def _tx(session: Session, stage: Stage, store: LocalStore) -> StageTransaction:
@@ -86,3 +86,28 @@ def test_a_bad_file_fails_the_meeting_inside_the_same_transaction(
     assert meeting.status == MeetingStatus.failed and meeting.failed_stage == "transcript"
     run = session.exec(select(StageRun).where(StageRun.meeting_id == meeting.id)).one()
     assert run.outcome == "failed" and run.error
+
+
+def test_insert_rows_writes_every_row_with_the_models_defaults(session: Session) -> None:
+    org = make_org(session, "Bulk")
+    meeting = make_meeting(session, org)
+    rows = (
+        {
+            "organization_id": org.id,
+            "meeting_id": meeting.id,
+            "position": i,
+            "segment_key": f"c{i}",
+            "start_s": float(i),
+            "end_s": i + 0.5,
+            "text_ciphertext": bytes([i % 256]) * 3,
+        }
+        for i in range(2500)
+    )
+    assert insert_rows(session, TranscriptSegment, rows) == 2500
+    stored = session.exec(
+        select(TranscriptSegment).where(TranscriptSegment.meeting_id == meeting.id)
+    ).all()
+    assert len(stored) == 2500 and len({s.id for s in stored}) == 2500
+    assert {s.speaker for s in stored} == {""}  # the model's default
+    by_position = {s.position: s for s in stored}
+    assert by_position[257].text_ciphertext == bytes([1]) * 3 and by_position[257].end_s == 257.5
