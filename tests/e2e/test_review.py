@@ -159,7 +159,7 @@ def journey(app_url: str, users: Users, page: Any) -> None:
     assert page.locator('#term-deliverables[data-status="missing"]').count() == 1
     check_page(page, "meeting-term-editor", axe)
     page.locator('.evidence-pick[data-segment="c4"]').click()
-    page.locator(".evidence-chosen", has_text="forty-two thousand euros").wait_for()
+    page.locator(".evidence-chosen", has_text="fee in the proposal").wait_for()
     page.fill("#term-editor-first", "42,000")
     page.select_option("#term-field-currency", "EUR")
     page.fill("#term-reason", "fee agreed in the call")
@@ -219,7 +219,7 @@ def journey(app_url: str, users: Users, page: Any) -> None:
     page.locator("#clause-fees .clause-sources").click()
     sources = page.locator("#sources-panel .source")
     sources.first.wait_for()
-    assert sources.count() == 1 and "forty-two thousand euros" in sources.first.inner_text()
+    assert sources.count() == 1 and "fee in the proposal" in sources.first.inner_text()
     page.locator("#clause-governing-law .clause-sources").click()
     page.locator("#sources-panel .reviewer-entered", has_text=REVIEWER_ENTERED).first.wait_for()
 
