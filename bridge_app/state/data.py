@@ -26,6 +26,7 @@ from bridge_app.core.review.terms import (
     value_display,
 )
 from bridge_app.core.stages import STAGE_NAMES, STAGE_TABLE, MeetingStatus, progress
+from bridge_app.core.vocabulary import TERM_KEYS
 from bridge_app.models import Draft, DraftVersion, Meeting
 from bridge_app.services import approval, audit_view, meeting_data, queries
 from bridge_app.services.db import get_owned
@@ -205,7 +206,9 @@ def meeting_detail(
 def _values_text(values: dict[str, Any]) -> str:
     """An item's values in words: "fee: EUR 42,000.00; deliverable: Route model; …"."""
     return "; ".join(
-        f"{name.replace('_', ' ')}: {value_display(name, value)}" for name, value in values.items()
+        f"{name.replace('_', ' ')}: {value_display(name, value)}"
+        for name, value in values.items()
+        if name in TERM_KEYS  # a term's negotiation history is not a value
     )
 
 

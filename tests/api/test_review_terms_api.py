@@ -44,7 +44,9 @@ def test_terms_checklist_typed_input_approval_and_audit(client: TestClient) -> N
     process_meeting(meeting_id)
     terms = _terms(client, meeting_id, legal)
     assert terms["price"]["status"] == "missing" and terms["deliverables"]["status"] == "missing"
-    assert terms["governing_law"]["status"] == "found"
+    assert (
+        terms["start_date"]["status"] == "missing" and terms["payment_terms"]["status"] == "found"
+    )
 
     put = f"/v1/meetings/{meeting_id}/terms"
     bad = [
@@ -92,13 +94,25 @@ def test_terms_checklist_typed_input_approval_and_audit(client: TestClient) -> N
         headers=legal,
     )
     assert items.status_code == 200, items.text
+    start = client.put(
+        f"{put}/start_date",
+        json={"fields": {"date": "2026-04-06"}, "evidence": ["c7"], "reason": "start agreed"},
+        headers=legal,
+    )
+    assert start.status_code == 200, start.text
     law = client.put(
         f"{put}/governing_law",
         json={"fields": {"law": "England and Wales"}, "reason": "counsel's instruction"},
         headers=legal,
     )
     assert law.status_code == 200 and law.json()["reviewer_entered"] is True
-    assert law.json()["replaced"] == ["term-governing_law-c9"]
+    corrected = client.put(
+        f"{put}/payment_terms",
+        json={"fields": {"days": "45"}, "evidence": ["c6"], "reason": "corrected to the offer"},
+        headers=legal,
+    )
+    assert corrected.status_code == 200
+    assert [k.startswith("term-payment_terms") for k in corrected.json()["replaced"]] == [True]
 
     terms = _terms(client, meeting_id, legal)
     assert terms["price"]["status"] == "found" and terms["price"]["display"] == "EUR 42,000.00"
@@ -116,7 +130,7 @@ def test_terms_checklist_typed_input_approval_and_audit(client: TestClient) -> N
     fee_prov = clauses["fees"]["provenance"]
     assert [p["item_id"] for p in fee_prov] == ["reviewer-price-1"]
     assert [q["segment_id"] for q in fee_prov[0]["quotes"]] == ["c4"]
-    assert "forty-two thousand euros" in fee_prov[0]["quotes"][0]["quote"]
+    assert "fee in the proposal" in fee_prov[0]["quotes"][0]["quote"]
     assert "Planner screens" in clauses["deliverables"]["text"]
     law_prov = clauses["governing-law"]["provenance"]
     assert law_prov and all(p["quotes"] == [] for p in law_prov)
@@ -149,7 +163,7 @@ def test_terms_checklist_typed_input_approval_and_audit(client: TestClient) -> N
 
     # --- an item change after approval: out of date, exports say draft again
     decisions = client.get(f"/v1/meetings/{meeting_id}/decisions", headers=legal).json()
-    target = next(d for d in decisions if d["item_key"] == "term-payment_terms-c6")
+    target = next(d for d in decisions if d["item_key"].startswith("term-party"))
     client.post(f"/v1/decisions/{target['id']}/review", json={"action": "accept"}, headers=legal)
     approval = client.get(f"/v1/drafts/{draft_id}/approval", headers=legal).json()
     assert (

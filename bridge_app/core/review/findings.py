@@ -46,8 +46,8 @@ class TemplateDefault:
 
 TEMPLATE_DEFAULTS: tuple[TemplateDefault, ...] = (
     TemplateDefault(
-        r"within ten business days of receipt",
-        "Deliverables count as accepted if the Client raises no written objection within ten "
+        r"review each Deliverable within (\S+) business days",
+        "Deliverables count as accepted if the Client raises no written objection within {} "
         "business days.",
         ("acceptance", "accept the deliverable", "sign-off", "sign off"),
     ),
@@ -277,8 +277,9 @@ def template_defaults(draft: Draft, items: Sequence[Item]) -> list[tuple[str, st
         if any(word in said for word in default.discussed_if):
             continue
         for clause in draft.clauses:
-            if re.search(default.pattern, clause.text):
-                out.append((clause.key, default.sentence))
+            found = re.search(default.pattern, clause.text)
+            if found:
+                out.append((clause.key, default.sentence.format(*found.groups())))
                 break
     return out
 
