@@ -430,6 +430,10 @@ def decision_entries(usable: Iterable[Item]) -> list[Entry]:
     ]
 
 
+# Value keys that are bookkeeping, never a term a contract states: "negotiation" is the history
+# of every value said for a term (most never agreed), "due_text" the words of a due date.
+BOOKKEEPING_KEYS = frozenset({"due_text", "negotiation"})
+
 # Every value key some clause asks for by name; any other agreed key goes to the clause
 # "Additional Agreed Terms" (a new extractor key needs a slot here only to get its own wording).
 ALL_VALUE_KEYS = frozenset(k for keys in SCALAR_SLOTS.values() for k in keys) | {
