@@ -145,6 +145,9 @@ def fmt_amount(value: Any) -> str:
         shown = f"{float(amount):,.2f}"
     except (TypeError, ValueError):
         shown = str(amount)
+    # A recurring or unit amount ("per": "seat/month") is never shown as a one-off total.
+    per = str(value.get("per") or "").strip()
+    shown = f"{shown} per {per.replace('/', ' per ')}" if per else shown
     return f"{currency} {shown}" if currency else f"{missing('currency')} {shown}"
 
 
@@ -245,6 +248,13 @@ FORMATTERS = {
     "notice_period": fmt_duration,
     "renewal_period": fmt_duration,
     "renewal_term": fmt_duration,
+    "unit_price": fmt_amount,
+    "rate": fmt_amount,
+    "cure_period": fmt_duration,
+    "non_solicit_period": fmt_duration,
+    "return_period": fmt_duration,
+    "territory": fmt_text,
+    "exclusivity": fmt_text,
 }
 
 
