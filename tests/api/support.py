@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from arq import ArqRedis
 from sqlmodel import Session
@@ -97,10 +98,17 @@ def run_until_idle(job: NextJob | None, limit: int = 10) -> None:
     raise AssertionError("the pipeline did not settle")
 
 
-def test_redis_url(base: str, db: int = 9) -> str:
-    """The test Redis on its own database number, so API tests never feed live workers."""
-    head, _, _ = base.rstrip("/").rpartition("/")
-    return f"{head}/{db}" if head.startswith("redis") else f"{base.rstrip('/')}/{db}"
+def test_redis_url(base: str) -> str:
+    """The test Redis on a database of the API tests' own, so they never feed live workers.
+
+    It is derived from the base URL's database (n -> n xor 8): a fixed number would be the
+    base database of whoever runs their workers on it (their flushes and their workers would
+    take this run's jobs and rate-limit counters).
+    """
+    url = urlsplit(base)
+    db = url.path.strip("/")
+    own = (int(db) if db.isdigit() else 0) ^ 8
+    return urlunsplit(url._replace(path=f"/{own}"))
 
 
 class LoopPools:

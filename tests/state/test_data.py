@@ -68,7 +68,14 @@ def test_an_item_row_shows_the_review_values_evidence_and_flags() -> None:
     assert item["values_text"] == "price: 12000.0, USD; payment terms: net 30"
     assert json.loads(item["values_json"])["price"]["amount"] == 12000.0
     assert item["evidence"] == [
-        {"key": "c7", "anchor": "seg-c7", "time": "01:15", "speaker": "Ana", "quote": "twelve"}
+        {
+            "key": "c7",
+            "anchor": "seg-c7",
+            "time": "01:15",
+            "speaker": "Ana",
+            "quote": "twelve",
+            "start": 75.0,
+        }
     ]
     assert item["due"] == "2026-03-01"
     assert item["superseded"] and item["conflicting"]

@@ -28,6 +28,7 @@ from bridge_app.core.drafting.templates import (
 )
 from bridge_app.core.drafting.terms import (
     ALL_VALUE_KEYS,
+    BOOKKEEPING_KEYS,
     SLOT_LABELS,
     Entry,
     cap_words,
@@ -238,8 +239,8 @@ def _assign_parties(entries: list[Entry]) -> tuple[Entry | None, Entry | None]:
     return first, second
 
 
-# Value keys that are bookkeeping, not terms a contract states.
-_NOT_TERMS = frozenset({"due_text", "payment_schedule"})
+# Value keys that are not terms "Additional Agreed Terms" states (the schedule has its clause).
+_NOT_TERMS = BOOKKEEPING_KEYS | {"payment_schedule"}
 # Per contract type: the buyer, the seller, the word for the money, and the default invoicing.
 _MONEY: dict[str, tuple[str, str, str, str]] = {
     "sow": ("Client", "Provider", "Fees", "as they fall due"),

@@ -240,9 +240,9 @@ def _days(value: Any) -> float | None:
 
 
 def liability_multiple(value: Any) -> float | None:
-    """A liability cap as a multiple of the fees: ``{"multiple": 2}`` or "2x the fees"."""
+    """A liability cap as a multiple of the fees: ``{"multiple_of_fees": 2}`` or "2x the fees"."""
     if isinstance(value, Mapping):
-        for k in ("multiple", "times", "multiplier"):
+        for k in ("multiple_of_fees", "multiple", "times", "multiplier"):
             v = value.get(k)
             if isinstance(v, int | float) and not isinstance(v, bool):
                 return float(v)

@@ -57,6 +57,7 @@ from bridge_app.core.drafting.model import PLACEHOLDER_RE, Draft, Finding, Prove
 from bridge_app.core.drafting.playbook import DEFAULT, Playbook, deviations, forbidden_phrases
 from bridge_app.core.drafting.templates import TEMPLATES
 from bridge_app.core.drafting.terms import (
+    BOOKKEEPING_KEYS,
     SCALAR_SLOTS,
     SLOT_LABELS,
     fmt_date,
@@ -403,7 +404,7 @@ def check_first_person(ctx: QAContext) -> list[Finding]:
 
 
 # Not terms a clause states; a party left out of the draft is reported as extra_party.
-_BOOKKEEPING_KEYS = frozenset({"due_text", "party"})
+_BOOKKEEPING_KEYS = BOOKKEEPING_KEYS | {"party"}
 
 
 def check_unused_terms(ctx: QAContext) -> list[Finding]:

@@ -145,6 +145,9 @@ def fmt_amount(value: Any) -> str:
         shown = f"{float(amount):,.2f}"
     except (TypeError, ValueError):
         shown = str(amount)
+    # A recurring or unit amount ("per": "seat/month") is never shown as a one-off total.
+    per = str(value.get("per") or "").strip()
+    shown = f"{shown} per {per.replace('/', ' per ')}" if per else shown
     return f"{currency} {shown}" if currency else f"{missing('currency')} {shown}"
 
 
@@ -245,6 +248,13 @@ FORMATTERS = {
     "notice_period": fmt_duration,
     "renewal_period": fmt_duration,
     "renewal_term": fmt_duration,
+    "unit_price": fmt_amount,
+    "rate": fmt_amount,
+    "cure_period": fmt_duration,
+    "non_solicit_period": fmt_duration,
+    "return_period": fmt_duration,
+    "territory": fmt_text,
+    "exclusivity": fmt_text,
 }
 
 
@@ -429,6 +439,10 @@ def decision_entries(usable: Iterable[Item]) -> list[Entry]:
         if item.kind == "decision" and not item.values
     ]
 
+
+# Value keys that are bookkeeping, never a term a contract states: "negotiation" is the history
+# of every value said for a term (most never agreed), "due_text" the words of a due date.
+BOOKKEEPING_KEYS = frozenset({"due_text", "negotiation"})
 
 # Every value key some clause asks for by name; any other agreed key goes to the clause
 # "Additional Agreed Terms" (a new extractor key needs a slot here only to get its own wording).

@@ -26,6 +26,7 @@ from bridge_app.core.extraction.mentions import segment_mentions
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.extraction.negotiation import PARK_RX
 from bridge_app.core.extraction.numbers import find_ordinals
+from bridge_app.core.extraction.values import weekday_from
 from bridge_app.core.transcript.model import Segment
 
 _COMMIT_RX = re.compile(
@@ -94,7 +95,6 @@ _NOT_COMMIT_RX = re.compile(
     r"(we|i)'ll need|we'll leave|we'll do the kickoff|we'll have you)\b",
     re.I,
 )
-_WEEKDAYS = {d.lower(): k for k, d in enumerate(calendar.day_name)}
 _MONTHS = {m.lower(): k for k, m in enumerate(calendar.month_name) if m}
 
 
@@ -153,11 +153,9 @@ def due_date(text: str, meeting_date: date | None) -> tuple[str, str] | None:
         r"\b(?:by|on|before|until|this|next)?\s*(monday|tuesday|wednesday|thursday|friday)\b", low
     )
     if wd:
-        target = _WEEKDAYS[wd.group(1)]
-        ahead = (target - base.weekday()) % 7 or 7
-        if low[wd.start() : wd.end()].strip().startswith("next"):
-            ahead += 7 if ahead < 7 else 0
-        return (base + timedelta(days=ahead)).isoformat(), wd.group(0).strip()
+        said = low[wd.start() : wd.end()].strip()
+        due = weekday_from(base, wd.group(1), next_week=said.startswith("next"))
+        return due.isoformat(), wd.group(0).strip()
     return None
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -73,7 +74,8 @@ _TOPIC_RXS: dict[str, re.Pattern[str]] = {
 }
 _CONTRACT_TALK_RX = re.compile(
     r"\b(contract|agreement|nda|non-?disclosure|sow|statement of work|order form|term sheet|msa|"
-    r"amendment|licen[cs]e|subscription|retainer|governing law|payment terms|net \d+)\b",
+    r"amendment|licen[cs]e|subscription|retainer|governing law|payment terms|net \d+|"
+    r"fixed fee|start date|effective date)\b",
     re.I,
 )
 _PERCENT_RX = re.compile(r"(\d+(?:\.\d+)?)\s?(%|percent)|\b(percent|per cent)\b", re.I)
@@ -130,7 +132,11 @@ def contract_terms(
         ms = segment_mentions(t, meeting_date, dollar, law_topic[i]) if len(t) >= 3 else []
         if _PERCENT_RX.search(t):
             ms = [*ms, Mention("percent", None, "", 0, 0, "percent")]
-        mentions.append(ms)
+        mentions.append(
+            _years_from_context(
+                t, ms, list(zip(texts[max(0, i - 3) : i], mentions[-3:], strict=True))
+            )
+        )
 
     def side(i: int) -> str:
         sp = segs[i].speaker or f"#{i}"
@@ -185,6 +191,34 @@ def contract_terms(
         other_side=other_side,
     )
     return _items(segs, tracks, contract_talk)
+
+
+_YEAR_RX = re.compile(r"\b(19|20)\d{2}\b")
+
+
+def _years_from_context(
+    text: str, ms: list[Mention], before: Sequence[tuple[str, list[Mention]]]
+) -> list[Mention]:
+    """A date said without its year ("March 2 works") is the same day said with a year in this
+    turn or just before ("March 2, 2026"), not that day's next occurrence after the meeting."""
+    with_year = [
+        m.value
+        for t, xs in [*before, (text, ms)]
+        for m in xs
+        if m.kind == "date" and isinstance(m.value, str) and _YEAR_RX.search(t[m.start : m.end])
+    ]
+    out = []
+    for m in ms:
+        if (
+            m.kind == "date"
+            and isinstance(m.value, str)
+            and not _YEAR_RX.search(text[m.start : m.end])
+        ):
+            same = [v for v in with_year if v[4:] == m.value[4:] and v != m.value]
+            if same:
+                m = replace(m, value=same[-1], ident=same[-1])
+        out.append(m)
+    return out
 
 
 def _recent(tracks: dict[str, Track], keys: Sequence[str], i: int, window: int) -> Track | None:

@@ -312,6 +312,19 @@ def find_due_date(text: str, meeting_date: date | None) -> tuple[str, str] | Non
     return (resolved, m.group(0)) if resolved else None
 
 
+_WEEKDAY_NUMBERS = {d.lower(): k for k, d in enumerate(calendar.day_name)}
+
+
+def weekday_from(base: date, weekday: str, *, next_week: bool) -> date:
+    """The named weekday after ``base``: "next Friday" is the Friday of the following calendar
+    week (said on Thursday 26 Nov: 4 Dec), "Friday"/"this Friday" the coming one (27 Nov)."""
+    target = _WEEKDAY_NUMBERS[weekday.lower()]
+    if next_week:
+        monday = base + timedelta(days=7 - base.weekday())
+        return monday + timedelta(days=target)
+    return base + timedelta(days=(target - base.weekday()) % 7 or 7)
+
+
 def _resolve_date(phrase: str, meeting_date: date | None) -> str | None:
     """One date phrase matched by ``_DATE_RX`` as an ISO date (see :func:`find_due_date`)."""
     low = phrase.lower()
@@ -339,6 +352,11 @@ def _resolve_date(phrase: str, meeting_date: date | None) -> str | None:
         month_text = None
     cleaned = re.sub(r"^(?:on|by|before|until|till|coming)\s+", "", low)
     cleaned = re.sub(r"^this\s+", "", cleaned)
+    said = re.fullmatch(rf"(next\s+)?({_DAYS})", cleaned)
+    if said:
+        if base is None:
+            return None
+        return weekday_from(base, said.group(2), next_week=bool(said.group(1))).isoformat()
     import dateparser  # deferred: only a few utterances per meeting carry a date
 
     settings: dict[str, Any] = {"PREFER_DATES_FROM": "future", "RETURN_AS_TIMEZONE_AWARE": False}

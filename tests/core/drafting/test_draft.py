@@ -21,7 +21,7 @@ from bridge_app.core.drafting import (
 )
 from bridge_app.core.drafting.draft import defined_terms_in
 from bridge_app.core.drafting.model import find_placeholders
-from bridge_app.core.drafting.terms import fmt_amount, usable_items
+from bridge_app.core.drafting.terms import fmt_amount, fmt_value, usable_items
 
 from .factory import item, sow_items
 
@@ -158,6 +158,23 @@ def test_unsettled_terms_stay_visible_placeholders():
 
 def test_amount_without_currency_is_not_given_one():
     assert fmt_amount({"amount": 1200, "currency": None}) == "[[MISSING: currency]] 1,200.00"
+
+
+def test_the_new_term_keys_are_worded_and_a_recurring_amount_keeps_its_period():
+    per_seat = {"amount": 38.0, "currency": "USD", "per": "seat/month"}
+    assert fmt_value("unit_price", per_seat) == "USD 38.00 per seat per month"
+    assert fmt_value("price", {"amount": 900, "currency": "EUR", "per": "month"}) == (
+        "EUR 900.00 per month"
+    )
+    assert fmt_value("rate", {"amount": 850.0, "currency": "GBP"}) == "GBP 850.00"
+    assert fmt_value("cure_period", {"days": 30, "text": "thirty days"}) == "thirty days"
+    assert fmt_value("liability_cap", {"multiple_of_fees": 2.0, "text": "2x fees"}) == (
+        "an amount equal to 2 times the fees paid and payable"
+    )
+    assert fmt_value("territory", {"text": "Sweden, Norway", "places": ["Sweden", "Norway"]}) == (
+        "Sweden, Norway"
+    )
+    assert fmt_value("exclusivity", {"exclusive": True, "text": "exclusive"}) == "exclusive"
 
 
 def test_no_items_gives_a_skeleton_of_placeholders_for_every_type():

@@ -226,6 +226,10 @@ def test_due_dates_resolve_against_the_meeting_date():
     assert due_date("by the tenth", MEETING)[0] == "2026-06-10"
     assert due_date("on June third", MEETING)[0] == "2026-06-03"
     assert due_date("by Friday", None) is None  # the core never reads the clock
+    thursday = date(2026, 11, 26)
+    assert due_date("by next Friday", thursday)[0] == "2026-12-04"  # the week after
+    assert due_date("by this Friday", thursday)[0] == "2026-11-27"
+    assert due_date("by next Monday", thursday)[0] == "2026-11-30"
 
 
 def test_a_parked_term_is_not_agreed_and_a_question_left_open_is_an_open_question():

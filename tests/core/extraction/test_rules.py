@@ -73,7 +73,7 @@ def test_action_item_owner_and_due_date():
     items = extract_items(segs(*lines), meeting_date=date(2026, 3, 4))
     [act] = [it for it in items if it.kind == "action_item"]
     assert act.owner == "B"
-    assert act.due == "2026-03-06"
+    assert act.due == "2026-03-13"  # the Friday of the week after the Wednesday meeting
     assert "c4" in [e.segment_id for e in act.evidence]
 
 

@@ -23,7 +23,9 @@ def test_bare_numbers_skip_years_units_and_times():
 
 def test_due_dates_resolve_against_meeting_date_only():
     meeting = date(2026, 3, 4)  # a Wednesday
-    assert find_due_date("send it by next Friday", meeting) == ("2026-03-06", "next Friday")
+    # "next Friday" is the Friday of the following week; "Friday" / "this Friday" the coming one
+    assert find_due_date("send it by next Friday", meeting) == ("2026-03-13", "next Friday")
+    assert find_due_date("send it by Friday", meeting) == ("2026-03-06", "by Friday")
     assert find_due_date("done by end of Q2", meeting) == ("2026-06-30", "end of Q2")
     assert find_due_date("by March 20, 2026", None) == ("2026-03-20", "March 20, 2026")
     assert find_due_date("send it by next Friday", None) is None
@@ -77,3 +79,11 @@ def test_contract_values():
     assert [d.value["text"] for d in items] == ["runbook", "cutover plan"]
     items = find_deliverables("The scope includes a sales and marketing dashboard, and training.")
     assert [d.value["text"] for d in items] == ["sales and marketing dashboard", "training"]
+
+
+def test_next_friday_said_on_a_thursday_is_the_week_after():
+    thursday = date(2026, 11, 26)
+    assert find_due_date("I'll send it by next Friday", thursday) == ("2026-12-04", "next Friday")
+    assert find_due_date("I'll send it this Friday", thursday) == ("2026-11-27", "this Friday")
+    assert find_due_date("see you next Monday", thursday) == ("2026-11-30", "next Monday")
+    assert find_due_date("by next Thursday", thursday) == ("2026-12-03", "next Thursday")
