@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 from fastapi.testclient import TestClient
 
@@ -26,25 +25,20 @@ def test_verify_endpoint_reports_the_anchor(client: TestClient) -> None:
     assert not gone["ok"] and gone["anchored"] is False, gone
 
 
-def test_ui_download_links_are_audited_in_the_org_chain(client: TestClient, world: World) -> None:
-    """The UI's links (state/data.py) and S3-backed files are served by /v1/files, which
-    decrypts and audits each download in the organization's own chain."""
+def test_served_downloads_are_audited_in_the_org_chain(client: TestClient, world: World) -> None:
+    """Every download (API or UI link, local or S3 store) is served by /v1/files, which
+    decrypts and audits it in the organization's own chain."""
     from urllib.parse import urlsplit
 
     from sqlmodel import select
 
-    from bridge_app.models import AuditEvent, DraftVersion
-    from bridge_app.state.data import _export_rows
+    from bridge_app.models import AuditEvent
     from tests.api.support import session
 
-    with session() as s:
-        version = s.exec(
-            select(DraftVersion).where(DraftVersion.draft_id == uuid.UUID(world.draft_id))
-        ).first()
-        assert version is not None
-        rows = _export_rows(s, version, "sow")
-    url = next(r["url"] for r in rows if r["url"])
-    parts = urlsplit(url)
+    link = client.get(
+        f"/v1/exports/{world.export_id}/download", headers=world.org.headers("viewer")
+    ).json()
+    parts = urlsplit(link["url"])
     served = client.get(parts.path + "?" + parts.query)
     assert served.status_code == 200 and served.content.startswith(b"#")
     with session() as s:

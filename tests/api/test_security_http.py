@@ -19,6 +19,10 @@ from tests.api.support import Org
 
 
 def _chunks(total: int, size: int = 1024 * 1024) -> Iterator[bytes]:
+    yield (
+        b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\n"
+    )
     sent = 0
     while sent < total:
         yield b"x" * min(size, total - sent)
