@@ -21,7 +21,6 @@ from bridge_app.core.drafting.roundtrip import ImportError_, imported_version
 from bridge_app.core.drafting.templates import compile_clause
 from bridge_app.models import (
     ClauseOverride,
-    ClauseProvenance,
     Draft,
     DraftVersion,
     FindingAcceptance,
@@ -32,7 +31,7 @@ from bridge_app.models import (
 from bridge_app.services import audit, crypto
 from bridge_app.services.docx_import import DocxUnreadable, read_clauses
 from bridge_app.services.errors import Conflict, Invalid, NotFound
-from bridge_app.services.meeting_data import data_key, finding_of, seal_json
+from bridge_app.services.meeting_data import add_version, data_key, finding_of, seal_json
 from bridge_app.services.principal import Principal, require
 
 MAX_CLAUSE_CHARS = 20_000
@@ -358,29 +357,7 @@ def import_docx(
         raise Invalid(str(exc)) from None
     number = max(draft.current_version, draft.requested_version) + 1
     doc = DraftDoc.from_dict({**doc.to_dict(), "version": number})
-    row = DraftVersion(
-        organization_id=draft.organization_id,
-        draft_id=draft.id,
-        version=number,
-        source="imported",
-        body_ciphertext=crypto.encrypt(key, json.dumps(doc.to_dict()).encode()),
-        created_by=principal.user_id,
-    )
-    session.add(row)
-    session.flush()
-    session.add_all(
-        ClauseProvenance(
-            organization_id=draft.organization_id,
-            draft_version_id=row.id,
-            clause_number=str(clause.number)[:16],
-            clause_key=clause.key[:64],
-            term=prov.term[:64],
-            item_key=prov.item_id[:64],
-            segment_keys=list(prov.segment_ids),
-        )
-        for clause in doc.clauses
-        for prov in clause.provenance
-    )
+    row = add_version(session, draft, doc, key, source="imported", created_by=principal.user_id)
     draft.current_version = number
     draft.requested_version = number
     draft.updated_at = _now()

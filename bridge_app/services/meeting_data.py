@@ -29,7 +29,9 @@ from bridge_app.core.drafting import Draft as DraftDoc
 from bridge_app.core.extraction.model import Evidence, Item
 from bridge_app.core.transcript.model import Segment
 from bridge_app.models import (
+    ClauseProvenance,
     Decision,
+    Draft,
     DraftVersion,
     Meeting,
     Organization,
@@ -255,3 +257,40 @@ def load_items(session: Session, meeting: Meeting, key: bytes | None = None) -> 
 def load_version_doc(version: DraftVersion, key: bytes) -> DraftDoc:
     """One stored draft version as the core's Draft document."""
     return DraftDoc.from_dict(json.loads(crypto.decrypt(key, version.body_ciphertext)))
+
+
+def add_version(
+    session: Session,
+    draft: Draft,
+    doc: DraftDoc,
+    key: bytes,
+    *,
+    source: str,
+    created_by: uuid.UUID | None,
+) -> DraftVersion:
+    """Store `doc` as a new immutable version of `draft` (body encrypted) with one provenance
+    row per clause source, so a clause can be traced to its decisions without decrypting."""
+    row = DraftVersion(
+        organization_id=draft.organization_id,
+        draft_id=draft.id,
+        version=doc.version,
+        source=source,
+        body_ciphertext=crypto.encrypt(key, json.dumps(doc.to_dict()).encode()),
+        created_by=created_by,
+    )
+    session.add(row)
+    session.flush()
+    session.add_all(
+        ClauseProvenance(
+            organization_id=draft.organization_id,
+            draft_version_id=row.id,
+            clause_number=str(clause.number)[:16],
+            clause_key=clause.key[:64],
+            term=prov.term[:64],
+            item_key=prov.item_id[:64],
+            segment_keys=list(prov.segment_ids),
+        )
+        for clause in doc.clauses
+        for prov in clause.provenance
+    )
+    return row

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import replace
 
@@ -10,9 +9,9 @@ from sqlmodel import select
 
 from bridge_app.core.drafting import make_draft, regenerate
 from bridge_app.core.stages import MeetingStatus, Stage
-from bridge_app.models import ClauseProvenance, Draft, DraftVersion, Meeting
-from bridge_app.services import contracts, crypto
-from bridge_app.services.meeting_data import load_items, load_version_doc, title_of
+from bridge_app.models import Draft, DraftVersion, Meeting
+from bridge_app.services import contracts
+from bridge_app.services.meeting_data import add_version, load_items, load_version_doc, title_of
 from bridge_app.services.queue import NextJob
 from bridge_app.services.stages.transaction import StageTransaction, now
 
@@ -63,29 +62,7 @@ def run(tx: StageTransaction, draft_id: uuid.UUID, version: int) -> NextJob | No
             **contracts.draft_inputs(session, draft, key),
         )
         doc = replace(doc, version=version, parent_version=previous.version)
-    row = DraftVersion(
-        organization_id=draft.organization_id,
-        draft_id=draft.id,
-        version=version,
-        source="generated",
-        body_ciphertext=crypto.encrypt(key, json.dumps(doc.to_dict()).encode()),
-        created_by=draft.created_by,
-    )
-    session.add(row)
-    session.flush()
-    session.add_all(
-        ClauseProvenance(
-            organization_id=draft.organization_id,
-            draft_version_id=row.id,
-            clause_number=str(clause.number)[:16],
-            clause_key=clause.key[:64],
-            term=prov.term[:64],
-            item_key=prov.item_id[:64],
-            segment_keys=list(prov.segment_ids),
-        )
-        for clause in doc.clauses
-        for prov in clause.provenance
-    )
+    row = add_version(session, draft, doc, key, source="generated", created_by=draft.created_by)
     draft.current_version = version
     draft.updated_at = now()
     if draft.status == "approved":
