@@ -17,8 +17,10 @@ A11Y_CSS = """
   --accent-9: var(--accent-11);
   --accent-10: var(--accent-12);
 }
-.rt-Badge, .rt-CalloutRoot, .rt-BaseButton:where(.rt-variant-soft, .rt-variant-outline,
-  .rt-variant-surface, .rt-variant-ghost) {
+.rt-Badge, .rt-CalloutRoot, .rt-Badge[data-accent-color], .rt-CalloutRoot[data-accent-color],
+.rt-BaseButton:where(.rt-variant-soft, .rt-variant-outline, .rt-variant-surface,
+  .rt-variant-ghost), .rt-BaseButton[data-accent-color]:where(.rt-variant-soft,
+  .rt-variant-outline, .rt-variant-surface, .rt-variant-ghost) {
   --accent-a11: var(--accent-12);
   --accent-11: var(--accent-12);
 }

@@ -73,6 +73,7 @@ def set_term(page: Any, term: str, fill: dict[str, str], evidence: list[str], re
     if not evidence:
         page.wait_for_selector("#evidence-none")
     page.fill("#term-reason", reason)
+    page.wait_for_timeout(600)  # the input is debounced: let its value reach the state
     page.click("#term-save")
     page.locator(f'#term-{term}[data-status="found"]').wait_for()
 
@@ -163,12 +164,14 @@ def journey(app_url: str, users: Users, page: Any) -> None:
     page.fill("#term-editor-first", "42,000")
     page.select_option("#term-field-currency", "EUR")
     page.fill("#term-reason", "fee agreed in the call")
+    page.wait_for_timeout(600)  # debounced input
     page.click("#term-save")
     page.locator('#term-price[data-status="found"]').wait_for()
     assert page.locator("#term-price .term-value").inner_text() == "EUR 42,000.00"
     # a typed value that cannot be one is refused with a message, and nothing changes
     page.locator("#term-start_date .term-edit").click()
     page.fill("#term-reason", "checking")
+    page.wait_for_timeout(600)  # debounced input
     page.click("#term-save")  # no date entered
     assert "date" in page.wait_for_selector("#term-error").inner_text()
     page.get_by_role("button", name="Cancel").first.click()
