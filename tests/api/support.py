@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -81,24 +82,23 @@ def run_until_idle(job: NextJob | None, limit: int = 10) -> None:
     raise AssertionError("the pipeline did not settle")
 
 
-def test_redis_url(base: str, db: int = 9) -> str:
-    """The test Redis on its own database number, so API tests never feed live workers."""
-    head, _, _ = base.rstrip("/").rpartition("/")
-    return f"{head}/{db}" if head.startswith("redis") else f"{base.rstrip('/')}/{db}"
-
-
 class LoopPools:
     """An arq pool per event loop, as the API dependency would make one per process."""
 
     def __init__(self, url: str):
         self.url = url
-        self.pools: dict[int, ArqRedis] = {}
+        # Keyed by the loop, weakly: a new loop can reuse a closed one's id() and must not get
+        # its pool (bound to the dead loop, its enqueues fail and are dropped).
+        self.pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ArqRedis] = (
+            weakref.WeakKeyDictionary()
+        )
 
     async def __call__(self) -> ArqRedis:
         loop = asyncio.get_running_loop()
-        if id(loop) not in self.pools:
-            self.pools[id(loop)] = await queue.get_pool(self.url)
-        return self.pools[id(loop)]
+        pool = self.pools.get(loop)
+        if pool is None:
+            pool = self.pools[loop] = await queue.get_pool(self.url)
+        return pool
 
 
 def session() -> Session:
