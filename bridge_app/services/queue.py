@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+import weakref
 from dataclasses import dataclass
 
 from arq import ArqRedis, create_pool
@@ -42,26 +43,26 @@ async def get_pool(url: str | None = None) -> ArqRedis:
 
 
 # One pool per event loop: production runs one loop per process; test clients that start their
-# own loop get their own pool (a pool is bound to the loop it was created on).
-_pools: dict[int, tuple[asyncio.AbstractEventLoop, ArqRedis]] = {}
+# own loop get their own pool (a pool is bound to the loop it was created on). Keyed by the loop
+# itself, weakly: a closed loop's pool goes with it, and a new loop never gets a dead one's pool
+# (an id() can be reused once a loop is gone).
+_pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ArqRedis] = weakref.WeakKeyDictionary()
 
 
 async def shared_pool() -> ArqRedis:
     """This event loop's arq pool, created on first use (the API and the UI share it)."""
     loop = asyncio.get_running_loop()
-    entry = _pools.get(id(loop))
-    if entry is not None and entry[0] is loop:
-        return entry[1]
-    pool = await get_pool()
-    _pools[id(loop)] = (loop, pool)
+    pool = _pools.get(loop)
+    if pool is None:
+        pool = _pools[loop] = await get_pool()
     return pool
 
 
 async def close_shared_pool() -> None:
     """Close this event loop's pool (web app shutdown)."""
-    entry = _pools.pop(id(asyncio.get_running_loop()), None)
-    if entry is not None:
-        await entry[1].aclose()
+    pool = _pools.pop(asyncio.get_running_loop(), None)
+    if pool is not None:
+        await pool.aclose()
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ async def enqueue_after_commit(job: NextJob | None, pool: ArqRedis | None = None
                 exc,
             )
         if pool is None:
-            _pools.pop(id(asyncio.get_running_loop()), None)  # a fresh pool next time
+            _pools.pop(asyncio.get_running_loop(), None)  # a fresh pool next time
         return False
     resilience.OUTAGES.up(resilience.REDIS)
     return queued

@@ -17,15 +17,17 @@ from bridge_app.api.deps import get_queue_pool
 from bridge_app.api.main import api
 from bridge_app.models import Decision, Draft, DraftVersion, Export
 from bridge_app.services.queue import NextJob
-from tests.api.support import LoopPools, Org, make_org, run_until_idle, session, test_redis_url
+from tests.api.support import LoopPools, Org, make_org, run_until_idle, session
 
 DEMO = Path(__file__).resolve().parents[2] / "bridge_app" / "demo" / "sow_kickoff.vtt"
 
 
 @pytest.fixture(scope="session")
 def queue_redis_url(service_urls: dict[str, str]) -> Iterator[str]:
-    """A Redis database of the API tests' own (flushed before and after)."""
-    url = test_redis_url(service_urls["REDIS_URL"])
+    """This session's own Redis database (flushed before and after). Not a fixed shared number:
+    parallel test sessions flushed each other's queued jobs there. No worker runs during the
+    API tests (tests/jobs stops its workers after each test), so nothing consumes the jobs."""
+    url = service_urls["REDIS_URL"]
     client = redis.Redis.from_url(url)
     client.flushdb()
     yield url

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from arq import ArqRedis
 from sqlmodel import Session
@@ -98,31 +98,23 @@ def run_until_idle(job: NextJob | None, limit: int = 10) -> None:
     raise AssertionError("the pipeline did not settle")
 
 
-def test_redis_url(base: str) -> str:
-    """The test Redis on a database of the API tests' own, so they never feed live workers.
-
-    It is derived from the base URL's database (n -> n xor 8): a fixed number would be the
-    base database of whoever runs their workers on it (their flushes and their workers would
-    take this run's jobs and rate-limit counters).
-    """
-    url = urlsplit(base)
-    db = url.path.strip("/")
-    own = (int(db) if db.isdigit() else 0) ^ 8
-    return urlunsplit(url._replace(path=f"/{own}"))
-
-
 class LoopPools:
     """An arq pool per event loop, as the API dependency would make one per process."""
 
     def __init__(self, url: str):
         self.url = url
-        self.pools: dict[int, ArqRedis] = {}
+        # Keyed by the loop, weakly: a new loop can reuse a closed one's id() and must not get
+        # its pool (bound to the dead loop, its enqueues fail and are dropped).
+        self.pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ArqRedis] = (
+            weakref.WeakKeyDictionary()
+        )
 
     async def __call__(self) -> ArqRedis:
         loop = asyncio.get_running_loop()
-        if id(loop) not in self.pools:
-            self.pools[id(loop)] = await queue.get_pool(self.url)
-        return self.pools[id(loop)]
+        pool = self.pools.get(loop)
+        if pool is None:
+            pool = self.pools[loop] = await queue.get_pool(self.url)
+        return pool
 
 
 def session() -> Session:

@@ -8,6 +8,7 @@ import urllib.request
 import pytest
 from fastapi.testclient import TestClient
 
+from bridge_app.core.stages import STAGES
 from tests.jobs.conftest import Workers, submit, wait_for, wait_status
 from tests.k8s.test_metric_names import SYNTHETIC, recorded_names, referenced
 
@@ -72,10 +73,9 @@ def _try(port: int) -> bool:
 
 def test_each_stage_worker_exports_its_queue_depth_for_the_hpa(workers: Workers) -> None:
     """The HPAs select nats_queue_depth{queue=<the stage's queue>}: a sample must exist."""
-    from bridge_app.services.queue import STAGE_QUEUES
-
-    workers.start_all(names=tuple(STAGE_QUEUES))
-    for stage, target in STAGE_QUEUES.items():
-        port = target.port + 200
+    workers.start_all(names=tuple(STAGES))
+    offset = int(workers.env["BRIDGE_WORKER_PORT_OFFSET"])
+    for stage, target in STAGES.items():
+        port = target.port + offset
         sample = f'nats_queue_depth{{queue="{target.queue}"}}'
         wait_for(lambda p=port, s=sample: _try(p) and s in _scrape(p), 20, f"{stage}: {sample}")
