@@ -82,7 +82,14 @@ async def run_stage(ctx: dict[str, Any], stage: Stage, subject_id: str, version:
         with contextlib.suppress(*TRANSIENT_ERRORS):
             await asyncio.to_thread(mark_started, stage, key, version)
         await _injected_delay(stage)
-        next_job = await asyncio.to_thread(run_body, stage, key, version, run)
+        body = asyncio.ensure_future(asyncio.to_thread(run_body, stage, key, version, run))
+        try:
+            next_job = await asyncio.shield(body)
+        except asyncio.CancelledError:
+            # arq's job timeout cancels this coroutine, not the thread: the stage still commits,
+            # so its next job is still sent when the thread ends (not left to the reconciler).
+            body.add_done_callback(lambda done: _enqueue_when_done(ctx["redis"], done))
+            raise
     except (PermanentStageError, ObjectNotFound) as exc:
         await asyncio.to_thread(mark_failed, stage, key, version, str(exc), run)
         return "failed"
@@ -116,6 +123,18 @@ async def run_stage(ctx: dict[str, Any], stage: Stage, subject_id: str, version:
     with contextlib.suppress(*TRANSIENT_ERRORS):
         await leases.drop(ctx["redis"], run.job_id)
     return "ok"
+
+
+# Enqueues of stages that outlived their job's timeout (kept referenced until they finish).
+_LATE_ENQUEUES: set[asyncio.Task[None]] = set()
+
+
+def _enqueue_when_done(pool: Any, done: asyncio.Future[Any]) -> None:
+    if done.cancelled() or done.exception() is not None or done.result() is None:
+        return
+    task = asyncio.get_running_loop().create_task(upkeep.enqueue_next(pool, done.result()))
+    _LATE_ENQUEUES.add(task)
+    task.add_done_callback(_LATE_ENQUEUES.discard)
 
 
 async def _injected_delay(stage: str) -> None:
