@@ -342,7 +342,14 @@ def extract_rules(
     items += agreed_terms(segs, meeting_date, feats)
     items += _decisions_and_actions(segs, meeting_date, feats, scorer or SHIPPED_WEIGHTS, lexicon)
     items = with_commitments(items, segs, meeting_date)
-    items += _open_questions(segs, feats)
+    # A business meeting's commitments step already names its open questions: a generic pick
+    # that cites the same moment would be the same question twice.
+    asked = {e.segment_id for it in items if it.kind == "open_question" for e in it.evidence}
+    items += [
+        q
+        for q in _open_questions(segs, feats)
+        if not any(e.segment_id in asked for e in q.evidence)
+    ]
     order = {s.segment_id: s.index for s in segs}
     items.sort(key=lambda it: (min(order.get(e.segment_id, 0) for e in it.evidence), it.id))
     return _unique_ids(items)

@@ -111,3 +111,15 @@ def test_supersede_across_meetings():
     new = _terms(merged[len(first) :])[0]
     assert old.superseded_by == new.id and new.supersedes == [old.id]
     assert _terms(first)[0].superseded_by is None  # inputs are not mutated
+
+
+def test_the_demo_names_each_open_question_once() -> None:
+    from pathlib import Path
+
+    from bridge_app.core.transcript import parse_transcript
+
+    demo = Path(__file__).resolve().parents[3] / "bridge_app" / "demo" / "sow_kickoff.vtt"
+    segments = parse_transcript(demo.read_bytes(), filename=demo.name).segments
+    items = extract_items(segments, meeting_date=date(2026, 11, 26))
+    questions = [i.statement for i in items if i.kind == "open_question"]
+    assert questions and len(questions) == len(set(questions))
