@@ -8,7 +8,6 @@ labels, times, anchors, step indicators, grouping.
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -242,7 +241,6 @@ def item_view(view: queries.DecisionView, times: dict[str, str]) -> dict[str, An
         "confidence_pct": f"{round(float(d.confidence) * 100)}%",
         "status": d.review_status,
         "values_text": _values_text(values or {}),
-        "values_json": json.dumps(values or {}, sort_keys=True),
         "owner": view.owner or "",
         "reviewer_entered": d.item_key.startswith(REVIEWER_ITEM_PREFIX) and not evidence,
         "name": f"{KIND_LABELS.get(d.kind, d.kind).rstrip('s').lower()} “{view.statement[:60]}”",
