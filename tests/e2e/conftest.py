@@ -136,7 +136,7 @@ def e2e_env(service_urls: dict[str, str], migrated: str, oidc_provider: Any) -> 
         "BRIDGE_ENV": "test",
         "API_URL": f"http://localhost:{APP_PORT}",
         "PUBLIC_URL": f"http://localhost:{APP_PORT}",
-        "BRIDGE_WORKER_PORT_OFFSET": "100",
+        "BRIDGE_WORKER_PORT_OFFSET": os.environ.get("E2E_WORKER_PORT_OFFSET", "100"),
         "PYTHONUNBUFFERED": "1",
         "OIDC_ISSUER": oidc_provider.issuer,
         "OIDC_CLIENT_ID": CLIENT_ID,
