@@ -44,7 +44,7 @@ def _version_doc(draft_id: str, version: int) -> tuple[dict[str, Any], bool, lis
     from bridge_app.models import Draft, DraftVersion, QAFinding
     from bridge_app.services import contracts
     from bridge_app.services.db import get_engine
-    from bridge_app.services.meeting_data import load_version_doc
+    from bridge_app.services.meeting_data import finding_of, load_version_doc
 
     with Session(get_engine()) as session:
         draft = session.get(Draft, uuid.UUID(draft_id))
@@ -56,9 +56,11 @@ def _version_doc(draft_id: str, version: int) -> tuple[dict[str, Any], bool, lis
         ).first()
         if row is None:
             return {}, False, []
-        doc = load_version_doc(row, contracts._meeting_key(session, draft))
+        key = contracts._meeting_key(session, draft)
+        doc = load_version_doc(row, key)
+        # QA messages are encrypted at rest: read them as the app does.
         messages = [
-            f.message
+            finding_of(f, key)[0]
             for f in session.exec(select(QAFinding).where(QAFinding.draft_version_id == row.id))
         ]
         return doc.to_dict(), row.qa_done, messages
