@@ -31,7 +31,7 @@ from bridge_app.models import Decision, Draft, Meeting
 from bridge_app.services import approval, audit, audit_view, crypto
 from bridge_app.services.db import get_owned
 from bridge_app.services.errors import Invalid, NotFound
-from bridge_app.services.meeting_data import data_key, load_items, load_segments
+from bridge_app.services.meeting_data import data_key, load_items, load_segments, title_of
 from bridge_app.services.principal import Principal, require
 
 MAX_REASON = 2000
@@ -56,7 +56,7 @@ def meeting_checklist(session: Session, meeting: Meeting) -> tuple[str, list[Ter
     rows = checklist(
         items,
         ctype,
-        meeting_title=meeting.title,
+        meeting_title=title_of(meeting),
         meeting_date=meeting.meeting_date or meeting.created_at.date(),
     )
     return ctype, rows
@@ -159,7 +159,7 @@ def set_term(
     ctype_rows = checklist(
         items,
         ctype,
-        meeting_title=meeting.title,
+        meeting_title=title_of(meeting),
         meeting_date=meeting.meeting_date or meeting.created_at.date(),
     )
     row = next((r for r in ctype_rows if r.term == term), None)
@@ -193,7 +193,7 @@ def set_term(
             object_id=decision.id,
             detail={
                 "meeting_id": str(meeting.id),
-                "object_name": f"{meeting.title} · {s.label} ({decision.item_key})",
+                "object_name": f"{title_of(meeting)} · {s.label} ({decision.item_key})",
                 "from": previous,
                 "to": decision.review_status,
                 "reason": decision.review_reason,
@@ -247,7 +247,7 @@ def set_term(
         object_id=decision.id,
         detail={
             "meeting_id": str(meeting.id),
-            "object_name": f"{meeting.title} · {s.label}",
+            "object_name": f"{title_of(meeting)} · {s.label}",
             "term": term,
             **audit_view.seal_change(
                 key, {s.label: old_display or "(missing)"}, {s.label: display}
