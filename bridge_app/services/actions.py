@@ -25,7 +25,7 @@ from bridge_app.models import ClauseProvenance, Decision, Draft, DraftVersion, E
 from bridge_app.services import approval, audit, audit_view, crypto, queries
 from bridge_app.services.db import get_owned, scoped, session_scope
 from bridge_app.services.errors import Conflict, Invalid, NotFound, UploadRejected
-from bridge_app.services.meeting_data import data_key, load_items, load_version_doc, title_of
+from bridge_app.services.meeting_data import audit_label, data_key, load_items, load_version_doc
 from bridge_app.services.principal import Principal, require
 from bridge_app.services.queries import owned
 from bridge_app.services.queue import NextJob
@@ -234,7 +234,7 @@ def item_name(meeting: Meeting, decision: Decision) -> str:
     """How the audit log names an item: the meeting, then what the item settles."""
     keys = list((decision.edited_values or decision.values or {}).keys())
     what = ", ".join(k.replace("_", " ") for k in keys) or decision.kind.replace("_", " ")
-    return f"{title_of(meeting)} · {what} ({decision.item_key})"
+    return f"{audit_label(meeting)} · {what} ({decision.item_key})"
 
 
 def values_in_words(values: dict[str, Any]) -> dict[str, str]:

@@ -24,7 +24,7 @@ from bridge_app.core.review.findings import PlainFinding, plain_findings
 from bridge_app.models import Draft, DraftVersion, Export, Meeting, QAFinding, User
 from bridge_app.services import audit
 from bridge_app.services.errors import Conflict, Invalid
-from bridge_app.services.meeting_data import title_of
+from bridge_app.services.meeting_data import audit_label
 from bridge_app.services.principal import Principal, require
 
 MAX_COMMENT = 2000
@@ -153,7 +153,7 @@ def approve(
         object_id=draft.id,
         detail={
             "object_name": f"{draft.contract_type.upper()} of "
-            + (title_of(meeting) if meeting else ""),
+            + (audit_label(meeting) if meeting else ""),
             "version": row.version,
             "comment": comment,
             "acknowledged": [f.sentence for _, f in warnings],

@@ -112,6 +112,12 @@ def _meeting_key(meeting: Meeting) -> bytes | None:
         return crypto.load_data_key(fresh, meeting.data_key_id)
 
 
+def audit_label(meeting: Meeting) -> str:
+    """How the audit chain names a meeting: its id, never its title (titles are encrypted at
+    rest and the chain is plaintext; the audit page shows the decrypted title beside it)."""
+    return f"meeting {str(meeting.id)[:8]}"
+
+
 def title_of(meeting: Meeting) -> str:
     """The meeting's title, decrypted."""
     if meeting.title_ciphertext is None:

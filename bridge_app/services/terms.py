@@ -31,7 +31,13 @@ from bridge_app.models import Decision, Draft, Meeting
 from bridge_app.services import approval, audit, audit_view, crypto
 from bridge_app.services.db import get_owned
 from bridge_app.services.errors import Invalid, NotFound
-from bridge_app.services.meeting_data import data_key, load_items, load_segments, title_of
+from bridge_app.services.meeting_data import (
+    audit_label,
+    data_key,
+    load_items,
+    load_segments,
+    title_of,
+)
 from bridge_app.services.principal import Principal, require
 
 MAX_REASON = 2000
@@ -193,7 +199,7 @@ def set_term(
             object_id=decision.id,
             detail={
                 "meeting_id": str(meeting.id),
-                "object_name": f"{title_of(meeting)} · {s.label} ({decision.item_key})",
+                "object_name": f"{audit_label(meeting)} · {s.label} ({decision.item_key})",
                 "from": previous,
                 "to": decision.review_status,
                 "reason": decision.review_reason,
@@ -247,7 +253,7 @@ def set_term(
         object_id=decision.id,
         detail={
             "meeting_id": str(meeting.id),
-            "object_name": f"{title_of(meeting)} · {s.label}",
+            "object_name": f"{audit_label(meeting)} · {s.label}",
             "term": term,
             **audit_view.seal_change(
                 key, {s.label: old_display or "(missing)"}, {s.label: display}
