@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import os
 import subprocess
 
 import pytest
@@ -121,8 +122,18 @@ def test_make_docker_build_tags_the_runbook_images() -> None:
     if make is None:
         pytest.skip("make is not installed")
     out = subprocess.run(
-        [make, "-n", "docker-build", "REGISTRY=registry.example.com", "TAG=1.4.0"],
+        [
+            make,
+            "-n",
+            "--no-print-directory",
+            "docker-build",
+            "REGISTRY=registry.example.com",
+            "TAG=1.4.0",
+        ],
         cwd=REPO,
+        # Under `make test` this runs as a sub-make, which would otherwise
+        # print "Entering directory" lines into the recipe text.
+        env={k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")},
         capture_output=True,
         text=True,
         check=True,
