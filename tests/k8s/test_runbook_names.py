@@ -8,9 +8,9 @@ the files; and every `deploy/…`, `job/…`, `get hpa …`, `-l label=value`, s
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
-import os
 import subprocess
 
 import pytest
