@@ -147,6 +147,9 @@ class Settings(BaseSettings):
     FRONTEND_PORT: int = 3000
     PUBLIC_URL: str = "http://localhost:3000"
     API_URL: str = "http://localhost:3001"
+    # More browser origins of the UI (comma-separated), e.g. a CDN serving the static export
+    # beside the app's own frontend; CORS and the event socket answer these too.
+    EXTRA_UI_ORIGINS: str = ""
 
     @property
     def environment(self) -> Environment:
@@ -202,12 +205,13 @@ class Settings(BaseSettings):
 
 
 def public_origins(settings: Settings) -> list[str]:
-    """The browser origins of the UI and the API (PUBLIC_URL, API_URL): the only origins
-    CORS with credentials and the event socket answer."""
+    """The browser origins of the UI and the API (PUBLIC_URL, API_URL, EXTRA_UI_ORIGINS): the
+    only origins CORS with credentials and the event socket answer."""
     from urllib.parse import urlsplit
 
     origins: list[str] = []
-    for url in (settings.PUBLIC_URL, settings.API_URL):
+    extra = [o.strip() for o in settings.EXTRA_UI_ORIGINS.split(",") if o.strip()]
+    for url in (settings.PUBLIC_URL, settings.API_URL, *extra):
         parts = urlsplit(url)
         if parts.scheme and parts.netloc:
             origin = f"{parts.scheme}://{parts.netloc}"
@@ -249,6 +253,9 @@ def production_problems(settings: Settings) -> list[str]:
         value = getattr(settings, name)
         if value and _scheme(value) != "https":
             problems.append(f"{name} must be an https:// URL in production")
+    for origin in (o.strip() for o in settings.EXTRA_UI_ORIGINS.split(",")):
+        if origin and _scheme(origin) != "https":
+            problems.append(f"EXTRA_UI_ORIGINS: {origin} must be an https:// origin in production")
     if settings.S3_ENDPOINT and (
         settings.S3_SECRET_KEY.strip().lower() in PLACEHOLDER_SECRETS or not settings.S3_ACCESS_KEY
     ):

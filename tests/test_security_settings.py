@@ -12,6 +12,7 @@ from bridge_app.settings import (
     DEV_JWT_SECRET,
     Settings,
     SettingsError,
+    public_origins,
 )
 
 GOOD: dict[str, Any] = {
@@ -60,6 +61,7 @@ def test_good_production_settings_start() -> None:
         ({"NATS_URL": "nats://bridge_api:pw@nats:4222"}, "NATS_URL must use TLS"),
         ({"DATABASE_URL": "postgresql://u:pw@db/bridge"}, "DATABASE_URL must ask for TLS"),
         ({"TRUSTED_PROXIES": ""}, "TRUSTED_PROXIES must name the ingress"),
+        ({"EXTRA_UI_ORIGINS": "http://cdn.example.com"}, "EXTRA_UI_ORIGINS: http://cdn"),
     ],
 )
 def test_production_refuses(changes: dict[str, Any], said: str) -> None:
@@ -96,3 +98,12 @@ def test_workers_start_without_a_jwt_secret() -> None:
     assert worker.is_production and worker.JWT_SECRET == ""
     with pytest.raises(SettingsError, match="JWT_SECRET"):
         _settings(JWT_SECRET="")  # the API must have one
+
+
+def test_cors_origins_are_the_ui_the_api_and_the_extra_ones() -> None:
+    settings = _settings(EXTRA_UI_ORIGINS=" https://cdn.example.com/app/ ,, https://app.example.com")
+    assert public_origins(settings) == [
+        "https://app.example.com",
+        "https://api.example.com",
+        "https://cdn.example.com",
+    ]

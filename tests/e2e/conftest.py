@@ -136,6 +136,8 @@ def e2e_env(service_urls: dict[str, str], migrated: str, oidc_provider: Any) -> 
         "BRIDGE_ENV": "test",
         "API_URL": f"http://localhost:{APP_PORT}",
         "PUBLIC_URL": f"http://localhost:{APP_PORT}",
+        # test_static_export serves the exported frontend from its own origin.
+        "EXTRA_UI_ORIGINS": f"http://localhost:{STATIC_PORT}",
         "BRIDGE_WORKER_PORT_OFFSET": os.environ.get("E2E_WORKER_PORT_OFFSET", "100"),
         "PYTHONUNBUFFERED": "1",
         "OIDC_ISSUER": oidc_provider.issuer,

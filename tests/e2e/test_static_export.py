@@ -66,13 +66,6 @@ def static_site(app_url: str, e2e_env: dict[str, str]) -> Any:
         stop(server)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "session 3: the static export's login page did not become ready after the merges; not"
-        " yet diagnosed"
-    ),
-)
 def test_static_export_logs_in_and_lists_meetings(
     static_site: tuple[str, Path], app_url: str, users: Users, ready_meeting: str, page: Any
 ) -> None:
