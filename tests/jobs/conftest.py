@@ -27,6 +27,9 @@ from bridge_app.services.upload import submit_meeting
 from bridge_app.settings import get_settings
 
 REPO = Path(__file__).resolve().parents[2]
+# Workers' /health and /metrics listen on 8000 + offset + stage index; JOBS_WORKER_PORT_OFFSET
+# moves them so two checkouts can run this package side by side.
+WORKER_PORT_OFFSET = int(os.environ.get("JOBS_WORKER_PORT_OFFSET", "200"))
 JOB_TIMEOUT_S = 3  # small, so a killed job is picked up again after ~13 s
 
 
@@ -87,7 +90,7 @@ def worker_env(service_urls: dict[str, str], migrated: str, tmp_path: Path) -> d
         **service_urls,
         "LOCAL_STORAGE_DIR": str(storage),
         "BRIDGE_ENV": "test",
-        "BRIDGE_WORKER_PORT_OFFSET": "200",
+        "BRIDGE_WORKER_PORT_OFFSET": str(WORKER_PORT_OFFSET),
         "BRIDGE_JOB_TIMEOUT_S": str(JOB_TIMEOUT_S),
         "BRIDGE_STUCK_AFTER_S": "2",
         "BRIDGE_RECONCILE_EVERY_S": "1",
@@ -163,6 +166,11 @@ def submit(
         job = NextJob("transcript", meeting.id, meeting.input_version)
     run(_enqueue(job))
     return meeting.id
+
+
+def worker_port(index: int = 0) -> int:
+    """The health port of the worker at `index` in WORKERS order (transcript first)."""
+    return 8000 + WORKER_PORT_OFFSET + index
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.1) -> Any:

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bridge_app.core.stages import STAGES
-from tests.jobs.conftest import Workers, submit, wait_for, wait_status
+from tests.jobs.conftest import Workers, submit, wait_for, wait_status, worker_port
 from tests.k8s.test_metric_names import SYNTHETIC, recorded_names, referenced
 
 pytestmark = [pytest.mark.services, pytest.mark.usefixtures("redis_clean")]
@@ -42,7 +42,7 @@ def _scrape(port: int) -> str:
 
 def test_every_referenced_metric_is_served_by_a_running_process(workers: Workers, org) -> None:
     workers.start_all()
-    ports = [8200 + i for i in range(6)]
+    ports = [worker_port(i) for i in range(6)]
     wait_for(lambda: all(_try(p) for p in ports), 20, "every worker's /metrics")
     wait_status(submit(org), "ready", timeout=30)
     served: set[str] = set()

@@ -38,6 +38,7 @@ from tests.jobs.conftest import (
     submit,
     wait_for,
     wait_status,
+    worker_port,
 )
 
 pytestmark = [pytest.mark.services, pytest.mark.usefixtures("redis_clean")]
@@ -221,14 +222,14 @@ def test_a_poison_meeting_fails_at_its_stage_and_does_not_block_others(
 
 def test_workers_serve_health_and_metrics_and_queues_are_sorted_sets(workers: Workers, org) -> None:
     workers.start_all(("transcript",))
-    wait_for(lambda: _http(8200, "/health"), 15, "worker /health")
-    assert b'"status":"ok"' in _http(8200, "/health")
+    wait_for(lambda: _http(worker_port(), "/health"), 15, "worker /health")
+    assert b'"status":"ok"' in _http(worker_port(), "/health")
     meeting_id = submit(org)
     wait_status(meeting_id, "ingested", timeout=20)
     # The status commits before the job returns: its metrics and the next job follow it.
     run_counted = 'bridge_stage_runs_total{outcome="succeeded",stage="transcript"}'
-    wait_for(lambda: run_counted in _http(8200, "/metrics").decode(), 10, "the run counted")
-    metrics_text = _http(8200, "/metrics").decode()
+    wait_for(lambda: run_counted in _http(worker_port(), "/metrics").decode(), 10, "run counted")
+    metrics_text = _http(worker_port(), "/metrics").decode()
     assert (
         'bridge_stage_duration_seconds_bucket{le="30.0",outcome="succeeded",stage="transcript"}'
         in metrics_text
