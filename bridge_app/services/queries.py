@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlmodel import Session, SQLModel, col, select
 
 from bridge_app.core.drafting import Draft as DraftDoc
@@ -136,7 +137,7 @@ def latest_runs(session: Session, meeting: Meeting) -> dict[str, StageRun]:
         select(StageRun)
         .where(StageRun.meeting_id == meeting.id)
         .order_by(col(StageRun.stage), col(StageRun.finished_at).desc().nulls_last())
-        .distinct(col(StageRun.stage))
+        .ext(distinct_on(col(StageRun.stage)))
     ).all()
     return {run.stage: run for run in runs}
 

@@ -39,13 +39,6 @@ def _client_from(address: str, queue_redis_url: str) -> TestClient:
     return TestClient(api, raise_server_exceptions=False, client=(address, 40000))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "session 3: passes alone, but in the full session the sixth guess got 401 instead of "
-        "429 once after the merges (order-dependent limiter state); not yet diagnosed"
-    ),
-)
 def test_guesses_never_lock_the_owner_out_and_say_nothing(
     client: TestClient, clean_limits: None, queue_redis_url: str
 ) -> None:
