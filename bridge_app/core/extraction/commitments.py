@@ -21,12 +21,12 @@ import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from bridge_app.core.extraction.date_values import weekday_from
 from bridge_app.core.extraction.grounding import evidence_for
 from bridge_app.core.extraction.mentions import segment_mentions
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.extraction.negotiation import PARK_RX
 from bridge_app.core.extraction.numbers import find_ordinals
-from bridge_app.core.extraction.values import weekday_from
 from bridge_app.core.transcript.model import Segment
 
 _COMMIT_RX = re.compile(

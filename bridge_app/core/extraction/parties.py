@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 
 from bridge_app.core.extraction.grounding import evidence_for, merge_evidence
 from bridge_app.core.extraction.model import Item
-from bridge_app.core.extraction.values import (
-    _NOT_COMPANY,
-    _PLACES,
+from bridge_app.core.extraction.party_names import (
     LEGAL_SUFFIXES,
+    NOT_COMPANY,
+    PLACES,
     PartyMention,
     find_parties,
     role_near,
@@ -642,7 +642,7 @@ def _frame_candidates(
                     name = " ".join(words).removesuffix("'s")
                     if not name or all(w.lower().strip("'s") in people for w in words):
                         continue
-                    if name.lower() in _PLACES or name.split()[0] in _NOT_COMPANY:
+                    if name.lower() in PLACES or name.split()[0] in NOT_COMPANY:
                         continue
                     out.append((name, role, i))
     return out

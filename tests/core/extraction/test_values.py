@@ -1,12 +1,9 @@
 from datetime import date
 
-from bridge_app.core.extraction.values import (
-    find_due_date,
-    find_money,
-    find_payment_terms,
-    find_quantity,
-    term_values,
-)
+from bridge_app.core.extraction.count_values import find_payment_terms, find_quantity
+from bridge_app.core.extraction.date_values import find_due_date
+from bridge_app.core.extraction.money_amounts import find_money
+from bridge_app.core.extraction.values import term_values
 
 
 def test_money_with_currency_and_multiplier():
@@ -40,13 +37,11 @@ def test_terms():
 
 
 def test_contract_values():
-    from bridge_app.core.extraction.values import (
-        find_contract_durations,
-        find_dates,
-        find_deliverables,
-        find_governing_law,
-        find_parties,
-    )
+    from bridge_app.core.extraction.count_values import find_contract_durations
+    from bridge_app.core.extraction.date_values import find_dates
+    from bridge_app.core.extraction.deliverable_values import find_deliverables
+    from bridge_app.core.extraction.law_values import find_governing_law
+    from bridge_app.core.extraction.party_names import find_parties
 
     meeting = date(2026, 2, 10)
     found = find_dates("We start on March 2, 2026 and finish by 29 May 2026.", meeting)
