@@ -79,25 +79,31 @@ def clause_before(text: str, pos: int, limit: int = 60) -> str:
     return window[breaks[-1].end() :] if breaks else window
 
 
+# "Dutch law" names the Netherlands as the place list spells it, so both scanners agree.
 JURISDICTION_ADJECTIVES = {
     "english": "England and Wales",
     "british": "England and Wales",
     "scottish": "Scotland",
     "irish": "Ireland",
-    "german": "Germany",
     "french": "France",
-    "swiss": "Switzerland",
-    "dutch": "the Netherlands",
-    "swedish": "Sweden",
-    "danish": "Denmark",
-    "austrian": "Austria",
+    "german": "Germany",
     "spanish": "Spain",
+    "portuguese": "Portugal",
     "italian": "Italy",
+    "dutch": "Netherlands",
+    "belgian": "Belgium",
+    "swiss": "Switzerland",
+    "austrian": "Austria",
+    "swedish": "Sweden",
+    "norwegian": "Norway",
+    "danish": "Denmark",
+    "finnish": "Finland",
+    "polish": "Poland",
     "canadian": "Canada",
     "australian": "Australia",
-    "singaporean": "Singapore",
-    "japanese": "Japan",
     "indian": "India",
+    "japanese": "Japan",
+    "singaporean": "Singapore",
 }
 
 
