@@ -119,6 +119,23 @@ _DEAL_CONTEXT_RX = re.compile(
 )
 
 
+_SUFFIX_RX = re.compile(
+    r"[,.]?\s+(" + "|".join(re.escape(x) for x in LEGAL_SUFFIXES) + r")\.?$",
+    re.I,
+)
+
+
+def party_key(name: str) -> str:
+    """A company's identity: case, punctuation and the legal form ignored."""
+    base = name.strip()
+    while True:
+        stripped = _SUFFIX_RX.sub("", base)
+        if stripped == base:
+            break
+        base = stripped
+    return re.sub(r"[^a-z0-9]+", " ", base.lower()).strip()
+
+
 @dataclass(frozen=True, slots=True)
 class PartyMention:
     """A company named in text: how it was found ("legal", "intro", "between") and where."""
