@@ -145,3 +145,15 @@ The {{ seller }} shall invoice the {{ fees }} {{ default_invoicing }}.
 The {{ buyer }} shall pay each undisputed invoice \
 {% if has.payment_terms %}{{ t.payment_terms }}{% else %}{{ pb.payment }}{% endif %}.
 """
+
+# Clauses several contract types use as they are.
+PARTIES_CLAUSE = ClauseSpec(
+    "parties", "Parties", PARTIES_SIDED, needs=("party_1", "party_2", "effective_date")
+)
+OTHER_TERMS_CLAUSE = ClauseSpec(
+    "other-terms", "Additional Agreed Terms", OTHER_TERMS, optional=True
+)
+GOVERNING_LAW_CLAUSE = ClauseSpec(
+    "governing-law", "Governing Law", GOVERNING_LAW, needs=("governing_law",)
+)
+GENERAL_CLAUSE = ClauseSpec("general", "General", GENERAL)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bridge_app.core.drafting.templates.clauses import (
     CAP,
-    GENERAL,
+    GENERAL_CLAUSE,
     NOTICE,
     OBLIGATIONS,
-    OTHER_TERMS,
-    PARTIES_SIDED,
+    OTHER_TERMS_CLAUSE,
+    PARTIES_CLAUSE,
     ClauseSpec,
     ContractTemplate,
 )
@@ -18,9 +18,7 @@ MSA_AMENDMENT = ContractTemplate(
     title="Amendment to Master Services Agreement",
     roles=("Customer", "Provider"),
     clauses=(
-        ClauseSpec(
-            "parties", "Parties", PARTIES_SIDED, needs=("party_1", "party_2", "effective_date")
-        ),
+        PARTIES_CLAUSE,
         ClauseSpec(
             "background",
             "Background",
@@ -129,7 +127,7 @@ Agreement sets no limit, each Party's total liability arising out of or in conne
 amended services is limited to __CAP__, except for liability that cannot be limited by law.
 """.replace("__CAP__", CAP),
         ),
-        ClauseSpec("other-terms", "Additional Agreed Terms", OTHER_TERMS, optional=True),
+        OTHER_TERMS_CLAUSE,
         ClauseSpec(
             "governing-law",
             "Governing Law",
@@ -138,6 +136,6 @@ amended services is limited to __CAP__, except for liability that cannot be limi
 {% else %}This {{ short }} is governed by the law that governs the Master Agreement.{% endif %}
 """,
         ),
-        ClauseSpec("general", "General", GENERAL),
+        GENERAL_CLAUSE,
     ),
 )

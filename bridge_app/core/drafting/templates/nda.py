@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bridge_app.core.drafting.templates.clauses import (
-    GENERAL,
-    GOVERNING_LAW,
-    OTHER_TERMS,
+    GENERAL_CLAUSE,
+    GOVERNING_LAW_CLAUSE,
+    OTHER_TERMS_CLAUSE,
     ClauseSpec,
     ContractTemplate,
 )
@@ -145,8 +145,8 @@ remains a trade secret.
 """,
             needs=("confidentiality_period",),
         ),
-        ClauseSpec("other-terms", "Additional Agreed Terms", OTHER_TERMS, optional=True),
-        ClauseSpec("governing-law", "Governing Law", GOVERNING_LAW, needs=("governing_law",)),
-        ClauseSpec("general", "General", GENERAL),
+        OTHER_TERMS_CLAUSE,
+        GOVERNING_LAW_CLAUSE,
+        GENERAL_CLAUSE,
     ),
 )

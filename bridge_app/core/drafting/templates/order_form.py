@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from bridge_app.core.drafting.templates.clauses import (
-    GENERAL,
-    GOVERNING_LAW,
+    GENERAL_CLAUSE,
+    GOVERNING_LAW_CLAUSE,
     LIABILITY,
     NOTICE,
     OBLIGATIONS,
-    OTHER_TERMS,
-    PARTIES_SIDED,
+    OTHER_TERMS_CLAUSE,
+    PARTIES_CLAUSE,
     PAYMENT_SCHEDULE,
     RENEWAL,
     ClauseSpec,
@@ -21,9 +21,7 @@ ORDER_FORM = ContractTemplate(
     title="Order Form",
     roles=("Customer", "Vendor"),
     clauses=(
-        ClauseSpec(
-            "parties", "Parties", PARTIES_SIDED, needs=("party_1", "party_2", "effective_date")
-        ),
+        PARTIES_CLAUSE,
         ClauseSpec(
             "order",
             "Order",
@@ -81,8 +79,8 @@ words not defined here have the meaning given in the Terms.
 """,
         ),
         ClauseSpec("limitation-of-liability", "Limitation of Liability", LIABILITY),
-        ClauseSpec("other-terms", "Additional Agreed Terms", OTHER_TERMS, optional=True),
-        ClauseSpec("governing-law", "Governing Law", GOVERNING_LAW, needs=("governing_law",)),
-        ClauseSpec("general", "General", GENERAL),
+        OTHER_TERMS_CLAUSE,
+        GOVERNING_LAW_CLAUSE,
+        GENERAL_CLAUSE,
     ),
 )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from bridge_app.core.drafting.templates.clauses import (
     CHANGE_CONTROL,
-    GENERAL,
-    GOVERNING_LAW,
+    GENERAL_CLAUSE,
+    GOVERNING_LAW_CLAUSE,
     IP_DELIVERABLES,
     LIABILITY,
     OBLIGATIONS,
-    OTHER_TERMS,
-    PARTIES_SIDED,
+    OTHER_TERMS_CLAUSE,
+    PARTIES_CLAUSE,
     PAYMENT_SCHEDULE,
     PRECEDENCE,
     TERM_TERMINATION,
@@ -24,9 +24,7 @@ SOW = ContractTemplate(
     title="Statement of Work",
     roles=("Client", "Provider"),
     clauses=(
-        ClauseSpec(
-            "parties", "Parties", PARTIES_SIDED, needs=("party_1", "party_2", "effective_date")
-        ),
+        PARTIES_CLAUSE,
         ClauseSpec(
             "background",
             "Background",
@@ -94,8 +92,8 @@ under this Statement of Work and use it only to perform or receive the Services.
         ClauseSpec("limitation-of-liability", "Limitation of Liability", LIABILITY),
         ClauseSpec("term-termination", "Term and Termination", TERM_TERMINATION),
         ClauseSpec("precedence", "Order of Precedence", PRECEDENCE),
-        ClauseSpec("other-terms", "Additional Agreed Terms", OTHER_TERMS, optional=True),
-        ClauseSpec("governing-law", "Governing Law", GOVERNING_LAW, needs=("governing_law",)),
-        ClauseSpec("general", "General", GENERAL),
+        OTHER_TERMS_CLAUSE,
+        GOVERNING_LAW_CLAUSE,
+        GENERAL_CLAUSE,
     ),
 )
