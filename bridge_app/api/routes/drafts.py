@@ -32,7 +32,7 @@ from bridge_app.models.api import (
     OpenWarning,
     RedlinePublic,
 )
-from bridge_app.services import actions, approval, queries
+from bridge_app.services import approval, draft_actions, queries
 from bridge_app.services.db import session_scope
 from bridge_app.services.errors import Invalid
 from bridge_app.services.principal import Principal
@@ -138,7 +138,7 @@ async def regenerate_draft(
     ip = client_ip(request)
     return await accept_job(
         pool,
-        lambda session: actions.request_regeneration(
+        lambda session: draft_actions.request_regeneration(
             session, principal=principal, draft_id=draft_id, ip=ip
         ),
     )
@@ -157,7 +157,7 @@ async def approve_draft(
 
     def work() -> DraftPublic:
         with session_scope() as session:
-            draft = actions.approve_draft(
+            draft = draft_actions.approve_draft(
                 session,
                 principal=principal,
                 draft_id=draft_id,
@@ -184,7 +184,7 @@ def get_approval(
     warnings = []
     if draft.current_version:
         row = queries.version(session, draft, draft.current_version)
-        warnings = actions.approval_warnings(session, draft, row) if row.qa_done else []
+        warnings = draft_actions.approval_warnings(session, draft, row) if row.qa_done else []
     return ApprovalPublic(
         state=view.state,
         version=view.version,
