@@ -70,9 +70,10 @@ rejections
 ensure_bucket
 
 # Used only by tests today, in modules other helpers own (issue 14 lists them): the extraction
-# split (values.py: term_values, ValueSpan.to_value; rules.KINDS; drafting terms.LIST_SLOTS),
-# the learned scorer's feature order (cues.FEATURE_NAMES, read by its tests and weights docs),
-# the redline exports in render.py, and Draft.with_clause_text (edits of a clause's text).
+# split (values.py: term_values; money_amounts.Money.to_value; rules.KINDS; drafting
+# terms.LIST_SLOTS), the learned scorer's feature order (cues.FEATURE_NAMES, read by its tests
+# and weights docs), the redline exports in render/ (to_docx, to_html), and
+# Draft.with_clause_text (edits of a clause's text).
 term_values
 to_value
 KINDS

@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from arq import ArqRedis
 from fastapi import Depends, FastAPI, Request
@@ -35,6 +35,8 @@ from bridge_app.services.errors import AuthError, ServiceError, UploadRejected
 from bridge_app.services.principal import PERMISSIONS, Principal, require
 from bridge_app.services.queue import NextJob
 from bridge_app.settings import get_settings
+
+T = TypeVar("T")
 
 log = logging.getLogger("bridge.api")
 
@@ -181,17 +183,23 @@ async def enqueue(pool: ArqRedis, job: NextJob | None) -> bool:
     return await queue.enqueue_after_commit(job, pool)
 
 
-async def accept_job(
-    pool: ArqRedis, work: Callable[[Session], tuple[Meeting | Draft, NextJob]]
-) -> JobAccepted:
-    """Run ``work`` in one transaction on a worker thread, enqueue the job it returns once that
-    has committed, and answer with the subject's id and status (the 202 body)."""
+async def in_transaction(work: Callable[[Session], T]) -> T:
+    """Run ``work`` in one transaction on a worker thread: how a route calls a synchronous
+    action (committed when it returns, rolled back when it raises)."""
 
-    def run() -> tuple[Meeting | Draft, NextJob]:
+    def run() -> T:
         with session_scope() as session:
             return work(session)
 
-    subject, job = await run_in_threadpool(run)
+    return await run_in_threadpool(run)
+
+
+async def accept_job(
+    pool: ArqRedis, work: Callable[[Session], tuple[Meeting | Draft, NextJob]]
+) -> JobAccepted:
+    """Run ``work`` in one transaction (:func:`in_transaction`), enqueue the job it returns once
+    that has committed, and answer with the subject's id and status (the 202 body)."""
+    subject, job = await in_transaction(work)
     queued = await enqueue(pool, job)
     return JobAccepted(id=subject.id, status=subject.status, version=job.version, enqueued=queued)
 

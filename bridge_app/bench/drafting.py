@@ -94,7 +94,8 @@ def bench_drafting(runs: int = 30) -> dict:
     """
     from pypdf import PdfReader  # only to count pages; not timed
 
-    from bridge_app.services.render import render_docx, render_pdf
+    from bridge_app.services.render.to_docx import render_docx
+    from bridge_app.services.render.to_pdf import render_pdf
 
     items = ten_page_items()
     today = MEETING_DATE

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bridge_app.core.extraction.model import Item
-from bridge_app.core.extraction.parties import party_key
+from bridge_app.core.extraction.party_names import party_key
 
 TERM_SOURCES: dict[str, tuple[str, ...]] = {
     "price": ("price", "fee"),

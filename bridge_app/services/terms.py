@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from bridge_app.core.drafting.terms import SCALAR_SLOTS, usable_items
 from bridge_app.core.extraction.model import Item
-from bridge_app.core.extraction.parties import party_key
+from bridge_app.core.extraction.party_names import party_key
 from bridge_app.core.review.terms import (
     REVIEWER_ITEM_PREFIX,
     TermInputError,

@@ -18,7 +18,7 @@ from bridge_app.models import Draft, DraftVersion, PlaybookVersion, QAFinding
 from bridge_app.services import contracts
 from bridge_app.services.meeting_data import finding_of, load_version_doc
 from bridge_app.services.queue import NextJob
-from bridge_app.services.render import render_redline_docx
+from bridge_app.services.render.to_docx import render_redline_docx
 from bridge_app.services.stages.runner import request_new_draft_version
 from bridge_app.state.auth import AuthState
 from bridge_app.state.common import enqueue, read_db, run_db

@@ -8,7 +8,7 @@ from typing import Any
 
 import reflex as rx
 
-from bridge_app.services import actions
+from bridge_app.services import draft_actions, export_actions
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState
 from bridge_app.state.common import enqueue, follow_live, read_db, run_db
@@ -297,7 +297,7 @@ class DraftState(AuthState):
         ip, draft_id = self._client_ip(), self.draft_id
 
         def work(session: Any) -> Any:
-            _draft, job = actions.request_regeneration(
+            _draft, job = draft_actions.request_regeneration(
                 session, principal=principal, draft_id=draft_id, ip=ip
             )
             return job
@@ -346,7 +346,7 @@ class DraftState(AuthState):
         acknowledged, comment = list(self.acknowledged), self.approve_comment
 
         def work(session: Any) -> None:
-            actions.approve_draft(
+            draft_actions.approve_draft(
                 session,
                 principal=principal,
                 draft_id=draft_id,
@@ -375,7 +375,7 @@ class DraftState(AuthState):
         ip = self._client_ip()
 
         def work(session: Any) -> str:
-            url, _filename = actions.download_link(
+            url, _filename = export_actions.download_link(
                 session, principal=principal, export_id=str(export_id), ip=ip
             )
             return url
@@ -399,7 +399,7 @@ class DraftState(AuthState):
         version = int(self.version) if self.version.isdigit() else None
 
         def work(session: Any) -> Any:
-            return actions.request_export(
+            return export_actions.request_export(
                 session,
                 principal=principal,
                 draft_id=draft_id,

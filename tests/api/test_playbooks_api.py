@@ -15,7 +15,7 @@ from bridge_app.core.drafting.model import Draft as DraftDoc
 from bridge_app.core.stages import Stage
 from bridge_app.models import AuditEvent
 from bridge_app.services.queue import NextJob
-from bridge_app.services.render import render_docx
+from bridge_app.services.render.to_docx import render_docx
 from tests.api.conftest import DEMO, process_meeting, upload
 from tests.api.support import make_org, run_until_idle, session
 

@@ -86,7 +86,7 @@ def test_playbook_clause_edit_and_docx_round_trip(
     from docx import Document
 
     from bridge_app.core.drafting.model import Draft as DraftDoc
-    from bridge_app.services.render import render_docx
+    from bridge_app.services.render.to_docx import render_docx
 
     login(page, app_url, users.legal)
 

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bridge_app.models import AuditEvent, Decision, Draft, DraftVersion, Meeting
-from bridge_app.services import actions, crypto
+from bridge_app.services import actions, crypto, draft_actions, export_actions
 from bridge_app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from bridge_app.services.principal import Principal
 from tests.factories import make_org, make_user
@@ -91,12 +91,12 @@ def test_reasons_permissions_and_scoping(session: Session) -> None:
 def test_drafts_approve_export_and_retry(session: Session) -> None:
     principals, meeting, _decision, key = _setup(session)
     legal = principals["legal"]
-    draft, job = actions.create_draft(
+    draft, job = draft_actions.create_draft(
         session, principal=legal, meeting_id=meeting.id, contract_type="nda"
     )
     assert (job.stage, job.subject_id, job.version) == ("draft", draft.id, 1)
     with pytest.raises(Conflict, match="no version"):
-        actions.approve_draft(session, principal=legal, draft_id=draft.id)
+        draft_actions.approve_draft(session, principal=legal, draft_id=draft.id)
     version = DraftVersion(
         organization_id=draft.organization_id,
         draft_id=draft.id,
@@ -110,24 +110,26 @@ def test_drafts_approve_export_and_retry(session: Session) -> None:
     session.add(draft)
     session.flush()
     with pytest.raises(Conflict, match="blocker"):
-        actions.approve_draft(session, principal=legal, draft_id=draft.id)
+        draft_actions.approve_draft(session, principal=legal, draft_id=draft.id)
     version.blocker_count = 0
     session.add(version)
-    approved = actions.approve_draft(session, principal=legal, draft_id=draft.id)
+    approved = draft_actions.approve_draft(session, principal=legal, draft_id=draft.id)
     assert approved.status == "approved"
-    first = actions.request_export(
+    first = export_actions.request_export(
         session, principal=legal, draft_id=draft.id, version=None, fmt="pdf", idempotency_key="k1"
     )
-    again = actions.request_export(
+    again = export_actions.request_export(
         session, principal=legal, draft_id=draft.id, version=None, fmt="pdf", idempotency_key="k1"
     )
     assert first.created and not again.created and again.export.id == first.export.id
     assert first.job is not None and first.job.stage == "export" and again.job is None
     with pytest.raises(Forbidden):
-        actions.request_export(
+        export_actions.request_export(
             session, principal=principals["viewer"], draft_id=draft.id, version=1, fmt="md"
         )
-    regen_draft, regen = actions.request_regeneration(session, principal=legal, draft_id=draft.id)
+    regen_draft, regen = draft_actions.request_regeneration(
+        session, principal=legal, draft_id=draft.id
+    )
     assert regen.version == 2 and regen_draft.requested_version == 2
     with pytest.raises(Conflict):
         actions.retry(session, principal=principals["ops"], meeting_id=meeting.id)

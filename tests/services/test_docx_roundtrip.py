@@ -19,7 +19,8 @@ from lxml import etree
 from bridge_app.core.drafting import make_draft, run_qa
 from bridge_app.core.drafting.roundtrip import imported_version
 from bridge_app.services.docx_import import DocxUnreadable, read_clauses
-from bridge_app.services.render import CLAUSE_NUM_ID, render_docx, render_redline_docx
+from bridge_app.services.render.docx_parts import CLAUSE_NUM_ID
+from bridge_app.services.render.to_docx import render_docx, render_redline_docx
 from tests.core.drafting.factory import sow_items
 
 TODAY = date(2026, 1, 10)
@@ -191,7 +192,9 @@ def test_not_a_word_document_is_refused() -> None:
 
 def test_an_edited_clause_is_marked_in_every_format() -> None:
     from bridge_app.core.drafting import regenerate
-    from bridge_app.services.render import render_html, render_markdown, render_pdf
+    from bridge_app.services.render.to_html import render_html
+    from bridge_app.services.render.to_markdown import render_markdown
+    from bridge_app.services.render.to_pdf import render_pdf
     from tests.services.test_render import pdf_text
 
     v1 = sow()

@@ -11,18 +11,12 @@ from docx import Document
 
 from bridge_app.bench.drafting import bench_drafting, ten_page_items
 from bridge_app.core.drafting import Draft, make_draft, run_qa
-from bridge_app.services.render import (
-    RENDERERS,
-    fmt_time,
-    render,
-    render_docx,
-    render_html,
-    render_markdown,
-    render_pdf,
-    render_redline_docx,
-    render_redline_html,
-    to_latin1,
-)
+from bridge_app.services.render import RENDERERS, render
+from bridge_app.services.render.skeleton import fmt_time
+from bridge_app.services.render.to_docx import render_docx, render_redline_docx
+from bridge_app.services.render.to_html import render_html, render_redline_html
+from bridge_app.services.render.to_markdown import render_markdown
+from bridge_app.services.render.to_pdf import render_pdf, to_latin1
 from tests.core.drafting.factory import item, sow_items
 
 MEETING = date(2026, 2, 10)

@@ -8,7 +8,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 from bridge_app.api.deps import (
     Approver,
@@ -18,6 +17,7 @@ from bridge_app.api.deps import (
     SessionDep,
     accept_job,
     client_ip,
+    in_transaction,
 )
 from bridge_app.core.drafting.redline import redline_drafts, redline_html, redline_stats
 from bridge_app.models import Draft, DraftVersion
@@ -32,8 +32,7 @@ from bridge_app.models.api import (
     OpenWarning,
     RedlinePublic,
 )
-from bridge_app.services import actions, approval, queries
-from bridge_app.services.db import session_scope
+from bridge_app.services import approval, draft_actions, queries
 from bridge_app.services.errors import Invalid
 from bridge_app.services.principal import Principal
 
@@ -138,7 +137,7 @@ async def regenerate_draft(
     ip = client_ip(request)
     return await accept_job(
         pool,
-        lambda session: actions.request_regeneration(
+        lambda session: draft_actions.request_regeneration(
             session, principal=principal, draft_id=draft_id, ip=ip
         ),
     )
@@ -155,20 +154,19 @@ async def approve_draft(
     """Approve the current version; 409 while QA is pending or reports blockers."""
     ip = client_ip(request)
 
-    def work() -> DraftPublic:
-        with session_scope() as session:
-            draft = actions.approve_draft(
-                session,
-                principal=principal,
-                draft_id=draft_id,
-                version=body.version,
-                comment=body.comment,
-                acknowledged=list(body.acknowledge),
-                ip=ip,
-            )
-            return DraftPublic.model_validate(draft)
+    def work(session: Session) -> DraftPublic:
+        draft = draft_actions.approve_draft(
+            session,
+            principal=principal,
+            draft_id=draft_id,
+            version=body.version,
+            comment=body.comment,
+            acknowledged=list(body.acknowledge),
+            ip=ip,
+        )
+        return DraftPublic.model_validate(draft)
 
-    return await run_in_threadpool(work)
+    return await in_transaction(work)
 
 
 @router.get("/drafts/{draft_id}/approval", response_model=ApprovalPublic)
@@ -184,7 +182,7 @@ def get_approval(
     warnings = []
     if draft.current_version:
         row = queries.version(session, draft, draft.current_version)
-        warnings = actions.approval_warnings(session, draft, row) if row.qa_done else []
+        warnings = draft_actions.approval_warnings(session, draft, row) if row.qa_done else []
     return ApprovalPublic(
         state=view.state,
         version=view.version,

@@ -20,7 +20,7 @@ from bridge_app.api.deps import (
 )
 from bridge_app.models import Draft, DraftVersion, Export, Meeting
 from bridge_app.models.api import DownloadLink, ExportCreate, ExportPublic
-from bridge_app.services import actions, audit, crypto, queries
+from bridge_app.services import audit, crypto, export_actions, queries
 from bridge_app.services.db import session_scope
 from bridge_app.services.errors import NotFound
 from bridge_app.services.meeting_data import data_key
@@ -47,9 +47,9 @@ async def request_export(
     Idempotency-Key was seen before."""
     ip = client_ip(request)
 
-    def work() -> actions.ExportRequest:
+    def work() -> export_actions.ExportRequest:
         with session_scope() as session:
-            return actions.request_export(
+            return export_actions.request_export(
                 session,
                 principal=principal,
                 draft_id=draft_id,
@@ -104,7 +104,7 @@ def download_link(
 ) -> DownloadLink:
     """A short-lived URL for the file (presigned S3, or a signed local URL); audited."""
     _load_export(session, principal, export_id)
-    url, filename = actions.download_link(
+    url, filename = export_actions.download_link(
         session, principal=principal, export_id=export_id, ip=client_ip(request)
     )
     return DownloadLink(url=url, expires_in=DOWNLOAD_URL_SECONDS, filename=filename)

@@ -41,7 +41,7 @@ from bridge_app.models.api import (
     SegmentPublic,
     StageProgress,
 )
-from bridge_app.services import actions, meeting_data, queries
+from bridge_app.services import actions, draft_actions, meeting_data, queries
 from bridge_app.services.errors import Invalid, UploadRejected
 from bridge_app.services.transcription.stage import upload_limit
 from bridge_app.settings import get_settings
@@ -279,7 +279,7 @@ async def create_draft(
     ip = client_ip(request)
     return await accept_job(
         pool,
-        lambda session: actions.create_draft(
+        lambda session: draft_actions.create_draft(
             session,
             principal=principal,
             meeting_id=meeting_id,

@@ -9,8 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
-from sqlmodel import col, select
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session, col, select
 
 from bridge_app.api.deps import (
     Approver,
@@ -21,17 +20,17 @@ from bridge_app.api.deps import (
     accept_job,
     client_ip,
     enqueue,
+    in_transaction,
 )
 from bridge_app.core.drafting.playbook import DEFAULT_PLAYBOOK
 from bridge_app.core.stages import Stage
 from bridge_app.models import Draft, DraftVersion, PlaybookVersion
 from bridge_app.models.api import JobAccepted
-from bridge_app.services import contracts
-from bridge_app.services.db import get_owned, session_scope
-from bridge_app.services.errors import Invalid, NotFound
+from bridge_app.services import contracts, queries
+from bridge_app.services.errors import Invalid
 from bridge_app.services.meeting_data import load_version_doc
 from bridge_app.services.queue import NextJob
-from bridge_app.services.render import render_redline_docx
+from bridge_app.services.render.to_docx import render_redline_docx
 from bridge_app.services.stages.runner import request_new_draft_version
 
 router = APIRouter(prefix="/v1", tags=["playbooks"])
@@ -110,14 +109,13 @@ async def put_playbook(
     """Store a new playbook version (admins and legal); 422 says what is wrong with it."""
     ip = client_ip(request)
 
-    def work() -> PlaybookPublic:
-        with session_scope() as session:
-            row = contracts.save_playbook(
-                session, principal=principal, body=body.body, note=body.note, ip=ip
-            )
-            return _public(row)
+    def work(session: Session) -> PlaybookPublic:
+        row = contracts.save_playbook(
+            session, principal=principal, body=body.body, note=body.note, ip=ip
+        )
+        return _public(row)
 
-    return await run_in_threadpool(work)
+    return await in_transaction(work)
 
 
 @router.put("/drafts/{draft_id}/clauses", status_code=202, response_model=JobAccepted)
@@ -133,7 +131,7 @@ async def edit_clause(
     and brings the generated text back), and queue the new version. Audited."""
     ip = client_ip(request)
 
-    def work(session: Any) -> tuple[Draft, NextJob]:
+    def work(session: Session) -> tuple[Draft, NextJob]:
         draft = contracts.set_override(
             session,
             principal=principal,
@@ -155,19 +153,18 @@ async def accept_finding(
     """Accept a playbook or counterparty blocker of the current version with a reason."""
     ip = client_ip(request)
 
-    def work() -> AcceptedPublic:
-        with session_scope() as session:
-            left = contracts.accept_finding(
-                session,
-                principal=principal,
-                draft_id=draft_id,
-                finding_key=body.finding_key,
-                reason=body.reason,
-                ip=ip,
-            )
-            return AcceptedPublic(finding_key=body.finding_key, blockers=left)
+    def work(session: Session) -> AcceptedPublic:
+        left = contracts.accept_finding(
+            session,
+            principal=principal,
+            draft_id=draft_id,
+            finding_key=body.finding_key,
+            reason=body.reason,
+            ip=ip,
+        )
+        return AcceptedPublic(finding_key=body.finding_key, blockers=left)
 
-    return await run_in_threadpool(work)
+    return await in_transaction(work)
 
 
 @router.post("/drafts/{draft_id}/import", status_code=202, response_model=JobAccepted)
@@ -188,20 +185,20 @@ async def import_docx(
         raise Invalid("the uploaded file is empty")
     ip = client_ip(request)
 
-    def work() -> tuple[Draft, DraftVersion]:
-        with session_scope() as session:
-            draft, row = contracts.import_docx(
-                session,
-                principal=principal,
-                draft_id=draft_id,
-                data=data,
-                filename=file.filename or "",
-                ip=ip,
-            )
-            session.flush()
-            return draft, row
+    def work(session: Session) -> tuple[Draft, DraftVersion]:
+        draft, row = contracts.import_docx(
+            session,
+            principal=principal,
+            draft_id=draft_id,
+            data=data,
+            filename=file.filename or "",
+            ip=ip,
+        )
+        session.flush()
+        return draft, row
 
-    draft, row = await run_in_threadpool(work)
+    # Not accept_job: the 202 names the imported version, while the job (QA) has version 1.
+    draft, row = await in_transaction(work)
     queued = await enqueue(pool, NextJob(Stage.qa, row.id, 1))
     return JobAccepted(id=draft.id, status=draft.status, version=row.version, enqueued=queued)
 
@@ -216,22 +213,14 @@ def redline_docx(
     session: SessionDep,
 ) -> Response:
     """The redline between two versions as a Word document with tracked changes."""
-    draft = get_owned(session, Draft, draft_id, principal.organization_id)
-    if draft is None:
-        raise NotFound("no such draft")
+    draft = queries.owned(session, Draft, draft_id, principal.organization_id)
     if from_version == to_version:
         raise Invalid("pick two different versions")
     key = contracts._meeting_key(session, draft)
-    docs = []
-    for number in (from_version, to_version):
-        row = session.exec(
-            select(DraftVersion).where(
-                DraftVersion.draft_id == draft.id, DraftVersion.version == number
-            )
-        ).first()
-        if row is None:
-            raise NotFound(f"the draft has no version {number}")
-        docs.append(load_version_doc(row, key))
+    docs = [
+        load_version_doc(queries.version(session, draft, number), key)
+        for number in (from_version, to_version)
+    ]
     data = render_redline_docx(docs[0], docs[1])
     name = f"redline-v{from_version}-v{to_version}.docx"
     return Response(

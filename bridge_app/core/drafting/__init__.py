@@ -5,7 +5,8 @@ value the item(s), segments and quotes it came from; ``run_qa`` checks a draft v
 the current items; ``redline`` compares two versions word by word.
 """
 
-from bridge_app.core.drafting.draft import make_draft, pick_contract_type, regenerate
+from bridge_app.core.drafting.contract_type import pick_contract_type
+from bridge_app.core.drafting.draft import make_draft, regenerate
 from bridge_app.core.drafting.model import (
     Clause,
     ContractType,

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bridge_app.core.extraction.model import Item
-from bridge_app.core.extraction.parties import party_key
+from bridge_app.core.extraction.party_names import party_key
 
 # -------------------------------------------------------------------- speakers to parties
 

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from bridge_app.core.drafting.model import Provenance, Quote
 from bridge_app.core.drafting.playbook import liability_multiple
 from bridge_app.core.extraction.model import Item
-from bridge_app.core.extraction.parties import party_key
+from bridge_app.core.extraction.party_names import party_key
 
 # A slot is a term a template asks for; it is read from the first of its value keys that any
 # usable item carries (so an SOW's fee can come from "price" or "fee", and an effective date

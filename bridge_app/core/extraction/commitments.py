@@ -21,12 +21,14 @@ import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from bridge_app.core.extraction.date_values import weekday_from
 from bridge_app.core.extraction.grounding import evidence_for
 from bridge_app.core.extraction.mentions import segment_mentions
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.extraction.negotiation import PARK_RX
 from bridge_app.core.extraction.numbers import find_ordinals
-from bridge_app.core.extraction.values import weekday_from
+from bridge_app.core.extraction.party_names import party_key
+from bridge_app.core.extraction.party_sides import speaker_sides
 from bridge_app.core.transcript.model import Segment
 
 _COMMIT_RX = re.compile(
@@ -259,8 +261,6 @@ def with_commitments(
     # A business negotiation: two companies at the table (AMI-style design meetings name none).
     if sum(1 for it in terms if "party" in it.values) < 2:
         return items
-    from bridge_app.core.extraction.parties import party_key, speaker_sides
-
     sides = speaker_sides(segs)
     names: dict[str, str] = {}
     for it in terms:

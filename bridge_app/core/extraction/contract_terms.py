@@ -23,11 +23,11 @@ from datetime import date
 from typing import Any
 
 from bridge_app.core.extraction.grounding import evidence_for
+from bridge_app.core.extraction.mention_scope import LAW_TOPIC_RX
 from bridge_app.core.extraction.mentions import (
     DATE_KEYS,
     DAY_KEYS,
     DURATION_KEYS,
-    LAW_TOPIC_RX,
     MONEY_KEYS,
     segment_mentions,
 )

@@ -8,8 +8,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from bridge_app.core.extraction import values
+from bridge_app.core.extraction.count_values import find_durations
+from bridge_app.core.extraction.date_values import find_dates, find_due_date
+from bridge_app.core.extraction.law_values import find_governing_law
 from bridge_app.core.extraction.model import Evidence
+from bridge_app.core.extraction.money_amounts import find_money
+from bridge_app.core.extraction.party_names import LEGAL_SUFFIXES
+from bridge_app.core.extraction.value_words import word_number
 from bridge_app.core.transcript.model import Segment
 
 
@@ -74,7 +79,7 @@ def meaningful_quote(quote: str, segment_text: str) -> bool:
 def _numbers(text: str) -> set[float]:
     out: set[float] = set()
     for tok in _NUMBER_RX.findall(text.lower()):
-        n = values.word_number(tok.replace(",", ""))
+        n = word_number(tok.replace(",", ""))
         if n is not None:
             out.add(n)
     return out
@@ -85,8 +90,8 @@ def _date_said(iso: str, text: str, meeting_date: date | None) -> bool:
     date)."""
     if iso in text:
         return True
-    parsed = {f.value for f in values.find_dates(text, meeting_date)}
-    due = values.find_due_date(text, meeting_date)
+    parsed = {f.value for f in find_dates(text, meeting_date)}
+    due = find_due_date(text, meeting_date)
     if iso in parsed or (due is not None and due[0] == iso):
         return True
     try:
@@ -116,7 +121,7 @@ def value_grounded(key: str, value: Any, text: str, meeting_date: date | None = 
         amount = value.get("amount") if isinstance(value, dict) else None
         if not isinstance(amount, int | float):
             return False
-        found = [m.amount for m in values.find_money(text, bare=True)]
+        found = [m.amount for m in find_money(text, bare=True)]
         return any(abs(a - amount) < 0.005 for a in found)
     if key == "quantity":
         return isinstance(value, dict) and value.get("value") in _numbers(text)
@@ -126,7 +131,7 @@ def value_grounded(key: str, value: Any, text: str, meeting_date: date | None = 
         if not isinstance(value, dict):
             return False
         days = value.get("days")
-        durations = values.find_durations(text)
+        durations = find_durations(text)
         if days is not None and any(abs(d["days"] - days) <= 1 for d in durations):
             return True
         said = str(value.get("text") or "")
@@ -140,13 +145,13 @@ def value_grounded(key: str, value: Any, text: str, meeting_date: date | None = 
         return _words_said(str(value.get("text") or ""), text)
     if key == "governing_law":
         said = str(value.get("text") or "") if isinstance(value, dict) else ""
-        law = values.find_governing_law(text)
+        law = find_governing_law(text)
         if law is not None and law["text"].lower() == said.lower():
             return True
         return _words_said(said, text, drop=_LAW_FILLER)
     if key == "party":
         name = str(value.get("name") or "") if isinstance(value, dict) else ""
-        suffixes = frozenset(s.lower().rstrip(".") for s in values.LEGAL_SUFFIXES)
+        suffixes = frozenset(s.lower().rstrip(".") for s in LEGAL_SUFFIXES)
         return _words_said(name, text, drop=suffixes)
     if key == "deliverable":
         said = str(value.get("text") or "") if isinstance(value, dict) else ""

@@ -9,7 +9,7 @@ from typing import Any
 from bridge_app.core.extraction import cues
 from bridge_app.core.extraction.grounding import evidence_for
 from bridge_app.core.extraction.model import Item
-from bridge_app.core.extraction.values import Money, find_money
+from bridge_app.core.extraction.money_amounts import Money, find_money
 from bridge_app.core.transcript.model import Segment
 
 _PRICE_CONTEXT_RX = re.compile(

@@ -23,12 +23,12 @@ from typing import Any
 
 from bridge_app.core.extraction import cues, weights
 from bridge_app.core.extraction.commitments import with_commitments
+from bridge_app.core.extraction.date_values import find_due_date
 from bridge_app.core.extraction.grounding import evidence_for
 from bridge_app.core.extraction.model import Item, ItemKind
 from bridge_app.core.extraction.money import money_terms
 from bridge_app.core.extraction.parties import party_terms
 from bridge_app.core.extraction.terms import agreed_terms
-from bridge_app.core.extraction.values import find_due_date
 from bridge_app.core.transcript.model import Segment
 
 # Decisions kept per segment (one per ~50 utterances: volume grows with meeting length), at least

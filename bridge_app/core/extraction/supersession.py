@@ -21,7 +21,7 @@ from typing import Any
 
 from bridge_app.core.extraction import cues
 from bridge_app.core.extraction.model import Item
-from bridge_app.core.extraction.parties import party_key
+from bridge_app.core.extraction.party_names import party_key
 from bridge_app.core.vocabulary import TERM_KEYS
 
 # Keys whose values describe a contract term (the rest, e.g. "due_text", are annotations).

@@ -29,8 +29,9 @@ from bridge_app.core.extraction.contract_terms import contract_terms
 from bridge_app.core.extraction.grounding import evidence_for, merge_evidence
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.extraction.money import offer_sequence_terms
-from bridge_app.core.extraction.parties import speaker_sides
-from bridge_app.core.extraction.values import Found, find_terms
+from bridge_app.core.extraction.party_sides import speaker_sides
+from bridge_app.core.extraction.value_words import Found
+from bridge_app.core.extraction.values import find_terms
 from bridge_app.core.transcript.model import Segment
 
 # Acceptance of a non-money term, on top of cues.ACCEPT_STRONG_RX: "March 2 works", "New York

@@ -1,0 +1,54 @@
+"""Where a mention sits and what the words around it make of it: its sentence and clause, and
+whether it is ``context`` — a comparison or the current state ("another vendor quoted $35",
+"our current fee is …", "under a hundred thousand") that sets the scale of the talk but is
+never an offer. Shared by the mention kinds (``mention_money``, ``mention_periods``, …).
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTEXT_RX = re.compile(
+    r"\b(for (context|comparison|reference)|another (vendor|agency|supplier|provider|msp|"
+    r"company|customer|client|roaster|listing)|other (vendor|agency|supplier)s?|competitors?|"
+    r"current(ly)?|right now[^.]{0,40}\b(is|are|costs?|pay|covers?)\b|previous|used to|"
+    r"pitch(ed)? us|charged|we pay (our|for|about)|"
+    r"elsewhere|at the moment|no longer|otherwise|or else|not \d+ \w+ anymore|anymore|"
+    r"(some|most|many|all) of (our|the|their) \w+ (contracts|deals)|last (two|few|three) deals|"
+    r"(other|previous|past) (deals|contracts|agreements))\b",
+    re.I,
+)
+_BEFORE_CONTEXT_RX = re.compile(
+    r"\b(under|over|above|below|(?<!come )(?<!go )up to|less than|more than|at least|at most|"
+    r"from|instead of|"
+    r"rather than|not|was|originally)\s+(?:net\s+|\$|€|£)?$",
+    re.I,
+)
+UNIT_NOUNS = (
+    r"seats?|sensors?|licen[cs]es?|users?|units?|devices?|endpoints?|laptops?|servers?|"
+    r"kits?|cases?|pallets?|boxes|copies|subscriptions?|stores?|locations?|sites?|vehicles?|"
+    r"trucks?|machines?|terminals?|tablets?|phones?"
+)
+
+
+def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = max(text.rfind(c, 0, pos) for c in ".!?") + 1
+    ends = [k for k in (text.find(c, pos) for c in ".!?") if k >= 0]
+    return start, (min(ends) + 1 if ends else len(text))
+
+
+def is_context(text: str, start: int, end: int, figure: bool = True) -> bool:
+    s, e = sentence_bounds(text, start)
+    sentence = text[s:e]
+    before = text[max(s, start - 16) : start]
+    after = text[end : end + 14]
+    return bool(
+        _CONTEXT_RX.search(sentence)
+        or (figure and _BEFORE_CONTEXT_RX.search(before))
+        or re.match(r"\s*(off|discount|cheaper|less than|more than)\b", after, re.I)
+    )
+
+
+def clause_around(text: str, start: int, end: int, width: int = 45) -> str:
+    s, e = sentence_bounds(text, start)
+    return text[max(s, start - width) : min(e, end + width)]

@@ -1,0 +1,167 @@
+"""Day counts and periods in one segment: payment terms ("net thirty"), notice, cure and return
+periods ("ninety days' notice"), the contract term and other durations ("a two-year term").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bridge_app.core.extraction.mention_context import clause_around, is_context, sentence_bounds
+from bridge_app.core.extraction.negotiation import Mention
+from bridge_app.core.extraction.numbers import find_numbers
+from bridge_app.core.extraction.value_words import (
+    UNIT_DAYS,
+)
+
+_PAYMENT_CUE_RX = re.compile(
+    r"\b(payment|pay|paid|invoice\w*|net|billing|ap (cycle|team)|suppliers at|from shipment|"
+    r"from invoice|receipt)\b",
+    re.I,
+)
+_NOTICE_RX = re.compile(r"\bnotice\b", re.I)
+_CURE_RX = re.compile(r"\b(cure|to fix it|to catch up|remedy)\b", re.I)
+_RETURN_RX = re.compile(r"\b(return|destroy|destruction)\b", re.I)
+_NON_SOLICIT_RX = re.compile(r"\bnon-?solicit\w*\b", re.I)
+_CONFIDENTIAL_RX = re.compile(r"\b(confidential\w*|trade secrets?)\b", re.I)
+_RENEW_RX = re.compile(r"\b(renew\w*|renewal|extension option|option to extend)\b", re.I)
+_DISCLOSURE_RX = re.compile(
+    r"\b(disclosure period|disclosures|shared in the next|covers anything)\b", re.I
+)
+_TERM_RX = re.compile(
+    r"\b(term|contract|agreement|subscription|licen[cs]e|retainer|extend\w*|commitment|"
+    r"lock in|partnership)\b",
+    re.I,
+)
+_PROJECT_RX = re.compile(r"\b(end to end|engagement|project|timeline|estimat\w*|weeks)\b", re.I)
+
+
+def _duration_key(text: str, start: int, end: int) -> str | None:
+    """Which period a duration is, by the nearest cue word in its clause. Side periods
+    (notice, cure, renewal, return) only take a duration they are next to ("a two-year
+    renewal", "ninety days' notice"); the contract term takes any in its clause."""
+    s, e = sentence_bounds(text, start)
+    lo, hi = max(s, start - 45), min(e, end + 45)
+    best: tuple[int, str] | None = None
+    for rx, key, reach in (
+        (_NON_SOLICIT_RX, "non_solicit_period", 45),
+        (_NOTICE_RX, "notice_period", 15),
+        (_CURE_RX, "cure_period", 20),
+        (_RENEW_RX, "renewal_period", 12),
+        (_RETURN_RX, "return_period", 15),
+        (_CONFIDENTIAL_RX, "confidentiality_period", 45),
+        (_DISCLOSURE_RX, "term", 45),
+        (_TERM_RX, "term", 45),
+    ):
+        for m in rx.finditer(text, lo, hi):
+            dist = start - m.end() if m.end() <= start else m.start() - end
+            if dist > reach:
+                continue
+            if key == "renewal_period" and re.search(
+                r"\b(after|then)\b[^.]{0,20}$", text[max(0, start - 25) : start], re.I
+            ):
+                continue  # "after the two years it renews": the two years are the term
+            if best is None or dist < best[0]:
+                best = (dist, key)
+    if best is not None:
+        return best[1]
+    if _PROJECT_RX.search(text[s:e]):
+        return "duration"
+    return None
+
+
+def duration_mentions(text: str) -> list[Mention]:
+    out: list[Mention] = []
+    for m in re.finditer(r"(?P<unit>day|week|month|quarter|year)s?\b", text, re.I):
+        head = text[max(0, m.start() - 40) : m.start()]
+        nums = [n for n in find_numbers(head) if head[n.end :].strip(" -'") == ""]
+        if not nums:
+            if re.search(r"\b(a|one)[ -]$", head, re.I):
+                count = 1.0
+                s0 = m.start() - 2
+            else:
+                continue
+        else:
+            count = nums[-1].value
+            s0 = m.start() - len(head) + nums[-1].start
+        before = text[max(0, s0 - 25) : s0]
+        after = text[m.end() : m.end() + 25]
+        if re.search(
+            r"\b(in|within|every|per|ago|last|past|first|those|these)\s+(the\s+)?$", before, re.I
+        ) and not _DISCLOSURE_RX.search(clause_around(text, s0, m.end())):
+            continue
+        if (
+            re.match(r"\s*(ago|old|of effort|from (the )?date)", after, re.I)
+            and "date" not in after
+        ):
+            continue
+        unit = m.group("unit").lower()
+        days = round(count * UNIT_DAYS[unit])
+        key = _duration_key(text, s0, m.end())
+        if unit == "day":
+            key = _day_key(text, s0, m.end())
+            value: dict[str, Any] = {"days": days, "text": text[s0 : m.end()]}
+            out.append(
+                Mention(
+                    key, value, f"days:{days}", s0, m.end(), "days", is_context(text, s0, m.end())
+                )
+            )
+            continue
+        value = {"days": days, "text": text[s0 : m.end()]}
+        out.append(
+            Mention(
+                key,
+                value,
+                f"days:{days}",
+                s0,
+                m.end(),
+                "duration",
+                is_context(text, s0, m.end()) or bool(re.match(r"\s*(ago|old)\b", after, re.I)),
+            )
+        )
+    return out
+
+
+def _day_key(text: str, start: int, end: int) -> str | None:
+    """Which day count it is ("ninety days' notice", "a thirty-day cure period", "thirty days
+    from invoice"): the nearest cue word in its clause."""
+    s, e = sentence_bounds(text, start)
+    lo, hi = max(s, start - 40), min(e, end + 40)
+    best: tuple[int, str] | None = None
+    for rx, key in (
+        (_NOTICE_RX, "notice_period"),
+        (_CURE_RX, "cure_period"),
+        (_RETURN_RX, "return_period"),
+        (_PAYMENT_CUE_RX, "payment_terms"),
+    ):
+        for m in rx.finditer(text, lo, hi):
+            dist = start - m.end() if m.end() <= start else m.start() - end
+            if best is None or dist < best[0]:
+                best = (dist, key)
+    return best[1] if best else None
+
+
+def payment_mentions(text: str) -> list[Mention]:
+    out: list[Mention] = []
+    for m in re.finditer(r"\bnet[\s-]+", text, re.I):
+        nums = [n for n in find_numbers(text[m.end() : m.end() + 20]) if n.start == 0]
+        if not nums:
+            continue
+        n = nums[0]
+        days = int(n.value)
+        if not 1 <= days <= 180:
+            continue
+        end = m.end() + n.end
+        value = {"days": days, "text": text[m.start() : end]}
+        out.append(
+            Mention(
+                "payment_terms",
+                value,
+                f"days:{days}",
+                m.start(),
+                end,
+                "days",
+                is_context(text, m.start(), end),
+            )
+        )
+    return out

@@ -1,0 +1,122 @@
+"""Which side of the table each speaker is on: the party of their company when the meeting says
+it (their own introduction, a colleague introducing them, asking them for approval, "at
+Sensicor we …"), else a group named after one of its speakers.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+from bridge_app.core.extraction.party_collect import Party, add_frame_parties, collect_parties
+from bridge_app.core.extraction.party_names import (
+    party_key,
+)
+from bridge_app.core.transcript.model import Segment
+
+_WITH_ME_RX = re.compile(
+    r"\b(with me|joining( us)?( too| as well| from)?|is joining|here too|is here|'s here|"
+    r"on as well|on the call too|our [a-z]+( [a-z]+)? (lead|manager|engineer|director|officer|"
+    r"counsel|team)|from our|our (cfo|ceo|cto|coo|vp|head|sales engineer))\b",
+    re.I,
+)
+_ASK_COLLEAGUE_RX = re.compile(
+    r"^(?:[^.?!]*[.?!]\s+)?(?P<name>[A-Z][a-z]+)(?:,\s*(any objections|do we care|thoughts|"
+    r"what do you think|are you ok with that|happy with that|ok with you)[^?]*)?\?\s*$"
+    r"|\bneed (?P<name2>[A-Z][a-z]+) to (ok|okay|approve|sign off)",
+)
+_OUR_COMPANY_RX = re.compile(
+    r"\b(?:[Aa]t|[Ff]rom)\s+(?P<name>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3}),?\s+we\b|"
+    r"\b(?P<name2>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3}) (?:would like|will contribute|has\b)"
+)
+
+
+def speaker_sides(
+    segs: Sequence[Segment],
+    parties: dict[str, Party] | None = None,
+    known: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """Which side each speaker is on: the party key of their company when the meeting says it
+    (their own introduction, a colleague introducing them — "Jess is joining too", "I have
+    Karin, our category manager, with me" —, asking them for approval — "Raj, any
+    objections?" —, or "at Sensicor we …"), else a group named after one of its speakers."""
+    if parties is None or known is None:
+        return dict(meeting_sides(tuple((s.speaker, s.text) for s in segs)))
+    speakers = [s for s in dict.fromkeys(seg.speaker for seg in segs) if s]
+    first = {sp.split()[0].lower(): sp for sp in speakers}
+    parent = {sp: sp for sp in speakers}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+
+    party_of: dict[str, str] = dict(known)
+    for seg in segs:
+        sp = seg.speaker
+        if not sp:
+            continue
+        text = seg.text
+        for m in _OUR_COMPANY_RX.finditer(text):
+            key = party_key(m.group("name") or m.group("name2"))
+            if m.group("name2") and not re.search(r"\b(we|our|us)\b", text, re.I):
+                continue
+            match = next((k for k in parties if k.startswith(key) or key.startswith(k)), None)
+            if match and sp not in party_of:
+                party_of[sp] = match
+        for s_text in re.split(r"(?<=[.!?])\s+", text):
+            names = [
+                first[w.lower()]
+                for w in re.findall(r"\b[A-Z][a-z]+\b", s_text)
+                if w.lower() in first
+            ]
+            names = [n for n in names if n != sp]
+            if names and _WITH_ME_RX.search(s_text):
+                for n in names:
+                    union(sp, n)
+        ask = _ASK_COLLEAGUE_RX.search(text.strip())
+        if ask:
+            name = (ask.group("name") or ask.group("name2") or "").lower()
+            if name in first and first[name] != sp:
+                union(sp, first[name])
+    groups: dict[str, list[str]] = {}
+    for sp in speakers:
+        groups.setdefault(find(sp), []).append(sp)
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    unlabelled: list[list[str]] = []
+    for members in groups.values():
+        labels = [party_of[who] for who in members if who in party_of]
+        if labels:
+            label = max(set(labels), key=labels.count)
+            used.add(label)
+            for who in members:
+                out[who] = party_of.get(who, label)
+        else:
+            unlabelled.append(members)
+    free = [k for k in parties if k not in used]
+    if len(unlabelled) == 1 and len(free) == 1:
+        for who in unlabelled[0]:
+            out[who] = free[0]
+    else:
+        for members in unlabelled:
+            for who in members:
+                out[who] = "group:" + members[0]
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def meeting_sides(lines: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """``speaker_sides`` of a meeting given as (speaker, text) lines; cached because the
+    parties, the terms and the commitments all ask for the same meeting's sides."""
+    segs = [Segment(i, sp, float(i), float(i), text) for i, (sp, text) in enumerate(lines)]
+    parties, known = collect_parties(segs)
+    add_frame_parties(segs, parties)
+    return tuple(speaker_sides(segs, parties, known).items())
