@@ -101,7 +101,9 @@ def test_workers_start_without_a_jwt_secret() -> None:
 
 
 def test_cors_origins_are_the_ui_the_api_and_the_extra_ones() -> None:
-    settings = _settings(EXTRA_UI_ORIGINS=" https://cdn.example.com/app/ ,, https://app.example.com")
+    settings = _settings(
+        EXTRA_UI_ORIGINS=" https://cdn.example.com/app/ ,, https://app.example.com"
+    )
     assert public_origins(settings) == [
         "https://app.example.com",
         "https://api.example.com",
