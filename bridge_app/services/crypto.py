@@ -29,6 +29,7 @@ class DecryptionError(RuntimeError):
     """Ciphertext could not be opened: wrong key, or it was tampered with."""
 
 
+@lru_cache(maxsize=16)  # from_settings runs on every read path; HKDF each time showed up
 def derive_master_key(secret: str) -> bytes:
     """32 bytes from the configured secret (any length) with HKDF-SHA256."""
     return HKDF(

@@ -87,8 +87,10 @@ def test_latest_runs_and_counts_of_a_meeting(session: Session) -> None:
         "transcript": (2, "succeeded"),
         "decision": (1, "failed"),
     }
-    assert queries.meeting_counts(session, meeting) == (0, 0)
+    summary = queries.meeting_summary(session, meeting)
+    assert (summary.segment_count, summary.decision_count, summary.draft_ids) == (0, 0, [])
+    assert summary.matter is None
     make_decision(session, meeting)
     make_decision(session, meeting)
     make_decision(session, other)
-    assert queries.meeting_counts(session, meeting) == (0, 2)
+    assert queries.meeting_summary(session, meeting).decision_count == 2

@@ -52,10 +52,8 @@ CHUNK = 1024 * 1024
 
 
 def _public(meeting: Meeting, matter: str | None = None) -> MeetingPublic:
-    data = MeetingPublic.model_validate(meeting).model_dump()
-    data["matter"] = matter
-    data["title"] = meeting_data.title_of(meeting)
-    return MeetingPublic(**data)
+    public = MeetingPublic.model_validate(meeting)
+    return public.model_copy(update={"matter": matter, "title": meeting_data.title_of(meeting)})
 
 
 def _encode_cursor(meeting: Meeting) -> str:
@@ -192,18 +190,16 @@ def get_meeting(
         )
         for stage in STAGE_NAMES
     ]
-    draft_ids = [d.id for d in queries.meeting_drafts(session, meeting)]
-    segment_count, decision_count = queries.meeting_counts(session, meeting)
-    base = _public(meeting, queries.matter_name(session, meeting)).model_dump()
+    summary = queries.meeting_summary(session, meeting)
     return MeetingDetail(
-        **base,
+        **_public(meeting, summary.matter).model_dump(),
         participants=meeting_data.participants_of(meeting),
         warnings=list(meeting.warnings),
         redaction_report=list(meeting.redaction_report),
         stages=stages,
-        draft_ids=draft_ids,
-        segment_count=segment_count,
-        decision_count=decision_count,
+        draft_ids=summary.draft_ids,
+        segment_count=summary.segment_count,
+        decision_count=summary.decision_count,
     )
 
 
