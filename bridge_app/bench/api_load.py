@@ -34,7 +34,10 @@ from bridge_app.services.principal import Principal
 from bridge_app.settings import REPO_ROOT
 
 HOST = "127.0.0.1"
-P99_TARGET_MS = 100.0
+P99_TARGET_MS = 100.0  # paced: what a person at the UI sees
+# Saturated (no pauses, 100 clients): the server's throughput, and queueing kept short.
+SATURATED_P99_TARGET_MS = 250.0
+SATURATED_RPS_TARGET = 500.0
 LIST_PATH = "/v1/meetings?limit=50"
 
 
@@ -274,7 +277,7 @@ async def bench_api(
         "p90_ms": round(percentile(every, 0.90), 2),
         "p99_ms": round(percentile(every, 0.99), 2),
         "max_ms": round(every[-1], 2) if every else 0.0,
-        "p99_target_ms": P99_TARGET_MS,
+        "p99_target_ms": P99_TARGET_MS if think_s > 0 else SATURATED_P99_TARGET_MS,
         "endpoints": {},
         "server": f"granian, {workers} worker(s), 127.0.0.1",
         "cpus": os.cpu_count(),
@@ -286,7 +289,10 @@ async def bench_api(
             "p50_ms": round(percentile(values, 0.50), 2),
             "p99_ms": round(percentile(values, 0.99), 2),
         }
-    result["p99_within_target"] = result["p99_ms"] <= P99_TARGET_MS
+    result["p99_within_target"] = result["p99_ms"] <= result["p99_target_ms"]
+    if think_s == 0:
+        result["throughput_target_rps"] = SATURATED_RPS_TARGET
+        result["throughput_within_target"] = result["throughput_rps"] >= SATURATED_RPS_TARGET
     return result
 
 
