@@ -328,8 +328,10 @@ def draft_detail(
         return base
     chosen = next((v for v in versions if v.version == version), versions[-1])
     doc = queries.version_doc(session, draft, chosen)
-    items = load_items(session, meeting)
-    plain = plain_findings(approval.stored_findings(session, chosen), doc, items)
+    key = meeting_data.data_key(session, meeting)
+    items = load_items(session, meeting, key)
+    findings = approval.stored_findings(session, chosen, key)
+    plain = plain_findings(findings, doc, items)
     meeting_href = f"/meeting?id={meeting.id}"
 
     def fix_href(kind: str, target: str) -> str:
@@ -418,9 +420,7 @@ def draft_detail(
     if chosen.qa_done and chosen.version == draft.current_version:
         warnings = [
             {"id": wid, "sentence": f.sentence}
-            for wid, f in approval.open_warnings(
-                approval.stored_findings(session, chosen), doc, items
-            )
+            for wid, f in approval.open_warnings(findings, doc, items)
         ]
     base.update(
         {

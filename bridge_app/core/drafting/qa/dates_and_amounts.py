@@ -65,6 +65,7 @@ def _date_findings(draft: Draft, today: date) -> list[Finding]:
                     f"The {term.replace('_', ' ')} {fmt_date(d.isoformat())} is in the past "
                     f"(today is {fmt_date(today.isoformat())}).",
                     provenance_evidence(prov),
+                    data={"term": term},
                 )
             )
     start = dates.get("start_date") or dates.get("effective_date")
@@ -78,6 +79,7 @@ def _date_findings(draft: Draft, today: date) -> list[Finding]:
                 f"The end date {fmt_date(end[0].isoformat())} is before the start date "
                 f"{fmt_date(start[0].isoformat())}.",
                 (*provenance_evidence(start[2]), *provenance_evidence(end[2])),
+                data={"term": "end_date"},
             )
         )
     return out

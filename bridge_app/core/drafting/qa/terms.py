@@ -241,7 +241,7 @@ def check_unused_terms(ctx: QAContext) -> list[Finding]:
                     f"The meeting agreed the {key.replace('_', ' ')} ({value!r}, item "
                     f"{item.id}), but no clause of this {ctx.draft.title} uses it.",
                     evidence_of([item]),
-                    data={"term": key, "item_id": item.id},
+                    data={"term": key, "item_id": item.id, "value": value},
                 )
             )
     return out
