@@ -38,6 +38,12 @@ A11Y_CSS = """
   outline: 2px solid var(--accent-9); outline-offset: 2px;
 }
 html { scroll-padding-top: 5rem; }
+/* A long export file name wraps inside its button instead of widening a phone's page. */
+.download-link {
+  height: auto; min-height: var(--base-button-height); padding-block: 0.25rem;
+  white-space: normal; overflow-wrap: anywhere; text-align: left; max-width: 100%;
+}
+.export-row { flex-wrap: wrap; max-width: 100%; }
 """
 
 

@@ -63,7 +63,7 @@ def clause_view(c: Any) -> rx.Component:
     selected = DraftState.selected_clause == c.key
     return rx.box(
         rx.flex(
-            rx.heading(c.number, ". ", c.heading, size="3", as_="h3"),
+            rx.heading(c.number, ". ", c.heading, size="3", as_="h2"),
             rx.spacer(),
             rx.button(
                 rx.icon("link", size=12),

@@ -79,6 +79,21 @@ def set_term(page: Any, term: str, fill: dict[str, str], evidence: list[str], re
     page.locator(f'#term-{term}[data-status="found"]').wait_for()
 
 
+def filter_audit(page: Any, field: str, value: str, cell: str) -> None:
+    """Filter the audit log and wait until every row shown matches (the list reloads after
+    the submit; until then the unfiltered rows are still there)."""
+    page.fill(field, value)
+    page.click("#audit-filter")
+    page.wait_for_function(
+        """([cell, value]) => {
+             const rows = [...document.querySelectorAll('.audit-row')];
+             return rows.length > 0 && rows.every(
+               r => (r.querySelector(cell)?.textContent || '').includes(value));
+           }""",
+        arg=[cell, value],
+    )
+
+
 def pdf_text(path: Path) -> str:
     import pypdf
 
@@ -292,8 +307,7 @@ def journey(app_url: str, users: Users, page: Any) -> None:
     # --- audit: the edit's old and new values, found by the object's name; downloads by user
     page.goto(f"{app_url}/audit")
     page.wait_for_selector(".audit-row")
-    page.fill("#audit-object", "Fee")
-    page.click("#audit-filter")
+    filter_audit(page, "#audit-object", "Fee", ".audit-object")
     change = page.locator(".audit-row", has_text="set a term").locator(".audit-change").first
     change.wait_for()
     assert change.inner_text() == "Fee: (missing) → EUR 42,000.00"
@@ -302,8 +316,7 @@ def journey(app_url: str, users: Users, page: Any) -> None:
         in page.locator(".audit-row", has_text="set a term").first.inner_text()
     )
     page.fill("#audit-object", "")
-    page.fill("#audit-action", "export.file_served")
-    page.click("#audit-filter")
+    filter_audit(page, "#audit-action", "export.file_served", "code")
     served = page.locator(".audit-row", has_text="downloaded a file").first
     served.wait_for()
     assert users.admin in served.inner_text() and filename in served.inner_text()
