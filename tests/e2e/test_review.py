@@ -57,9 +57,27 @@ def wait_review_state(page: Any, title: str, pattern: str, timeout_s: float = 30
     raise AssertionError(f"review state of {title!r} is {seen!r}, expected {pattern}")
 
 
-def set_term(page: Any, term: str, fill: dict[str, str], evidence: list[str], reason: str) -> None:
+def commit_text(page: Any, selector: str, text: str) -> None:
+    """Type into a debounced input and leave it (leaving sends the value at once, whatever
+    the debounce timer does on a loaded machine), then give the event a moment."""
+    page.fill(selector, text)
+    page.locator(selector).press("Tab")
+    page.wait_for_timeout(400)
+
+
+def open_editor(page: Any, term: str, label: str) -> None:
+    """Open a term's typed editor and wait until it is that term's (not the last one's)."""
     page.locator(f"#term-{term} .term-edit").click()
-    page.wait_for_selector("#term-editor")
+    page.wait_for_function(
+        "label => document.querySelector('#term-editor h3')?.textContent.toLowerCase()"
+        " === 'set the ' + label",
+        arg=label,
+    )
+    page.wait_for_timeout(400)  # the editor focuses its first field shortly after opening
+
+
+def set_term(page: Any, term: str, fill: dict[str, str], evidence: list[str], reason: str) -> None:
+    open_editor(page, term, term.replace("_", " "))
     for selector, value in fill.items():
         if selector.startswith("select:"):
             page.select_option(selector[7:], value)
@@ -73,8 +91,7 @@ def set_term(page: Any, term: str, fill: dict[str, str], evidence: list[str], re
         )
     if not evidence:
         page.wait_for_selector("#evidence-none")
-    page.fill("#term-reason", reason)
-    page.wait_for_timeout(600)  # the input is debounced: let its value reach the state
+    commit_text(page, "#term-reason", reason)
     page.click("#term-save")
     page.locator(f'#term-{term}[data-status="found"]').wait_for()
 
@@ -179,15 +196,13 @@ def journey(app_url: str, users: Users, page: Any) -> None:
     page.locator(".evidence-chosen", has_text="fee in the proposal").wait_for()
     page.fill("#term-editor-first", "42,000")
     page.select_option("#term-field-currency", "EUR")
-    page.fill("#term-reason", "fee agreed in the call")
-    page.wait_for_timeout(600)  # debounced input
+    commit_text(page, "#term-reason", "fee agreed in the call")
     page.click("#term-save")
     page.locator('#term-price[data-status="found"]').wait_for()
     assert page.locator("#term-price .term-value").inner_text() == "EUR 42,000.00"
     # a typed value that cannot be one is refused with a message, and nothing changes
-    page.locator("#term-start_date .term-edit").click()
-    page.fill("#term-reason", "checking")
-    page.wait_for_timeout(600)  # debounced input
+    open_editor(page, "start_date", "start date")
+    commit_text(page, "#term-reason", "checking")
     page.click("#term-save")  # no date entered
     assert "date" in page.wait_for_selector("#term-error").inner_text()
     page.get_by_role("button", name="Cancel").first.click()
