@@ -258,8 +258,12 @@ def _unreviewed(seen: _Seen) -> Said:
     count = len([e for e in seen.finding.evidence if e in seen.items])
     return (
         f"{count or 'Some'} value(s) in the draft come from items nobody has reviewed yet.",
-        _NO_FIX,
+        ("item", _first_item(seen), "Review the items") if count > 1 else _NO_FIX,
     )
+
+
+def _first_item(seen: _Seen) -> str:
+    return next((e for e in seen.finding.evidence if e in seen.items), "")
 
 
 def _money(seen: _Seen) -> Said:

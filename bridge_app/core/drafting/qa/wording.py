@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from bridge_app.core.drafting.language import first_person_words
-from bridge_app.core.drafting.model import Draft, Finding
+from bridge_app.core.drafting.model import PLACEHOLDER_RE, Draft, Finding
 from bridge_app.core.drafting.qa.base import (
     QAContext,
     evidence_of,
@@ -138,8 +138,11 @@ def _name_findings(draft: Draft, usable: Sequence[Item]) -> list[Finding]:
 
     defined = {term for term, _ in draft.defined_terms}
     for clause in draft.clauses:
+        # A placeholder names the missing term in words ("[[MISSING: effective date]]"): not
+        # the contract's wording, and already reported as a blank.
+        text = PLACEHOLDER_RE.sub(" ", clause.text)
         for role in _ROLE_WORDS:
-            if role not in defined and re.search(rf"\b{role}s?\b", clause.text):
+            if role not in defined and re.search(rf"\b{role}s?\b", text):
                 out.append(
                     finding(
                         "defined_term_inconsistent",
@@ -152,7 +155,7 @@ def _name_findings(draft: Draft, usable: Sequence[Item]) -> list[Finding]:
         for term in defined:
             if " " in term or term in {p.defined_as for p in draft.parties}:
                 lower = term.lower()
-                if re.search(rf"\b{re.escape(lower)}\b", clause.text):
+                if re.search(rf"\b{re.escape(lower)}\b", text):
                     out.append(
                         finding(
                             "defined_term_inconsistent",
