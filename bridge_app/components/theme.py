@@ -44,8 +44,9 @@ html { scroll-padding-top: 5rem; }
   white-space: normal; overflow-wrap: anywhere; text-align: left; max-width: 100%;
 }
 .export-row { flex-wrap: wrap; max-width: 100%; }
-/* Radix tables scroll inside their own (unfocusable) scroll area; the page wraps each table in
-   a keyboard-reachable region that scrolls instead (WCAG 2.1.1, axe scrollable-region-focusable). */
+/* Radix tables scroll inside their own (unfocusable) scroll area; the page wraps each table
+   in a keyboard-reachable region that scrolls instead (WCAG 2.1.1; axe
+   scrollable-region-focusable). */
 .rt-TableRoot > .rt-ScrollAreaRoot,
 .rt-TableRoot > .rt-ScrollAreaRoot > .rt-ScrollAreaViewport { overflow: visible !important; }
 """
