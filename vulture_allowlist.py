@@ -5,6 +5,9 @@ either dead, and deleted, or added here with its reason.)"""
 # ruff: noqa
 # mypy: ignore-errors
 
+# The QA codes' value tuple: tests/core/review keeps core/review's plain words the same set.
+QA_CODES
+
 # Read by the route-table tests (tests/api/test_security.py), the contract of public routes.
 PUBLIC_ROUTES
 

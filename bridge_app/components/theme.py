@@ -38,6 +38,17 @@ A11Y_CSS = """
   outline: 2px solid var(--accent-9); outline-offset: 2px;
 }
 html { scroll-padding-top: 5rem; }
+/* A long export file name wraps inside its button instead of widening a phone's page. */
+.export-row .rt-BaseButton.download-link {
+  height: auto; flex-shrink: 1; min-height: var(--base-button-height); padding-block: 0.25rem;
+  white-space: normal; overflow-wrap: anywhere; text-align: left; max-width: 100%;
+}
+.export-row { flex-wrap: wrap; max-width: 100%; }
+/* Radix tables scroll inside their own (unfocusable) scroll area; the page wraps each table
+   in a keyboard-reachable region that scrolls instead (WCAG 2.1.1; axe
+   scrollable-region-focusable). */
+.rt-TableRoot > .rt-ScrollAreaRoot,
+.rt-TableRoot > .rt-ScrollAreaRoot > .rt-ScrollAreaViewport { overflow: visible !important; }
 """
 
 

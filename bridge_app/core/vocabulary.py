@@ -24,6 +24,34 @@ REVIEW_STATUSES: tuple[ReviewStatus, ...] = get_args(ReviewStatus)
 Severity = Literal["blocker", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 
+# What a QA check found (each code's severity and meaning: core/drafting/qa/__init__.py);
+# the review (core/review/findings.py) says each one in plain words.
+QACode = Literal[
+    "missing_required_term",
+    "placeholder_left",
+    "value_mismatch",
+    "source_missing",
+    "conflicting_items",
+    "end_before_start",
+    "date_in_past",
+    "amount_without_currency",
+    "currency_mismatch",
+    "party_name_inconsistent",
+    "defined_term_inconsistent",
+    "obligation_unassigned",
+    "unreviewed_items",
+    "open_question",
+    "extra_party",
+    "obligation_party_unknown",
+    "first_person_text",
+    "term_not_in_contract",
+    "playbook_deviation",
+    "playbook_forbidden_text",
+    "counterparty_change",
+    "clause_edited",
+]
+QA_CODES: tuple[QACode, ...] = get_args(QACode)
+
 Role = Literal["admin", "legal", "ops", "viewer"]
 ROLES: tuple[Role, ...] = get_args(Role)
 

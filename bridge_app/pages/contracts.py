@@ -157,12 +157,16 @@ def contract_body() -> rx.Component:
                     ),
                     "clause-pick",
                 ),
-                rx.text_area(
-                    value=ContractsState.clause_text,
-                    on_change=ContractsState.set_clause_text,
-                    id="clause-text",
-                    rows="8",
-                    width="100%",
+                labelled(
+                    "Clause text",
+                    rx.text_area(
+                        value=ContractsState.clause_text,
+                        on_change=ContractsState.set_clause_text,
+                        id="clause-text",
+                        rows="8",
+                        width="100%",
+                    ),
+                    "clause-text",
                 ),
                 labelled_input(
                     "Reason",
@@ -218,6 +222,12 @@ def contract_body() -> rx.Component:
                     border_radius="10px",
                     padding="1rem",
                     width="100%",
+                    aria_label="Counterparty DOCX drop zone",
+                    # react-dropzone's own file input has no label: name it once it is there
+                    on_mount=rx.call_script(
+                        f"document.querySelectorAll('#{DOCX_UPLOAD_ID} input[type=file]')"
+                        ".forEach(i => i.setAttribute('aria-label', 'Counterparty DOCX file'))"
+                    ),
                 ),
                 rx.button(
                     "Import as new version",

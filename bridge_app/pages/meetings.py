@@ -331,6 +331,8 @@ def meetings_list() -> rx.Component:
                         )
                     ),
                     rx.table.body(rx.foreach(MeetingsState.meetings, meeting_row)),
+                    # Tighter cells on a phone, so the three columns fit 390 px.
+                    size=rx.breakpoints(initial="1", md="2"),
                     width="100%",
                     id="meetings-table",
                 ),

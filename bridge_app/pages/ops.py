@@ -29,6 +29,16 @@ def dep_row(d: Any) -> rx.Component:
     )
 
 
+def worker_row(d: Any) -> rx.Component:
+    """A worker has no latency: three columns, each with a header (axe empty-table-header)."""
+    return rx.table.row(
+        rx.table.cell(d.name),
+        rx.table.cell(status_badge(d.status)),
+        rx.table.cell(rx.text(d.detail, size="1", color_scheme="gray")),
+        custom_attrs={"data-name": d.name, "data-status": d.status},
+    )
+
+
 def table(headers: list[str], body: rx.Component, id: str) -> rx.Component:
     return rx.box(
         rx.table.root(
@@ -116,8 +126,8 @@ def ops_body() -> rx.Component:
             rx.card(
                 rx.heading("Workers", size="4", as_="h2"),
                 table(
-                    ["Queue", "Status", "", "Heartbeat"],
-                    rx.foreach(OpsState.workers, dep_row),
+                    ["Queue", "Status", "Heartbeat"],
+                    rx.foreach(OpsState.workers, worker_row),
                     "workers",
                 ),
             ),

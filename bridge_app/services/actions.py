@@ -219,7 +219,8 @@ def review_decision(
             session,
             principal,
             meeting_id=decision.meeting_id,
-            what=f"Item {detail['object_name']!r}",
+            # People read this on the draft page: what kind of item, never its key or id.
+            what=f"An item ({decision.kind.replace('_', ' ')})",
             ip=ip,
         )
     session.flush()

@@ -24,7 +24,7 @@ from bridge_app.core.review.findings import PlainFinding, plain_findings
 from bridge_app.models import Draft, DraftVersion, Export, Meeting, QAFinding, User
 from bridge_app.services import audit
 from bridge_app.services.errors import Conflict, Invalid
-from bridge_app.services.meeting_data import audit_label
+from bridge_app.services.meeting_data import audit_label, data_key, finding_of
 from bridge_app.services.principal import Principal, require
 
 MAX_COMMENT = 2000
@@ -34,24 +34,40 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def stored_findings(session: Session, version: DraftVersion) -> list[Finding]:
-    """A version's QA findings as the core's objects."""
+def finding_from_row(row: QAFinding, key: bytes) -> Finding:
+    """A stored QA finding as the core's object (its message and evidence decrypted)."""
+    message, evidence = finding_of(row, key)
+    return Finding(
+        code=row.code,
+        severity=row.severity,  # type: ignore[arg-type]
+        clause=row.clause,
+        message=message,
+        evidence=tuple(evidence.get("refs", ())),
+        data=dict(evidence.get("data") or {}),
+    )
+
+
+def _key_of(session: Session, version: DraftVersion) -> bytes:
+    draft = session.get(Draft, version.draft_id)
+    meeting = session.get(Meeting, draft.meeting_id) if draft is not None else None
+    if meeting is None:
+        raise Conflict("the draft version has no meeting")
+    return data_key(session, meeting)
+
+
+def stored_findings(
+    session: Session, version: DraftVersion, key: bytes | None = None
+) -> list[Finding]:
+    """A version's QA findings as the core's objects (``key``: the meeting's data key)."""
     rows = session.exec(
         select(QAFinding)
         .where(QAFinding.draft_version_id == version.id)
         .order_by(col(QAFinding.id))
     ).all()
-    return [
-        Finding(
-            code=r.code,
-            severity=r.severity,  # type: ignore[arg-type]
-            clause=r.clause,
-            message=r.message,
-            evidence=tuple((r.evidence or {}).get("refs", ())),
-            data=dict((r.evidence or {}).get("data") or {}),
-        )
-        for r in rows
-    ]
+    if not rows:
+        return []
+    key = key or _key_of(session, version)
+    return [finding_from_row(r, key) for r in rows]
 
 
 def warning_id(finding: PlainFinding) -> str:
@@ -263,23 +279,20 @@ def review_statuses(
     }
     checked = {m: v for m, v in current.items() if v is not None and v.qa_done}
     version_ids = [v.id for v in checked.values()]
+    version_of = {v.id: v for v in checked.values()}
     blockers: dict[uuid.UUID, list[Finding]] = {}
     exported: set[uuid.UUID] = set()
     if version_ids:
+        keys: dict[uuid.UUID, bytes] = {}
         for r in session.exec(
             select(QAFinding).where(
                 col(QAFinding.draft_version_id).in_(version_ids), QAFinding.severity == "blocker"
             )
         ).all():
+            if r.draft_version_id not in keys:
+                keys[r.draft_version_id] = _key_of(session, version_of[r.draft_version_id])
             blockers.setdefault(r.draft_version_id, []).append(
-                Finding(
-                    code=r.code,
-                    severity="blocker",
-                    clause=r.clause,
-                    message=r.message,
-                    evidence=tuple((r.evidence or {}).get("refs", ())),
-                    data=dict((r.evidence or {}).get("data") or {}),
-                )
+                finding_from_row(r, keys[r.draft_version_id])
             )
         exported = set(
             session.exec(

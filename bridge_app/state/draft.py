@@ -9,7 +9,7 @@ from typing import Any
 import reflex as rx
 
 from bridge_app.services import draft_actions, export_actions
-from bridge_app.state import data
+from bridge_app.state import draft_data
 from bridge_app.state.auth import AuthState
 from bridge_app.state.common import enqueue, follow_live, read_db, run_db
 from bridge_app.state.rows import (
@@ -146,7 +146,7 @@ class DraftState(AuthState):
             return False
         version = int(self.version) if self.version.isdigit() else None
         detail = await read_db(
-            data.draft_detail, principal.organization_id, self.meeting_id, version
+            draft_data.draft_detail, principal.organization_id, self.meeting_id, version
         )
         if detail is None:
             self.not_found = True
@@ -203,7 +203,9 @@ class DraftState(AuthState):
             self.redline_html = ""
             return
         old, new = sorted((int(self.compare_to), int(self.version)))
-        self.redline_html = await read_db(data.redline, organization_id, self.meeting_id, old, new)
+        self.redline_html = await read_db(
+            draft_data.redline, organization_id, self.meeting_id, old, new
+        )
 
     @rx.event
     async def on_load(self) -> Any:

@@ -8,13 +8,14 @@ presents them. Codes and item ids never reach the sentences.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from bridge_app.core.drafting.model import PLACEHOLDER_RE, Draft, Finding
+from bridge_app.core.drafting.terms import SCALAR_SLOTS
 from bridge_app.core.extraction.model import Item
-from bridge_app.core.review.terms import missing_term_of, required_terms, spec
+from bridge_app.core.review.terms import missing_term_of, required_terms, spec, value_display
 
 FixKind = Literal["term", "item", "clause", "regenerate", "none"]
 
@@ -103,7 +104,12 @@ def _term_fix(term: str | None, contract_type: str) -> tuple[FixKind, str, str]:
     return "none", "", ""
 
 
-_SLOT_OF_VALUE_KEY = {"fee": "price", "duration": "term", "party": "party_1"}
+_SLOT_OF_VALUE_KEY = {
+    "fee": "price",
+    "duration": "term",
+    "party": "party_1",
+    "deliverable": "deliverables",
+}
 
 
 def _term_of(finding: Finding) -> str | None:
@@ -148,94 +154,182 @@ def problem_count(findings: Sequence[Finding], contract_type: str, severity: str
     return len({problem_key(f, contract_type) for f in findings if f.severity == severity})
 
 
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """What a sentence may use: the finding, its clause in words, its term and first item."""
+
+    finding: Finding
+    draft: Draft
+    items: dict[str, Item]
+    where: str
+    term: str | None
+
+    @property
+    def ctype(self) -> str:
+        return self.draft.contract_type
+
+    def label(self, default: str = "value") -> str:
+        return _label(self.term, self.ctype) if self.term else default
+
+
+# A sentence and where to fix it, or None for a finding that is not a real problem.
+Said = tuple[str, tuple[FixKind, str, str]] | None
+_NO_FIX: tuple[FixKind, str, str] = ("none", "", "")
+_REGENERATE: tuple[FixKind, str, str] = ("regenerate", "", "Regenerate the draft")
+
+
+def _as_written(seen: _Seen) -> Said:
+    """The check's own message: plain words that name no code and no id."""
+    return seen.finding.message, _term_fix(seen.term, seen.ctype)
+
+
+def _missing_term(seen: _Seen) -> Said:
+    label = seen.label("term")
+    return (
+        f"The {label} {_is(label)} missing: the meeting did not settle it, so the draft has a "
+        "blank.",
+        _term_fix(seen.term, seen.ctype),
+    )
+
+
+def _placeholder_left(seen: _Seen) -> Said:
+    kind, label = _placeholder(seen.finding)
+    slot = missing_term_of(label, seen.ctype)
+    label = _label(slot, seen.ctype) if slot else label
+    if kind == "CONFLICT":
+        return (
+            f"The meeting gave different values for the {label}; pick one.",
+            _term_fix(slot, seen.ctype),
+        )
+    return (
+        f"The {label} {_is(label)} missing: {seen.where} still has a blank for it.",
+        _term_fix(slot, seen.ctype),
+    )
+
+
+def _said_value(item: Item, slot: str | None) -> str:
+    """What one competing item says for the slot: its value in words, else its statement."""
+    for key in SCALAR_SLOTS.get(slot or "", ()):
+        if item.values.get(key) not in (None, "", {}, []):
+            return value_display(key, item.values[key])
+    return f'"{item.statement.strip().rstrip(".")}"'
+
+
+def _conflicting(seen: _Seen) -> Said:
+    items = seen.items
+    values = sorted({_said_value(items[i], seen.term) for i in seen.finding.evidence if i in items})
+    said = (": " + " or ".join(values[:3])) if values else ""
+    return (
+        f"The meeting gave different values for the {seen.label('same point')}{said}. Pick one.",
+        _term_fix(seen.term, seen.ctype),
+    )
+
+
+def _stale_value(seen: _Seen) -> Said:
+    return (
+        f"{seen.where[:1].upper()}{seen.where[1:]} no longer matches the reviewed "
+        f"{seen.label()}; regenerate the draft.",
+        _REGENERATE,
+    )
+
+
+def _source_gone(seen: _Seen) -> Said:
+    return (
+        f"A value in {seen.where} comes from an item that no longer exists; regenerate the draft.",
+        _REGENERATE,
+    )
+
+
+def _party_name(seen: _Seen) -> Said:
+    # "Clause N calls X "v1", "v2"; the party is defined as "X" (the "Role")": a variant
+    # inside the quoted meeting title is the title, not a second name for the party.
+    finding = seen.finding
+    variants = re.findall(r'"([^"]+)"', finding.message)[:-2]
+    if (
+        finding.clause != "parties"
+        and variants
+        and all(v in seen.draft.meeting_title for v in variants)
+    ):
+        return None
+    return finding.message.replace("One party", "A party"), _term_fix("party_1", seen.ctype)
+
+
+def _unreviewed(seen: _Seen) -> Said:
+    count = len([e for e in seen.finding.evidence if e in seen.items])
+    return (
+        f"{count or 'Some'} value(s) in the draft come from items nobody has reviewed yet.",
+        ("item", _first_item(seen), "Review the items") if count > 1 else _NO_FIX,
+    )
+
+
+def _first_item(seen: _Seen) -> str:
+    return next((e for e in seen.finding.evidence if e in seen.items), "")
+
+
+def _money(seen: _Seen) -> Said:
+    return seen.finding.message, _term_fix("price", seen.ctype)
+
+
+def _extra_party(seen: _Seen) -> Said:
+    return seen.finding.message, _term_fix("party_2", seen.ctype)
+
+
+def _unused_term(seen: _Seen) -> Said:
+    key = str(seen.finding.data.get("term") or "")
+    value = seen.finding.data.get("value")
+    shown = value_display(key, value) if value not in (None, "", {}, []) else ""
+    return (
+        f"The meeting agreed the {seen.label('term')}" + (f" ({shown})" if shown else "") + ", "
+        "but no clause of the draft uses it.",
+        _term_fix(seen.term, seen.ctype),
+    )
+
+
+# Every QA code (vocabulary QA_CODES) and how a lawyer reads it; a test keeps them the same set.
+PLAIN_TEXT: dict[str, Callable[[_Seen], Said]] = {
+    "missing_required_term": _missing_term,
+    "placeholder_left": _placeholder_left,
+    "value_mismatch": _stale_value,
+    "source_missing": _source_gone,
+    "conflicting_items": _conflicting,
+    "end_before_start": _as_written,
+    "date_in_past": _as_written,
+    "amount_without_currency": _money,
+    "currency_mismatch": _money,
+    "party_name_inconsistent": _party_name,
+    "defined_term_inconsistent": _as_written,
+    "obligation_unassigned": _as_written,
+    "unreviewed_items": _unreviewed,
+    "open_question": _as_written,
+    "extra_party": _extra_party,
+    "obligation_party_unknown": _as_written,
+    "first_person_text": _as_written,
+    "term_not_in_contract": _unused_term,
+    "playbook_deviation": _as_written,
+    "playbook_forbidden_text": _as_written,
+    "counterparty_change": _as_written,
+    "clause_edited": _as_written,
+}
+
+
 def _plain(
     finding: Finding, draft: Draft, items: dict[str, Item]
 ) -> tuple[tuple[str, ...], PlainFinding] | None:
     """(merge key, finding in words) — or None for a finding that is not a real problem."""
-    ctype = draft.contract_type
-    code, where = finding.code, _clause_name(draft, finding.clause)
-    term = _term_of(finding)
-    key = problem_key(finding, ctype)
+    seen = _Seen(finding, draft, items, _clause_name(draft, finding.clause), _term_of(finding))
+    said = PLAIN_TEXT.get(finding.code, _as_written)(seen)
+    if said is None:
+        return None
+    sentence, (kind, target, label) = said
+    # Nothing to set: open the item the finding points at, else its clause.
     first_item = next((e for e in finding.evidence if e in items), "")
-
-    def make(sentence: str, fix: tuple[FixKind, str, str]) -> tuple[tuple[str, ...], PlainFinding]:
-        kind, target, label = fix
-        if kind == "none" and first_item:
-            kind, target, label = "item", first_item, "Review the item"
-        if kind == "none" and finding.clause:
-            kind, target, label = "clause", finding.clause, "Go to the clause"
-        return key, PlainFinding(
-            finding.severity, sentence, kind, target, label, finding.clause, (code,)
-        )
-
-    if code == "missing_required_term" and term:
-        label = _label(term, ctype)
-        return make(
-            f"The {label} {_is(label)} missing: the meeting did not settle it, so the draft has "
-            "a blank.",
-            _term_fix(term, ctype),
-        )
-    if code == "placeholder_left":
-        kind, label = _placeholder(finding)
-        slot = missing_term_of(label, ctype)
-        label = _label(slot, ctype) if slot else label
-        if kind == "CONFLICT":
-            return make(
-                f"The meeting gave different values for the {label}; pick one.",
-                _term_fix(slot, ctype),
-            )
-        return make(
-            f"The {label} {_is(label)} missing: {where} still has a blank for it.",
-            _term_fix(slot, ctype),
-        )
-    if code == "conflicting_items":
-        label = _label(term, ctype) if term else "same point"
-        values = sorted(
-            {items[i].statement.strip().rstrip(".") for i in finding.evidence if i in items}
-        )
-        said = (": " + " / ".join(f'"{v}"' for v in values[:3])) if values else ""
-        return make(
-            f"The meeting gave different values for the {label}{said}. Pick one.",
-            _term_fix(term, ctype),
-        )
-    if code == "value_mismatch":
-        label = _label(term, ctype) if term else "value"
-        return make(
-            f"{where.capitalize()} no longer matches the reviewed {label}; regenerate the draft.",
-            ("regenerate", "", "Regenerate the draft"),
-        )
-    if code == "source_missing":
-        return make(
-            f"A value in {where} comes from an item that no longer exists; regenerate the draft.",
-            ("regenerate", "", "Regenerate the draft"),
-        )
-    if code == "party_name_inconsistent":
-        # "Clause N calls X "v1", "v2"; the party is defined as "X" (the "Role")": a variant
-        # inside the quoted meeting title is the title, not a second name for the party.
-        quoted = re.findall(r'"([^"]+)"', finding.message)
-        variants = quoted[:-2]
-        if (
-            finding.clause != "parties"
-            and variants
-            and all(v in draft.meeting_title for v in variants)
-        ):
-            return None
-        return make(finding.message.replace("One party", "A party"), _term_fix("party_1", ctype))
-    if code == "unreviewed_items":
-        count = len([e for e in finding.evidence if e in items])
-        return make(
-            f"{count or 'Some'} value(s) in the draft come from items nobody has reviewed yet.",
-            ("none", "", ""),
-        )
-    if code in ("amount_without_currency", "currency_mismatch"):
-        return make(finding.message, _term_fix("price", ctype))
-    if code == "end_before_start":
-        return make(finding.message, _term_fix("end_date", ctype))
-    if code == "extra_party":
-        return make(finding.message, _term_fix("party_2", ctype))
-    # date_in_past, defined_term_inconsistent, open_question, obligation_unassigned …:
-    # their messages are already plain and name no ids.
-    return make(finding.message, ("none", "", ""))
+    if kind == "none" and first_item:
+        kind, target, label = "item", first_item, "Review the item"
+    if kind == "none" and finding.clause:
+        kind, target, label = "clause", finding.clause, "Go to the clause"
+    return problem_key(finding, draft.contract_type), PlainFinding(
+        finding.severity, sentence, kind, target, label, finding.clause, (finding.code,)
+    )
 
 
 def plain_findings(
@@ -246,7 +340,11 @@ def plain_findings(
     by_id = {i.id: i for i in items}
     merged: dict[tuple[str, ...], PlainFinding] = {}
     rank = {"blocker": 0, "warning": 1, "info": 2}
+    ctype = draft.contract_type
+    contested = {problem_key(f, ctype) for f in findings if f.code == "conflicting_items"}
     for finding in findings:
+        if finding.code == "term_not_in_contract" and ("conflict", _term_of(finding)) in contested:
+            continue  # competing values no clause took: the conflict is the one problem
         out = _plain(finding, draft, by_id)
         if out is None:
             continue

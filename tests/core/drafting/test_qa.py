@@ -235,6 +235,13 @@ def test_defined_terms_used_inconsistently():
     assert all(f.clause == "acceptance" and f.severity == "warning" for f in found)
 
 
+def test_a_placeholder_naming_a_defined_term_is_not_its_lower_case_use():
+    items = reviewed([i for i in sow_items() if "start_date" not in i.values])
+    doc = draft(items)
+    assert "[[MISSING: effective date]]" in doc.clauses[0].text
+    assert "defined_term_inconsistent" not in codes(run_qa(doc, items, today=TODAY))
+
+
 def test_obligation_assigned_to_nobody():
     items = [
         *reviewed(sow_items()),
