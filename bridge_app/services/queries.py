@@ -142,11 +142,14 @@ def latest_runs(session: Session, meeting: Meeting) -> dict[str, StageRun]:
 
 
 def meeting_counts(session: Session, meeting: Meeting) -> tuple[int, int]:
-    """(transcript segments, decisions of the current input version)."""
+    """(transcript segments, decisions) of the current input version."""
     segments = (
         sa.select(sa.func.count())
         .select_from(TranscriptSegment)
-        .where(col(TranscriptSegment.meeting_id) == meeting.id)
+        .where(
+            col(TranscriptSegment.meeting_id) == meeting.id,
+            col(TranscriptSegment.input_version) == meeting.input_version,
+        )
         .scalar_subquery()
     )
     decisions = (
@@ -182,10 +185,14 @@ class SegmentView:
 def segments(
     session: Session, meeting: Meeting, *, after: int = -1, limit: int | None = None
 ) -> list[SegmentView]:
-    """The meeting's segments with position greater than `after`, in order."""
+    """The current input version's segments with position greater than `after`, in order."""
     query = (
         select(TranscriptSegment)
-        .where(TranscriptSegment.meeting_id == meeting.id, TranscriptSegment.position > after)
+        .where(
+            TranscriptSegment.meeting_id == meeting.id,
+            TranscriptSegment.input_version == meeting.input_version,
+            TranscriptSegment.position > after,
+        )
         .order_by(col(TranscriptSegment.position))
     )
     rows = session.exec(query.limit(limit) if limit is not None else query).all()
