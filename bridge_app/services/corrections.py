@@ -205,6 +205,7 @@ def correct_segment(
     ip: str | None = None,
 ) -> tuple[Meeting, NextJob]:
     """Change one segment's text and/or speaker (reassigning it to another or a new speaker)."""
+    require(principal, "review")
     reason = _reason(reason)
     if text is None and speaker is None:
         raise Invalid("a correction needs the segment's new text or its new speaker")
@@ -260,6 +261,7 @@ def rename_speaker(
     ip: str | None = None,
 ) -> tuple[Meeting, NextJob]:
     """Name a speaker ("Speaker 1" → "Alice Morgan") in all of its segments."""
+    require(principal, "review")
     reason = _reason(reason)
     name = _speaker(name, "the new name")
     meeting, key, lines = _open(session, principal, meeting_id, version)
@@ -296,6 +298,7 @@ def merge_speakers(
     ip: str | None = None,
 ) -> tuple[Meeting, NextJob]:
     """Give all of `speaker`'s segments to `into` (two labels that are one person)."""
+    require(principal, "review")
     reason = _reason(reason)
     meeting, key, lines = _open(session, principal, meeting_id, version)
     speakers = _speakers(lines)
