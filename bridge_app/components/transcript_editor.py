@@ -22,13 +22,15 @@ SELECT_STYLE = {
 }
 
 
-def _select(options: Any, labels: Any, value: Any, on_change: Any, id: str) -> rx.Component:
-    """A native select whose options come from state (value → label)."""
+def _segment_picker() -> rx.Component:
+    """The segments of the version shown, by time, speaker and first words."""
     return rx.el.select(
-        rx.foreach(options, lambda o: rx.el.option(labels[o], value=o)),
-        value=value,
-        on_change=on_change,
-        id=id,
+        rx.foreach(
+            TranscriptState.lines, lambda line: rx.el.option(line.label, value=line.position)
+        ),
+        value=TranscriptState.position,
+        on_change=TranscriptState.pick_line,
+        id="correct-segment",
         style=SELECT_STYLE,
     )
 
@@ -95,13 +97,7 @@ def _segment() -> rx.Component:
         rx.heading("One segment", size="3", as_="h3"),
         labelled(
             "Segment",
-            _select(
-                TranscriptState.positions,
-                TranscriptState.line_labels,
-                TranscriptState.position,
-                TranscriptState.pick_line,
-                "correct-segment",
-            ),
+            _segment_picker(),
             "correct-segment",
         ),
         labelled(

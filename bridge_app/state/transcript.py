@@ -57,14 +57,6 @@ class TranscriptState(AuthState):
     def speaker_names(self) -> list[str]:
         return [s.name for s in self.speakers]
 
-    @rx.var
-    def positions(self) -> list[str]:
-        return [line.position for line in self.lines]
-
-    @rx.var
-    def line_labels(self) -> dict[str, str]:
-        return {line.position: line.label for line in self.lines}
-
     async def _load(self) -> bool:
         principal = await self.principal_for("review")
         if principal is None:
