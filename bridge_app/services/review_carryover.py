@@ -14,6 +14,10 @@ The fingerprint of an item is, exactly:
 
 Items with equal fingerprints pair off in creation order, one to one. Anything else (a
 changed amount, a reworded quote, an item that is new or gone) is proposed again.
+
+A term a reviewer entered by hand (item key `reviewer-…`) is no extraction, so it is not
+extracted again: it is copied into the new version as it is, with its review, so a person's
+entry is never lost (where it now disagrees with the corrected transcript, QA says so).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from bridge_app.core.review.terms import REVIEWER_ITEM_PREFIX
 from bridge_app.models import Decision, Meeting
 from bridge_app.services.meeting_data import decision_content
 
@@ -78,18 +83,24 @@ def _rows(session: Session, meeting: Meeting, version: int) -> list[Decision]:
 
 def carry_over_reviews(session: Session, meeting: Meeting, version: int, key: bytes) -> int:
     """Copy the reviews of version `version - 1`'s unchanged items onto version `version`'s
-    rows (already written); returns how many carried over."""
+    rows (already written), and its reviewer-entered terms into it; returns how many items
+    carried their review over."""
     session.flush()
-    old = [r for r in _rows(session, meeting, version - 1) if r.review_status != "proposed"]
-    if not old:
-        return 0
-    new = _rows(session, meeting, version)
+    previous = _rows(session, meeting, version - 1)
+    entered = [r for r in previous if r.item_key.startswith(REVIEWER_ITEM_PREFIX)]
+    reviewed = [r for r in previous if r.review_status != "proposed" and r not in entered]
     pairs = pair_unchanged(
-        [(r, fingerprint(r.kind, decision_content(r, key))) for r in old],
-        [(r, fingerprint(r.kind, decision_content(r, key))) for r in new],
+        [(r, fingerprint(r.kind, decision_content(r, key))) for r in reviewed],
+        [
+            (r, fingerprint(r.kind, decision_content(r, key)))
+            for r in _rows(session, meeting, version)
+        ],
     )
     for before, after in pairs:
         for name in REVIEW_FIELDS:
             setattr(after, name, getattr(before, name))
         session.add(after)
-    return len(pairs)
+    for row in entered:
+        copy = row.model_dump(exclude={"id", "created_at", "input_version"})
+        session.add(Decision(**copy, input_version=version))
+    return len(pairs) + len(entered)

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from bridge_app.core.stages import Stage
 from bridge_app.models import AuditEvent, Decision, Draft, DraftVersion, Meeting, TranscriptSegment
-from bridge_app.services import actions, corrections, crypto
+from bridge_app.services import actions, corrections, crypto, terms
 from bridge_app.services.audit_view import SEALED
 from bridge_app.services.db import session_scope
 from bridge_app.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -140,6 +140,16 @@ def test_the_corrected_version_is_redrafted_and_unchanged_items_keep_their_revie
     _review(org, before["term-governing_law-c15"], "accept")
     _review(org, before["oq-c18"], "reject", reason="settled by email")
     _review(org, before["term-price-c9"], "accept")
+    with session_scope() as s:
+        terms.set_term(
+            s,
+            principal=org.principals["legal"],
+            meeting_id=meeting_id,
+            term="start_date",
+            fields={"date": "2026-04-06"},
+            segment_keys=["c13"],
+            reason="the start moved by email",
+        )
     run_until_idle(
         _correct(org, meeting_id, position=PRICE_LINE, text="Okay, $39,000 works for us. Agreed.")
     )
@@ -153,7 +163,15 @@ def test_the_corrected_version_is_redrafted_and_unchanged_items_keep_their_revie
         assert law.reviewed_by == org.principals["legal"].user_id
         assert after["oq-c18"].review_status == "rejected"
         assert after["oq-c18"].review_reason == "settled by email"
-        assert sum(r.review_status != "proposed" for r in after.values()) == 2
+        # A term entered by hand is no extraction: it is copied, with its review.
+        entered = after["reviewer-start_date-1"]
+        assert entered.review_status == "accepted"
+        assert entered.review_reason == "the start moved by email"
+        assert entered.evidence_segment_keys == ["c13"]
+        assert (
+            sum(r.review_status != "proposed" for r in after.values())
+            == sum(r.review_status != "proposed" for k, r in _items(s, meeting_id, 1).items()) - 1
+        )  # all but the price
         # The original version's items and reviews are kept as they were.
         again = _items(s, meeting_id, 1)
         assert again["term-price-c9"].review_status == "accepted"
