@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
 import uuid
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from bridge_app.core.stages import Stage
 from bridge_app.models import AuditEvent, Decision, Draft, DraftVersion, Meeting, TranscriptSegment
+from bridge_app.ops.backup import find_pg_tool, libpq_url, server_major_version
 from bridge_app.services import actions, corrections, crypto, terms
 from bridge_app.services.audit_view import SEALED
 from bridge_app.services.db import session_scope
@@ -26,6 +28,7 @@ from bridge_app.services.meeting_data import (
     speaker_of,
 )
 from bridge_app.services.queue import NextJob
+from bridge_app.settings import get_settings
 from tests.api.conftest import DEMO
 from tests.api.support import Org, make_org, run_until_idle
 
@@ -348,3 +351,38 @@ def test_the_editor_reads_the_current_version_only(org: Org) -> None:
     assert view is not None and view["version"] == 2 and len(view["segments"]) == 20
     assert view["segments"][0]["speaker"] == "Dana W."
     assert {"name": "Dana W.", "segments": 1} in view["speakers"]
+
+
+def test_corrected_text_and_names_are_ciphertext_at_rest(org: Org) -> None:
+    marker = f"ZEPHYR QUOKKA {uuid.uuid4().hex[:10].upper()}"
+    name = f"Quokka {uuid.uuid4().hex[:8].upper()}"
+    meeting_id = _ready_meeting(org)
+    run_until_idle(_correct(org, meeting_id, position=3, text=f"The code word is {marker}."))
+    with session_scope() as s:
+        _, job = corrections.rename_speaker(
+            s,
+            principal=org.principals["legal"],
+            meeting_id=meeting_id,
+            version=2,
+            speaker="Priya Natarajan",
+            name=name,
+            reason="a new name",
+        )
+    run_until_idle(job)
+    with session_scope() as s:
+        meeting = s.get(Meeting, meeting_id)
+        assert meeting is not None and meeting.status == "ready"
+        segments = load_segments(s, meeting)
+        assert marker in segments[3].text and name in {x.speaker for x in segments}
+    url = get_settings().sqlalchemy_url
+    pg_dump = find_pg_tool("pg_dump", server_major_version(url))
+    dump = subprocess.run(
+        [str(pg_dump), "--no-owner", "--data-only", libpq_url(url)],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    ).stdout
+    assert len(dump) > 10_000
+    for secret in (marker, name):
+        for form in (secret.encode(), secret.encode().hex().encode()):
+            assert form not in dump, f"{secret!r} found in pg_dump output"
