@@ -34,7 +34,7 @@ from bridge_app.services.meeting_data import (
 from bridge_app.services.principal import Principal, require
 from bridge_app.services.queries import owned
 from bridge_app.services.queue import NextJob
-from bridge_app.services.stages.transaction import now
+from bridge_app.services.stages.transaction import insert_rows, now
 
 MAX_TEXT = 10_000
 MAX_SPEAKER = 200
@@ -141,26 +141,31 @@ def _new_version(
     """Store the corrected lines as the next input version, audit it, and hand the new
     version to the decision stage."""
     previous, version = meeting.input_version, meeting.input_version + 1
-    for line in lines:
-        row = line.row
-        session.add(
-            TranscriptSegment(
-                organization_id=row.organization_id,
-                meeting_id=row.meeting_id,
+    session.flush()  # the COPY below runs on the session's connection, after its pending work
+    # One COPY for the whole version (a one-hour meeting has over a thousand segments).
+    insert_rows(
+        session,
+        TranscriptSegment,
+        (
+            dict(
+                organization_id=line.row.organization_id,
+                meeting_id=line.row.meeting_id,
                 input_version=version,
-                position=row.position,
-                segment_key=row.segment_key,
+                position=line.row.position,
+                segment_key=line.row.segment_key,
                 speaker="",
                 speaker_ciphertext=crypto.encrypt_text(key, line.speaker)
-                if line.changed or row.speaker_ciphertext is None
-                else row.speaker_ciphertext,
-                start_s=row.start_s,
-                end_s=row.end_s,
+                if line.changed or line.row.speaker_ciphertext is None
+                else line.row.speaker_ciphertext,
+                start_s=line.row.start_s,
+                end_s=line.row.end_s,
                 text_ciphertext=crypto.encrypt_text(key, line.text)
                 if line.changed
-                else row.text_ciphertext,
+                else line.row.text_ciphertext,
             )
-        )
+            for line in lines
+        ),
+    )
     participants = [renamed.get(p, p) for p in participants_of(meeting)]
     participants += [s for s in _speakers(lines) if s not in participants and s not in renamed]
     meeting.participants = []
