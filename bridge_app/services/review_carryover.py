@@ -15,6 +15,10 @@ The fingerprint of an item is, exactly:
 Items with equal fingerprints pair off in creation order, one to one. Anything else (a
 changed amount, a reworded quote, an item that is new or gone) is proposed again.
 
+An unchanged item also keeps its mark of being superseded by a later meeting of the matter
+(`superseded_by = "<meeting id>/<item key>"`; that meeting's extraction set it and will not
+run again).
+
 A term a reviewer entered by hand (item key `reviewer-…`) is no extraction, so it is not
 extracted again: it is copied into the new version as it is, with its review, so a person's
 entry is never lost (where it now disagrees with the corrected transcript, QA says so).
@@ -88,9 +92,14 @@ def carry_over_reviews(session: Session, meeting: Meeting, version: int, key: by
     session.flush()
     previous = _rows(session, meeting, version - 1)
     entered = [r for r in previous if r.item_key.startswith(REVIEWER_ITEM_PREFIX)]
-    reviewed = [r for r in previous if r.review_status != "proposed" and r not in entered]
+    # What there is to carry: a review, or a later meeting's supersession.
+    carrying = [
+        r
+        for r in previous
+        if r not in entered and (r.review_status != "proposed" or "/" in (r.superseded_by or ""))
+    ]
     pairs = pair_unchanged(
-        [(r, fingerprint(r.kind, decision_content(r, key))) for r in reviewed],
+        [(r, fingerprint(r.kind, decision_content(r, key))) for r in carrying],
         [
             (r, fingerprint(r.kind, decision_content(r, key)))
             for r in _rows(session, meeting, version)
@@ -99,6 +108,9 @@ def carry_over_reviews(session: Session, meeting: Meeting, version: int, key: by
     for before, after in pairs:
         for name in REVIEW_FIELDS:
             setattr(after, name, getattr(before, name))
+        if before.superseded_by and "/" in before.superseded_by and not after.superseded_by:
+            # A later meeting of the matter changed this term; it still does.
+            after.superseded_by = before.superseded_by
         session.add(after)
     for row in entered:
         copy = row.model_dump(exclude={"id", "created_at", "input_version"})

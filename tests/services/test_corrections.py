@@ -8,6 +8,7 @@ import base64
 import json
 import subprocess
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -386,3 +387,29 @@ def test_corrected_text_and_names_are_ciphertext_at_rest(org: Org) -> None:
     for secret in (marker, name):
         for form in (secret.encode(), secret.encode().hex().encode()):
             assert form not in dump, f"{secret!r} found in pg_dump output"
+
+
+def test_an_unchanged_item_stays_superseded_by_a_later_meeting(org: Org) -> None:
+    matter = f"Harborview {uuid.uuid4().hex[:6]}"
+    first = actions.upload_meeting(
+        principal=org.principals["legal"],
+        filename="kickoff.vtt",
+        data=DEMO.read_bytes(),
+        title="Kick-off",
+        matter=matter,
+    )
+    run_until_idle(first.job)
+    later = actions.upload_meeting(
+        principal=org.principals["legal"],
+        filename="fee.vtt",
+        data=(Path(__file__).parent / "samples" / "matter_fee_45k.vtt").read_bytes(),
+        title="Fee call",
+        matter=matter,
+    )
+    run_until_idle(later.job)
+    with session_scope() as s:
+        before = _items(s, first.meeting.id, 1)["term-price-c9"].superseded_by
+    assert before and before.startswith(f"{later.meeting.id}/")
+    run_until_idle(_correct(org, first.meeting.id, position=19, text="Thanks, everyone."))
+    with session_scope() as s:
+        assert _items(s, first.meeting.id, 2)["term-price-c9"].superseded_by == before
