@@ -168,7 +168,9 @@ class TranscriptState(AuthState):
         self.speaker_name = ""
         await self._load()
         self.message = f"{what} Saved as transcript version {job.version}; extracting again."
-        return MeetingState.start_live
+        # The page shows the new version now (its status is no longer the one the page saw,
+        # so its live poll reloads again when the re-run is done, however quick that is).
+        return [MeetingState.on_load, MeetingState.start_live]
 
     @rx.event
     async def save_line(self) -> Any:

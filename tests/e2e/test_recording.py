@@ -84,9 +84,11 @@ def test_upload_a_recording_and_play_an_evidence_moment(
         "() => /version 3/.test(document.getElementById('correction-notice')?.textContent)",
         timeout=20_000,
     )
-    page.locator(".item-card", has_text="Agreed price: 42,000").first.wait_for(timeout=120_000)
-    wait_qa_done(page)
-    shot(page, "meeting-segment-corrected")
+    try:
+        page.locator(".item-card", has_text="42,000").first.wait_for(timeout=120_000)
+        wait_qa_done(page)
+    finally:
+        shot(page, "meeting-segment-corrected")
 
 
 def wait_qa_done(page: Any, timeout_ms: int = 120_000) -> None:
