@@ -21,7 +21,7 @@ run again).
 
 A term a reviewer entered by hand (item key `reviewer-…`) is no extraction, so it is not
 extracted again: it is copied into the new version as it is, with its review, so a person's
-entry is never lost; correcting the lines it quotes does not change it).
+entry is never lost (correcting the lines it quotes does not change it).
 """
 
 from __future__ import annotations
