@@ -17,6 +17,7 @@ from bridge_app.api.routes import (
     admin,
     audit,
     auth,
+    corrections,
     decisions,
     drafts,
     exports,
@@ -48,6 +49,7 @@ def create_api() -> FastAPI:
     for module in (
         auth,
         meetings,
+        corrections,
         recordings,
         decisions,
         terms,

@@ -123,6 +123,33 @@ class SegmentPage(BaseModel):
     next_after: int | None = None
 
 
+class SegmentCorrection(BaseModel):
+    """New text and/or speaker for one segment of transcript `version` (the one you read)."""
+
+    version: int = Field(ge=1)
+    text: str | None = Field(default=None, max_length=10_000)
+    speaker: str | None = Field(default=None, max_length=200)
+    reason: str = Field(default="", max_length=2000)
+
+
+class SpeakerRename(BaseModel):
+    """Name a speaker (all of its segments) in transcript `version`."""
+
+    version: int = Field(ge=1)
+    speaker: str = Field(max_length=200)
+    name: str = Field(max_length=200)
+    reason: str = Field(default="", max_length=2000)
+
+
+class SpeakerMerge(BaseModel):
+    """Give all of `speaker`'s segments to `into` in transcript `version`."""
+
+    version: int = Field(ge=1)
+    speaker: str = Field(max_length=200)
+    into: str = Field(max_length=200)
+    reason: str = Field(default="", max_length=2000)
+
+
 # ------------------------------------------------------------------ decisions
 
 

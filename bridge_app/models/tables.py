@@ -218,13 +218,16 @@ class Meeting(SQLModel, table=True):
 
 
 class TranscriptSegment(SQLModel, table=True):
-    """A normalized utterance; the text is ciphertext under the meeting's data key."""
+    """A normalized utterance of one input version; the text is ciphertext under the
+    meeting's data key. A correction copies the segments into the next version (the earlier
+    versions stay, so the original transcript is kept)."""
 
     __tablename__ = "transcript_segments"
-    __table_args__ = (sa.UniqueConstraint("meeting_id", "position"),)
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "input_version", "position"),)
     id: uuid.UUID = uuid_pk()
     organization_id: uuid.UUID = org_fk()
     meeting_id: uuid.UUID = Field(foreign_key="meetings.id", ondelete="CASCADE", index=True)
+    input_version: int = Field(default=1, sa_column_kwargs={"server_default": sa.text("1")})
     position: int
     segment_key: str = Field(max_length=300)
     speaker: str = Field(default="", max_length=200)

@@ -14,6 +14,7 @@ from bridge_app.components.layout import (
     page,
     stage_steps,
 )
+from bridge_app.components.transcript_editor import transcript_editor
 from bridge_app.core.review.terms import REVIEWER_ENTERED
 from bridge_app.pages.meeting_terms import terms_panel
 from bridge_app.state.meeting import MeetingState
@@ -365,6 +366,7 @@ def meeting_page() -> rx.Component:
                     spacing="4",
                     width="100%",
                 ),
+                transcript_editor(),
                 review_dialog(),
                 spacing="4",
                 width="100%",

@@ -151,6 +151,12 @@ def review_decision(
     """Accept, reject or edit one extracted item; reject and edit need a reason."""
     require(principal, "review")
     decision = owned(session, Decision, decision_id, principal.organization_id)
+    current = owned_meeting(session, principal, decision.meeting_id).input_version
+    if decision.input_version != current:
+        raise Conflict(
+            "this item belongs to an earlier version of the transcript (it was corrected since); "
+            "reload the meeting and review the current items"
+        )
     if action not in ("accept", "reject", "edit"):
         raise Invalid("action must be accept, reject or edit")
     reason = (reason or "").strip()

@@ -78,6 +78,9 @@ ACTION_WORDS: dict[str, str] = {
     "export.file_served": "downloaded a file",
     "meeting.upload": "uploaded a meeting",
     "meeting.retry": "retried a meeting",
+    "transcript.correct": "corrected a transcript segment",
+    "transcript.rename_speaker": "named a speaker",
+    "transcript.merge_speakers": "merged two speakers",
     "auth.login": "signed in",
 }
 

@@ -163,8 +163,11 @@ def decision_content(row: Decision, key: bytes) -> dict[str, Any]:
     return content
 
 
-def load_segments(session: Session, meeting: Meeting, key: bytes | None = None) -> list[Segment]:
-    """The meeting's segments, decrypted, in order."""
+def load_segments(
+    session: Session, meeting: Meeting, key: bytes | None = None, *, version: int | None = None
+) -> list[Segment]:
+    """The segments of the meeting's current input version (or `version`), decrypted, in
+    order."""
     key = key or data_key(session, meeting)
     # Columns, not ORM objects: a one-hour meeting has over a thousand segments.
     rows = session.execute(
@@ -177,7 +180,10 @@ def load_segments(session: Session, meeting: Meeting, key: bytes | None = None) 
             col(TranscriptSegment.text_ciphertext),
             col(TranscriptSegment.segment_key),
         )
-        .where(col(TranscriptSegment.meeting_id) == meeting.id)
+        .where(
+            col(TranscriptSegment.meeting_id) == meeting.id,
+            col(TranscriptSegment.input_version) == (version or meeting.input_version),
+        )
         .order_by(col(TranscriptSegment.position))
     ).all()
     return [

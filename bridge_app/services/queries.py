@@ -161,7 +161,7 @@ def latest_runs(session: Session, meeting: Meeting) -> dict[str, StageRun]:
 class MeetingSummary:
     """What a meeting's detail shows beside the row itself."""
 
-    segment_count: int
+    segment_count: int  # of the current input version
     decision_count: int  # of the current input version
     draft_ids: list[uuid.UUID]  # oldest first
     matter: str | None
@@ -172,7 +172,10 @@ def meeting_summary(session: Session, meeting: Meeting) -> MeetingSummary:
     segments = (
         sa.select(sa.func.count())
         .select_from(TranscriptSegment)
-        .where(col(TranscriptSegment.meeting_id) == meeting.id)
+        .where(
+            col(TranscriptSegment.meeting_id) == meeting.id,
+            col(TranscriptSegment.input_version) == meeting.input_version,
+        )
         .scalar_subquery()
     )
     decisions = (
@@ -220,10 +223,14 @@ class SegmentView:
 def segments(
     session: Session, meeting: Meeting, *, after: int = -1, limit: int | None = None
 ) -> list[SegmentView]:
-    """The meeting's segments with position greater than `after`, in order."""
+    """The current input version's segments with position greater than `after`, in order."""
     query = (
         select(TranscriptSegment)
-        .where(TranscriptSegment.meeting_id == meeting.id, TranscriptSegment.position > after)
+        .where(
+            TranscriptSegment.meeting_id == meeting.id,
+            TranscriptSegment.input_version == meeting.input_version,
+            TranscriptSegment.position > after,
+        )
         .order_by(col(TranscriptSegment.position))
     )
     rows = session.exec(query.limit(limit) if limit is not None else query).all()

@@ -26,7 +26,11 @@ from bridge_app.services import approval, audit_view, meeting_data, queries
 from bridge_app.services.db import get_owned
 from bridge_app.services.queries import STATUS_GROUPS, StatusGroup
 from bridge_app.services.terms import meeting_checklist
-from bridge_app.services.transcription.playback import member_urls, track_of_speaker
+from bridge_app.services.transcription.playback import (
+    member_urls,
+    segment_tracks,
+    track_of_speaker,
+)
 
 KIND_LABELS = {
     "decision": "Decisions",
@@ -149,6 +153,7 @@ def meeting_detail(
     meeting = get_owned(session, Meeting, meeting_id, organization_id)
     if meeting is None:
         return None
+    tracks = segment_tracks(session, meeting)  # a corrected recording's speakers
     segments: list[dict[str, Any]] = [
         {
             "key": seg.segment_key,
@@ -157,7 +162,7 @@ def meeting_detail(
             "time": fmt_ts(seg.start_s),
             "text": seg.text,
             "start": seg.start_s,
-            "track": track_of_speaker(meeting, seg.speaker),
+            "track": tracks.get(seg.segment_key, track_of_speaker(meeting, seg.speaker)),
         }
         for seg in queries.segments(session, meeting)
     ]
@@ -165,7 +170,7 @@ def meeting_detail(
     items = [item_view(view, times) for view in queries.decisions(session, meeting)]
     for item in items:
         for ev in item.get("evidence", []):
-            ev["track"] = track_of_speaker(meeting, ev["speaker"])
+            ev["track"] = tracks.get(ev["key"], track_of_speaker(meeting, ev["speaker"]))
     contract_type, terms = "", []
     if meeting.data_key_id is not None and meeting.status not in (
         MeetingStatus.uploaded,

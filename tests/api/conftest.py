@@ -79,6 +79,7 @@ class World:
             "key": self.file_key,
             "invitation_id": "00000000-0000-4000-8000-000000000000",
             "term": "price",
+            "position": 0,
         }
 
 

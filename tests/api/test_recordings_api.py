@@ -10,10 +10,12 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from bridge_app.models import Meeting
+from bridge_app.services import crypto
 from bridge_app.services.db import session_scope
+from bridge_app.services.queue import NextJob
 from bridge_app.services.storage import get_store
 from tests import speech
-from tests.api.support import Org, make_org
+from tests.api.support import Org, make_org, run_until_idle
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +126,37 @@ def test_a_speakers_transcript_needs_a_recording(client: TestClient) -> None:
     response = post(client, org, "notes.vtt", vtt, speakers=("s.vtt", vtt, "text/vtt"))
     assert response.status_code == 422
     assert "recording" in response.json()["detail"]  # type: ignore[attr-defined]
+
+
+def test_an_attached_transcripts_speakers_are_sealed_at_rest(client: TestClient) -> None:
+    """The platform transcript's speaker turns and the participants are meeting content: the
+    meeting row holds them only as ciphertext (the transcript stage opens them)."""
+    from bridge_app.services.meeting_data import participants_of
+    from bridge_app.services.transcription.stage import speaker_turns
+
+    org = make_org("SealedTurns")
+    conv = speech.conversation()
+    response = post(
+        client,
+        org,
+        "call.mp3",
+        speech.encode(conv.mix, "mp3"),
+        speakers=("call.vtt", speech.speakers_vtt(conv), "text/vtt"),
+    )
+    assert response.status_code == 201, response.text  # type: ignore[attr-defined]
+    with session_scope() as s:
+        meeting = s.get(Meeting, uuid.UUID(response.json()["id"]))  # type: ignore[attr-defined]
+        assert meeting is not None and meeting.recording is not None
+        assert "Alice Morgan" not in str(meeting.recording) and "turns" not in meeting.recording
+        assert meeting.participants == [] and meeting.participants_ciphertext
+        assert participants_of(meeting) == ["Alice Morgan", "Bob Fischer"]
+        key = crypto.load_data_key(s, meeting.data_key_id)  # type: ignore[arg-type]
+        turns = speaker_turns(meeting.recording, key)
+    assert {t["speaker"] for t in turns} == {"Alice Morgan", "Bob Fischer"}
+    assert len(turns) == len(conv.starts)
+    # The transcript stage opens them: the segments get the platform transcript's speakers.
+    meeting_id = uuid.UUID(response.json()["id"])  # type: ignore[attr-defined]
+    run_until_idle(NextJob("transcript", meeting_id, 1), limit=20)
+    segments = client.get(f"/v1/meetings/{meeting_id}/segments", headers=org.headers("viewer"))
+    speakers = {s["speaker"] for s in segments.json()["items"]}
+    assert speakers == {"Alice Morgan", "Bob Fischer"}, segments.text

@@ -48,6 +48,23 @@ SAMPLE_BODIES: dict[tuple[str, str], Any] = {
         "reason": "accepted",
     },
     ("POST", "/v1/drafts/{draft_id}/import"): None,
+    ("PATCH", "/v1/meetings/{meeting_id}/segments/{position}"): {
+        "version": 1,
+        "text": "Access check.",
+        "reason": "access check",
+    },
+    ("POST", "/v1/meetings/{meeting_id}/speakers/rename"): {
+        "version": 1,
+        "speaker": "Dana Whitfield",
+        "name": "Dana W.",
+        "reason": "access check",
+    },
+    ("POST", "/v1/meetings/{meeting_id}/speakers/merge"): {
+        "version": 1,
+        "speaker": "Omar Haddad",
+        "into": "Dana Whitfield",
+        "reason": "access check",
+    },
 }
 SAMPLE_QUERIES: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", "/v1/drafts/{draft_id}/redline"): {"from": 1, "to": 2},

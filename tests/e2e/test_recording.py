@@ -53,3 +53,48 @@ def test_upload_a_recording_and_play_an_evidence_moment(
     src = page.evaluate("() => document.getElementById('recording-player').currentSrc")
     assert "/v1/recordings/" in src and "sig=" in src
     assert started >= 10.0, f"playback began at {started:.1f} s, not at the agreed price"
+
+    # Correct the transcript: name a speaker, then change the agreed price in its segment.
+    page.click("#open-transcript-editor")
+    page.wait_for_selector("#transcript-version")
+    assert "Transcript version 1" in page.inner_text("#transcript-version")
+    page.select_option("#speaker-from", "Bob Fischer")
+    page.fill("#speaker-name", "Robert Fischer")
+    page.fill("#correct-reason", "his name on the contract")
+    page.click("#rename-speaker")
+    page.wait_for_selector("#correction-notice", timeout=20_000)
+    assert "transcript version 2" in page.inner_text("#correction-notice")
+    # The page follows the re-run: the renamed transcript first, then QA done again.
+    page.locator(".segment", has_text="Robert Fischer").first.wait_for(timeout=60_000)
+    wait_qa_done(page)
+    assert "Bob Fischer" not in page.inner_text("#transcript")
+    shot(page, "meeting-speaker-named")
+
+    price_line = page.evaluate(
+        "() => [...document.querySelectorAll('#correct-segment option')]"
+        ".find(o => /works for us/.test(o.textContent) && /38/.test(o.textContent))?.value"
+    )
+    assert price_line, "no segment with the accepted price in the editor"
+    page.select_option("#correct-segment", price_line)
+    text = page.input_value("#correct-text")
+    page.fill("#correct-text", text.replace("38", "42"))
+    page.fill("#correct-reason", "the client confirmed 42 thousand in writing")
+    page.click("#save-correction")
+    page.wait_for_function(
+        "() => /version 3/.test(document.getElementById('correction-notice')?.textContent)",
+        timeout=20_000,
+    )
+    try:
+        page.locator(".item-card", has_text="42,000").first.wait_for(timeout=120_000)
+        wait_qa_done(page)
+    finally:
+        shot(page, "meeting-segment-corrected")
+
+
+def wait_qa_done(page: Any, timeout_ms: int = 120_000) -> None:
+    """The meeting page's QA step is finished (done, or done with blockers)."""
+    page.wait_for_function(
+        "() => ['done', 'blocked'].includes("
+        "document.querySelector('.stage-steps [data-step=qa]')?.dataset.state)",
+        timeout=timeout_ms,
+    )

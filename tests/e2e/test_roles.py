@@ -56,6 +56,7 @@ def test_viewer_sees_no_edit_controls_and_forged_events_are_refused(
     page.wait_for_selector(".item-card")
     assert page.locator(".review-controls").count() == 0
     assert page.locator(".btn-accept").count() == 0
+    assert page.locator("#transcript-editor").count() == 0
     shot(page, "meeting-viewer")
 
     page.click("#open-draft")
@@ -83,6 +84,19 @@ def test_viewer_sees_no_edit_controls_and_forged_events_are_refused(
     error = page.wait_for_selector("#page-error")
     assert "may not" in error.inner_text()
     assert review_status(decision_id) == "proposed", "the forged accept was applied"
+
+    # … and a forged transcript correction (the editor's state) is refused the same way.
+    page.click("text=Dismiss")
+    forged = dict(event)
+    forged["name"] = (
+        event["name"].rsplit(".", 2)[0] + ".bridge_app___state___transcript____transcript_state"
+        ".toggle"
+    )
+    forged["payload"] = {}
+    server["ws"].send(prefix + json.dumps(["event", forged]))
+    error = page.wait_for_selector("#page-error")
+    assert "may not" in error.inner_text()
+    assert page.locator("#transcript-editor").count() == 0
 
     # The ops and audit pages refuse a viewer too (server side, not only hidden links).
     page.goto(f"{app_url}/ops")

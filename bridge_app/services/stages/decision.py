@@ -19,7 +19,8 @@ from bridge_app.models import Decision, Draft, Meeting
 from bridge_app.services import compute
 from bridge_app.services.meeting_data import data_key, decision_row, decision_to_item, load_segments
 from bridge_app.services.queue import NextJob
-from bridge_app.services.stages.transaction import StageTransaction
+from bridge_app.services.review_carryover import carry_over_reviews
+from bridge_app.services.stages.transaction import StageTransaction, request_new_draft_version
 from bridge_app.settings import get_settings
 
 
@@ -63,8 +64,20 @@ def run(tx: StageTransaction, meeting_id: uuid.UUID, version: int) -> NextJob | 
         ),
         (decision_row(meeting, version, item, key) for item in items),
     )
+    # A corrected transcript (a later version): reviews of the unchanged items carry over.
+    carried = carry_over_reviews(session, meeting, version, key) if version > 1 else 0
     tx.set_status(meeting, MeetingStatus.extracted)
-    draft = session.exec(select(Draft).where(Draft.meeting_id == meeting.id)).first()
+    drafts = session.exec(
+        select(Draft)
+        .where(Draft.meeting_id == meeting.id)
+        .order_by(col(Draft.created_at), col(Draft.id))
+        .with_for_update()
+    ).all()
+    for existing in drafts:
+        # A re-extraction: every draft of the meeting needs a version built from the new items
+        # (the first one's job is sent from here; the reconciler sends the others').
+        request_new_draft_version(session, existing)
+    draft = drafts[0] if drafts else None
     if draft is None:
         if meeting.intended_contract_type:
             ctype, reason, confidence = meeting.intended_contract_type, "chosen at upload", 1.0
@@ -91,6 +104,7 @@ def run(tx: StageTransaction, meeting_id: uuid.UUID, version: int) -> NextJob | 
             "meeting_id": str(meeting.id),
             "input_version": version,
             "items": len(items),
+            "reviews_carried_over": carried,
             "draft_id": str(draft.id),
         },
     )

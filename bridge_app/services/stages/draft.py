@@ -8,7 +8,7 @@ from dataclasses import replace
 from sqlmodel import select
 
 from bridge_app.core.drafting import make_draft, regenerate
-from bridge_app.core.stages import MeetingStatus, Stage
+from bridge_app.core.stages import WAITING_FOR, MeetingStatus, Stage
 from bridge_app.models import Draft, DraftVersion, Meeting
 from bridge_app.services import contracts
 from bridge_app.services.meeting_data import add_version, load_items, load_version_doc, title_of
@@ -23,7 +23,9 @@ def run(tx: StageTransaction, draft_id: uuid.UUID, version: int) -> NextJob | No
     if draft is None:
         return None
     meeting = tx.lock(Meeting, draft.meeting_id)
-    if meeting is None:
+    if meeting is None or meeting.status in WAITING_FOR:
+        # Still before its decisions (a corrected transcript being re-extracted): the decision
+        # stage requests this draft's next version when they are in.
         return None
     existing = session.exec(
         select(DraftVersion).where(

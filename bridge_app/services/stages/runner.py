@@ -1,5 +1,6 @@
 """Which body runs each stage, what a starting or finally failing job does to its meeting, and
-the jobs that send a meeting or draft through a stage again."""
+the jobs that send a meeting or draft through a stage again (`request_new_draft_version` lives
+in stages/transaction.py, so the decision stage can use it too)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from bridge_app.services.stages.transaction import (
     now,
     open_transaction,
     owners,
+    request_new_draft_version,
 )
 from bridge_app.services.storage import ObjectStore
 from bridge_app.services.transcription import stage as transcription
@@ -150,12 +152,3 @@ def retry_failed(session: Session, meeting: Meeting) -> NextJob | None:
     meeting.updated_at = now()
     session.add(meeting)
     return job
-
-
-def request_new_draft_version(session: Session, draft_row: Draft) -> NextJob:
-    """A new version number, so a new deterministic job id (arq may still keep the old one)."""
-    draft_row.requested_version = max(draft_row.requested_version, draft_row.current_version) + 1
-    draft_row.requested_at = now()
-    draft_row.updated_at = now()
-    session.add(draft_row)
-    return NextJob(Stage.draft, draft_row.id, draft_row.requested_version)

@@ -23,6 +23,7 @@ from bridge_app.services import metrics
 from bridge_app.services.db import session_scope
 from bridge_app.services.events import record_event
 from bridge_app.services.meeting_data import data_key
+from bridge_app.services.queue import NextJob
 from bridge_app.services.storage import ObjectStore, get_store
 
 RowT = TypeVar("RowT", bound=SQLModel)
@@ -263,3 +264,12 @@ def owners(
     draft = session.get(Draft, version.draft_id) if version else None
     meeting = session.get(Meeting, draft.meeting_id) if draft else None
     return (draft, meeting) if draft and meeting else (None, None)
+
+
+def request_new_draft_version(session: Session, draft_row: Draft) -> NextJob:
+    """A new version number, so a new deterministic job id (arq may still keep the old one)."""
+    draft_row.requested_version = max(draft_row.requested_version, draft_row.current_version) + 1
+    draft_row.requested_at = now()
+    draft_row.updated_at = now()
+    session.add(draft_row)
+    return NextJob(Stage.draft, draft_row.id, draft_row.requested_version)

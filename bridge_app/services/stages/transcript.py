@@ -66,11 +66,15 @@ def run(tx: StageTransaction, meeting_id: uuid.UUID, version: int) -> NextJob | 
         tx.failed(meeting, f"{exc.code}: {exc}", version=version)
         return None
     tx.replace(
-        sa.delete(TranscriptSegment).where(col(TranscriptSegment.meeting_id) == meeting.id),
+        sa.delete(TranscriptSegment).where(
+            col(TranscriptSegment.meeting_id) == meeting.id,
+            col(TranscriptSegment.input_version) == version,
+        ),
         (
             dict(
                 organization_id=meeting.organization_id,
                 meeting_id=meeting.id,
+                input_version=version,
                 position=i,
                 segment_key=seg.segment_id[:300],
                 speaker_ciphertext=crypto.encrypt_text(key, seg.speaker[:200]),

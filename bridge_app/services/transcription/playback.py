@@ -18,6 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from sqlmodel import col, select
+
+from bridge_app.models import TranscriptSegment
+from bridge_app.services.meeting_data import data_key, speaker_of
 from bridge_app.settings import Settings, get_settings
 
 LINK_SECONDS = 30 * 60
@@ -83,6 +87,25 @@ def track_of_speaker(meeting: Any, speaker: str) -> int:
         if track.get("name") and track.get("name") == speaker:
             return index
     return 0
+
+
+def segment_tracks(session: Any, meeting: Any) -> dict[str, int]:
+    """Segment key → its track, for a per-participant recording whose transcript was corrected:
+    a named, merged or reassigned speaker's words are still on the track the transcription
+    took them from (version 1's speaker), not on the track of their new name. Empty when the
+    speakers are as transcribed (`track_of_speaker` is right then)."""
+    tracks = (meeting.recording or {}).get("tracks", [])
+    names = {t["name"]: i for i, t in enumerate(tracks) if t.get("name")}
+    if len(tracks) < 2 or not names or meeting.input_version == 1:
+        return {}
+    key = data_key(session, meeting)
+    rows = session.exec(
+        select(TranscriptSegment).where(
+            col(TranscriptSegment.meeting_id) == meeting.id,
+            col(TranscriptSegment.input_version) == 1,
+        )
+    ).all()
+    return {row.segment_key: names[who] for row in rows if (who := speaker_of(row, key)) in names}
 
 
 def member_urls(meeting: Any, user_id: uuid.UUID, settings: Settings | None = None) -> list[str]:

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import uuid
@@ -42,6 +43,8 @@ from . import chunks_of, redacted, transcribe_chunk
 from .backends import TranscriptionConfigError, get_backend
 from .store import EncryptedReader, put_parts
 from .upload import RecordingUpload, is_recording, read_upload
+
+SEALED_TURNS = "turns_sealed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +112,28 @@ def store_upload(
     tracks: list[dict[str, Any]] = manifest["tracks"]  # type: ignore[assignment]
     for index, (track, entry) in enumerate(zip(upload.tracks, tracks, strict=True)):
         entry["stored"] = put_parts(store, f"{prefix}/t{index}", data_key, track.data)
+    # A platform transcript's speaker turns are meeting content: sealed like the segments.
+    turns = manifest.pop("turns", [])
+    if turns:
+        manifest[SEALED_TURNS] = base64.b64encode(
+            crypto.encrypt(data_key, json.dumps(turns).encode())
+        ).decode()
     meeting.recording = manifest
     meeting.source_object_key = prefix  # the tracks' parts live under it
     meeting.source_format = "recording"
-    meeting.participants = list(upload.participants)
+    meeting.participants = []
+    meeting.participants_ciphertext = crypto.encrypt(
+        data_key, json.dumps(list(upload.participants)).encode()
+    )
     meeting.transcription_progress = 0.0
+
+
+def speaker_turns(manifest: dict[str, Any], data_key: bytes) -> list[dict[str, Any]]:
+    """The manifest's speaker turns, opened (a manifest stored before they were sealed holds
+    them in plaintext)."""
+    if SEALED_TURNS in manifest:
+        return list(json.loads(crypto.decrypt(data_key, base64.b64decode(manifest[SEALED_TURNS]))))
+    return list(manifest.get("turns", []))
 
 
 def _done_chunks(store: ObjectStore, prefix: str) -> set[int]:
@@ -240,7 +260,9 @@ def transcript_for(meeting: Meeting, data_key: bytes, store: ObjectStore) -> Tra
     for index, (track, _start, _end) in enumerate(chunks_of(manifest)):
         blob = store.get(_checkpoint_key(prefix, index))
         per_track[track] += phrases_from_dicts(json.loads(crypto.decrypt(data_key, blob)))
-    turns = [SpeakerTurn(t["speaker"], t["start"], t["end"]) for t in manifest.get("turns", [])]
+    turns = [
+        SpeakerTurn(t["speaker"], t["start"], t["end"]) for t in speaker_turns(manifest, data_key)
+    ]
     transcript = recording_transcript(
         [(entry["name"], phrases) for entry, phrases in zip(tracks, per_track, strict=True)],
         turns=turns,
