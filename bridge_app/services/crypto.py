@@ -135,8 +135,15 @@ def _unwrap_cached(
 
 def data_key(row: DataKey, keyring: Keyring | None = None) -> bytes:
     """The plaintext data key of a row (cached: unwrapping is on every read path)."""
+    return unwrap_data_key(row.wrapped_key, row.kek_id, row.organization_id, keyring)
+
+
+def unwrap_data_key(
+    wrapped: bytes, kek_id: str, organization_id: uuid.UUID, keyring: Keyring | None = None
+) -> bytes:
+    """A data key from its wrapped bytes (as a query selected them), cached like `data_key`."""
     keyring = keyring or Keyring.from_settings()
-    return _unwrap_cached(keyring, bytes(row.wrapped_key), row.kek_id, row.organization_id)
+    return _unwrap_cached(keyring, bytes(wrapped), kek_id, organization_id)
 
 
 def load_data_key(

@@ -86,13 +86,13 @@ def list_meetings(
     rows = queries.meeting_rows(
         session, organization_id, search=search, status_group=group, limit=200
     )
-    exported = queries.exported_meeting_ids(session, [m.id for m, _ in rows])
-    review = approval.review_statuses(session, [m.id for m, _ in rows])
+    exported = queries.exported_meeting_ids(session, [m.id for m in rows])
+    review = approval.review_statuses(session, [m.id for m in rows])
     return [
         {
             "id": str(m.id),
-            "title": meeting_data.title_of(m),
-            "matter": matter or "",
+            "title": m.title,
+            "matter": m.matter or "",
             "status": m.status,
             "review": review[m.id].label if m.id in review else "",
             "review_tone": review[m.id].tone if m.id in review else "gray",
@@ -105,7 +105,7 @@ def list_meetings(
                 review[m.id].label if m.id in review else "",
             ),
         }
-        for m, matter in rows
+        for m in rows
     ]
 
 

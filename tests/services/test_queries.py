@@ -7,13 +7,13 @@ import pytest
 from sqlmodel import Session
 
 from bridge_app.models import Meeting
-from bridge_app.services import queries
+from bridge_app.services import crypto, meeting_data, queries
 from bridge_app.services.errors import NotFound
 from tests.factories import make_decision, make_meeting, make_org
 
 
-def _titles(rows: list[tuple[Meeting, str | None]]) -> set[str]:
-    return {m.title for m, _ in rows}
+def _titles(rows: list[queries.MeetingRow]) -> set[str]:
+    return {m.title for m in rows}
 
 
 def test_search_matches_like_wildcards_literally(session: Session) -> None:
@@ -38,7 +38,7 @@ def test_status_groups_and_organization_scope(session: Session) -> None:
     assert _titles(queries.meeting_rows(session, org.id, status_group="processing")) == {"c"}
     assert _titles(queries.meeting_rows(session, org.id, status_group="failed")) == {"b"}
     assert _titles(queries.meeting_rows(session, org.id, status="ready")) == {"a"}
-    assert foreign.id not in {m.id for m, _ in queries.meeting_rows(session, org.id)}
+    assert foreign.id not in {m.id for m in queries.meeting_rows(session, org.id)}
     with pytest.raises(NotFound, match="no such meeting"):
         queries.owned(session, Meeting, foreign.id, org.id)
 
@@ -94,3 +94,21 @@ def test_latest_runs_and_counts_of_a_meeting(session: Session) -> None:
     make_decision(session, meeting)
     make_decision(session, other)
     assert queries.meeting_summary(session, meeting).decision_count == 2
+
+
+def test_list_rows_decrypt_each_title_with_its_own_meetings_key(session: Session) -> None:
+    org = make_org(session, "Sealed")
+    for title in ("Harbor SOW", "Vendor NDA"):
+        meeting = make_meeting(session, org, title="")
+        key_row = crypto.create_data_key(session, org.id)
+        meeting.data_key_id = key_row.id
+        meeting_data.set_title(session, meeting, crypto.data_key(key_row), title)
+        session.add(meeting)
+    keyless = make_meeting(session, org, title="")
+    keyless.title_ciphertext = b"\x01sealed-but-its-key-is-gone"
+    session.add(keyless)
+    session.flush()
+    rows = queries.meeting_rows(session, org.id)
+    assert {m.title for m in rows} == {"Harbor SOW", "Vendor NDA", ""}
+    assert all(m.matter is None for m in rows)
+    assert _titles(queries.meeting_rows(session, org.id, search="harbor")) == {"Harbor SOW"}

@@ -56,7 +56,7 @@ def _public(meeting: Meeting, matter: str | None = None) -> MeetingPublic:
     return public.model_copy(update={"matter": matter, "title": meeting_data.title_of(meeting)})
 
 
-def _encode_cursor(meeting: Meeting) -> str:
+def _encode_cursor(meeting: queries.MeetingRow) -> str:
     raw = json.dumps([meeting.created_at.isoformat(), str(meeting.id)]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -164,8 +164,8 @@ def list_meetings(
         before=_decode_cursor(cursor) if cursor else None,
         limit=limit + 1,
     )
-    items = [_public(m, name) for m, name in rows[:limit]]
-    next_cursor = _encode_cursor(rows[limit - 1][0]) if len(rows) > limit else None
+    items = [MeetingPublic.model_validate(row) for row in rows[:limit]]
+    next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return MeetingPage(items=items, next_cursor=next_cursor)
 
 
