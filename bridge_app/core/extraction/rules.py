@@ -36,7 +36,7 @@ from bridge_app.core.transcript.model import Segment
 # meeting contains rather than its length alone; at least DECISION_MIN of them when they clear
 # the scorer's floor (``weights.py``), which keeps short meetings without outcomes empty.
 # Actions: the best ACTION_MAX (both chosen on the dev split, docs/EXTRACTION.md).
-DECISIONS_PER_EXPECTED = 1.25
+DECISIONS_PER_EXPECTED = 1.5
 DECISION_MIN = 2
 ACTION_MAX = 3
 OPEN_QUESTION_MAX = 3
