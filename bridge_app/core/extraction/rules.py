@@ -7,8 +7,8 @@ Four passes over the segments:
 2. parties (``parties.py``: self-introductions, "between X and Y", legal forms, with sides) and
    the other typed terms (``terms.py``: payment terms, quantities, durations, dates, governing
    law, deliverables) that are stated as settled or accepted by another speaker;
-3. decisions and action items: cue-scored key utterances, the best per meeting length, with the
-   nearest substantive neighbours as evidence;
+3. decisions and action items: key utterances ranked by the learned scorer, as many decisions as
+   it expects the meeting to hold, with the nearest substantive neighbours as evidence;
 4. open questions: decision questions that the answers leave open.
 """
 
