@@ -7,8 +7,8 @@ Four passes over the segments:
 2. parties (``parties.py``: self-introductions, "between X and Y", legal forms, with sides) and
    the other typed terms (``terms.py``: payment terms, quantities, durations, dates, governing
    law, deliverables) that are stated as settled or accepted by another speaker;
-3. decisions and action items: cue-scored key utterances, the best per meeting length, with the
-   nearest substantive neighbours as evidence;
+3. decisions and action items: key utterances ranked by the learned scorer, as many decisions as
+   it expects the meeting to hold, with the nearest substantive neighbours as evidence;
 4. open questions: decision questions that the answers leave open.
 """
 
@@ -31,11 +31,12 @@ from bridge_app.core.extraction.parties import party_terms
 from bridge_app.core.extraction.terms import agreed_terms
 from bridge_app.core.transcript.model import Segment
 
-# Decisions kept per segment (one per ~50 utterances: volume grows with meeting length), at least
-# DECISION_MIN of them when they clear the learned scorer's floor (``weights.py``), which keeps
-# short meetings without outcomes empty. Actions: the best ACTION_MAX (chosen on the dev split,
-# docs/EXTRACTION.md).
-DECISION_RATE = 0.02
+# Decisions kept per meeting: DECISIONS_PER_EXPECTED times the number of segments the decision
+# scorer expects annotators to cite (the sum of its probabilities), so volume follows what the
+# meeting contains rather than its length alone; at least DECISION_MIN of them when they clear
+# the scorer's floor (``weights.py``), which keeps short meetings without outcomes empty.
+# Actions: the best ACTION_MAX (both chosen on the dev split, docs/EXTRACTION.md).
+DECISIONS_PER_EXPECTED = 1.5
 DECISION_MIN = 2
 ACTION_MAX = 3
 OPEN_QUESTION_MAX = 3
@@ -221,6 +222,13 @@ def _restatements(
     return out
 
 
+def decision_volume(logits: Sequence[float]) -> int:
+    """How many decisions a meeting gets: DECISIONS_PER_EXPECTED × the number of segments the
+    scorer expects to be cited (sum of its probabilities), at least DECISION_MIN."""
+    expected = sum(_sigmoid(z) for z in logits)
+    return max(DECISION_MIN, round(DECISIONS_PER_EXPECTED * expected))
+
+
 def _decisions_and_actions(
     segs: Sequence[Segment],
     meeting_date: date | None,
@@ -236,8 +244,7 @@ def _decisions_and_actions(
     d_logits = _logits(rows, d_w)
     d_scores = _window_scores(segs, d_logits, windows)
     d_allowed = [f.substantive and not f.question for f in feats]
-    k = max(DECISION_MIN, round(n * DECISION_RATE))
-    chosen = _top(d_scores, k, d_floor, d_allowed)
+    chosen = _top(d_scores, decision_volume(d_logits), d_floor, d_allowed)
     restated = _restatements(segs, chosen, windows, d_logits, feats)
     for i in chosen:
         key = _key(windows[i], d_logits)

@@ -130,3 +130,13 @@ def test_decision_evidence_links_the_later_restatement():
     # a restatement serves one decision only
     ids = [e.segment_id for it in decisions for e in it.evidence]
     assert len(ids) == len(set(ids))
+
+
+def test_decision_volume_follows_what_the_scorer_expects_not_length_alone():
+    from bridge_app.core.extraction.rules import DECISION_MIN, decision_volume
+
+    quiet = [-8.0] * 2000  # a long meeting where nothing looks cited
+    busy = [-8.0] * 200 + [0.0] * 16  # a short one with sixteen coin-flip segments
+    assert decision_volume(quiet) == DECISION_MIN
+    assert decision_volume(busy) == 12  # 1.5 × (16 × 0.5 + 200 × 0.0003)
+    assert decision_volume(busy) > decision_volume(quiet)
