@@ -176,7 +176,6 @@ class Meeting(SQLModel, table=True):
         sa.Index("ix_meetings_status_created_at", "status", "created_at"),
         sa.UniqueConstraint("organization_id", "idempotency_key"),
         sa.Index("ix_meetings_org_content_sha256", "organization_id", "content_sha256"),
-        # The list: one organization, newest first, (created_at, id) cursor.
         sa.Index("ix_meetings_org_created_id", "organization_id", "created_at", "id"),
         sa.CheckConstraint(_in("status", MEETING_STATUSES), name="ck_meetings_status"),
     )
