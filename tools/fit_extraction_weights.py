@@ -7,8 +7,8 @@
 transcripts (see /work/shared/data/SOURCES.md). Two learned parts, both fitted on ``--train``
 only:
 
-1. a word model (``cues.Lexicon``, written to ``lexicon.tsv``): multinomial naive Bayes over
-   each utterance's word unigrams and bigrams (``cues.tokens``, binary, tokens in at least
+1. a word model (``word_model.Lexicon``, written to ``lexicon.tsv``): multinomial naive Bayes over
+   each utterance's word unigrams and bigrams (``word_model.tokens``, binary, tokens in at least
    MIN_DF training utterances, add-ALPHA smoothing) for three targets: the corpus's own
    dialogue-act label grouped into ``cues.DA_CLASSES`` (``da_type``: real supervision, only in
    the training files; a customer's transcript has none, so the classes are predicted from the
@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bridge_app.core.evaluation import score_meeting, summarize  # noqa: E402
-from bridge_app.core.extraction import cues, rules  # noqa: E402
+from bridge_app.core.extraction import cues, rules, word_model  # noqa: E402
 from bridge_app.core.extraction.supersession import resolve_within  # noqa: E402
 from bridge_app.core.transcript import parse_transcript  # noqa: E402
 from bridge_app.core.transcript.model import Segment  # noqa: E402
@@ -161,7 +161,7 @@ def _nb(docs: Sequence[set[str]], y: Sequence[int], n_classes: int, vocab: list[
 
 
 def fit_lexicon(meetings: Sequence[Meeting]) -> cues.Lexicon:
-    """The word model of ``cues.Lexicon`` fitted on ``meetings``."""
+    """The word model of ``word_model.Lexicon`` fitted on ``meetings``."""
     docs = [t for m in meetings for t in m.tokens]
     df: Counter[str] = Counter(t for toks in docs for t in toks)
     vocab = sorted(t for t, c in df.items() if c >= MIN_DF)
@@ -299,7 +299,7 @@ def write(scorer: rules.Weights, lexicon: cues.Lexicon) -> None:
         f"ACTION_FLOOR = {a_floor!r}\n",
         encoding="utf-8",
     )
-    cues.LEXICON_FILE.write_text(lexicon.dump(), encoding="utf-8")
+    word_model.LEXICON_FILE.write_text(lexicon.dump(), encoding="utf-8")
 
 
 def main() -> int:

@@ -29,6 +29,7 @@ from bridge_app.core.extraction.model import Item, ItemKind
 from bridge_app.core.extraction.money import money_terms
 from bridge_app.core.extraction.parties import party_terms
 from bridge_app.core.extraction.terms import agreed_terms
+from bridge_app.core.extraction.word_model import Lexicon
 from bridge_app.core.transcript.model import Segment
 
 # Decisions kept per meeting: DECISIONS_PER_EXPECTED times the number of segments the decision
@@ -234,7 +235,7 @@ def _decisions_and_actions(
     meeting_date: date | None,
     feats: list[cues.SegmentFeatures],
     scorer: Weights,
-    lexicon: cues.Lexicon | None = None,
+    lexicon: Lexicon | None = None,
 ) -> list[Item]:
     n = len(segs)
     items: list[Item] = []
@@ -332,7 +333,7 @@ def extract_rules(
     *,
     meeting_date: date | None = None,
     scorer: Weights | None = None,
-    lexicon: cues.Lexicon | None = None,
+    lexicon: Lexicon | None = None,
 ) -> list[Item]:
     """Run the rules backend over ``segments``; items come back in transcript order.
 
