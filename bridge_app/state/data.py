@@ -22,9 +22,9 @@ from bridge_app.core.review.terms import (
 from bridge_app.core.stages import STAGE_NAMES, STAGE_TABLE, MeetingStatus, progress
 from bridge_app.core.vocabulary import TERM_KEYS
 from bridge_app.models import Meeting
-from bridge_app.services import approval, audit_view, meeting_data, queries
+from bridge_app.services import approval, audit_view, meeting_data, meeting_list, queries
 from bridge_app.services.db import get_owned
-from bridge_app.services.queries import STATUS_GROUPS, StatusGroup
+from bridge_app.services.meeting_list import STATUS_GROUPS, StatusGroup
 from bridge_app.services.terms import meeting_checklist
 from bridge_app.services.transcription.playback import (
     member_urls,
@@ -83,7 +83,7 @@ def list_meetings(
 ) -> list[dict[str, Any]]:
     """Newest first, at most 200, with the stage steps and matter name."""
     group: StatusGroup = next((g for g in STATUS_GROUPS if g == status), "all")
-    rows = queries.meeting_rows(
+    rows = meeting_list.meeting_rows(
         session, organization_id, search=search, status_group=group, limit=200
     )
     exported = queries.exported_meeting_ids(session, [m.id for m in rows])

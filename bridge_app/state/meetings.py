@@ -13,7 +13,7 @@ import reflex as rx
 from bridge_app.core.vocabulary import CONTRACT_TYPES
 from bridge_app.services import actions
 from bridge_app.services.errors import UploadRejected
-from bridge_app.services.queries import STATUS_GROUPS
+from bridge_app.services.meeting_list import STATUS_GROUPS
 from bridge_app.services.upload import check_meeting_date
 from bridge_app.state import data
 from bridge_app.state.auth import AuthState

@@ -7,12 +7,12 @@ import pytest
 from sqlmodel import Session
 
 from bridge_app.models import Meeting
-from bridge_app.services import crypto, meeting_data, queries
+from bridge_app.services import crypto, meeting_data, meeting_list, queries
 from bridge_app.services.errors import NotFound
 from tests.factories import make_decision, make_meeting, make_org
 
 
-def _titles(rows: list[queries.MeetingRow]) -> set[str]:
+def _titles(rows: list[meeting_list.MeetingRow]) -> set[str]:
     return {m.title for m in rows}
 
 
@@ -20,11 +20,11 @@ def test_search_matches_like_wildcards_literally(session: Session) -> None:
     org = make_org(session, "Search")
     for title in ("100% done", "100 done", "a_b", "axb", "back\\slash"):
         make_meeting(session, org, title=title)
-    assert _titles(queries.meeting_rows(session, org.id, search="100%")) == {"100% done"}
-    assert _titles(queries.meeting_rows(session, org.id, search="a_b")) == {"a_b"}
-    assert _titles(queries.meeting_rows(session, org.id, search="k\\s")) == {"back\\slash"}
-    assert len(queries.meeting_rows(session, org.id, search="%")) == 1
-    assert len(queries.meeting_rows(session, org.id)) == 5
+    assert _titles(meeting_list.meeting_rows(session, org.id, search="100%")) == {"100% done"}
+    assert _titles(meeting_list.meeting_rows(session, org.id, search="a_b")) == {"a_b"}
+    assert _titles(meeting_list.meeting_rows(session, org.id, search="k\\s")) == {"back\\slash"}
+    assert len(meeting_list.meeting_rows(session, org.id, search="%")) == 1
+    assert len(meeting_list.meeting_rows(session, org.id)) == 5
 
 
 def test_status_groups_and_organization_scope(session: Session) -> None:
@@ -35,10 +35,10 @@ def test_status_groups_and_organization_scope(session: Session) -> None:
         session.add(meeting)
     foreign = make_meeting(session, other, title="a")
     session.flush()
-    assert _titles(queries.meeting_rows(session, org.id, status_group="processing")) == {"c"}
-    assert _titles(queries.meeting_rows(session, org.id, status_group="failed")) == {"b"}
-    assert _titles(queries.meeting_rows(session, org.id, status="ready")) == {"a"}
-    assert foreign.id not in {m.id for m in queries.meeting_rows(session, org.id)}
+    assert _titles(meeting_list.meeting_rows(session, org.id, status_group="processing")) == {"c"}
+    assert _titles(meeting_list.meeting_rows(session, org.id, status_group="failed")) == {"b"}
+    assert _titles(meeting_list.meeting_rows(session, org.id, status="ready")) == {"a"}
+    assert foreign.id not in {m.id for m in meeting_list.meeting_rows(session, org.id)}
     with pytest.raises(NotFound, match="no such meeting"):
         queries.owned(session, Meeting, foreign.id, org.id)
 
@@ -108,7 +108,7 @@ def test_list_rows_decrypt_each_title_with_its_own_meetings_key(session: Session
     keyless.title_ciphertext = b"\x01sealed-but-its-key-is-gone"
     session.add(keyless)
     session.flush()
-    rows = queries.meeting_rows(session, org.id)
+    rows = meeting_list.meeting_rows(session, org.id)
     assert {m.title for m in rows} == {"Harbor SOW", "Vendor NDA", ""}
     assert all(m.matter is None for m in rows)
-    assert _titles(queries.meeting_rows(session, org.id, search="harbor")) == {"Harbor SOW"}
+    assert _titles(meeting_list.meeting_rows(session, org.id, search="harbor")) == {"Harbor SOW"}

@@ -41,7 +41,7 @@ from bridge_app.models.api import (
     SegmentPublic,
     StageProgress,
 )
-from bridge_app.services import actions, draft_actions, meeting_data, queries
+from bridge_app.services import actions, draft_actions, meeting_data, meeting_list, queries
 from bridge_app.services.errors import Invalid, UploadRejected
 from bridge_app.services.transcription.stage import upload_limit
 from bridge_app.settings import get_settings
@@ -56,7 +56,7 @@ def _public(meeting: Meeting, matter: str | None = None) -> MeetingPublic:
     return public.model_copy(update={"matter": matter, "title": meeting_data.title_of(meeting)})
 
 
-def _encode_cursor(meeting: queries.MeetingRow) -> str:
+def _encode_cursor(meeting: meeting_list.MeetingRow) -> str:
     raw = json.dumps([meeting.created_at.isoformat(), str(meeting.id)]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -152,7 +152,7 @@ def list_meetings(
     session: SessionDep,
 ) -> MeetingPage:
     """Newest first; pass `next_cursor` back as `cursor` for the next page."""
-    rows = queries.meeting_rows(
+    rows = meeting_list.meeting_rows(
         session,
         principal.organization_id,
         search=q or "",
