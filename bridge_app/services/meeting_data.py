@@ -122,8 +122,15 @@ def title_of(meeting: Meeting) -> str:
     """The meeting's title, decrypted."""
     if meeting.title_ciphertext is None:
         return meeting.title
-    key = _meeting_key(meeting)
-    return crypto.decrypt_text(key, meeting.title_ciphertext) if key else ""
+    return open_title(meeting.title, meeting.title_ciphertext, _meeting_key(meeting))
+
+
+def open_title(plain: str, sealed: bytes | None, key: bytes | None) -> str:
+    """A title from its columns: the plaintext of rows from before titles were encrypted, else
+    the ciphertext opened with the meeting's key ("" when the key is gone)."""
+    if sealed is None:
+        return plain
+    return crypto.decrypt_text(key, sealed) if key else ""
 
 
 def participants_of(meeting: Meeting) -> list[str]:

@@ -113,14 +113,15 @@ def meeting_rows(
     query = query.order_by(col(Meeting.created_at).desc(), col(Meeting.id).desc()).limit(limit)
     rows: list[MeetingRow] = []
     width = len(_ROW_COLUMNS)
+    keyring = crypto.Keyring.from_settings()  # once per list, not per row
     for row in session.execute(query):
         plain_title, sealed, matter_name, wrapped, kek_id = row[width:]
-        title = plain_title
-        if sealed is not None:
-            title = ""
-            if wrapped is not None:
-                key = crypto.unwrap_data_key(wrapped, kek_id, organization_id)
-                title = crypto.decrypt_text(key, sealed)
+        key = (
+            crypto.unwrap_data_key(wrapped, kek_id, organization_id, keyring)
+            if sealed is not None and wrapped is not None
+            else None
+        )
         fields = dict(zip(_ROW_COLUMNS, row[:width], strict=True))
+        title = meeting_data.open_title(plain_title, sealed, key)
         rows.append(MeetingRow(title=title, matter=matter_name, **fields))
     return rows
