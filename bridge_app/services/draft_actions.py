@@ -22,7 +22,7 @@ from bridge_app.services.meeting_data import data_key, load_items, load_version_
 from bridge_app.services.principal import Principal, require
 from bridge_app.services.queries import owned
 from bridge_app.services.queue import NextJob
-from bridge_app.services.stages.runner import request_new_draft_version
+from bridge_app.services.stages.transaction import request_new_draft_version
 
 
 def owned_draft(session: Session, principal: Principal, draft_id: uuid.UUID | str) -> Draft:

@@ -26,8 +26,8 @@ from bridge_app.models import (
 from bridge_app.services import crypto
 from bridge_app.services.db import get_engine, session_scope
 from bridge_app.services.queue import NextJob, get_pool, queue_depths
-from bridge_app.services.stages.runner import request_new_draft_version, retry_failed, run_stage
-from bridge_app.services.stages.transaction import RunInfo
+from bridge_app.services.stages.runner import retry_failed, run_stage
+from bridge_app.services.stages.transaction import RunInfo, request_new_draft_version
 from bridge_app.services.storage import get_store
 from tests.jobs.conftest import (
     Workers,

@@ -31,7 +31,7 @@ from bridge_app.services.errors import Invalid
 from bridge_app.services.meeting_data import load_version_doc
 from bridge_app.services.queue import NextJob
 from bridge_app.services.render.to_docx import render_redline_docx
-from bridge_app.services.stages.runner import request_new_draft_version
+from bridge_app.services.stages.transaction import request_new_draft_version
 
 router = APIRouter(prefix="/v1", tags=["playbooks"])
 
