@@ -149,28 +149,32 @@ def e2e_env(service_urls: dict[str, str], migrated: str, oidc_provider: Any) -> 
     }
 
 
-@pytest.fixture(scope="package")
-def users(e2e_env: dict[str, str]) -> Users:
+def make_organization(slug: str) -> Users:
     """A fresh organization with one account per role (all with PASSWORD)."""
     from bridge_app.models import Membership, Organization, User
     from bridge_app.services.db import get_engine, session_scope
     from bridge_app.services.passwords import hash_password
 
-    tag = e2e_env["BRIDGE_E2E_TAG"]
     hashed = hash_password(PASSWORD)
     emails: dict[str, str] = {}
     with session_scope(get_engine()) as session:
-        org = Organization(name=f"E2E {tag}", slug=f"e2e-{tag}")
+        org = Organization(name=f"E2E {slug}", slug=slug)
         session.add(org)
         session.flush()
         for role in ("admin", "legal", "ops", "viewer"):
-            email = f"{role}-{tag}@e2e.test"
+            email = f"{role}-{slug}@e2e.test"
             user = User(email=email, full_name=f"E2E {role}", password_hash=hashed)
             session.add(user)
             session.flush()
             session.add(Membership(organization_id=org.id, user_id=user.id, role=role))
             emails[role] = email
     return Users(org.id, emails["admin"], emails["legal"], emails["ops"], emails["viewer"])
+
+
+@pytest.fixture(scope="package")
+def users(e2e_env: dict[str, str]) -> Users:
+    """The package's shared organization (the one single sign-on maps to)."""
+    return make_organization(f"e2e-{e2e_env['BRIDGE_E2E_TAG']}")
 
 
 @pytest.fixture(scope="package")

@@ -24,7 +24,7 @@ import pytest
 
 from bridge_app.core.review.terms import REVIEWER_ENTERED
 from tests.e2e.a11y import check_page, serious
-from tests.e2e.conftest import ARTIFACTS, Users, login
+from tests.e2e.conftest import ARTIFACTS, Users, login, make_organization
 from tests.e2e.test_journey import wait_steps_done
 
 pytestmark = pytest.mark.e2e
@@ -118,18 +118,16 @@ def pdf_text(path: Path) -> str:
     return " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "passes alone, fails after test_contracts in the same session: the e2e package shares "
-        "one organization, test_contracts saves a house playbook ('net 20 at most') into it, "
-        "and this journey's terms then raise playbook blockers ('blocked (2)'); the fix is an "
-        "organization of its own for this journey (issue 21 stays open)"
-    ),
-)
-def test_review_journey(app_url: str, users: Users, page: Any) -> None:
+@pytest.fixture(scope="module")
+def review_users(e2e_env: dict[str, str]) -> Users:
+    """An organization of its own: other browser tests change the shared one's playbook, and
+    this journey's blockers must be only those of its own meeting."""
+    return make_organization(f"review-{e2e_env['BRIDGE_E2E_TAG']}")
+
+
+def test_review_journey(app_url: str, review_users: Users, page: Any) -> None:
     try:
-        journey(app_url, users, page)
+        journey(app_url, review_users, page)
     except Exception:
         page.screenshot(path=str(ARTIFACTS / "review-failure.png"), full_page=True)
         raise
