@@ -114,6 +114,10 @@ class Settings(BaseSettings):
     AUDIT_HMAC_KEY: str = DEV_AUDIT_HMAC_KEY
     # Peers (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed: the ingress.
     TRUSTED_PROXIES: str = ""
+    # The API keeps meetings list and detail responses in memory for at most this long,
+    # dropping them at once when the database notifies a change (services/read_cache.py);
+    # 0 turns the cache off.
+    READ_CACHE_SECONDS: float = Field(default=30.0, ge=0)
 
     LLM_BASE_URL: str = ""
     LLM_MODEL: str = ""

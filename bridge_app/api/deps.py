@@ -12,14 +12,16 @@ import base64
 import json
 import logging
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, TypeVar
 
 from arq import ArqRedis
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 from sqlalchemy.exc import DataError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -27,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bridge_app.models import Draft, Meeting
 from bridge_app.models.api import JobAccepted
-from bridge_app.services import queue
+from bridge_app.services import queue, read_cache
 from bridge_app.services.auth import tokens
 from bridge_app.services.client_address import forwarded_client
 from bridge_app.services.db import get_engine, session_scope
@@ -192,6 +194,61 @@ async def in_transaction(work: Callable[[Session], T]) -> T:
             return work(session)
 
     return await run_in_threadpool(run)
+
+
+# Reads being built, by (organization, key): concurrent misses of one key wait for the one
+# build instead of each running it (after a change, every client misses at once).
+_building: dict[tuple[Any, ...], asyncio.Future[bytes]] = {}
+
+
+async def cached_read(
+    request: Request,
+    principal: Principal,
+    build: Callable[[Session], BaseModel],
+    meeting: uuid.UUID | None = None,
+) -> Response:
+    """A read route's JSON: from this process's read cache while what it shows (`meeting`, or
+    the organization's meetings when None) has not changed (`services/read_cache.py`), else
+    built in one transaction on a worker thread and kept. The body is what the route's
+    response model would send."""
+    cache = read_cache.shared()
+    org = principal.organization_id
+    key = (request.url.path, request.url.query)
+    body, token = cache.lookup(org, key, meeting) if cache is not None else (None, None)
+    if body is not None:
+        return Response(body, media_type="application/json")
+    loop = asyncio.get_running_loop()
+    pending = _building.get((org, key))
+    if pending is not None and pending.get_loop() is loop:
+        try:
+            return Response(await asyncio.shield(pending), media_type="application/json")
+        except asyncio.CancelledError:
+            if not pending.cancelled():
+                raise  # this request was cancelled, not the build it waited for
+            # The build's own request went away: build it here.
+
+    def run() -> bytes:
+        with session_scope() as session:
+            return build(session).model_dump_json().encode()
+
+    future: asyncio.Future[bytes] = loop.create_future()
+    future.add_done_callback(lambda done: done.cancelled() or done.exception())
+    _building[(org, key)] = future
+    try:
+        body = await run_in_threadpool(run)
+    except asyncio.CancelledError:
+        future.cancel()
+        raise
+    except Exception as exc:
+        future.set_exception(exc)
+        raise
+    finally:
+        if _building.get((org, key)) is future:
+            del _building[(org, key)]
+    future.set_result(body)
+    if cache is not None:
+        cache.store(org, key, token, body, meeting)
+    return Response(body, media_type="application/json")
 
 
 async def accept_job(

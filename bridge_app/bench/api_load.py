@@ -85,6 +85,16 @@ def _seed(meetings: int) -> tuple[uuid.UUID, str, list[str]]:
     return org.id, token, ids
 
 
+def _change(meeting_id: str, n: int) -> None:
+    """One meeting moves on (its status alternates), as a pipeline stage commits it."""
+    with session_scope() as session:
+        session.execute(
+            sa.update(Meeting)
+            .where(col(Meeting.id) == uuid.UUID(meeting_id))
+            .values(status=("extracted", "ready")[n % 2], updated_at=datetime.now(UTC))
+        )
+
+
 def _cleanup(org_id: uuid.UUID) -> None:
     with session_scope() as session:
         session.execute(sa.delete(Organization).where(col(Organization.id) == org_id))
@@ -196,6 +206,7 @@ async def bench_api(
     clients: int = 100,
     meetings: int = 300,
     think_s: float = 1.0,
+    changes_per_s: float = 2.0,
 ) -> dict:
     """Run the load test; returns requests, errors, throughput and p50/p90/p99 in ms.
 
@@ -203,7 +214,9 @@ async def bench_api(
     between the meetings list (`GET /v1/meetings?limit=50`) and a meeting's detail
     (`GET /v1/meetings/{id}`), waiting a random 0..2*think_s seconds (mean think_s) between
     requests. `think_s=0` is a closed loop that saturates the server: its latency is then
-    mostly queueing (clients / throughput).
+    mostly queueing (clients / throughput). Meanwhile `changes_per_s` times a second one
+    meeting changes status, as the pipeline changes them, so the read cache (which each change
+    empties for the organization) is measured with the misses that follow.
     """
     get_engine()  # fail early when the database is not configured
     org_id, token, ids = await asyncio.to_thread(_seed, meetings)
@@ -252,8 +265,18 @@ async def bench_api(
                     await asyncio.sleep(rng.uniform(0, 2 * think_s))
             await conn.close()
 
+        changes = 0
+
+        async def changer() -> None:
+            nonlocal changes
+            rng = random.Random(7)
+            while changes_per_s > 0 and time.monotonic() < stop_at:
+                await asyncio.sleep(1 / changes_per_s)
+                await asyncio.to_thread(_change, rng.choice(ids), changes)
+                changes += 1
+
         started = time.monotonic()
-        await asyncio.gather(*(client(i) for i in range(clients)))
+        await asyncio.gather(changer(), *(client(i) for i in range(clients)))
         elapsed = time.monotonic() - started
     finally:
         with suppress(ProcessLookupError):
@@ -273,6 +296,7 @@ async def bench_api(
         "errors": sum(errors.values()),
         "error_kinds": errors,
         "throughput_rps": round(len(every) / elapsed, 1) if elapsed else 0.0,
+        "changes": changes,
         "p50_ms": round(percentile(every, 0.50), 2),
         "p90_ms": round(percentile(every, 0.90), 2),
         "p99_ms": round(percentile(every, 0.99), 2),

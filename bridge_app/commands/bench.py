@@ -58,7 +58,12 @@ def _api(args: argparse.Namespace) -> Any:
         if name == "paced" and args.think <= 0:
             continue
         results[name] = asyncio.run(
-            bench_api(duration_s=args.duration, clients=args.clients, think_s=think)
+            bench_api(
+                duration_s=args.duration,
+                clients=args.clients,
+                think_s=think,
+                changes_per_s=args.changes,
+            )
         )
     return results
 
@@ -92,6 +97,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--rate", type=float, default=2.0, help="paced arrivals per second")
     parser.add_argument("--duration", type=float, default=60.0, help="API load seconds")
     parser.add_argument("--clients", type=int, default=100, help="API load clients")
+    parser.add_argument(
+        "--changes",
+        type=float,
+        default=2.0,
+        help="meeting changes per second during the API load (each empties the read cache)",
+    )
     parser.add_argument(
         "--think", type=float, default=1.0, help="API clients' mean pause between requests (s)"
     )

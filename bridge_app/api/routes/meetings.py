@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from bridge_app.api.deps import (
@@ -21,6 +22,7 @@ from bridge_app.api.deps import (
     SessionDep,
     Uploader,
     accept_job,
+    cached_read,
     client_ip,
     enqueue,
 )
@@ -138,8 +140,9 @@ async def upload_meeting(
 
 
 @router.get("/meetings", response_model=MeetingPage)
-def list_meetings(
+async def list_meetings(
     *,
+    request: Request,
     status: Annotated[str | None, Query(max_length=16)] = None,
     matter: Annotated[str | None, Query(max_length=200)] = None,
     contract_type: Annotated[str | None, Query(max_length=32)] = None,
@@ -149,35 +152,43 @@ def list_meetings(
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     principal: Reader,
-    session: SessionDep,
-) -> MeetingPage:
+) -> Response:
     """Newest first; pass `next_cursor` back as `cursor` for the next page."""
-    rows = meeting_list.meeting_rows(
-        session,
-        principal.organization_id,
-        search=q or "",
-        status=status,
-        matter=matter,
-        contract_type=contract_type,
-        date_from=date_from,
-        date_to=date_to,
-        before=_decode_cursor(cursor) if cursor else None,
-        limit=limit + 1,
-    )
-    items = [MeetingPublic.model_validate(row) for row in rows[:limit]]
-    next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
-    return MeetingPage(items=items, next_cursor=next_cursor)
+    before = _decode_cursor(cursor) if cursor else None
+
+    def page(session: Session) -> MeetingPage:
+        rows = meeting_list.meeting_rows(
+            session,
+            principal.organization_id,
+            search=q or "",
+            status=status,
+            matter=matter,
+            contract_type=contract_type,
+            date_from=date_from,
+            date_to=date_to,
+            before=before,
+            limit=limit + 1,
+        )
+        items = [MeetingPublic.model_validate(row) for row in rows[:limit]]
+        next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+        return MeetingPage(items=items, next_cursor=next_cursor)
+
+    return await cached_read(request, principal, page)
 
 
 @router.get("/meetings/{meeting_id}", response_model=MeetingDetail)
-def get_meeting(
-    *,
-    meeting_id: uuid.UUID,
-    principal: Reader,
-    session: SessionDep,
-) -> MeetingDetail:
+async def get_meeting(*, request: Request, meeting_id: uuid.UUID, principal: Reader) -> Response:
     """A meeting with the latest run of each stage, its drafts and counts."""
-    meeting = queries.owned(session, Meeting, meeting_id, principal.organization_id)
+
+    def detail(session: Session) -> MeetingDetail:
+        return meeting_detail(session, meeting_id, principal.organization_id)
+
+    return await cached_read(request, principal, detail, meeting=meeting_id)
+
+
+def meeting_detail(session: Session, meeting_id: uuid.UUID, org: uuid.UUID) -> MeetingDetail:
+    """The detail of one of the organization's meetings (NotFound otherwise)."""
+    meeting = queries.owned(session, Meeting, meeting_id, org)
     latest = queries.latest_runs(session, meeting)
     stages = [
         StageProgress(
