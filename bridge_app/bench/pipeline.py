@@ -1,13 +1,15 @@
 """Pipeline benchmark: one-hour meetings through the five real workers, and a no-op ceiling.
 
 Runs on the embedded test-profile services in a database of its own (`bridge_bench`) with a
-Redis database of its own, and the real worker processes. Two phases in one run:
+Redis database of its own, and the real worker processes. Phases in one run:
 
+* unqueued: a few meetings one at a time (each sent when the previous is QA'd): the stages'
+  cost with nothing else running, the basis of the compute ceiling;
 * latency: meetings arrive at a steady rate (default 2/s) so the numbers show the pipeline,
   not a queue the benchmark itself piled up; p50/p95 per SLO span and per stage;
 * throughput: N meetings submitted at once; meetings per minute until all are QA'd, against
   the compute ceiling measured in the same run (cores x 60 s / the sum of the stages' unqueued
-  p50s from the latency phase: what the cores allow with no waiting at all);
+  p50s from the unqueued phase: what the cores allow with no waiting at all);
 * scaling: smaller bursts with 1, 2 and 4 decision workers (the heaviest stage);
 * for reference, N no-op jobs chained through five arq queues (queue overhead only).
 
@@ -309,6 +311,10 @@ MEETING_STAGES = (Stage.transcript, Stage.decision, Stage.draft, Stage.qa)
 SCALING_DECISION_WORKERS = (1, 2, 4)
 
 
+# Meetings sent one at a time before the paced phase: their stage times are the unqueued cost.
+SOLO_N = 8
+
+
 def cores() -> int:
     """The cores this run may use (what the compute ceiling is for)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -364,6 +370,12 @@ async def _run(n: int, rate: float, latency_n: int, scale_n: int) -> dict[str, A
     pool = await get_pool()
     try:
         await asyncio.sleep(3)  # workers connect, compute pools spawn
+        # Phase 0: one meeting at a time, for the stages' unqueued cost (the ceiling).
+        solo: list[uuid.UUID] = []
+        for i in range(SOLO_N):
+            solo.append(await _submit(pool, org_id, data, f"solo {i}"))
+            await _wait_ready(solo[-1:], timeout=120)
+        unqueued = _latencies(solo)["stages"]
         # Phase 1: paced arrivals for latency.
         paced: list[uuid.UUID] = []
         for i in range(latency_n):
@@ -386,18 +398,19 @@ async def _run(n: int, rate: float, latency_n: int, scale_n: int) -> dict[str, A
     noop = await _noop_chain(env["REDIS_URL"], n)
     stages = latency["stages"]
     cpus = cores()
-    ceiling = compute_ceiling({k: v["p50"] for k, v in stages.items()}, cpus)
+    ceiling = compute_ceiling({k: v["p50"] for k, v in unqueued.items()}, cpus)
     return {
         "meeting_processing": latency["slo"].get("meetingProcessing", {}),
         "draft_generation": latency["slo"].get("draftGeneration", {}),
         "export": latency["slo"].get("export", {}),
         "stages": stages,
+        "unqueued_stages": unqueued,
         "burst_stages": burst_latency["stages"],
         "throughput_per_min": round(throughput, 1),
         "compute_ceiling_per_min": round(ceiling, 1),
         "ceiling_ratio": round(throughput / ceiling, 3) if ceiling else None,
         "ceiling_basis": f"{cpus} cores x 60 s / sum of unqueued stage p50s "
-        f"({'+'.join(MEETING_STAGES)}, paced phase of this run)",
+        f"({'+'.join(MEETING_STAGES)}; {SOLO_N} meetings one at a time in this run)",
         "scaling_per_min": scaling,
         "scaling_n": scale_n,
         "noop_chain_throughput_per_min": round(noop, 1),
