@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from sqlmodel import Session
 
 from bridge_app.models import Meeting, Organization, StageRun
 from bridge_app.services.db import session_scope
@@ -47,6 +48,12 @@ def generation(cache: ReadCache, org: uuid.UUID) -> int:
     return token[1] if token else -1
 
 
+def set_status(session: Session, meeting_id: uuid.UUID, status: str) -> None:
+    session.execute(
+        sa.update(Meeting).where(Meeting.id == meeting_id).values(status=status)  # type: ignore[arg-type]
+    )
+
+
 def fill(cache: ReadCache, org: uuid.UUID, key: str, body: bytes) -> None:
     missing, token = cache.lookup(org, key)
     assert missing is None and token is not None
@@ -60,9 +67,7 @@ def test_a_committed_change_drops_only_that_organizations_entries(cache: ReadCac
     fill(cache, org_a, "list", b"a")
     fill(cache, org_b, "list", b"b")
     with session_scope() as session:
-        meeting = session.get(Meeting, meeting_a)
-        assert meeting is not None
-        meeting.status = "failed"
+        set_status(session, meeting_a, "failed")
     wait_for(lambda: cache.lookup(org_a, "list")[0] is None, "org A's entry to go")
     assert cache.lookup(org_b, "list")[0] == b"b"
 
@@ -71,9 +76,7 @@ def test_an_uncommitted_change_keeps_the_entry(cache: ReadCache) -> None:
     org, meeting_id = committed_meeting(cache)
     fill(cache, org, "detail", b"x")
     with session_scope() as session:
-        session.execute(
-            sa.update(Meeting).where(Meeting.id == meeting_id).values(status="failed")  # type: ignore[arg-type]
-        )
+        set_status(session, meeting_id, "failed")
         session.flush()
         time.sleep(0.3)
         assert cache.lookup(org, "detail")[0] == b"x"  # nothing is sent before the commit
@@ -164,9 +167,7 @@ def test_a_meeting_change_keeps_the_other_meetings_details(cache: ReadCache) -> 
     cache.store(org, "changed", cache.lookup(org, "changed", changed_id)[1], b"c", changed_id)
     fill(cache, org, "list", b"l")
     with session_scope() as session:
-        session.execute(
-            sa.update(Meeting).where(Meeting.id == changed_id).values(status="failed")  # type: ignore[arg-type]
-        )
+        set_status(session, changed_id, "failed")
     wait_for(lambda: cache.lookup(org, "changed", changed_id)[0] is None, "the detail to go")
     assert cache.lookup(org, "list")[0] is None  # lists show every meeting
     assert cache.lookup(org, "other", other_id)[0] == b"o"
