@@ -311,6 +311,32 @@ MEETING_STAGES = (Stage.transcript, Stage.decision, Stage.draft, Stage.qa)
 SCALING_DECISION_WORKERS = (1, 2, 4)
 
 
+def workers_cpu_s(procs: list[subprocess.Popen[bytes]]) -> float:
+    """CPU seconds used so far by the worker processes and their children (compute pools),
+    from /proc (0 where it cannot be read)."""
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+            # Its own time and that of its children already reaped (those left /proc).
+            used[int(entry)] = sum(int(v) for v in fields[11:15]) / tick
+    roots = {proc.pid for proc in procs}
+
+    def in_tree(pid: int) -> bool:
+        while pid > 1:
+            if pid in roots:
+                return True
+            pid = parents.get(pid, 0)
+        return False
+
+    return sum(seconds for pid, seconds in used.items() if in_tree(pid))
+
+
 # Meetings sent one at a time before the paced phase: their stage times are the unqueued cost.
 SOLO_N = 8
 
@@ -372,10 +398,12 @@ async def _run(n: int, rate: float, latency_n: int, scale_n: int) -> dict[str, A
         await asyncio.sleep(3)  # workers connect, compute pools spawn
         # Phase 0: one meeting at a time, for the stages' unqueued cost (the ceiling).
         solo: list[uuid.UUID] = []
+        cpu_start = workers_cpu_s(procs)
         for i in range(SOLO_N):
             solo.append(await _submit(pool, org_id, data, f"solo {i}"))
             await _wait_ready(solo[-1:], timeout=120)
         unqueued = _latencies(solo)["stages"]
+        solo_cpu = (workers_cpu_s(procs) - cpu_start) / SOLO_N
         # Phase 1: paced arrivals for latency.
         paced: list[uuid.UUID] = []
         for i in range(latency_n):
@@ -387,8 +415,10 @@ async def _run(n: int, rate: float, latency_n: int, scale_n: int) -> dict[str, A
         latency = _latencies(paced)
         # Phase 2: a burst for throughput.
         start = time.monotonic()
+        cpu_start = workers_cpu_s(procs)
         burst = [await _submit(pool, org_id, data, f"burst {i}") for i in range(n)]
         end = await _wait_ready(burst, timeout=1800)
+        burst_cpu = (workers_cpu_s(procs) - cpu_start) / n
         throughput = n / (end - start) * 60
         burst_latency = _latencies(burst)
     finally:
@@ -411,6 +441,12 @@ async def _run(n: int, rate: float, latency_n: int, scale_n: int) -> dict[str, A
         "ceiling_ratio": round(throughput / ceiling, 3) if ceiling else None,
         "ceiling_basis": f"{cpus} cores x 60 s / sum of unqueued stage p50s "
         f"({'+'.join(MEETING_STAGES)}; {SOLO_N} meetings one at a time in this run)",
+        # Where a gap to the ceiling comes from: the workers' CPU per meeting (all processes,
+        # compute pools included; alone it includes six idle workers' polling over the solo
+        # phase), and how many of the cores the workers had during the burst (the rest went
+        # to PostgreSQL, Redis, NATS and this process's uploads).
+        "workers_cpu_s_per_meeting": {"unqueued": round(solo_cpu, 3), "burst": round(burst_cpu, 3)},
+        "burst_cores_busy_with_workers": round(burst_cpu * n / (end - start), 2),
         "scaling_per_min": scaling,
         "scaling_n": scale_n,
         "noop_chain_throughput_per_min": round(noop, 1),

@@ -16,3 +16,25 @@ def test_ceiling_is_cores_times_a_minute_over_the_meetings_stage_time() -> None:
 
 def test_no_stage_time_means_no_ceiling() -> None:
     assert compute_ceiling(dict.fromkeys(("transcript", "decision", "draft", "qa"), 0.0), 2) == 0
+
+
+def test_workers_cpu_counts_a_process_and_its_children() -> None:
+    """A worker whose pool child burns CPU: the child's seconds are the worker's."""
+    import subprocess
+    import sys
+    import time
+
+    from bridge_app.bench.pipeline import workers_cpu_s
+
+    burn = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.6: pass\n"
+    worker = f"import subprocess, sys, time; subprocess.run([sys.executable, '-c', {burn!r}]); "
+    parent = subprocess.Popen([sys.executable, "-c", worker + "time.sleep(5)"])
+    try:
+        deadline = time.monotonic() + 10
+        while workers_cpu_s([parent]) < 0.5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # the child has finished and been reaped: its time stays counted
+        assert 0.5 <= workers_cpu_s([parent]) < 3.0
+    finally:
+        parent.kill()
+        parent.wait()
