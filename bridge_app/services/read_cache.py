@@ -53,6 +53,8 @@ class ReadCache:
         self.max_entries = max_entries
         self._lock = threading.Lock()
         self._entries: dict[tuple[uuid.UUID, Hashable], tuple[float, bytes, Scope]] = {}
+        # Each organization's keys, so a change looks at its own entries, not at all of them.
+        self._keys: dict[uuid.UUID, set[Hashable]] = {}
         # Bumped by every change in the organization (lists depend on all of them), by its
         # organization-wide changes, and by each meeting's changes.
         self._org_gen: dict[uuid.UUID, int] = {}
@@ -106,9 +108,12 @@ class ReadCache:
         with self._lock:
             if not self._live or token != self._token(org, meeting):
                 return
-            if len(self._entries) >= self.max_entries:
-                self._entries.pop(next(iter(self._entries)))  # the oldest entry
+            if (org, key) not in self._entries and len(self._entries) >= self.max_entries:
+                oldest_org, oldest_key = next(iter(self._entries))
+                del self._entries[(oldest_org, oldest_key)]
+                self._keys[oldest_org].discard(oldest_key)
             self._entries[(org, key)] = (time.monotonic() + self.max_age_s, body, meeting)
+            self._keys.setdefault(org, set()).add(key)
 
     def changed(self, org: uuid.UUID, meeting: Scope = None) -> None:
         """A meeting (or, with None, the organization as a whole) changed: drop the entries
@@ -119,19 +124,19 @@ class ReadCache:
                 self._wide_gen[org] = self._wide_gen.get(org, 0) + 1
             else:
                 self._meeting_gen[(org, meeting)] = self._meeting_gen.get((org, meeting), 0) + 1
-            stale = [
-                k
-                for k, (_, _, scope) in self._entries.items()
-                if k[0] == org and (meeting is None or scope is None or scope == meeting)
-            ]
-            for entry in stale:
-                del self._entries[entry]
+            keys = self._keys.get(org, set())
+            for key in list(keys):
+                scope = self._entries[(org, key)][2]
+                if meeting is None or scope is None or scope == meeting:
+                    del self._entries[(org, key)]
+                    keys.discard(key)
             if len(self._meeting_gen) > 16 * self.max_entries:
                 self._reset()  # bounded memory; a new epoch refuses every read in flight
 
     def _reset(self) -> None:
         self._epoch += 1
         self._entries.clear()
+        self._keys.clear()
         self._org_gen.clear()
         self._wide_gen.clear()
         self._meeting_gen.clear()

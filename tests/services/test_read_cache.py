@@ -173,3 +173,18 @@ def test_a_meeting_change_keeps_the_other_meetings_details(cache: ReadCache) -> 
     assert cache.lookup(org, "other", other_id)[0] == b"o"
     cache.changed(org)  # organization-wide (a matter renamed): everything goes
     assert cache.lookup(org, "other", other_id)[0] is None
+
+
+def test_the_oldest_entry_makes_room(migrated: str) -> None:
+    cache = ReadCache(libpq_dsn(migrated), max_age_s=60, max_entries=2)
+    try:
+        wait_for(lambda: cache.live, "the listener")
+        org = uuid.uuid4()
+        for key in ("a", "b", "c"):
+            fill(cache, org, key, key.encode())
+        assert cache.lookup(org, "a")[0] is None
+        assert cache.lookup(org, "b")[0] == b"b" and cache.lookup(org, "c")[0] == b"c"
+        cache.changed(org)
+        assert cache.lookup(org, "b")[0] is None and cache.lookup(org, "c")[0] is None
+    finally:
+        cache.close()
