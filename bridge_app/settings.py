@@ -64,6 +64,11 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def libpq_url(url: str) -> str:
+    """A URL pg_dump/psycopg understand (no SQLAlchemy driver suffix)."""
+    return normalize_database_url(url).replace("postgresql+psycopg://", "postgresql://", 1)
+
+
 class Settings(BaseSettings):
     """Everything configurable, by the runbook's variable names."""
 

@@ -30,7 +30,7 @@ import psycopg
 from psycopg import sql
 
 from bridge_app.services.storage import ObjectStore
-from bridge_app.settings import normalize_database_url
+from bridge_app.settings import libpq_url
 
 MANIFEST_SUFFIX = ".manifest.json"
 OBJECTS_MANIFEST = "objects.manifest.json"
@@ -38,11 +38,6 @@ OBJECTS_MANIFEST = "objects.manifest.json"
 
 class BackupError(RuntimeError):
     """A backup or restore step failed; the message says which and why."""
-
-
-def libpq_url(url: str) -> str:
-    """A URL pg_dump/psycopg understand (no SQLAlchemy driver suffix)."""
-    return normalize_database_url(url).replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 def tool_connection(url: str) -> tuple[str, dict[str, str]]:

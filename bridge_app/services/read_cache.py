@@ -1,12 +1,13 @@
 """Read responses kept in memory per organization, dropped when PostgreSQL says they changed.
 
 Each table a cached response reads has statement-level triggers (migration
-`20261202_change_notify`) that send `NOTIFY bridge_changes, '<organization id>'`; PostgreSQL
-delivers it at commit to every API process, whose listener thread then drops that
-organization's entries. Whoever writes (API, UI, any worker) is seen, because the database
-sends the notification. While the listener is not connected (start-up, a database restart)
+`20261202_change_notify`) that send `NOTIFY bridge_changes` with '<organization>/<meeting>'
+(or '<organization>' for a matter); PostgreSQL delivers it at commit to every API process,
+whose listener thread then drops the entries showing that meeting and the organization's
+lists. Whoever writes (API, UI, any worker) is seen, because the database sends the
+notification. While the listener is not connected (start-up, a database restart)
 nothing is served from memory, and connecting again empties it, so no change can be missed.
-An entry filled from a read that raced a change is refused (the organization's generation
+An entry filled from a read that raced a change is refused (the generation it depends on
 moved on in between), and each entry expires after READ_CACHE_SECONDS in any case.
 A change reaches the other processes a few milliseconds after its commit.
 """
@@ -21,9 +22,8 @@ import uuid
 from collections.abc import Hashable
 
 import psycopg
-import sqlalchemy as sa
 
-from bridge_app.settings import get_settings
+from bridge_app.settings import get_settings, libpq_url
 
 log = logging.getLogger("bridge.read_cache")
 
@@ -184,12 +184,6 @@ _shared: tuple[int, str, float, ReadCache] | None = None
 _shared_lock = threading.Lock()
 
 
-def libpq_dsn(database_url: str) -> str:
-    """The settings' SQLAlchemy URL as a libpq connection string."""
-    url = sa.engine.make_url(database_url).set(drivername="postgresql")
-    return url.render_as_string(hide_password=False)
-
-
 def shared() -> ReadCache | None:
     """This process's cache (None when READ_CACHE_SECONDS is 0). Started on first use, and
     again in a forked child (Granian's workers), whose threads do not survive the fork."""
@@ -207,8 +201,10 @@ def shared() -> ReadCache | None:
     ):
         return current[3]
     with _shared_lock:
-        if _shared is not None and _shared[0] == pid:
-            _shared[3].close()
-        cache = ReadCache(libpq_dsn(settings.DATABASE_URL), settings.READ_CACHE_SECONDS)
+        if _shared is not current:  # another thread got here first
+            return _shared[3] if _shared is not None else None
+        if current is not None and current[0] == pid:
+            current[3].close()
+        cache = ReadCache(libpq_url(settings.DATABASE_URL), settings.READ_CACHE_SECONDS)
         _shared = (pid, settings.DATABASE_URL, settings.READ_CACHE_SECONDS, cache)
         return cache

@@ -13,13 +13,14 @@ from sqlmodel import Session
 
 from bridge_app.models import Meeting, Organization, StageRun
 from bridge_app.services.db import session_scope
-from bridge_app.services.read_cache import APPLICATION_NAME, ReadCache, libpq_dsn
+from bridge_app.services.read_cache import APPLICATION_NAME, ReadCache
+from bridge_app.settings import libpq_url
 from tests.factories import make_meeting, make_org
 
 
 @pytest.fixture()
 def cache(migrated: str) -> Iterator[ReadCache]:
-    cache = ReadCache(libpq_dsn(migrated), max_age_s=60)
+    cache = ReadCache(libpq_url(migrated), max_age_s=60)
     wait_for(lambda: cache.live, "the listener to connect")
     yield cache
     cache.close()
@@ -117,7 +118,7 @@ def test_a_read_that_raced_a_change_is_not_kept(cache: ReadCache) -> None:
 
 
 def test_entries_expire(migrated: str) -> None:
-    cache = ReadCache(libpq_dsn(migrated), max_age_s=0.2)
+    cache = ReadCache(libpq_url(migrated), max_age_s=0.2)
     try:
         wait_for(lambda: cache.live, "the listener")
         org = uuid.uuid4()
@@ -176,7 +177,7 @@ def test_a_meeting_change_keeps_the_other_meetings_details(cache: ReadCache) -> 
 
 
 def test_the_oldest_entry_makes_room(migrated: str) -> None:
-    cache = ReadCache(libpq_dsn(migrated), max_age_s=60, max_entries=2)
+    cache = ReadCache(libpq_url(migrated), max_age_s=60, max_entries=2)
     try:
         wait_for(lambda: cache.live, "the listener")
         org = uuid.uuid4()
