@@ -76,6 +76,13 @@ def test_upload_a_recording_and_play_an_evidence_moment(
     )
     assert price_line, "no segment with the accepted price in the editor"
     page.select_option("#correct-segment", price_line)
+    # The text box fills from the server's state: read it once it holds the chosen line, not
+    # the one selected before (what a read right after the pick got in one CI run).
+    page.wait_for_function(
+        "() => { const t = document.getElementById('correct-text')?.value || '';"
+        " return /works for us/.test(t) && /38/.test(t); }",
+        timeout=20_000,
+    )
     text = page.input_value("#correct-text")
     page.fill("#correct-text", text.replace("38", "42"))
     page.fill("#correct-reason", "the client confirmed 42 thousand in writing")
