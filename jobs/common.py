@@ -236,7 +236,8 @@ def stage_worker_settings(stage: Stage, job: WorkerCoroutine) -> type:
             "poll_delay": POLL_DELAY_S,
             "health_check_interval": HEALTH_CHECK_INTERVAL_S,
             "job_completion_wait": JOB_COMPLETION_WAIT_S,
-            "allow_abort_jobs": True,
+            # Nothing aborts jobs; arq would read the abort set on every poll (20 a second).
+            "allow_abort_jobs": False,
             "keep_result": 0,
         },
     )

@@ -3,8 +3,9 @@
 Runs on the embedded test-profile services in a database of its own (`bridge_bench`) with a
 Redis database of its own, and the real worker processes. Phases in one run:
 
-* unqueued: a few meetings one at a time (each sent when the previous is QA'd): the stages'
-  cost with nothing else running, the basis of the compute ceiling;
+* unqueued: meetings one at a time (each sent when the previous is QA'd; half before the
+  other phases, half after the burst, after two uncounted warm-up meetings): the stages' cost
+  with nothing else running, the basis of the compute ceiling;
 * latency: meetings arrive at a steady rate (default 2/s) so the numbers show the pipeline,
   not a queue the benchmark itself piled up; p50/p95 per SLO span and per stage;
 * throughput: N meetings submitted at once; meetings per minute until all are QA'd, against
@@ -181,6 +182,17 @@ async def _wait_ready(ids: list[uuid.UUID], timeout: float) -> float:
     raise TimeoutError(f"meetings not ready after {timeout:.0f}s")
 
 
+async def _one_at_a_time(
+    pool: Any, org_id: uuid.UUID, data: bytes, label: str, count: int
+) -> list[uuid.UUID]:
+    """`count` meetings, each submitted once the one before is ready (nothing queued)."""
+    ids: list[uuid.UUID] = []
+    for i in range(count):
+        ids.append(await _submit(pool, org_id, data, f"{label} {i}"))
+        await _wait_ready(ids[-1:], timeout=120)
+    return ids
+
+
 async def _request_exports(pool: Any, meeting_ids: list[uuid.UUID], rate: float) -> list[uuid.UUID]:
     """One DOCX export per meeting, requested one at a time at `rate` (as users would)."""
     from bridge_app.models import Draft, DraftVersion, Export
@@ -337,8 +349,10 @@ def workers_cpu_s(procs: list[subprocess.Popen[bytes]]) -> float:
     return sum(seconds for pid, seconds in used.items() if in_tree(pid))
 
 
-# Meetings sent one at a time before the paced phase: their stage times are the unqueued cost.
-SOLO_N = 8
+# Meetings sent one at a time (half before the paced phase, half after the burst): their
+# stage times are the unqueued cost. The warm-up meetings before them are not counted.
+SOLO_N = 16
+WARMUP_N = 2
 
 
 def cores() -> int:
@@ -396,14 +410,14 @@ async def _run(n: int, rate: float, latency_n: int, scale_n: int) -> dict[str, A
     pool = await get_pool()
     try:
         await asyncio.sleep(3)  # workers connect, compute pools spawn
-        # Phase 0: one meeting at a time, for the stages' unqueued cost (the ceiling).
-        solo: list[uuid.UUID] = []
+        for i in range(WARMUP_N):  # first jobs load the word model, open connections
+            await _wait_ready([await _submit(pool, org_id, data, f"warm-up {i}")], timeout=120)
+        # Phase 0: one meeting at a time, for the stages' unqueued cost (the ceiling); the
+        # other half after the burst, so a machine that got busier or quieter meanwhile
+        # moves both sides of the ratio.
         cpu_start = workers_cpu_s(procs)
-        for i in range(SOLO_N):
-            solo.append(await _submit(pool, org_id, data, f"solo {i}"))
-            await _wait_ready(solo[-1:], timeout=120)
-        unqueued = _latencies(solo)["stages"]
-        solo_cpu = (workers_cpu_s(procs) - cpu_start) / SOLO_N
+        solo = await _one_at_a_time(pool, org_id, data, "solo", SOLO_N // 2)
+        solo_cpu = (workers_cpu_s(procs) - cpu_start) / len(solo)
         # Phase 1: paced arrivals for latency.
         paced: list[uuid.UUID] = []
         for i in range(latency_n):
@@ -421,6 +435,7 @@ async def _run(n: int, rate: float, latency_n: int, scale_n: int) -> dict[str, A
         burst_cpu = (workers_cpu_s(procs) - cpu_start) / n
         throughput = n / (end - start) * 60
         burst_latency = _latencies(burst)
+        solo_after = await _one_at_a_time(pool, org_id, data, "solo after", SOLO_N - len(solo))
     finally:
         await pool.aclose()
         _stop_workers(procs)
@@ -428,7 +443,12 @@ async def _run(n: int, rate: float, latency_n: int, scale_n: int) -> dict[str, A
     noop = await _noop_chain(env["REDIS_URL"], n)
     stages = latency["stages"]
     cpus = cores()
+    unqueued = _latencies(solo + solo_after)["stages"]
     ceiling = compute_ceiling({k: v["p50"] for k, v in unqueued.items()}, cpus)
+    ceiling_halves = [
+        round(compute_ceiling({k: v["p50"] for k, v in _latencies(ids)["stages"].items()}, cpus), 1)
+        for ids in (solo, solo_after)
+    ]
     return {
         "meeting_processing": latency["slo"].get("meetingProcessing", {}),
         "draft_generation": latency["slo"].get("draftGeneration", {}),
@@ -438,9 +458,11 @@ async def _run(n: int, rate: float, latency_n: int, scale_n: int) -> dict[str, A
         "burst_stages": burst_latency["stages"],
         "throughput_per_min": round(throughput, 1),
         "compute_ceiling_per_min": round(ceiling, 1),
+        "compute_ceiling_before_after_burst": ceiling_halves,
         "ceiling_ratio": round(throughput / ceiling, 3) if ceiling else None,
         "ceiling_basis": f"{cpus} cores x 60 s / sum of unqueued stage p50s "
-        f"({'+'.join(MEETING_STAGES)}; {SOLO_N} meetings one at a time in this run)",
+        f"({'+'.join(MEETING_STAGES)}; {SOLO_N} meetings one at a time in this run, half "
+        "before and half after the burst)",
         # Where a gap to the ceiling comes from: the workers' CPU per meeting (all processes,
         # compute pools included; alone it includes six idle workers' polling over the solo
         # phase), and how many of the cores the workers had during the burst (the rest went

@@ -177,6 +177,7 @@ class Meeting(SQLModel, table=True):
         sa.UniqueConstraint("organization_id", "idempotency_key"),
         sa.Index("ix_meetings_org_content_sha256", "organization_id", "content_sha256"),
         sa.Index("ix_meetings_org_created_id", "organization_id", "created_at", "id"),
+        sa.UniqueConstraint("id", "organization_id", name="uq_meetings_id_organization"),
         sa.CheckConstraint(_in("status", MEETING_STATUSES), name="ck_meetings_status"),
     )
     id: uuid.UUID = uuid_pk()
@@ -224,10 +225,22 @@ class TranscriptSegment(SQLModel, table=True):
     versions stay, so the original transcript is kept)."""
 
     __tablename__ = "transcript_segments"
-    __table_args__ = (sa.UniqueConstraint("meeting_id", "input_version", "position"),)
+    __table_args__ = (
+        sa.UniqueConstraint("meeting_id", "input_version", "position"),
+        # One key for meeting and organization: a segment belongs to its meeting's
+        # organization, and a one-hour meeting's 1,360-row COPY makes one check per row (not
+        # two, the second share-locking the organization row that every upload also reads).
+        # The unique constraint's index serves lookups and the cascade by meeting.
+        sa.ForeignKeyConstraint(
+            ["meeting_id", "organization_id"],
+            ["meetings.id", "meetings.organization_id"],
+            ondelete="CASCADE",
+            name="fk_transcript_segments_meeting",
+        ),
+    )
     id: uuid.UUID = uuid_pk()
-    organization_id: uuid.UUID = org_fk()
-    meeting_id: uuid.UUID = Field(foreign_key="meetings.id", ondelete="CASCADE", index=True)
+    organization_id: uuid.UUID
+    meeting_id: uuid.UUID
     input_version: int = Field(default=1, sa_column_kwargs={"server_default": sa.text("1")})
     position: int
     segment_key: str = Field(max_length=300)

@@ -65,8 +65,17 @@ _WORD = re.compile(r"[\w]+", re.UNICODE)
 
 def search_key(session: Session, organization_id: uuid.UUID) -> bytes:
     """The organization's key for keyed search hashes (a data key of its own, made once)."""
+    org = session.exec(select(Organization).where(Organization.id == organization_id)).one()
+    if org.search_key_id is not None:
+        return crypto.load_data_key(session, org.search_key_id)
+    # Made once, so the row is locked only then, and FOR NO KEY UPDATE: every insert of a row
+    # that references the organization takes KEY SHARE on it, which FOR UPDATE would queue
+    # behind (and hold up) for every upload.
     org = session.exec(
-        select(Organization).where(Organization.id == organization_id).with_for_update()
+        select(Organization)
+        .where(Organization.id == organization_id)
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE
+        .execution_options(populate_existing=True)
     ).one()
     if org.search_key_id is None:
         org.search_key_id = crypto.create_data_key(session, organization_id).id

@@ -18,7 +18,7 @@ from bridge_app.core.stages import WAITING_FOR, MeetingStatus, Stage
 from bridge_app.models import Draft, DraftVersion, Export, Meeting
 from bridge_app.services import leases
 from bridge_app.services.db import session_scope
-from bridge_app.services.queue import NextJob, enqueue_stage, job_status
+from bridge_app.services.queue import NextJob, enqueue_stage, job_statuses
 
 
 def find_unfinished(stuck_after_s: float, now: datetime | None = None) -> list[NextJob]:
@@ -26,15 +26,15 @@ def find_unfinished(stuck_after_s: float, now: datetime | None = None) -> list[N
     cutoff = (now or datetime.now(UTC)) - timedelta(seconds=stuck_after_s)
     jobs: list[NextJob] = []
     with session_scope() as session:
-        for meeting in session.exec(
-            select(Meeting).where(
+        # Columns, not rows: during a burst hundreds of meetings wait longer than the cutoff.
+        for meeting_id, status, input_version in session.exec(
+            select(Meeting.id, Meeting.status, Meeting.input_version).where(
                 col(Meeting.status).in_(WAITING_FOR), col(Meeting.updated_at) < cutoff
             )
         ):
-            stage = WAITING_FOR[MeetingStatus(meeting.status)]
-            jobs.append(NextJob(stage, meeting.id, meeting.input_version))
-        for draft in session.exec(
-            select(Draft)
+            jobs.append(NextJob(WAITING_FOR[MeetingStatus(status)], meeting_id, input_version))
+        for draft_id, requested_version in session.exec(
+            select(Draft.id, Draft.requested_version)
             .join(Meeting, col(Meeting.id) == col(Draft.meeting_id))
             .where(
                 col(Draft.current_version) < col(Draft.requested_version),
@@ -42,9 +42,9 @@ def find_unfinished(stuck_after_s: float, now: datetime | None = None) -> list[N
                 col(Meeting.status) != MeetingStatus.failed,
             )
         ):
-            jobs.append(NextJob(Stage.draft, draft.id, draft.requested_version))
-        for version in session.exec(
-            select(DraftVersion)
+            jobs.append(NextJob(Stage.draft, draft_id, requested_version))
+        for version_id in session.exec(
+            select(DraftVersion.id)
             .join(Draft, col(Draft.id) == col(DraftVersion.draft_id))
             .join(Meeting, col(Meeting.id) == col(Draft.meeting_id))
             .where(
@@ -53,11 +53,11 @@ def find_unfinished(stuck_after_s: float, now: datetime | None = None) -> list[N
                 col(Meeting.status) != MeetingStatus.failed,
             )
         ):
-            jobs.append(NextJob(Stage.qa, version.id, 1))
-        for export in session.exec(
-            select(Export).where(Export.status == "pending", col(Export.created_at) < cutoff)
+            jobs.append(NextJob(Stage.qa, version_id, 1))
+        for export_id in session.exec(
+            select(Export.id).where(Export.status == "pending", col(Export.created_at) < cutoff)
         ):
-            jobs.append(NextJob(Stage.export, export.id, 1))
+            jobs.append(NextJob(Stage.export, export_id, 1))
     return jobs
 
 
@@ -73,8 +73,8 @@ async def reconcile(
             "freed %d job(s) whose worker stopped renewing its lease: %s", len(freed), freed
         )
     sent: list[NextJob] = []
-    for job in await asyncio.to_thread(find_unfinished, stuck_after_s):
-        status = await job_status(pool, job.stage, job.subject_id, job.version)
+    unfinished = await asyncio.to_thread(find_unfinished, stuck_after_s)
+    for job, status in zip(unfinished, await job_statuses(pool, unfinished), strict=True):
         if status is JobStatus.not_found and await enqueue_stage(pool, job):
             sent.append(job)
     return sent

@@ -25,7 +25,8 @@ def _job_status(url: str, stage: str, subject: str, version: int) -> JobStatus:
     async def run() -> JobStatus:
         pool = await queue.get_pool(url)
         try:
-            return await queue.job_status(pool, stage, subject, version)
+            (status,) = await queue.job_statuses(pool, [queue.NextJob(stage, subject, version)])
+            return status
         finally:
             await pool.aclose()
 

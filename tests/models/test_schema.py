@@ -151,6 +151,28 @@ def test_deleting_an_organization_cascades_to_everything_it_owns(session: Sessio
         assert count == 0, model.__name__
 
 
+def test_a_segment_belongs_to_its_meetings_organization(session: Session) -> None:
+    org, other = make_org(session), make_org(session, "Other")
+    meeting = make_meeting(session, org)
+    with (
+        pytest.raises(IntegrityError, match="fk_transcript_segments_meeting"),
+        session.begin_nested(),
+    ):
+        session.add(
+            TranscriptSegment(
+                organization_id=other.id,
+                meeting_id=meeting.id,
+                position=0,
+                segment_key="c1",
+                speaker="A",
+                start_s=0,
+                end_s=1,
+                text_ciphertext=b"x",
+            )
+        )
+        session.flush()
+
+
 def test_deleting_a_matter_keeps_its_meetings(session: Session) -> None:
     org = make_org(session)
     matter = Matter(organization_id=org.id, name="Project Falcon")
