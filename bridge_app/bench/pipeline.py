@@ -43,17 +43,20 @@ BENCH_REDIS_DB = 15
 NOOP_QUEUES = tuple(f"bench.noop.{i}" for i in range(5))
 
 
-def one_hour_vtt() -> bytes:
-    """A one-hour meeting as WebVTT (real AMI/ICSI talk when the shared data is present)."""
+def one_hour_vtt(source: Path | None = None) -> bytes:
+    """A one-hour meeting as WebVTT (real AMI/ICSI talk when the shared data is present;
+    `source` names another folder of it)."""
     from bridge_app.bench.extraction import one_hour_meeting
 
     def clock(t: float) -> str:
-        h, rest = divmod(t, 3600)
-        m, s = divmod(rest, 60)
-        return f"{int(h):02d}:{int(m):02d}:{s:06.3f}"
+        # Whole milliseconds first: 59.9996 s must read 01:00.000, not 00:60.000.
+        ms = round(t * 1000)
+        h, ms = divmod(ms, 3_600_000)
+        m, ms = divmod(ms, 60_000)
+        return f"{h:02d}:{m:02d}:{ms // 1000:02d}.{ms % 1000:03d}"
 
     lines = ["WEBVTT", ""]
-    for seg in one_hour_meeting():
+    for seg in one_hour_meeting(source):
         end = max(seg.end, seg.start + 0.01)
         lines += [
             f"c{seg.index + 1}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bridge_app.bench.pipeline import compute_ceiling
@@ -38,3 +40,16 @@ def test_workers_cpu_counts_a_process_and_its_children() -> None:
     finally:
         parent.kill()
         parent.wait()
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared data", "synthetic"])
+def test_the_one_hour_meeting_is_valid_webvtt(shared: bool, tmp_path: Path) -> None:
+    from bridge_app.bench.pipeline import one_hour_vtt
+    from bridge_app.core.transcript import parse_transcript
+
+    # The synthetic meeting's cue times once rounded to "00:00:60.000", which ingest refuses.
+    transcript = parse_transcript(
+        one_hour_vtt(None if shared else tmp_path / "absent"), filename="bench.vtt"
+    )
+    assert len(transcript.segments) > 1000
+    assert transcript.segments[-1].end >= 3000
