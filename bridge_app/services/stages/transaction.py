@@ -13,9 +13,7 @@ from typing import Any, TypeVar
 
 import psycopg.sql
 import sqlalchemy as sa
-from psycopg.types.json import Jsonb
 from pydantic_core import PydanticUndefined
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, SQLModel
 
@@ -91,23 +89,15 @@ class StageTransaction:
     ) -> None:
         """Delete this stage's earlier results for the input and add the new ones.
 
-        Written in one COPY (`insert_rows`): for thousands of rows (a meeting's segments) that
-        skips an INSERT per row, which cost more than the stage's own work, and for a few
-        dozen (decisions, QA findings) it is one statement — one change notification — instead
-        of one each. `rows` are plain column mappings of `model`, or rows of one table model.
+        With `model`, `rows` are plain column mappings written in one COPY (`insert_rows`): for
+        thousands of rows (a meeting's segments) that skips building an ORM object and an
+        INSERT per row, which cost more than the stage's own work.
         """
         self.session.execute(delete)
-        mappings: list[Mapping[str, Any]] = []
-        for row in rows:
-            if isinstance(row, SQLModel):
-                model = model or type(row)
-                mappings.append(row.model_dump())
-            else:
-                mappings.append(row)
-        if mappings:
-            if model is None:
-                raise TypeError("replace() needs `model` for plain column mappings")
-            insert_rows(self.session, model, mappings)
+        if model is None:
+            self.session.add_all(rows)
+            return
+        insert_rows(self.session, model, rows)  # type: ignore[arg-type]
 
     def set_status(self, meeting: Meeting, status: MeetingStatus) -> None:
         """Move the meeting to a new pipeline status."""
@@ -236,8 +226,6 @@ def insert_rows(session: Session, model: type[SQLModel], rows: Iterable[Mapping[
     defaults = _defaults(model)
     table: sa.Table = model.__table__  # type: ignore[attr-defined]
     columns = [c.name for c in table.columns]
-    # COPY sends a list as an array and a dict not at all: JSON columns say what they hold.
-    json_columns = [i for i, c in enumerate(table.columns) if isinstance(c.type, JSONB)]
     raw = session.connection().connection.driver_connection
     assert raw is not None  # a checked-out connection always has its driver connection
     count = 0
@@ -251,11 +239,7 @@ def insert_rows(session: Session, model: type[SQLModel], rows: Iterable[Mapping[
             for name, default, factory in defaults:
                 if name not in full:
                     full[name] = default() if factory else default
-            values = [full[c] for c in columns]
-            for i in json_columns:
-                if values[i] is not None:
-                    values[i] = Jsonb(values[i])
-            copy.write_row(values)
+            copy.write_row([full[c] for c in columns])
             count += 1
     return count
 

@@ -10,7 +10,6 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from bridge_app.core.stages import MeetingStatus, Stage
@@ -112,39 +111,3 @@ def test_insert_rows_writes_every_row_with_the_models_defaults(session: Session)
     assert {s.speaker for s in stored} == {""}  # the model's default
     by_position = {s.position: s for s in stored}
     assert by_position[257].text_ciphertext == bytes([1]) * 3 and by_position[257].end_s == 257.5
-
-
-def test_replace_copies_model_rows_with_their_json_columns(session: Session) -> None:
-    org = make_org(session, "Json")
-    meeting = make_meeting(session, org)
-    run = RunInfo(job_id="j", attempt=1, enqueued_at=None, started_at=datetime.now(UTC))
-    tx = StageTransaction(session, Stage.decision, run)
-    rows = [
-        Decision(
-            organization_id=org.id,
-            meeting_id=meeting.id,
-            input_version=1,
-            item_key=f"dec-{i}",
-            kind="decision",
-            content_ciphertext=b"sealed",
-            confidence=0.5,
-            values={"amount": {"value": 1200 + i, "currency": "EUR"}},
-            evidence_segment_keys=[f"s{i}", f"s{i + 1}"],
-            supersedes=[] if i else ["dec-old"],
-        )
-        for i in range(3)
-    ]
-    tx.replace(sa.delete(Decision).where(Decision.meeting_id == meeting.id), rows)
-    stored = {
-        d.item_key: d
-        for d in session.exec(select(Decision).where(Decision.meeting_id == meeting.id)).all()
-    }
-    assert set(stored) == {"dec-0", "dec-1", "dec-2"}
-    assert stored["dec-1"].values == {"amount": {"value": 1201, "currency": "EUR"}}
-    assert stored["dec-2"].evidence_segment_keys == ["s2", "s3"]
-    assert stored["dec-0"].supersedes == ["dec-old"] and stored["dec-1"].supersedes == []
-    assert stored["dec-0"].edited_values is None  # SQL NULL, not JSON null
-    # Running again replaces them (the stage re-runs on the same input).
-    tx.replace(sa.delete(Decision).where(Decision.meeting_id == meeting.id), rows[:1])
-    session.expire_all()
-    assert len(session.exec(select(Decision).where(Decision.meeting_id == meeting.id)).all()) == 1
