@@ -127,18 +127,7 @@ def test_partitions_are_created_ahead_and_idempotently(session: Session) -> None
 def test_deleting_an_organization_cascades_to_everything_it_owns(session: Session) -> None:
     org = make_org(session)
     meeting = make_meeting(session, org)
-    session.add(
-        TranscriptSegment(
-            organization_id=org.id,
-            meeting_id=meeting.id,
-            position=0,
-            segment_key="c1",
-            speaker="A",
-            start_s=0,
-            end_s=1,
-            text_ciphertext=b"x",
-        )
-    )
+    session.add(_segment(org.id, meeting.id))
     make_decision(session, meeting)
     session.flush()
     org_id = org.id
@@ -151,6 +140,19 @@ def test_deleting_an_organization_cascades_to_everything_it_owns(session: Sessio
         assert count == 0, model.__name__
 
 
+def _segment(organization_id: uuid.UUID, meeting_id: uuid.UUID) -> TranscriptSegment:
+    return TranscriptSegment(
+        organization_id=organization_id,
+        meeting_id=meeting_id,
+        position=0,
+        segment_key="c1",
+        speaker="A",
+        start_s=0,
+        end_s=1,
+        text_ciphertext=b"x",
+    )
+
+
 def test_a_segment_belongs_to_its_meetings_organization(session: Session) -> None:
     org, other = make_org(session), make_org(session, "Other")
     meeting = make_meeting(session, org)
@@ -158,18 +160,7 @@ def test_a_segment_belongs_to_its_meetings_organization(session: Session) -> Non
         pytest.raises(IntegrityError, match="fk_transcript_segments_meeting"),
         session.begin_nested(),
     ):
-        session.add(
-            TranscriptSegment(
-                organization_id=other.id,
-                meeting_id=meeting.id,
-                position=0,
-                segment_key="c1",
-                speaker="A",
-                start_s=0,
-                end_s=1,
-                text_ciphertext=b"x",
-            )
-        )
+        session.add(_segment(other.id, meeting.id))
         session.flush()
 
 
