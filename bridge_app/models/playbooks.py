@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from bridge_app.models.tables import jsonb, now_field, org_fk, uuid_pk
+from bridge_app.models.columns import jsonb, now_field, org_fk, uuid_pk
 
 
 class PlaybookVersion(SQLModel, table=True):
