@@ -413,8 +413,8 @@ async def _run(n: int, rate: float, latency_n: int, scale_n: int) -> dict[str, A
     pool = await get_pool()
     try:
         await asyncio.sleep(3)  # workers connect, compute pools spawn
-        for i in range(WARMUP_N):  # first jobs load the word model, open connections
-            await _wait_ready([await _submit(pool, org_id, data, f"warm-up {i}")], timeout=120)
+        # The first jobs load the word model and open connections: not counted.
+        await _one_at_a_time(pool, org_id, data, "warm-up", WARMUP_N)
         # Phase 0: one meeting at a time, for the stages' unqueued cost (the ceiling); the
         # other half after the burst, so a machine that got busier or quieter meanwhile
         # moves both sides of the ratio.

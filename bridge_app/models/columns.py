@@ -11,7 +11,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
+def check_in(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK constraint's SQL: `column` holds one of `values`."""
     quoted = ", ".join(f"'{v}'" for v in values)
     return f"{column} IN ({quoted})"
 

@@ -23,7 +23,7 @@ from bridge_app.core.vocabulary import (
     ROLES,
     SEVERITIES,
 )
-from bridge_app.models.columns import _in, jsonb, now_field, org_fk, tstz, uuid_pk
+from bridge_app.models.columns import check_in, jsonb, now_field, org_fk, tstz, uuid_pk
 
 DRAFT_STATUSES = ("draft", "approved")
 EXPORT_STATUSES = ("pending", "done", "failed")
@@ -66,7 +66,7 @@ class Membership(SQLModel, table=True):
     __tablename__ = "memberships"
     __table_args__ = (
         sa.UniqueConstraint("organization_id", "user_id"),
-        sa.CheckConstraint(_in("role", ROLES), name="ck_memberships_role"),
+        sa.CheckConstraint(check_in("role", ROLES), name="ck_memberships_role"),
     )
     id: uuid.UUID = uuid_pk()
     organization_id: uuid.UUID = org_fk()
@@ -82,7 +82,7 @@ class Invitation(SQLModel, table=True):
     """An organization's invitation to an existing account; a membership only once accepted."""
 
     __tablename__ = "invitations"
-    __table_args__ = (sa.CheckConstraint(_in("role", ROLES), name="ck_invitations_role"),)
+    __table_args__ = (sa.CheckConstraint(check_in("role", ROLES), name="ck_invitations_role"),)
     id: uuid.UUID = uuid_pk()
     organization_id: uuid.UUID = org_fk()
     user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
@@ -138,7 +138,7 @@ class Meeting(SQLModel, table=True):
         sa.Index("ix_meetings_org_content_sha256", "organization_id", "content_sha256"),
         sa.Index("ix_meetings_org_created_id", "organization_id", "created_at", "id"),
         sa.UniqueConstraint("id", "organization_id", name="uq_meetings_id_organization"),
-        sa.CheckConstraint(_in("status", MEETING_STATUSES), name="ck_meetings_status"),
+        sa.CheckConstraint(check_in("status", MEETING_STATUSES), name="ck_meetings_status"),
     )
     id: uuid.UUID = uuid_pk()
     organization_id: uuid.UUID = org_fk()
@@ -220,8 +220,8 @@ class Decision(SQLModel, table=True):
     __tablename__ = "decisions"
     __table_args__ = (
         sa.Index("ix_decisions_meeting_id_confidence", "meeting_id", sa.text("confidence DESC")),
-        sa.CheckConstraint(_in("kind", ITEM_KINDS), name="ck_decisions_kind"),
-        sa.CheckConstraint(_in("review_status", REVIEW_STATUSES), name="ck_decisions_review"),
+        sa.CheckConstraint(check_in("kind", ITEM_KINDS), name="ck_decisions_kind"),
+        sa.CheckConstraint(check_in("review_status", REVIEW_STATUSES), name="ck_decisions_review"),
         sa.CheckConstraint("confidence >= 0 AND confidence <= 1", name="ck_decisions_confidence"),
         {"postgresql_partition_by": "RANGE (created_at)"},
     )
@@ -265,7 +265,7 @@ class Draft(SQLModel, table=True):
     __tablename__ = "drafts"
     __table_args__ = (
         sa.Index("ix_drafts_contract_type_status", "contract_type", "status"),
-        sa.CheckConstraint(_in("status", DRAFT_STATUSES), name="ck_drafts_status"),
+        sa.CheckConstraint(check_in("status", DRAFT_STATUSES), name="ck_drafts_status"),
     )
     id: uuid.UUID = uuid_pk()
     organization_id: uuid.UUID = org_fk()
@@ -327,7 +327,7 @@ class QAFinding(SQLModel, table=True):
     """A QA check's finding on one draft version."""
 
     __tablename__ = "qa_findings"
-    __table_args__ = (sa.CheckConstraint(_in("severity", SEVERITIES), name="ck_qa_severity"),)
+    __table_args__ = (sa.CheckConstraint(check_in("severity", SEVERITIES), name="ck_qa_severity"),)
     id: uuid.UUID = uuid_pk()
     organization_id: uuid.UUID = org_fk()
     draft_version_id: uuid.UUID = Field(
@@ -348,8 +348,8 @@ class Export(SQLModel, table=True):
     __tablename__ = "exports"
     __table_args__ = (
         sa.UniqueConstraint("organization_id", "idempotency_key"),
-        sa.CheckConstraint(_in("format", EXPORT_FORMATS), name="ck_exports_format"),
-        sa.CheckConstraint(_in("status", EXPORT_STATUSES), name="ck_exports_status"),
+        sa.CheckConstraint(check_in("format", EXPORT_FORMATS), name="ck_exports_format"),
+        sa.CheckConstraint(check_in("status", EXPORT_STATUSES), name="ck_exports_status"),
     )
     id: uuid.UUID = uuid_pk()
     organization_id: uuid.UUID = org_fk()
@@ -379,8 +379,8 @@ class StageRun(SQLModel, table=True):
     __tablename__ = "stage_runs"
     __table_args__ = (
         sa.Index("ix_stage_runs_stage_finished", "stage", "finished_at"),
-        sa.CheckConstraint(_in("stage", STAGE_NAMES), name="ck_stage_runs_stage"),
-        sa.CheckConstraint(_in("outcome", RUN_OUTCOMES), name="ck_stage_runs_outcome"),
+        sa.CheckConstraint(check_in("stage", STAGE_NAMES), name="ck_stage_runs_stage"),
+        sa.CheckConstraint(check_in("outcome", RUN_OUTCOMES), name="ck_stage_runs_outcome"),
     )
     id: uuid.UUID = uuid_pk()
     organization_id: uuid.UUID = org_fk()

@@ -80,6 +80,12 @@ class NextJob:
     def __post_init__(self) -> None:
         object.__setattr__(self, "stage", Stage(self.stage))  # "qa" given → Stage.qa
 
+    @property
+    def job_id(self) -> str:
+        """Its arq job id (the part, when there is one, makes a continuation a job of its own)."""
+        base = job_id(self.stage, self.subject_id, self.version)
+        return base + (f":part{self.part}" if self.part else "")
+
 
 async def enqueue_stage(pool: ArqRedis, job: NextJob, *, defer_by: float | None = None) -> bool:
     """Enqueue a stage's job; False when that exact job is already queued or running."""
@@ -88,8 +94,7 @@ async def enqueue_stage(pool: ArqRedis, job: NextJob, *, defer_by: float | None 
         target.function,
         str(job.subject_id),
         job.version,
-        _job_id=job_id(job.stage, job.subject_id, job.version)
-        + (f":part{job.part}" if job.part else ""),
+        _job_id=job.job_id,
         _queue_name=target.queue,
         _defer_by=defer_by,
     )
@@ -130,10 +135,9 @@ async def job_statuses(pool: ArqRedis, jobs: Sequence[NextJob]) -> list[JobStatu
         return []
     async with pool.pipeline(transaction=False) as pipe:
         for job in jobs:
-            ident = job_id(job.stage, job.subject_id, job.version)
-            pipe.exists(result_key_prefix + ident)
-            pipe.exists(in_progress_key_prefix + ident)
-            pipe.zscore(STAGES[job.stage].queue, ident)
+            pipe.exists(result_key_prefix + job.job_id)
+            pipe.exists(in_progress_key_prefix + job.job_id)
+            pipe.zscore(STAGES[job.stage].queue, job.job_id)
         answers = await pipe.execute()
     now_ms = timestamp_ms()
     statuses: list[JobStatus] = []
