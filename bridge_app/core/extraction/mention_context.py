@@ -24,6 +24,27 @@ _BEFORE_CONTEXT_RX = re.compile(
     r"rather than|not|was|originally)\s+(?:net\s+|\$|€|£)?$",
     re.I,
 )
+_BOUND_BEFORE_RX = re.compile(
+    r"\b(under|over|above|below|(?<!come )(?<!go )up to|less than|more than|at least|at most)"
+    r"\s+(?:\$|€|£)?$",
+    re.I,
+)
+# A speaker's own offer said right before the figure ("I can do", "I'd be able to lower it to",
+# "I need at least", "lowest we can accept is"): the figure is on the table, whatever else the
+# sentence says ("the space is currently vacant and …") and even as a bound ("I can't take less
+# than $700" is the seller's price).
+_OWN_OFFER_FRAME_RX = re.compile(
+    r"\b(i|we)(?:'d|'ll|\s+(?:can(?:not|'t)?|could(?:n't)?|would(?:n't)?|will|won't|need|want|"
+    r"must|have to|am willing|'m willing|simply|only|just)\b)[^.!?;]{0,45}$",
+    re.I,
+)
+# Figures named as the worth of something else ("a gold chain that's worth 250", "parking which
+# is usually $50", "I'll even throw in a $20 case"): not the price on the table.
+_WORTH_BEFORE_RX = re.compile(
+    r"\b(worth|usually|normally|typically|retails? (at|for)|throw(?:ing)? in(?: an?| the)?|"
+    r"go(?:es)? for)\s+(?:about |around )?(?:\$|€|£)?$",
+    re.I,
+)
 UNIT_NOUNS = (
     r"seats?|sensors?|licen[cs]es?|users?|units?|devices?|endpoints?|laptops?|servers?|"
     r"kits?|cases?|pallets?|boxes|copies|subscriptions?|stores?|locations?|sites?|vehicles?|"
@@ -42,11 +63,14 @@ def is_context(text: str, start: int, end: int, figure: bool = True) -> bool:
     sentence = text[s:e]
     before = text[max(s, start - 16) : start]
     after = text[end : end + 14]
-    return bool(
-        _CONTEXT_RX.search(sentence)
-        or (figure and _BEFORE_CONTEXT_RX.search(before))
-        or re.match(r"\s*(off|discount|cheaper|less than|more than)\b", after, re.I)
-    )
+    if figure and _WORTH_BEFORE_RX.search(text[max(s, start - 30) : start]):
+        return True
+    if re.match(r"\s*(off|discount|cheaper|less than|more than)\b", after, re.I):
+        return True
+    frame = _OWN_OFFER_FRAME_RX.search(text[s:start]) if figure else None
+    if frame is not None and not _CONTEXT_RX.search(frame.group(0)):
+        return bool(_BEFORE_CONTEXT_RX.search(before) and not _BOUND_BEFORE_RX.search(before))
+    return bool(_CONTEXT_RX.search(sentence) or (figure and _BEFORE_CONTEXT_RX.search(before)))
 
 
 def clause_around(text: str, start: int, end: int, width: int = 45) -> str:

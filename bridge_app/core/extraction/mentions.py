@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bridge_app.core.extraction.mention_context import sentence_bounds
 from bridge_app.core.extraction.mention_dates import DATE_RX, date_mentions
 from bridge_app.core.extraction.mention_money import money_mentions
 from bridge_app.core.extraction.mention_periods import duration_mentions, payment_mentions
@@ -75,11 +76,12 @@ def segment_mentions(
     if laws:
         scope = [m for m in scope if m.key != "territory"]
     out += [m for m in scope if not any(x.start <= m.start < x.end for x in out)]
-    # Attribution: "your proposal came in at 72" is the listener's offer.
+    # Attribution: "your proposal came in at 72" is the listener's offer; only in the sentence
+    # that says so ("that is half the asking price. I would go 1900" is the speaker's own).
     if _ATTRIBUTED_RX.search(text):
         out = [
             Mention(m.key, m.value, m.ident, m.start, m.end, m.kind + ":theirs", m.context)
-            if _ATTRIBUTED_RX.search(text[: m.start])
+            if _ATTRIBUTED_RX.search(text[sentence_bounds(text, m.start)[0] : m.start])
             else m
             for m in out
         ]

@@ -71,6 +71,10 @@ _SUFFIX = {
     "us": "USD",
     "canadian": "CAD",
     "australian": "AUD",
+    # A symbol written after the figure ("45$", "1.200,50 €"): common in chats and in Europe.
+    "$": "$",
+    "€": "EUR",
+    "£": "GBP",
 }
 _PREFIX_RX = re.compile(
     r"(?P<cur>US\$|CA\$|C\$|AU\$|A\$|NZ\$|S\$|\$|€|£|¥|₹|\b(?:USD|CAD|AUD|EUR|GBP|JPY|CHF|SEK|"
@@ -80,7 +84,7 @@ _PREFIX_RX = re.compile(
 _SUFFIX_RX = re.compile(
     r"^(?:\s?(?:k|m|mm|bn|thousand|million|billion))?\s*(?P<cur>"
     + "|".join(re.escape(s) for s in sorted(_SUFFIX, key=len, reverse=True))
-    + r")\b",
+    + r")(?!\w)",
     re.I,
 )
 _DOLLAR_HINT_RX = re.compile(
