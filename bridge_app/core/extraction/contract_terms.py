@@ -15,7 +15,6 @@ figure is ``unit_price`` and, when no total is agreed, also the ``price`` (with 
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -23,18 +22,23 @@ from datetime import date
 from typing import Any
 
 from bridge_app.core.extraction.grounding import evidence_for
+from bridge_app.core.extraction.mention_keys import TOPIC_RXS, resolve_keyless, with_key
 from bridge_app.core.extraction.mention_scope import LAW_TOPIC_RX
 from bridge_app.core.extraction.mentions import (
-    DATE_KEYS,
-    DAY_KEYS,
     DURATION_KEYS,
     MONEY_KEYS,
     segment_mentions,
 )
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.extraction.money_values import meeting_dollar
-from bridge_app.core.extraction.negotiation import PARK_RX, Mention, Offer, Track, track
-from bridge_app.core.extraction.numbers import NumberMention, reading_near
+from bridge_app.core.extraction.negotiation import (
+    PARK_RX,
+    Mention,
+    Offer,
+    Track,
+    track,
+    turn_stance,
+)
 from bridge_app.core.transcript.model import Segment
 
 LABELS = {
@@ -61,17 +65,6 @@ LABELS = {
 }
 # Emitted as agreed terms (other tracked keys only steer the talk: "other_amount", "percent").
 EMITTED = frozenset(LABELS)
-_TOPIC_RXS: dict[str, re.Pattern[str]] = {
-    "payment_terms": re.compile(r"\b(payment|payment terms|pay|invoic\w*|billing)\b", re.I),
-    "start_date": re.compile(r"\b(start date|when (would|do|can) (you|we) start|start)\b", re.I),
-    "effective_date": re.compile(r"\beffective\b", re.I),
-    "end_date": re.compile(r"\b(end date|until when)\b", re.I),
-    "term": re.compile(r"\b(term|how long)\b", re.I),
-    "governing_law": LAW_TOPIC_RX,
-    "quantity": re.compile(r"\b(how many|seats|sensors|licen[cs]es|units|users)\b", re.I),
-    "confidentiality_period": re.compile(r"\bconfidential\w*\b", re.I),
-    "price": re.compile(r"\b(price|fee|cost|budget|minimum|quote)\b", re.I),
-}
 _CONTRACT_TALK_RX = re.compile(
     r"\b(contract|agreement|nda|non-?disclosure|sow|statement of work|order form|term sheet|msa|"
     r"amendment|licen[cs]e|subscription|retainer|governing law|payment terms|net \d+|"
@@ -165,14 +158,14 @@ def contract_terms(
     def resolve(i: int, m: Mention, tracks: dict[str, Track]) -> Mention | None:
         if m.kind.startswith("duration") and said_periods[i]:
             # "…caps it at two years. Two years?": the period this turn is about.
-            return _with_key(m, said_periods[i][-1], m.value)
+            return with_key(m, said_periods[i][-1], m.value)
         if m.kind.startswith("duration") and dated[i]:
             # "start on the 1st of April … so about six months": the engagement's length.
-            return _with_key(m, "duration", m.value)
-        return _resolve_keyless(i, m, tracks, texts)
+            return with_key(m, "duration", m.value)
+        return resolve_keyless(i, m, tracks, texts)
 
     def park_keys(i: int, tracks: dict[str, Track]) -> list[str]:
-        named = [k for k, rx in _TOPIC_RXS.items() if rx.search(texts[i]) and k in tracks]
+        named = [k for k, rx in TOPIC_RXS.items() if rx.search(texts[i]) and k in tracks]
         m = PARK_RX.search(texts[i])
         if named:
             return named
@@ -219,179 +212,6 @@ def _years_from_context(
                 m = replace(m, value=same[-1], ident=same[-1])
         out.append(m)
     return out
-
-
-def _recent(tracks: dict[str, Track], keys: Sequence[str], i: int, window: int) -> Track | None:
-    cands = [t for k, t in tracks.items() if k in keys and i - t.last_seg <= window]
-    return max(cands, key=lambda t: t.last_seg) if cands else None
-
-
-def _topic(texts: Sequence[str], i: int, keys: Sequence[str]) -> str | None:
-    for j in (i, i - 1, i - 2):
-        if j < 0:
-            continue
-        for k in keys:
-            rx = _TOPIC_RXS.get(k)
-            if rx is not None and rx.search(texts[j]):
-                return k
-    return None
-
-
-def _scale(t: Track) -> float | None:
-    ref = t.open or t.accepted or (t.offers[-1] if t.offers else None)
-    if ref is None or not isinstance(ref.value, dict):
-        return t.scale
-    amount = ref.value.get("amount")
-    return float(amount) if isinstance(amount, (int, float)) and amount > 0 else t.scale
-
-
-def _resolve_keyless(
-    i: int, m: Mention, tracks: dict[str, Track], texts: Sequence[str]
-) -> Mention | None:
-    if m.kind.startswith("money"):
-        # An explicit amount without a "per" or "total" cue: the money term under discussion
-        # when it is on its scale, else the price.
-        t = _recent(tracks, ("price", "unit_price", "rate"), i, 8)
-        amount = m.value.get("amount") if isinstance(m.value, dict) else None
-        if t is not None and amount:
-            scale = _scale(t)
-            if scale and 0.3 <= amount / scale <= 3.5:
-                return _with_key(m, t.key, m.value)
-            if scale and amount / scale < 0.25 and t.key == "price":
-                return _with_key(m, "other_amount", m.value)
-        return _with_key(m, "price", m.value)
-    if m.kind.startswith("number"):
-        assert isinstance(m.value, NumberMention)
-        n = m.value
-        cands: list[tuple[int, Mention]] = []
-        for t in tracks.values():
-            if i - t.last_seg > 6 or (not t.offers and t.key not in MONEY_KEYS):
-                continue
-            if t.key in ("price", "unit_price", "rate", "other_amount"):
-                scale = _scale(t)
-                if scale is None:
-                    continue
-                r = reading_near(n, scale, 3.0)
-                if r is None:
-                    continue
-                ref = t.open or t.accepted or (t.offers[-1] if t.offers else None)
-                if ref is None or not isinstance(ref.value, dict):
-                    continue
-                value = {"amount": r, "currency": ref.value.get("currency")}
-                if ref.value.get("per"):
-                    value["per"] = ref.value["per"]
-                cands.append((t.last_seg, _with_key(m, t.key, value, f"{round(r, 2)}", "money")))
-            elif t.key in DAY_KEYS and n.value == int(n.value) and 1 <= n.value <= 180:
-                if n.readings[0] != n.value:
-                    pass
-                d = int(n.value)
-                cands.append(
-                    (
-                        t.last_seg,
-                        _with_key(m, t.key, {"days": d, "text": f"{d} days"}, f"days:{d}", "days"),
-                    )
-                )
-            elif t.key in DURATION_KEYS and 1 <= n.value <= 36 and n.value == int(n.value):
-                ref = t.open or t.accepted or t.offers[-1]
-                assert ref is not None
-                unit_days = _unit_of(ref.value)
-                if unit_days is None:
-                    continue
-                d = round(n.value * unit_days)
-                cands.append(
-                    (
-                        t.last_seg,
-                        _with_key(
-                            m,
-                            t.key,
-                            {"days": d, "text": f"{int(n.value)} x"},
-                            f"days:{d}",
-                            "duration",
-                        ),
-                    )
-                )
-            elif t.key == "quantity" and n.value == int(n.value):
-                ref = t.open or t.accepted or t.offers[-1]
-                q = ref.value.get("value") if isinstance(ref.value, dict) else None
-                if q and 0.2 <= n.value / q <= 5:
-                    value = {"value": float(n.value), "unit": ref.value.get("unit")}
-                    cands.append(
-                        (t.last_seg, _with_key(m, "quantity", value, f"{int(n.value)}", "count"))
-                    )
-            elif t.key == "quantity" and not t.offers:
-                continue
-            elif t.key == "percent":
-                cands.append(
-                    (t.last_seg, _with_key(m, "percent", n.value, str(n.value), "percent"))
-                )
-        if (
-            not cands
-            and _topic(texts, i, ("quantity",)) == "quantity"
-            and n.value >= 2
-            and n.value == int(n.value)
-            and i > 0
-            and re.search(r"\bhow many\b", texts[i - 1], re.I)
-        ):
-            value = {"value": float(n.value), "unit": None}
-            return _with_key(m, "quantity", value, f"{int(n.value)}", "count")
-        if not cands:
-            if m.kind == "number+price" and not any(
-                t.key in MONEY_KEYS and t.offers for t in tracks.values()
-            ):
-                # The first figure of a money talk, said with an offer word.
-                value = {"amount": n.value, "currency": None}
-                return _with_key(m, "price", value, f"{round(n.value, 2)}", "money")
-            return None
-        return max(cands, key=lambda c: c[0])[1]
-    if m.kind.startswith("days"):
-        t = _recent(tracks, DAY_KEYS, i, 10**6)
-        key = t.key if t is not None else None
-        if key is None:
-            topic = _topic(texts, i, ("payment_terms",))
-            key = topic
-        return _with_key(m, key, m.value) if key else None
-    if m.kind.startswith("duration"):
-        topic = _topic(texts, i, ("confidentiality_period", "term"))
-        t = _recent(tracks, DURATION_KEYS, i, 4)
-        if t is not None:
-            return _with_key(m, t.key, m.value)
-        if topic:
-            return _with_key(m, topic, m.value)
-        dated = _recent(tracks, DATE_KEYS, i, 0)
-        return _with_key(m, "duration", m.value) if dated is not None else None
-    if m.kind.startswith("date"):
-        t = _recent(tracks, DATE_KEYS, i, 3)
-        topic = _topic(texts, i, ("start_date", "effective_date", "end_date"))
-        if t is not None:
-            return _with_key(m, t.key, m.value)
-        if topic:
-            return _with_key(m, topic, m.value)
-        return None
-    return None
-
-
-def _unit_of(value: Any) -> float | None:
-    if not isinstance(value, dict):
-        return None
-    text = str(value.get("text", "")).lower()
-    for unit, days in (("year", 365.0), ("month", 30.0), ("week", 7.0), ("day", 1.0)):
-        if unit in text:
-            return days
-    return None
-
-
-def _with_key(
-    m: Mention, key: str, value: Any, ident: str | None = None, kind: str | None = None
-) -> Mention:
-    return Mention(
-        key,
-        value,
-        ident if ident is not None else m.ident,
-        m.start,
-        m.end,
-        kind or m.kind,
-        m.context,
-    )
 
 
 def _items(segs: Sequence[Segment], tracks: dict[str, Track], contract_talk: bool) -> list[Item]:
@@ -450,6 +270,21 @@ def _standing_offer(segs: Sequence[Segment], t: Track, tracks: dict[str, Track])
     )
     if last_money > t.open.seg or (len({o.side for o in t.offers}) < 2 and len(t.offers) > 1):
         return None
+    holder = segs[t.open.seg].speaker
+    if any(
+        segs[j].speaker != holder and turn_stance(segs[j].text) == "reject"
+        for j in range(t.open.seg + 1, len(segs))
+    ):
+        return None  # "no way I can go that low": refused in words, not left unopposed
+    done = t.accepted
+    if (
+        done is not None
+        and done.side == t.open.side
+        and not any(o.side != done.side and o.seg > (done.accepted_at or 0) for o in t.offers)
+    ):
+        # "85?" "sounds reasonable" "For 90 I'll deliver it": after the deal only the side whose
+        # price was taken asks for more; that needs its own yes, and the accepted price stands.
+        return None
     return t.open
 
 
@@ -494,6 +329,3 @@ def _open_item(segs: Sequence[Segment], key: str, t: Track) -> Item:
             "negotiation": [{"value": o.value, "state": o.state} for o in t.offers],
         },
     )
-
-
-_ = math

@@ -39,12 +39,17 @@ _OWN_OFFER_FRAME_RX = re.compile(
     re.I,
 )
 # Figures named as the worth of something else ("a gold chain that's worth 250", "parking which
-# is usually $50", "I'll even throw in a $20 case"): not the price on the table.
+# is usually $50", "I'll even throw in a $20 case", "I paid $500 for it"): not the price on the
+# table.
 _WORTH_BEFORE_RX = re.compile(
-    r"\b(worth|usually|normally|typically|retails? (at|for)|throw(?:ing)? in(?: an?| the)?|"
-    r"go(?:es)? for)\s+(?:about |around )?(?:\$|€|£)?$",
+    r"(\b(worth|(usually|normally|typically)(?: (costs?|sells? for|goes for|runs?|is|are))?|"
+    r"paid(?: over| about| around)?|cost (?:me|us)|bought (?:it|them) for|"
+    r"throw(?:ing)? in(?: an?| the)?)|"
+    r"\b(they|these|those|others|new ones?|new)\b[^.!?,]{0,20}\b(sell|go|retail|cost)s? (at|for)|"
+    r"\bit (sells|goes|retails) (at|for)|\bit costs)\s+(?:about |around )?(?:\$|€|£)?$",
     re.I,
 )
+_CLAUSE_BREAK_RX = re.compile(r"[,;:]|\b(and|but|so)\b", re.I)
 UNIT_NOUNS = (
     r"seats?|sensors?|licen[cs]es?|users?|units?|devices?|endpoints?|laptops?|servers?|"
     r"kits?|cases?|pallets?|boxes|copies|subscriptions?|stores?|locations?|sites?|vehicles?|"
@@ -68,7 +73,12 @@ def is_context(text: str, start: int, end: int, figure: bool = True) -> bool:
     if re.match(r"\s*(off|discount|cheaper|less than|more than)\b", after, re.I):
         return True
     frame = _OWN_OFFER_FRAME_RX.search(text[s:start]) if figure else None
-    if frame is not None and not _CONTEXT_RX.search(frame.group(0)):
+    cut = s
+    if frame is not None:
+        breaks = _CLAUSE_BREAK_RX.finditer(text, s, s + frame.start())
+        cut = max((b.end() for b in breaks), default=s)
+    clause = text[cut:start]
+    if frame is not None and not _CONTEXT_RX.search(clause):
         return bool(_BEFORE_CONTEXT_RX.search(before) and not _BOUND_BEFORE_RX.search(before))
     return bool(_CONTEXT_RX.search(sentence) or (figure and _BEFORE_CONTEXT_RX.search(before)))
 

@@ -26,7 +26,8 @@ _AFTER_NOT_MONEY_RX = re.compile(
 _BARE_TAIL_RX = re.compile(
     r"^\s*(?:[.,!?;:)\-]|$|'s\b|(?:a|per|each|fixed|for|and|with|if|is|works|it|then|on|total|"
     r"all|plus|but|ok|okay|yes|in|or|that|which|as|to|would|could|sounds|upfront|even|including|"
-    r"excluding|flat|from|so|i|we|you|max|tops|firm|final|cash|now|instead|be|dollars|bucks|"
+    r"excluding|flat|from|so|i|we|you|your|without|max|tops|firm|final|cash|now|instead|be|dollars|"
+    r"bucks|"
     r"and|no|works|at)\b)",
     re.I,
 )

@@ -67,7 +67,7 @@ Stance = Literal["assent", "reject", "defer", "question", "park", "neutral"]
 
 _ASSENT_RX = re.compile(
     r"\b(ok(ay)?|fine|yes|yeah|yep|sure|agreed|agree|deal|works|work for|good|great|perfect|"
-    r"accept|live with|it is|that matches|matches|correct|exactly|alright|all right|fair|"
+    r"accept|live with|it is(?=\W*$)|that matches|matches|correct|exactly|alright|all right|fair|"
     r"happy with|no objection|sounds (good|right|fair|great)|done|settled|absolutely|of course|"
     r"reasonable|i guess (so|that)|that's fair|agreeable|"
     r"i'll take|we'll take|i can do|we can do|willing to|let's do|let's go with|go with)\b|"
@@ -76,7 +76,7 @@ _ASSENT_RX = re.compile(
 )
 _STRONG_ASSENT_RX = re.compile(
     r"\b(works|deal|fine|agree|agreed|accept\w*|take it|sounds (good|great|fair)|fair|"
-    r"reasonable|live with|it is|matches|correct|exactly|can do|happy with|no objection)\b",
+    r"reasonable|live with|it is(?=\W*$)|matches|correct|exactly|can do|happy with|no objection)\b",
     re.I,
 )
 _SETTLED_RX = re.compile(
@@ -88,8 +88,8 @@ _FAREWELL_RX = re.compile(
     r"\b(thanks|thank you|bye|talk soon|talk then|see you|have a good|cheers|take care)\b", re.I
 )
 _CLOSING_RX = re.compile(
-    r"^(?!.*\b(if|unless|provided|as long as)\b).*\b(deal!|it's a deal|we have a deal|you have "
-    r"a deal|you've got a deal|sold)\b",
+    r"^(?!.*\b(if|unless|provided|as long as)\b).*\b(deal!|it's a deal|we have a deal|"
+    r"you(?:'ve| have)(?: got)?(?: yourself)? a deal|sold)\b",
     re.I,
 )
 _LEADING_ASSENT_RX = re.compile(
@@ -144,7 +144,7 @@ def stance(sentence: str) -> Stance:
     if reject and not re.search(
         r"\b(not from me|no objection|not a problem|no problem)\b", s, re.I
     ):
-        if not assent or re.match(r"\s*(no|not)\b", s, re.I):
+        if not assent or re.match(r"\W*(no|not|nah|nope)\b", s, re.I):
             return "reject"
         # "I can't get to thirty-six. I can do 38": the assent words belong to the counter.
         return "reject" if re.search(r"\b(can't|cannot|won't|rather not)\b", s, re.I) else "assent"
@@ -262,10 +262,17 @@ def track(
                 m = restates[-1]
                 here, rest = _stance_at(text, m.start)
                 sent = next((s for off, s in sentences(text) if off <= m.start < off + len(s)), "")
-                ok = rest == "assent" or (
-                    rest == "neutral"
-                    and here in ("neutral", "assent")
-                    and _short_echo(sent, m, text)
+                before = text[: text.find(sent)] if sent else ""
+                ok = (
+                    rest == "assent"
+                    or (
+                        rest == "neutral"
+                        and here in ("neutral", "assent")
+                        and _short_echo(sent, m, text)
+                    )
+                    # "okay, that sounds doable. 1900 at a month to month basis?": taken, with
+                    # a condition asked after it.
+                    or (here == "question" and before.strip() and turn_stance(before) == "assent")
                 )
                 if ok and other_open is not None:
                     _accept(t, other_open, i, "restated")
@@ -306,8 +313,10 @@ def track(
                 # "We agreed on payment net 30": said as already settled.
                 _accept(t, offer, i, "stated")
                 continue
-            if op is not None and op.side != side and _CLOSING_RX.search(text):
-                # "Deal! 250!": a counter said as the close of the deal.
+            closing = _CLOSING_RX.search(text)
+            if op is not None and op.side != side and closing and closing.start(2) < m.start:
+                # "Deal! 250!": a counter said as the close of the deal ("250 and you have a
+                # deal" is still an offer: the other side has to take it).
                 _accept(t, offer, i, "restated")
                 continue
             # The other side said this date a moment ago without saying which date it was
@@ -326,12 +335,15 @@ def track(
         acknowledges = "?" in text and not _STRONG_ASSENT_RX.search(
             " ".join(x for _, x in sentences(text) if not x.strip().endswith("?"))
         )
+        # "Then you have yourself a deal" closes the offer still open however long the talk
+        # about credit or pick-up took; a bare "sure" only answers the latest turns.
+        reach = n_segments if _CLOSING_RX.search(text) else _LOOKBACK
         if st == "assent" and not acknowledges:
             for key, t in tracks.items():
                 op = t.open
                 if op is None or op.side == side or key in touched:
                     continue
-                if i - op.seg > _LOOKBACK or last_offer_turn.get(op.side, -1) != op.seg:
+                if i - op.seg > reach or last_offer_turn.get(op.side, -1) != op.seg:
                     continue
                 if any(
                     texts[j]

@@ -1,0 +1,200 @@
+"""Which term a keyless figure belongs to ("Forty-five?", "two years", "the first of June"):
+the term under discussion, by the figures' scale and the topic of the talk around them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from bridge_app.core.extraction.mention_scope import LAW_TOPIC_RX
+from bridge_app.core.extraction.mentions import DATE_KEYS, DAY_KEYS, DURATION_KEYS, MONEY_KEYS
+from bridge_app.core.extraction.negotiation import Mention, Track
+from bridge_app.core.extraction.numbers import NumberMention, reading_near
+
+TOPIC_RXS: dict[str, re.Pattern[str]] = {
+    "payment_terms": re.compile(r"\b(payment|payment terms|pay|invoic\w*|billing)\b", re.I),
+    "start_date": re.compile(r"\b(start date|when (would|do|can) (you|we) start|start)\b", re.I),
+    "effective_date": re.compile(r"\beffective\b", re.I),
+    "end_date": re.compile(r"\b(end date|until when)\b", re.I),
+    "term": re.compile(r"\b(term|how long)\b", re.I),
+    "governing_law": LAW_TOPIC_RX,
+    "quantity": re.compile(r"\b(how many|seats|sensors|licen[cs]es|units|users)\b", re.I),
+    "confidentiality_period": re.compile(r"\bconfidential\w*\b", re.I),
+    "price": re.compile(r"\b(price|fee|cost|budget|minimum|quote)\b", re.I),
+}
+
+
+def _recent(tracks: dict[str, Track], keys: Sequence[str], i: int, window: int) -> Track | None:
+    cands = [t for k, t in tracks.items() if k in keys and i - t.last_seg <= window]
+    return max(cands, key=lambda t: t.last_seg) if cands else None
+
+
+def talk_topic(texts: Sequence[str], i: int, keys: Sequence[str]) -> str | None:
+    for j in (i, i - 1, i - 2):
+        if j < 0:
+            continue
+        for k in keys:
+            rx = TOPIC_RXS.get(k)
+            if rx is not None and rx.search(texts[j]):
+                return k
+    return None
+
+
+def _scale(t: Track) -> float | None:
+    ref = t.open or t.accepted or (t.offers[-1] if t.offers else None)
+    if ref is None or not isinstance(ref.value, dict):
+        return t.scale
+    amount = ref.value.get("amount")
+    return float(amount) if isinstance(amount, (int, float)) and amount > 0 else t.scale
+
+
+def resolve_keyless(
+    i: int, m: Mention, tracks: dict[str, Track], texts: Sequence[str]
+) -> Mention | None:
+    if m.kind.startswith("money"):
+        # An explicit amount without a "per" or "total" cue: the money term under discussion
+        # when it is on its scale, else the price.
+        t = _recent(tracks, ("price", "unit_price", "rate"), i, 8)
+        amount = m.value.get("amount") if isinstance(m.value, dict) else None
+        if t is not None and amount:
+            scale = _scale(t)
+            if scale and 0.3 <= amount / scale <= 3.5:
+                return with_key(m, t.key, m.value)
+            if scale and amount / scale < 0.25 and t.key == "price":
+                return with_key(m, "other_amount", m.value)
+        return with_key(m, "price", m.value)
+    if m.kind.startswith("number"):
+        assert isinstance(m.value, NumberMention)
+        n = m.value
+        cands: list[tuple[int, Mention]] = []
+        for t in tracks.values():
+            # A money talk pauses for questions about the item and resumes with bare figures
+            # ("1800 and you have a deal" nine turns after "How about 2800?").
+            reach = 20 if t.key in MONEY_KEYS else 6
+            if i - t.last_seg > reach or (not t.offers and t.key not in MONEY_KEYS):
+                continue
+            if t.key in ("price", "unit_price", "rate", "other_amount"):
+                scale = _scale(t)
+                if scale is None:
+                    continue
+                r = reading_near(n, scale, 3.0)
+                if r is None:
+                    continue
+                ref = t.open or t.accepted or (t.offers[-1] if t.offers else None)
+                if ref is None or not isinstance(ref.value, dict):
+                    continue
+                value = {"amount": r, "currency": ref.value.get("currency")}
+                if ref.value.get("per"):
+                    value["per"] = ref.value["per"]
+                cands.append((t.last_seg, with_key(m, t.key, value, f"{round(r, 2)}", "money")))
+            elif t.key in DAY_KEYS and n.value == int(n.value) and 1 <= n.value <= 180:
+                if n.readings[0] != n.value:
+                    pass
+                d = int(n.value)
+                cands.append(
+                    (
+                        t.last_seg,
+                        with_key(m, t.key, {"days": d, "text": f"{d} days"}, f"days:{d}", "days"),
+                    )
+                )
+            elif t.key in DURATION_KEYS and 1 <= n.value <= 36 and n.value == int(n.value):
+                ref = t.open or t.accepted or t.offers[-1]
+                assert ref is not None
+                unit_days = _unit_of(ref.value)
+                if unit_days is None:
+                    continue
+                d = round(n.value * unit_days)
+                cands.append(
+                    (
+                        t.last_seg,
+                        with_key(
+                            m,
+                            t.key,
+                            {"days": d, "text": f"{int(n.value)} x"},
+                            f"days:{d}",
+                            "duration",
+                        ),
+                    )
+                )
+            elif t.key == "quantity" and n.value == int(n.value):
+                ref = t.open or t.accepted or t.offers[-1]
+                q = ref.value.get("value") if isinstance(ref.value, dict) else None
+                if q and 0.2 <= n.value / q <= 5:
+                    value = {"value": float(n.value), "unit": ref.value.get("unit")}
+                    cands.append(
+                        (t.last_seg, with_key(m, "quantity", value, f"{int(n.value)}", "count"))
+                    )
+            elif t.key == "quantity" and not t.offers:
+                continue
+            elif t.key == "percent":
+                cands.append((t.last_seg, with_key(m, "percent", n.value, str(n.value), "percent")))
+        if (
+            not cands
+            and talk_topic(texts, i, ("quantity",)) == "quantity"
+            and n.value >= 2
+            and n.value == int(n.value)
+            and i > 0
+            and re.search(r"\bhow many\b", texts[i - 1], re.I)
+        ):
+            value = {"value": float(n.value), "unit": None}
+            return with_key(m, "quantity", value, f"{int(n.value)}", "count")
+        if not cands:
+            if m.kind == "number+price" and not any(
+                t.key in MONEY_KEYS and t.offers for t in tracks.values()
+            ):
+                # The first figure of a money talk, said with an offer word.
+                value = {"amount": n.value, "currency": None}
+                return with_key(m, "price", value, f"{round(n.value, 2)}", "money")
+            return None
+        return max(cands, key=lambda c: c[0])[1]
+    if m.kind.startswith("days"):
+        t = _recent(tracks, DAY_KEYS, i, 10**6)
+        key = t.key if t is not None else None
+        if key is None:
+            topic = talk_topic(texts, i, ("payment_terms",))
+            key = topic
+        return with_key(m, key, m.value) if key else None
+    if m.kind.startswith("duration"):
+        topic = talk_topic(texts, i, ("confidentiality_period", "term"))
+        t = _recent(tracks, DURATION_KEYS, i, 4)
+        if t is not None:
+            return with_key(m, t.key, m.value)
+        if topic:
+            return with_key(m, topic, m.value)
+        dated = _recent(tracks, DATE_KEYS, i, 0)
+        return with_key(m, "duration", m.value) if dated is not None else None
+    if m.kind.startswith("date"):
+        t = _recent(tracks, DATE_KEYS, i, 3)
+        topic = talk_topic(texts, i, ("start_date", "effective_date", "end_date"))
+        if t is not None:
+            return with_key(m, t.key, m.value)
+        if topic:
+            return with_key(m, topic, m.value)
+        return None
+    return None
+
+
+def _unit_of(value: Any) -> float | None:
+    if not isinstance(value, dict):
+        return None
+    text = str(value.get("text", "")).lower()
+    for unit, days in (("year", 365.0), ("month", 30.0), ("week", 7.0), ("day", 1.0)):
+        if unit in text:
+            return days
+    return None
+
+
+def with_key(
+    m: Mention, key: str, value: Any, ident: str | None = None, kind: str | None = None
+) -> Mention:
+    return Mention(
+        key,
+        value,
+        ident if ident is not None else m.ident,
+        m.start,
+        m.end,
+        kind or m.kind,
+        m.context,
+    )
