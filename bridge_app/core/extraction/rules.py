@@ -36,10 +36,16 @@ from bridge_app.core.transcript.model import Segment
 # scorer expects annotators to cite (the sum of its probabilities), so volume follows what the
 # meeting contains rather than its length alone; at least DECISION_MIN of them when they clear
 # the scorer's floor (``weights.py``), which keeps short meetings without outcomes empty.
-# Actions: the best ACTION_MAX (both chosen on the dev split, docs/EXTRACTION.md).
+# Actions likewise: ACTIONS_PER_EXPECTED times the segments the action scorer expects to be
+# cited, between ACTION_MIN and ACTION_MAX (all chosen on the dev split, docs/EXTRACTION.md).
 DECISIONS_PER_EXPECTED = 1.5
 DECISION_MIN = 2
+ACTIONS_PER_EXPECTED = 0.5
+ACTION_MIN = 1
 ACTION_MAX = 3
+# Beyond that volume a speaker's own commitment ("and I'll prepare the project plan …") still
+# becomes an action item when the scorer gives its evidence at least this probability.
+ACTION_COMMITMENT_P = 0.25
 OPEN_QUESTION_MAX = 3
 # Segments between two key utterances of the same kind: nearby candidates mostly hit the same
 # annotated item, so a wider suppression radius frees the volume for other parts of the meeting
@@ -117,15 +123,20 @@ def _action_window(segs: Sequence[Segment], window: list[int], key: int) -> list
 
 
 def _top_actions(
-    segs: Sequence[Segment], scores: list[float], keys: list[int], floor: float, allowed: list[bool]
+    segs: Sequence[Segment],
+    scores: list[float],
+    keys: list[int],
+    floor: float,
+    allowed: list[bool],
+    volume: int,
 ) -> list[int]:
-    """The best ACTION_MAX candidates above ``floor`` with distinct key utterances, more than
+    """The best ``volume`` candidates above ``floor`` with distinct key utterances, more than
     ``_MIN_GAP`` segments apart unless they are two people's own commitments ("I will send …",
     "and I'll prepare …": two action items)."""
     order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
     chosen: list[int] = []
     for i in order:
-        if len(chosen) >= ACTION_MAX or scores[i] < floor:
+        if len(chosen) >= volume or scores[i] < floor:
             break
         if not allowed[i]:
             continue
@@ -230,6 +241,14 @@ def decision_volume(logits: Sequence[float]) -> int:
     return max(DECISION_MIN, round(DECISIONS_PER_EXPECTED * expected))
 
 
+def action_volume(logits: Sequence[float]) -> int:
+    """How many action items a meeting gets: ACTIONS_PER_EXPECTED × the segments the action
+    scorer expects to be cited, within [ACTION_MIN, ACTION_MAX]: a kick-off full of "I'll look
+    into it" gets three, a design review with one hand-over one."""
+    expected = sum(_sigmoid(z) for z in logits)
+    return max(ACTION_MIN, min(ACTION_MAX, round(ACTIONS_PER_EXPECTED * expected)))
+
+
 def _decisions_and_actions(
     segs: Sequence[Segment],
     meeting_date: date | None,
@@ -265,7 +284,17 @@ def _decisions_and_actions(
     a_scores = _window_scores(segs, a_logits, a_windows)
     a_keys = [_key(w, a_logits) for w in a_windows]
     a_allowed = [f.substantive for f in feats]
-    for i in _top_actions(segs, a_scores, a_keys, a_floor, a_allowed):
+    ranked = sorted(
+        _top_actions(segs, a_scores, a_keys, a_floor, a_allowed, ACTION_MAX),
+        key=lambda i: -a_scores[i],
+    )
+    volume = action_volume(a_logits)
+    picked = ranked[:volume] + [
+        i
+        for i in ranked[volume:]
+        if _sigmoid(a_scores[i]) >= ACTION_COMMITMENT_P and _committer(segs[a_keys[i]])
+    ]
+    for i in sorted(picked):
         key = a_keys[i]
         seg = segs[key]
         due = find_due_date(seg.text, meeting_date)

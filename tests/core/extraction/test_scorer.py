@@ -1,4 +1,6 @@
-from bridge_app.core.extraction import cues, extract_items, weights
+import math
+
+from bridge_app.core.extraction import cues, extract_items, rules, weights
 
 from .helpers import segs
 
@@ -140,3 +142,12 @@ def test_decision_volume_follows_what_the_scorer_expects_not_length_alone():
     assert decision_volume(quiet) == DECISION_MIN
     assert decision_volume(busy) == 12  # 1.5 × (16 × 0.5 + 200 × 0.0003)
     assert decision_volume(busy) > decision_volume(quiet)
+
+
+def test_action_volume_follows_the_count_the_scorer_expects():
+    def logits(p: float, n: int) -> list[float]:
+        return [math.log(p / (1 - p))] * n
+
+    assert rules.action_volume(logits(0.02, 50)) == 1  # one expected: at least one
+    assert rules.action_volume(logits(0.5, 8)) == 2  # four segments expected: two items
+    assert rules.action_volume(logits(0.9, 20)) == rules.ACTION_MAX  # many: capped
