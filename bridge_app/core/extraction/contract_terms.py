@@ -39,6 +39,7 @@ from bridge_app.core.extraction.negotiation import (
     track,
     turn_stance,
 )
+from bridge_app.core.extraction.value_words import CONTRACT_TALK_RX
 from bridge_app.core.transcript.model import Segment
 
 LABELS = {
@@ -65,12 +66,6 @@ LABELS = {
 }
 # Emitted as agreed terms (other tracked keys only steer the talk: "other_amount", "percent").
 EMITTED = frozenset(LABELS)
-_CONTRACT_TALK_RX = re.compile(
-    r"\b(contract|agreement|nda|non-?disclosure|sow|statement of work|order form|term sheet|msa|"
-    r"amendment|licen[cs]e|subscription|retainer|governing law|payment terms|net \d+|"
-    r"fixed fee|start date|effective date)\b",
-    re.I,
-)
 _PERCENT_RX = re.compile(r"(\d+(?:\.\d+)?)\s?(%|percent)|\b(percent|per cent)\b", re.I)
 
 
@@ -110,7 +105,7 @@ def contract_terms(
 ) -> list[Item]:
     """Agreed terms and the terms left open, from the negotiation of the whole meeting."""
     texts = [s.text for s in segs]
-    contract_talk = bool(_CONTRACT_TALK_RX.search(" ".join(texts)))
+    contract_talk = bool(CONTRACT_TALK_RX.search(" ".join(texts)))
     two_sides = len({sides.get(s.speaker, s.speaker) for s in segs if s.speaker}) == 2
     if not contract_talk and not two_sides:
         # A team meeting (a design review): nobody across a table, so no negotiation to track.

@@ -17,6 +17,7 @@ from bridge_app.core.extraction.party_names import (
     party_key,
     role_near,
 )
+from bridge_app.core.extraction.value_words import CONTRACT_TALK_RX
 from bridge_app.core.transcript.model import Segment
 
 _SELF_INTRO_RX = re.compile(
@@ -115,11 +116,14 @@ def add_frame_parties(segs: Sequence[Segment], parties: dict[str, Party]) -> Non
     people = _people(segs) | frozenset(
         w for s in segs for w in s.speaker.lower().split() if s.speaker
     )
+    # A frame without a side ("Kevin Murphy has developed …") names a company only when the
+    # meeting is about a contract or companies are already at the table.
+    deal_talk = bool(parties) or bool(CONTRACT_TALK_RX.search(" ".join(s.text for s in segs)))
     for name, role, i in _frame_candidates(segs, people):
         key = party_key(name)
         known = next((k for k in parties if k.startswith(key) or key.startswith(k)), None)
         if known is None:
-            if len(parties) >= 2:
+            if len(parties) >= 2 or (role is None and not deal_talk):
                 continue
             p = parties.setdefault(key, Party(name))
         else:

@@ -109,3 +109,13 @@ JURISDICTION_ADJECTIVES = {
 
 def word_set(text: str, sep: str | None = None) -> frozenset[str]:
     return frozenset(w.strip() for w in text.split(sep))
+
+
+# Words of a contract talk: a meeting without any is a team meeting (a design review, a research
+# group), where nobody negotiates terms and a name is not a company at the table.
+CONTRACT_TALK_RX = re.compile(
+    r"\b(contract|agreement|nda|non-?disclosure|sow|statement of work|order form|term sheet|msa|"
+    r"amendment|licen[cs]e|subscription|retainer|governing law|payment terms|net \d+|"
+    r"fixed fee|start date|effective date)\b",
+    re.I,
+)
