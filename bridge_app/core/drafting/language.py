@@ -107,9 +107,19 @@ def speaker_sides(items: Sequence[Item], parties: Sequence[tuple[str, str]]) -> 
 
 _LEAD_RX = re.compile(
     r"^(?:(?:and|so|okay|ok|great|sure|right|also|then|yes|yeah|fine|good|perfect|alright|"
-    r"well|next|finally|on our side|from our side|on my side|for our part)\b[,.!]?\s*)+",
+    r"well|next|finally|but|actually|which reminds me|that reminds me|(?:on|from) (?:our|my) "
+    r"(?:side|end)|for (?:our|my) part)\b[,.!]?\s*)+",
     re.IGNORECASE,
 )
+# What follows the commitment in the same sentence and is not part of it: a second promise of
+# the same thing (", I'll get it to you by tomorrow") or a remark (", that's agreed").
+_AFTER_COMMITMENT_RX = re.compile(
+    r",\s*(?:and\s+)?(?:(?:I|we)(?:'ll| will)\b|(?:that's|that is|it's|it is) "
+    r"(?:agreed|settled|fine|done|decided)\b|but yes\b).*$",
+    re.IGNORECASE,
+)
+# A purpose after the object ("… so you can plan the installation"): the recipient goes before it.
+_PURPOSE_RX = re.compile(r"\s+(?:so that|so|in order to|for)\s+(?=the |you |\w+ can\b)")
 _MODALS = (
     "'ll",
     "will",
@@ -126,6 +136,9 @@ _MODALS = (
     "'m going to",
     "is going to",
     "need to",
+    "'d need to",
+    "would need to",
+    "'d have to",
     "have to",
     "has to",
     "commit to",
@@ -189,7 +202,8 @@ _RECIPIENT_RX = re.compile(r"\b(?:to|with|for)\s+(?:the|you|us|him|her|them|[A-Z
 _WHEN = (
     r"(?:next|this|coming|following)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday|week|month|quarter)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-    r"(?:\s+next week)?|tomorrow|today|tonight|end of (?:the )?(?:day|week|month|quarter)|"
+    r"(?:\s+next week|\s+the\s+\d{1,2}(?:st|nd|rd|th))?|tomorrow|today|tonight|"
+    r"end of (?:the )?(?:day|week|month|quarter)|"
     r"(?:the )?end of (?:next|this) (?:week|month)|eod|eow|close of business|"
     r"(?:in|within) (?:\w+ )?(?:days?|weeks?|business days?)|"
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
@@ -198,7 +212,8 @@ _WHEN = (
     r"(?:\s+\d{4})?|\d{4}-\d{2}-\d{2}"
 )
 _WHEN_RX = re.compile(
-    r",?\s*\b(?:by|before|on|until|no later than|at the latest by|at|in|within)?\s*(?:the\s+)?"
+    r",?\s*\b(?:by|before|on|until|no later than|at the latest by|at|in|within|for)?\s*"
+    r"(?:the\s+)?"
     r"(?:" + _WHEN + r")\b(?:\s+at the latest)?",
     re.IGNORECASE,
 )
@@ -284,7 +299,9 @@ def _base_verb(rest: str) -> str:
 def _strip_when(text: str, due_text: str | None) -> str:
     if due_text:
         text = re.sub(
-            r",?\s*\b(?:by|before|on|until|no later than)?\s*" + re.escape(due_text) + r"\b",
+            r",?\s*\b(?:(?:by|before|on|until|no later than|for)\s+)?(?:the\s+)?"
+            + re.escape(due_text)
+            + r"\b(?:\s+the\s+\d{1,2}(?:st|nd|rd|th)\b)?",
             "",
             text,
             flags=re.IGNORECASE,
@@ -332,7 +349,8 @@ def obligation_sentence(
     own_term = own.defined_as if own else None
     text = _LEAD_RX.sub("", statement.strip().strip('"').strip()).strip()
     # One commitment per sentence: what follows ("Thanks everyone.") is not part of it.
-    text = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[0]
+    text = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[0].rstrip(".!? ")
+    text = _AFTER_COMMITMENT_RX.sub("", text)
 
     # Who is bound: the speaker's side, the person addressed, or a person named as subject.
     bound: str | None = own_term
@@ -368,6 +386,11 @@ def obligation_sentence(
         rest = pronouns(rest, bound, _counterpart(terms, bound))
     verb = rest.split(" ", 1)[0].lower() if rest else ""
     recipient = _counterpart(terms, bound)
+    # A purpose after the object ("… so the Provider can plan the installation") stays last: the
+    # recipient goes with the object.
+    purpose = _PURPOSE_RX.search(rest) if verb in _TRANSFER_VERBS else None
+    tail = rest[purpose.start() :].rstrip(".!?, ") if purpose is not None else ""
+    rest = rest[: purpose.start()] if purpose is not None else rest
     if verb in _TRANSFER_VERBS:
         # "send the Provider the forms" → "send the forms to the Provider"
         rest = re.sub(
@@ -378,6 +401,7 @@ def obligation_sentence(
         )
     if verb in _TRANSFER_VERBS and recipient and not _RECIPIENT_RX.search(rest):
         rest = f"{rest.rstrip('.!?, ')} to the {recipient}"
+    rest += tail
     if bound is not None:
         subject = f"the {bound}"
     else:

@@ -196,3 +196,89 @@ def test_a_mention_in_passing_is_not_an_introduction() -> None:
 )
 def test_first_person_words(text: str, words: list[str]) -> None:
     assert first_person_words(text) == words
+
+
+@pytest.mark.parametrize(
+    ("statement", "speaker", "due_text", "expected"),
+    [
+        (  # a lead-in before the commitment is not part of it
+            "Actually, I'll send you our security questionnaire, I'll get it to you by tomorrow.",
+            "Priya Natarajan",
+            "tomorrow",
+            "The Client shall send the Client's security questionnaire to the Provider by "
+            "4 December 2026.",
+        ),
+        (
+            "From my side, I'll send you the API documentation and the contact names by Friday.",
+            "Dana Whitfield",
+            "Friday",
+            "The Provider shall send the API documentation and the contact names to the Client "
+            "by 4 December 2026.",
+        ),
+        (
+            "Which reminds me, I need to check if we can split the cost across two years.",
+            "Priya Natarajan",
+            None,
+            "The Client shall check if the Client can split the cost across two years by "
+            "4 December 2026.",
+        ),
+        (
+            "But I'd need to check with our controller whether the system allows it.",
+            "Priya Natarajan",
+            None,
+            "The Client shall check with the Client's controller whether the system allows it "
+            "by 4 December 2026.",
+        ),
+        (  # "by the end of the week": the whole phrase gives way to the resolved date
+            "I'll send over the resourcing plan by the end of next week.",
+            "Dana Whitfield",
+            "end of next week",
+            "The Provider shall send over the resourcing plan to the Client by 4 December 2026.",
+        ),
+        (
+            "I'll get sign-off from our CFO before the end of the month.",
+            "Priya Natarajan",
+            "end of the month",
+            "The Client shall get sign-off from the Client's CFO by 4 December 2026.",
+        ),
+        (  # the recipient goes with the object, not after the purpose
+            "I will send you the floor plans by Thursday so you can plan the installation.",
+            "Priya Natarajan",
+            "Thursday",
+            "The Client shall send the floor plans to the Provider so the Provider can plan the "
+            "installation by 4 December 2026.",
+        ),
+        (  # a remark after the commitment is not an obligation
+            "We'll own the migration, that's agreed.",
+            "Dana Whitfield",
+            None,
+            "The Provider shall own the migration by 4 December 2026.",
+        ),
+        (
+            "I'll check our lawyer is happy with it, but yes, England and Wales.",
+            "Priya Natarajan",
+            None,
+            "The Client shall check the Client's lawyer is happy with it by 4 December 2026.",
+        ),
+        (  # the whole relative date goes, with its preposition
+            "I'll set up the due diligence session with your team for next week.",
+            "Priya Natarajan",
+            "next week",
+            "The Client shall set up the due diligence session with the Provider's team by "
+            "4 December 2026.",
+        ),
+        (
+            "We'll get the amendment drafted and over to you by Tuesday the 3rd.",
+            "Dana Whitfield",
+            "Tuesday",
+            "The Provider shall get the amendment drafted and over to the Client by "
+            "4 December 2026.",
+        ),
+    ],
+)
+def test_a_commitment_inside_a_longer_turn_becomes_one_clean_obligation(
+    statement: str, speaker: str, due_text: str | None, expected: str
+) -> None:
+    text = say(statement, speaker, due_display="4 December 2026", due_text=due_text)
+    assert text == expected
+    assert first_person_words(text) == []
