@@ -13,6 +13,8 @@ from bridge_app.core.extraction.mentions import DATE_KEYS, DAY_KEYS, DURATION_KE
 from bridge_app.core.extraction.negotiation import Mention, Track
 from bridge_app.core.extraction.numbers import NumberMention, reading_near
 
+PAYMENT_DAYS_MIN = 7  # fewer days than this is a lead time, never payment terms
+
 TOPIC_RXS: dict[str, re.Pattern[str]] = {
     "payment_terms": re.compile(r"\b(payment|payment terms|pay|invoic\w*|billing)\b", re.I),
     "start_date": re.compile(r"\b(start date|when (would|do|can) (you|we) start|start)\b", re.I),
@@ -150,11 +152,14 @@ def resolve_keyless(
             return None
         return max(cands, key=lambda c: c[0])[1]
     if m.kind.startswith("days"):
+        # A bare day count answers the day term talked about ("Forty-five days?" after "net 30",
+        # "aren't we moving everyone to thirty days?" much later), but payment terms are never a
+        # few days ("two days would be enough" for the training is no counter to net 60).
         t = _recent(tracks, DAY_KEYS, i, 10**6)
-        key = t.key if t is not None else None
-        if key is None:
-            topic = talk_topic(texts, i, ("payment_terms",))
-            key = topic
+        key = t.key if t is not None else talk_topic(texts, i, ("payment_terms",))
+        days = m.value.get("days") if isinstance(m.value, dict) else None
+        if key == "payment_terms" and isinstance(days, int) and days < PAYMENT_DAYS_MIN:
+            return None
         return with_key(m, key, m.value) if key else None
     if m.kind.startswith("duration"):
         topic = talk_topic(texts, i, ("confidentiality_period", "term"))

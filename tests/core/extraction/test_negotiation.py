@@ -267,3 +267,17 @@ def test_every_value_keeps_its_negotiation_state_and_new_keys_are_in_the_vocabul
     assert states == [(60, "countered"), (30, "accepted")]
     for key in ("unit_price", "renewal_period", "notice_period", "liability_cap", "territory"):
         assert key in TERM_KEYS
+
+
+def test_a_few_days_of_lead_time_are_no_counter_to_payment_terms():
+    items = extract_items(
+        segs(
+            *_intro("Quayside Robotics", "Northwind Supply"),
+            ("Ann Lee", "On payment terms we would want net 60 for this contract."),
+            ("Bo Park", "What about training?"),
+            ("Ann Lee", "Two days would be enough for our team."),
+            ("Bo Park", "Good. And net 60 is fine for us."),
+        ),
+        meeting_date=MEETING,
+    )
+    assert _value(items, "payment_terms") == {"days": 60, "text": "net 60"}
