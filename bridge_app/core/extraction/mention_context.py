@@ -75,8 +75,11 @@ def is_context(text: str, start: int, end: int, figure: bool = True) -> bool:
     frame = _OWN_OFFER_FRAME_RX.search(text[s:start]) if figure else None
     cut = s
     if frame is not None:
-        breaks = _CLAUSE_BREAK_RX.finditer(text, s, s + frame.start())
-        cut = max((b.end() for b in breaks), default=s)
+        # The clause the frame opens: from the last break before it (looked for within 200
+        # characters, so a run-on line is not rescanned for every figure in it).
+        lo = max(s, s + frame.start() - 200)
+        breaks = _CLAUSE_BREAK_RX.finditer(text, lo, s + frame.start())
+        cut = max((b.end() for b in breaks), default=lo)
     clause = text[cut:start]
     if frame is not None and not _CONTEXT_RX.search(clause):
         return bool(_BEFORE_CONTEXT_RX.search(before) and not _BOUND_BEFORE_RX.search(before))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from bridge_app.core.extraction.mention_scope import LAW_TOPIC_RX
@@ -33,13 +34,20 @@ def _recent(tracks: dict[str, Track], keys: Sequence[str], i: int, window: int) 
     return max(cands, key=lambda t: t.last_seg) if cands else None
 
 
+@lru_cache(maxsize=256)
+def _names_topic(key: str, text: str) -> bool:
+    rx = TOPIC_RXS.get(key)
+    return rx is not None and rx.search(text) is not None
+
+
 def talk_topic(texts: Sequence[str], i: int, keys: Sequence[str]) -> str | None:
+    """The first of ``keys`` whose topic words this segment or the two before it say (cached
+    per segment text: a turn with many figures asks once per figure)."""
     for j in (i, i - 1, i - 2):
         if j < 0:
             continue
         for k in keys:
-            rx = TOPIC_RXS.get(k)
-            if rx is not None and rx.search(texts[j]):
+            if _names_topic(k, texts[j]):
                 return k
     return None
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 OfferState = Literal["proposed", "countered", "accepted", "withdrawn", "parked"]
@@ -120,11 +121,16 @@ _SENTENCE_RX = re.compile(r"[^.!?]+[.!?]*")
 _LOOKBACK = 3  # segments after an offering turn in which a bare assent still answers it
 
 
-def sentences(text: str) -> list[tuple[int, str]]:
+# Stances are pure functions of the words and the tracker asks for the same turn once per figure
+# in it: cached (the last few hundred texts; the tracker walks the meeting in order), so a long
+# turn with many figures is read once, not once per figure.
+@lru_cache(maxsize=256)
+def sentences(text: str) -> tuple[tuple[int, str], ...]:
     """(offset, sentence) pairs of a segment."""
-    return [(m.start(), m.group(0)) for m in _SENTENCE_RX.finditer(text) if m.group(0).strip()]
+    return tuple((m.start(), m.group(0)) for m in _SENTENCE_RX.finditer(text) if m.group(0).strip())
 
 
+@lru_cache(maxsize=256)
 def stance(sentence: str) -> Stance:
     """How a sentence answers an offer."""
     s = sentence.strip()
@@ -151,6 +157,7 @@ def stance(sentence: str) -> Stance:
     return "assent" if assent else "neutral"
 
 
+@lru_cache(maxsize=256)
 def turn_stance(text: str) -> Stance:
     """The stance a turn ends on: its last sentence that takes one."""
     last: Stance = "neutral"
