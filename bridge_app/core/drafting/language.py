@@ -198,11 +198,13 @@ _TRANSFER_VERBS = frozenset(
     }
 )
 _RECIPIENT_RX = re.compile(r"\b(?:to|with|for)\s+(?:the|you|us|him|her|them|[A-Z])", re.I)
+# "Tuesday the 3rd": the day of the month said after a weekday or a date.
+_ORDINAL_DAY = r"\s+the\s+\d{1,2}(?:st|nd|rd|th)\b"
 # Relative dates a speaker used; replaced by the resolved due date when there is one.
 _WHEN = (
     r"(?:next|this|coming|following)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday|week|month|quarter)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-    r"(?:\s+next week|\s+the\s+\d{1,2}(?:st|nd|rd|th))?|tomorrow|today|tonight|"
+    r"(?:\s+next week|" + _ORDINAL_DAY + r")?|tomorrow|today|tonight|"
     r"end of (?:the )?(?:day|week|month|quarter)|"
     r"(?:the )?end of (?:next|this) (?:week|month)|eod|eow|close of business|"
     r"(?:in|within) (?:\w+ )?(?:days?|weeks?|business days?)|"
@@ -301,7 +303,9 @@ def _strip_when(text: str, due_text: str | None) -> str:
         text = re.sub(
             r",?\s*\b(?:(?:by|before|on|until|no later than|for)\s+)?(?:the\s+)?"
             + re.escape(due_text)
-            + r"\b(?:\s+the\s+\d{1,2}(?:st|nd|rd|th)\b)?",
+            + r"\b(?:"
+            + _ORDINAL_DAY
+            + r")?",
             "",
             text,
             flags=re.IGNORECASE,

@@ -18,17 +18,14 @@ _CONTEXT_RX = re.compile(
     r"(other|previous|past) (deals|contracts|agreements))\b",
     re.I,
 )
+# A bound before a figure ("under a hundred thousand", "at least 290"): the scale of the talk,
+# unless the speaker states it as their own offer (see _OWN_OFFER_FRAME_RX).
+_BOUNDS = r"under|over|above|below|(?<!come )(?<!go )up to|less than|more than|at least|at most"
 _BEFORE_CONTEXT_RX = re.compile(
-    r"\b(under|over|above|below|(?<!come )(?<!go )up to|less than|more than|at least|at most|"
-    r"from|instead of|"
-    r"rather than|not|was|originally)\s+(?:net\s+|\$|€|£)?$",
+    rf"\b({_BOUNDS}|from|instead of|rather than|not|was|originally)\s+(?:net\s+|\$|€|£)?$",
     re.I,
 )
-_BOUND_BEFORE_RX = re.compile(
-    r"\b(under|over|above|below|(?<!come )(?<!go )up to|less than|more than|at least|at most)"
-    r"\s+(?:\$|€|£)?$",
-    re.I,
-)
+_BOUND_BEFORE_RX = re.compile(rf"\b({_BOUNDS})\s+(?:\$|€|£)?$", re.I)
 # A speaker's own offer said right before the figure ("I can do", "I'd be able to lower it to",
 # "I need at least", "lowest we can accept is"): the figure is on the table, whatever else the
 # sentence says ("the space is currently vacant and …") and even as a bound ("I can't take less
@@ -72,17 +69,14 @@ def is_context(text: str, start: int, end: int, figure: bool = True) -> bool:
         return True
     if re.match(r"\s*(off|discount|cheaper|less than|more than)\b", after, re.I):
         return True
-    frame = _OWN_OFFER_FRAME_RX.search(text[s:start]) if figure else None
-    cut = s
+    frame = _OWN_OFFER_FRAME_RX.search(text, s, start) if figure else None
     if frame is not None:
         # The clause the frame opens: from the last break before it (looked for within 200
         # characters, so a run-on line is not rescanned for every figure in it).
-        lo = max(s, s + frame.start() - 200)
-        breaks = _CLAUSE_BREAK_RX.finditer(text, lo, s + frame.start())
-        cut = max((b.end() for b in breaks), default=lo)
-    clause = text[cut:start]
-    if frame is not None and not _CONTEXT_RX.search(clause):
-        return bool(_BEFORE_CONTEXT_RX.search(before) and not _BOUND_BEFORE_RX.search(before))
+        lo = max(s, frame.start() - 200)
+        cut = max((b.end() for b in _CLAUSE_BREAK_RX.finditer(text, lo, frame.start())), default=lo)
+        if not _CONTEXT_RX.search(text, cut, start):
+            return bool(_BEFORE_CONTEXT_RX.search(before) and not _BOUND_BEFORE_RX.search(before))
     return bool(_CONTEXT_RX.search(sentence) or (figure and _BEFORE_CONTEXT_RX.search(before)))
 
 

@@ -29,6 +29,11 @@ TOPIC_RXS: dict[str, re.Pattern[str]] = {
 }
 
 
+def _day_term_ok(key: str, days: int) -> bool:
+    """Whether a day count can be that day term: payment terms are never a few days."""
+    return key != "payment_terms" or days >= PAYMENT_DAYS_MIN
+
+
 def _recent(tracks: dict[str, Track], keys: Sequence[str], i: int, window: int) -> Track | None:
     cands = [t for k, t in tracks.items() if k in keys and i - t.last_seg <= window]
     return max(cands, key=lambda t: t.last_seg) if cands else None
@@ -85,7 +90,7 @@ def resolve_keyless(
             reach = 20 if t.key in MONEY_KEYS else 6
             if i - t.last_seg > reach or (not t.offers and t.key not in MONEY_KEYS):
                 continue
-            if t.key in ("price", "unit_price", "rate", "other_amount"):
+            if t.key in MONEY_KEYS:
                 scale = _scale(t)
                 if scale is None:
                     continue
@@ -99,9 +104,12 @@ def resolve_keyless(
                 if ref.value.get("per"):
                     value["per"] = ref.value["per"]
                 cands.append((t.last_seg, with_key(m, t.key, value, f"{round(r, 2)}", "money")))
-            elif t.key in DAY_KEYS and n.value == int(n.value) and 1 <= n.value <= 180:
-                if n.readings[0] != n.value:
-                    pass
+            elif (
+                t.key in DAY_KEYS
+                and n.value == int(n.value)
+                and 1 <= n.value <= 180
+                and _day_term_ok(t.key, int(n.value))
+            ):
                 d = int(n.value)
                 cands.append(
                     (
@@ -166,9 +174,9 @@ def resolve_keyless(
         t = _recent(tracks, DAY_KEYS, i, 10**6)
         key = t.key if t is not None else talk_topic(texts, i, ("payment_terms",))
         days = m.value.get("days") if isinstance(m.value, dict) else None
-        if key == "payment_terms" and isinstance(days, int) and days < PAYMENT_DAYS_MIN:
+        if key is None or (isinstance(days, int) and not _day_term_ok(key, days)):
             return None
-        return with_key(m, key, m.value) if key else None
+        return with_key(m, key, m.value)
     if m.kind.startswith("duration"):
         topic = talk_topic(texts, i, ("confidentiality_period", "term"))
         t = _recent(tracks, DURATION_KEYS, i, 4)

@@ -268,8 +268,10 @@ def track(
             ):
                 m = restates[-1]
                 here, rest = _stance_at(text, m.start)
-                sent = next((s for off, s in sentences(text) if off <= m.start < off + len(s)), "")
-                before = text[: text.find(sent)] if sent else ""
+                off, sent = next(
+                    ((o, s) for o, s in sentences(text) if o <= m.start < o + len(s)), (0, "")
+                )
+                before = text[:off]
                 ok = (
                     rest == "assent"
                     or (

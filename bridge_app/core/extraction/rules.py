@@ -234,19 +234,22 @@ def _restatements(
     return out
 
 
+def _expected_cited(logits: Sequence[float]) -> float:
+    """How many segments a scorer expects annotators to cite: the sum of its probabilities."""
+    return sum(_sigmoid(z) for z in logits)
+
+
 def decision_volume(logits: Sequence[float]) -> int:
-    """How many decisions a meeting gets: DECISIONS_PER_EXPECTED × the number of segments the
-    scorer expects to be cited (sum of its probabilities), at least DECISION_MIN."""
-    expected = sum(_sigmoid(z) for z in logits)
-    return max(DECISION_MIN, round(DECISIONS_PER_EXPECTED * expected))
+    """How many decisions a meeting gets: DECISIONS_PER_EXPECTED × the segments the decision
+    scorer expects to be cited, at least DECISION_MIN."""
+    return max(DECISION_MIN, round(DECISIONS_PER_EXPECTED * _expected_cited(logits)))
 
 
 def action_volume(logits: Sequence[float]) -> int:
     """How many action items a meeting gets: ACTIONS_PER_EXPECTED × the segments the action
     scorer expects to be cited, within [ACTION_MIN, ACTION_MAX]: a kick-off full of "I'll look
     into it" gets three, a design review with one hand-over one."""
-    expected = sum(_sigmoid(z) for z in logits)
-    return max(ACTION_MIN, min(ACTION_MAX, round(ACTIONS_PER_EXPECTED * expected)))
+    return max(ACTION_MIN, min(ACTION_MAX, round(ACTIONS_PER_EXPECTED * _expected_cited(logits))))
 
 
 def _decisions_and_actions(
