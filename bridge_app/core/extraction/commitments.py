@@ -29,6 +29,7 @@ from bridge_app.core.extraction.negotiation import PARK_RX
 from bridge_app.core.extraction.numbers import find_ordinals
 from bridge_app.core.extraction.party_names import party_key
 from bridge_app.core.extraction.party_sides import speaker_sides
+from bridge_app.core.extraction.sentences import sentences
 from bridge_app.core.transcript.model import Segment
 
 _COMMIT_RX = re.compile(
@@ -98,12 +99,6 @@ _NOT_COMMIT_RX = re.compile(
     re.I,
 )
 _MONTHS = {m.lower(): k for k, m in enumerate(calendar.month_name) if m}
-
-
-def _sentences(text: str) -> list[tuple[int, str]]:
-    return [
-        (m.start(), m.group(0)) for m in re.finditer(r"[^.!?]+[.!?]*", text) if m.group(0).strip()
-    ]
 
 
 def due_date(text: str, meeting_date: date | None) -> tuple[str, str] | None:
@@ -216,7 +211,7 @@ def find_commitments(
     """Every commitment sentence of the meeting as an ``action_item``."""
     out: list[Item] = []
     for i, seg in enumerate(segs):
-        sents = _sentences(seg.text)
+        sents = sentences(seg.text)
         for k, (_, sentence) in enumerate(sents):
             if not _is_commitment(sentence, seg.text):
                 continue
@@ -228,7 +223,7 @@ def find_commitments(
                 if k > 0:
                     said = sents[k - 1][1].strip() + " " + sentence.strip()
                 elif i > 0:
-                    said = _sentences(segs[i - 1].text)[-1][1].strip() + " " + sentence.strip()
+                    said = sentences(segs[i - 1].text)[-1][1].strip() + " " + sentence.strip()
                     ev = [i - 1, i]
             statement = re.sub(
                 r"^\s*(and|so|ok(ay)?|great|perfect|also)[,\s]+", "", said.strip(), flags=re.I
@@ -306,7 +301,7 @@ def find_open_questions(segs: Sequence[Segment]) -> list[Item]:
             continue
         # The question this answers: the nearest question sentence at or before it.
         for j in range(i, max(-1, i - 4), -1):
-            qs = [s for _, s in _sentences(segs[j].text) if s.strip().endswith("?")]
+            qs = [s for _, s in sentences(segs[j].text) if s.strip().endswith("?")]
             qs = [q for q in qs if len(q.split()) >= 4 and not _COUNTER_RX.search(q)]
             if not qs or j in used:
                 continue

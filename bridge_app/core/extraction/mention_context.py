@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from bridge_app.core.extraction.sentences import sentence_bounds
+
 _CONTEXT_RX = re.compile(
     r"\b(for (context|comparison|reference)|another (vendor|agency|supplier|provider|msp|"
     r"company|customer|client|roaster|listing)|other (vendor|agency|supplier)s?|competitors?|"
@@ -52,12 +54,6 @@ UNIT_NOUNS = (
     r"kits?|cases?|pallets?|boxes|copies|subscriptions?|stores?|locations?|sites?|vehicles?|"
     r"trucks?|machines?|terminals?|tablets?|phones?"
 )
-
-
-def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    start = max(text.rfind(c, 0, pos) for c in ".!?") + 1
-    ends = [k for k in (text.find(c, pos) for c in ".!?") if k >= 0]
-    return start, (min(ends) + 1 if ends else len(text))
 
 
 def is_context(text: str, start: int, end: int, figure: bool = True) -> bool:

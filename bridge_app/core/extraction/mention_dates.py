@@ -9,9 +9,10 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from bridge_app.core.extraction.mention_context import is_context, sentence_bounds
+from bridge_app.core.extraction.mention_context import is_context
 from bridge_app.core.extraction.negotiation import Mention
 from bridge_app.core.extraction.numbers import find_ordinals
+from bridge_app.core.extraction.sentences import sentence_bounds
 from bridge_app.core.extraction.value_words import (
     WEEKDAY_NUMBERS,
 )

@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bridge_app.core.extraction.mention_context import UNIT_NOUNS, is_context, sentence_bounds
+from bridge_app.core.extraction.mention_context import UNIT_NOUNS, is_context
 from bridge_app.core.extraction.mention_scope import LIABILITY_RX
 from bridge_app.core.extraction.money_values import currency_at
 from bridge_app.core.extraction.negotiation import Mention
 from bridge_app.core.extraction.numbers import find_numbers
+from bridge_app.core.extraction.sentences import sentence_bounds
 
 _AFTER_NOT_MONEY_RX = re.compile(
     r"^\s*(?:-\s*)?(?:%|percent|per ?cent|uptime|days?|weeks?|months?|years?|hours?|minutes?|"

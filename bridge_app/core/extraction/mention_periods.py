@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bridge_app.core.extraction.mention_context import clause_around, is_context, sentence_bounds
+from bridge_app.core.extraction.mention_context import clause_around, is_context
 from bridge_app.core.extraction.negotiation import Mention
 from bridge_app.core.extraction.numbers import find_numbers
+from bridge_app.core.extraction.sentences import sentence_bounds
 from bridge_app.core.extraction.value_words import (
     UNIT_DAYS,
 )

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bridge_app.core.extraction.mention_context import UNIT_NOUNS, is_context, sentence_bounds
+from bridge_app.core.extraction.mention_context import UNIT_NOUNS, is_context
 from bridge_app.core.extraction.negotiation import Mention
 from bridge_app.core.extraction.numbers import find_numbers
+from bridge_app.core.extraction.sentences import sentence_bounds, sentences
 from bridge_app.core.extraction.value_words import (
     JURISDICTION_ADJECTIVES,
 )
@@ -100,7 +101,7 @@ def deal_scope_mentions(text: str) -> list[Mention]:
     """Territory ("Sweden, Norway, Denmark and Finland"), exclusivity and a liability cap
     given as a multiple of the fees ("two times the annual fees")."""
     out: list[Mention] = []
-    for off, sentence in ((m.start(), m.group(0)) for m in re.finditer(r"[^.!?]+[.!?]*", text)):
+    for off, sentence in sentences(text):
         if sentence.strip().endswith("?"):
             continue  # "And Iceland?" asks; the answer decides
         if _TERRITORY_RX.search(sentence) or len(_PLACE_ONLY_RX.findall(sentence)) >= 2:

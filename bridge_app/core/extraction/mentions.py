@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bridge_app.core.extraction.mention_context import sentence_bounds
 from bridge_app.core.extraction.mention_dates import DATE_RX, date_mentions
 from bridge_app.core.extraction.mention_money import money_mentions
 from bridge_app.core.extraction.mention_periods import duration_mentions, payment_mentions
@@ -25,6 +24,7 @@ from bridge_app.core.extraction.mention_scope import (
     law_mentions,
 )
 from bridge_app.core.extraction.negotiation import Mention
+from bridge_app.core.extraction.sentences import sentence_bounds
 
 DAY_KEYS = ("payment_terms", "notice_period", "cure_period", "return_period")
 DURATION_KEYS = (

@@ -10,6 +10,7 @@ from bridge_app.core.extraction import cues
 from bridge_app.core.extraction.grounding import evidence_for
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.extraction.money_amounts import Money, find_money
+from bridge_app.core.extraction.sentences import statements
 from bridge_app.core.transcript.model import Segment
 
 _PRICE_CONTEXT_RX = re.compile(
@@ -26,7 +27,6 @@ _FINAL_OFFER_RX = re.compile(
     r"pay|take)|best i can do|firm)\b",
     re.I,
 )
-_SENTENCE_RX = re.compile(r"[^.!?]+[.!?]*")
 
 
 def _prices(seg: Segment, scale: float | None) -> list[Money]:
@@ -57,8 +57,7 @@ def _prices(seg: Segment, scale: float | None) -> list[Money]:
 
 def _accepts(text: str) -> tuple[bool, bool]:
     """(strong, weak) acceptance, ignoring questions ("do we have a deal?")."""
-    statements = " ".join(s for s in _SENTENCE_RX.findall(text) if not s.strip().endswith("?"))
-    strong = bool(cues.ACCEPT_STRONG_RX.search(statements))
+    strong = bool(cues.ACCEPT_STRONG_RX.search(statements(text)))
     weak = bool(cues.ACCEPT_WEAK_RX.match(text)) and not text.strip().endswith("?")
     return strong, weak
 

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
+from bridge_app.core.extraction.sentences import sentences
+
 OfferState = Literal["proposed", "countered", "accepted", "withdrawn", "parked"]
 OFFER_STATES: tuple[OfferState, ...] = ("proposed", "countered", "accepted", "withdrawn", "parked")
 
@@ -117,19 +119,12 @@ PARK_RX = re.compile(
     r"keep that open|deal with it later)\b",
     re.I,
 )
-_SENTENCE_RX = re.compile(r"[^.!?]+[.!?]*")
 _LOOKBACK = 3  # segments after an offering turn in which a bare assent still answers it
 
 
 # Stances are pure functions of the words and the tracker asks for the same turn once per figure
 # in it: cached (the last few hundred texts; the tracker walks the meeting in order), so a long
 # turn with many figures is read once, not once per figure.
-@lru_cache(maxsize=256)
-def sentences(text: str) -> tuple[tuple[int, str], ...]:
-    """(offset, sentence) pairs of a segment."""
-    return tuple((m.start(), m.group(0)) for m in _SENTENCE_RX.finditer(text) if m.group(0).strip())
-
-
 @lru_cache(maxsize=256)
 def stance(sentence: str) -> Stance:
     """How a sentence answers an offer."""

@@ -30,6 +30,7 @@ from bridge_app.core.extraction.grounding import evidence_for, merge_evidence
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.extraction.money import offer_sequence_terms
 from bridge_app.core.extraction.party_sides import speaker_sides
+from bridge_app.core.extraction.sentences import sentence_at, statements
 from bridge_app.core.extraction.value_words import Found
 from bridge_app.core.extraction.values import find_terms
 from bridge_app.core.transcript.model import Segment
@@ -53,7 +54,6 @@ _REFUSED_RX = re.compile(
     r"work with)\b|\bnot (acceptable|an option|possible)\b",
     re.I,
 )
-_SENTENCE_RX = re.compile(r"[^.!?]+[.!?]*")
 _LOOKAHEAD = 4  # segments after a proposal in which an acceptance counts
 _OTHER_TURNS = 2  # turns of the other side after which an unaccepted proposal lapses
 
@@ -92,21 +92,9 @@ def display(key: str, value: Any) -> str:
     return str(value)
 
 
-def _sentence_at(text: str, pos: int) -> str:
-    for m in _SENTENCE_RX.finditer(text):
-        if m.start() <= pos < m.end():
-            return m.group(0)
-    return text
-
-
-def _statements(text: str) -> str:
-    """The segment without its questions ("Is that acceptable?" accepts nothing)."""
-    return " ".join(s for s in _SENTENCE_RX.findall(text) if not s.strip().endswith("?"))
-
-
 def _accepts(text: str) -> tuple[bool, bool]:
     """(strong, weak) acceptance of a term in a reply."""
-    said = _statements(text)
+    said = statements(text)
     if not said.strip():
         return False, False
     strong = bool(cues.ACCEPT_STRONG_RX.search(said) or TERM_ACCEPT_RX.search(said))
@@ -189,14 +177,14 @@ def _deliverables(
     for i, seg in enumerate(segs):
         if not found[i]:
             continue
-        said = _statements(seg.text)
+        said = statements(seg.text)
         stated_here = bool(
             said.strip()
             and (cues.ACCEPT_STRONG_RX.search(said) or TERM_ACCEPT_RX.search(said))
             and not cues.REJECT_RX.search(said)
         )
         for f in found[i]:
-            sentence = _sentence_at(seg.text, f.start)
+            sentence = sentence_at(seg.text, f.start)
             if cues.UNDECIDED_RX.search(sentence) or _REFUSED_RX.search(sentence):
                 continue
             question = sentence.strip().endswith("?")

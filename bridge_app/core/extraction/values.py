@@ -30,6 +30,7 @@ from bridge_app.core.extraction.law_values import (
     place_in,
 )
 from bridge_app.core.extraction.party_names import find_party
+from bridge_app.core.extraction.sentences import sentences
 from bridge_app.core.extraction.value_words import Found, word_set
 
 
@@ -128,12 +129,11 @@ def find_terms(text: str, meeting_date: date | None) -> list[Found]:
         out.append(Found("quantity", qty, q.start(), q.end()))
     if LAW_CONTEXT_RX.search(text):
         # Per sentence: "I can't accept German law. How about New York?" names two.
-        for sm in re.finditer(r"[^.!?]+[.!?]*", text):
-            sentence = sm.group(0)
+        for offset, sentence in sentences(text):
             law = find_governing_law(sentence) or place_in(sentence, FOLLOW_UP_PLACE_RXS)
             if law:
                 words = law["text"].split()
-                at = sm.start() + max(0, sentence.find(words[-1]))
+                at = offset + max(0, sentence.find(words[-1]))
                 out.append(Found("governing_law", law, at, at + len(words[-1])))
     if DATE_RX.search(text):
         out += find_dates(text, meeting_date)
