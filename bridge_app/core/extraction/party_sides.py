@@ -13,6 +13,7 @@ from bridge_app.core.extraction.party_collect import Party, add_frame_parties, c
 from bridge_app.core.extraction.party_names import (
     party_key,
 )
+from bridge_app.core.extraction.sentences import sentences
 from bridge_app.core.transcript.model import Segment
 
 _WITH_ME_RX = re.compile(
@@ -59,6 +60,7 @@ def speaker_sides(
             parent[rb] = ra
 
     party_of: dict[str, str] = dict(known)
+    named_by: dict[str, str] = {}  # colleague -> the speaker who said they are with them
     for seg in segs:
         sp = seg.speaker
         if not sp:
@@ -71,7 +73,7 @@ def speaker_sides(
             match = next((k for k in parties if k.startswith(key) or key.startswith(k)), None)
             if match and sp not in party_of:
                 party_of[sp] = match
-        for s_text in re.split(r"(?<=[.!?])\s+", text):
+        for _, s_text in sentences(text):
             names = [
                 first[w.lower()]
                 for w in re.findall(r"\b[A-Z][a-z]+\b", s_text)
@@ -81,11 +83,13 @@ def speaker_sides(
             if names and _WITH_ME_RX.search(s_text):
                 for n in names:
                     union(sp, n)
+                    named_by.setdefault(n, sp)
         ask = _ASK_COLLEAGUE_RX.search(text.strip())
         if ask:
             name = (ask.group("name") or ask.group("name2") or "").lower()
             if name in first and first[name] != sp:
                 union(sp, first[name])
+                named_by.setdefault(first[name], sp)
     groups: dict[str, list[str]] = {}
     for sp in speakers:
         groups.setdefault(find(sp), []).append(sp)
@@ -95,10 +99,14 @@ def speaker_sides(
     for members in groups.values():
         labels = [party_of[who] for who in members if who in party_of]
         if labels:
-            label = max(set(labels), key=labels.count)
-            used.add(label)
+            # The most named company; a tie goes to the one named first (never to set order,
+            # which changes from run to run).
+            label = max(dict.fromkeys(labels), key=labels.count)
+            used.update(labels)
             for who in members:
-                out[who] = party_of.get(who, label)
+                # "Hello Pieter, Hugo is with me": Hugo is on the side of whoever said so,
+                # also when the greeting put Pieter of the other company in the same group.
+                out[who] = party_of.get(who) or party_of.get(named_by.get(who, ""), label)
         else:
             unlabelled.append(members)
     free = [k for k in parties if k not in used]
