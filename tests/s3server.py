@@ -29,10 +29,14 @@ class S3Server:
     secret_key: str
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _free_ports(count: int) -> list[int]:
+    """``count`` distinct free ports: every socket stays bound until all are chosen (one at a
+    time, the kernel may hand the same port out twice)."""
+    with contextlib.ExitStack() as stack:
+        socks = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in socks]
 
 
 def weed_binary() -> str | None:
@@ -60,8 +64,10 @@ def run_s3_server(data: Path) -> Iterator[S3Server]:
             }
         )
     )
-    ports = {name: _free_port() for name in ("master", "volume", "filer", "s3")}
-    grpc = {name: _free_port() for name in ("master", "volume", "filer", "s3")}
+    names = ("master", "volume", "filer", "s3")
+    free = _free_ports(2 * len(names))
+    ports = dict(zip(names, free[: len(names)], strict=True))
+    grpc = dict(zip(names, free[len(names) :], strict=True))
     log_path = data / "weed.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
@@ -80,8 +86,10 @@ def run_s3_server(data: Path) -> Iterator[S3Server]:
                 "-s3",
                 f"-s3.port={ports['s3']}",
                 f"-s3.port.grpc={grpc['s3']}",
-                f"-s3.port.iceberg={_free_port()}",
-                f"-s3.port.lance={_free_port()}",
+                # No Iceberg catalog or Lance namespace: unused here, and two more listeners
+                # (a CI run once lost the S3 server when both were handed the same port).
+                "-s3.port.iceberg=0",
+                "-s3.port.lance=0",
                 "-s3.port.https=0",
                 f"-s3.config={config}",
                 # Small volumes, many of them: every bucket (collection) needs its own.
