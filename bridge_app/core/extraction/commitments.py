@@ -29,7 +29,7 @@ from bridge_app.core.extraction.negotiation import PARK_RX
 from bridge_app.core.extraction.numbers import find_ordinals
 from bridge_app.core.extraction.party_names import party_key
 from bridge_app.core.extraction.party_sides import speaker_sides
-from bridge_app.core.extraction.sentences import sentences
+from bridge_app.core.extraction.sentences import is_question, sentences
 from bridge_app.core.transcript.model import Segment
 
 _COMMIT_RX = re.compile(
@@ -184,7 +184,7 @@ _ANAPHORIC_RX = re.compile(
 
 
 def _is_commitment(sentence: str, text: str) -> bool:
-    if _NOT_COMMIT_RX.search(sentence) or sentence.strip().endswith("?"):
+    if _NOT_COMMIT_RX.search(sentence) or is_question(sentence):
         return False
     m = _COMMIT_RX.search(sentence)
     if m:
@@ -301,7 +301,7 @@ def find_open_questions(segs: Sequence[Segment]) -> list[Item]:
             continue
         # The question this answers: the nearest question sentence at or before it.
         for j in range(i, max(-1, i - 4), -1):
-            qs = [s for _, s in sentences(segs[j].text) if s.strip().endswith("?")]
+            qs = [s for _, s in sentences(segs[j].text) if is_question(s)]
             qs = [q for q in qs if len(q.split()) >= 4 and not _COUNTER_RX.search(q)]
             if not qs or j in used:
                 continue

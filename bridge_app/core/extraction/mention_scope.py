@@ -11,7 +11,7 @@ from typing import Any
 from bridge_app.core.extraction.mention_context import UNIT_NOUNS, is_context
 from bridge_app.core.extraction.negotiation import Mention
 from bridge_app.core.extraction.numbers import find_numbers
-from bridge_app.core.extraction.sentences import sentence_bounds, sentences
+from bridge_app.core.extraction.sentences import is_question, sentence_bounds, sentences
 from bridge_app.core.extraction.value_words import (
     JURISDICTION_ADJECTIVES,
 )
@@ -102,7 +102,7 @@ def deal_scope_mentions(text: str) -> list[Mention]:
     given as a multiple of the fees ("two times the annual fees")."""
     out: list[Mention] = []
     for off, sentence in sentences(text):
-        if sentence.strip().endswith("?"):
+        if is_question(sentence):
             continue  # "And Iceland?" asks; the answer decides
         if _TERRITORY_RX.search(sentence) or len(_PLACE_ONLY_RX.findall(sentence)) >= 2:
             places = [m.group("place") for m in _PLACE_ONLY_RX.finditer(sentence)]

@@ -10,7 +10,7 @@ from bridge_app.core.extraction import cues
 from bridge_app.core.extraction.grounding import evidence_for
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.extraction.money_amounts import Money, find_money
-from bridge_app.core.extraction.sentences import statements
+from bridge_app.core.extraction.sentences import ends_with_question, statements
 from bridge_app.core.transcript.model import Segment
 
 _PRICE_CONTEXT_RX = re.compile(
@@ -58,7 +58,7 @@ def _prices(seg: Segment, scale: float | None) -> list[Money]:
 def _accepts(text: str) -> tuple[bool, bool]:
     """(strong, weak) acceptance, ignoring questions ("do we have a deal?")."""
     strong = bool(cues.ACCEPT_STRONG_RX.search(statements(text)))
-    weak = bool(cues.ACCEPT_WEAK_RX.match(text)) and not text.strip().endswith("?")
+    weak = bool(cues.ACCEPT_WEAK_RX.match(text)) and not ends_with_question(text)
     return strong, weak
 
 
@@ -107,7 +107,7 @@ def _money_terms(segs: Sequence[Segment], meeting_currency: str | None) -> list[
             elif (
                 final_offer is not None
                 and seg.speaker != segs[final_offer[1]].speaker
-                and (rejecting or text.strip().endswith("?"))
+                and (rejecting or ends_with_question(text))
             ):
                 final_offer = None
             continue

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
-from bridge_app.core.extraction.sentences import sentences
+from bridge_app.core.extraction.sentences import is_question, sentences, statements
 
 OfferState = Literal["proposed", "countered", "accepted", "withdrawn", "parked"]
 OFFER_STATES: tuple[OfferState, ...] = ("proposed", "countered", "accepted", "withdrawn", "parked")
@@ -135,7 +135,7 @@ def stance(sentence: str) -> Stance:
         return "neutral"  # "Great, thanks everyone, talk soon" closes the call, not a term
     if _DEFER_RX.search(s):
         return "defer"
-    if s.endswith("?"):
+    if is_question(s):
         # "okay I will take it provided you deliver?": an acceptance with a condition.
         if _LEADING_ASSENT_RX.match(s) and len(s.split()) > 3:
             return "assent"
@@ -313,7 +313,7 @@ def track(
             t.open = offer
             last_offer_turn[side] = i
             sent = next((x for off, x in sentences(text) if off <= m.start < off + len(x)), "")
-            if _SETTLED_RX.search(sent) and not sent.strip().endswith("?"):
+            if _SETTLED_RX.search(sent) and not is_question(sent):
                 # "We agreed on payment net 30": said as already settled.
                 _accept(t, offer, i, "stated")
                 continue
@@ -336,8 +336,8 @@ def track(
         st = turn_stance(text)
         # "Okay. Great. Are you a smoker?" acknowledges and moves on; with a question in the
         # turn only a real acceptance ("that works", "deal") takes the offer.
-        acknowledges = "?" in text and not _STRONG_ASSENT_RX.search(
-            " ".join(x for _, x in sentences(text) if not x.strip().endswith("?"))
+        acknowledges = any(is_question(x) for _, x in sentences(text)) and not (
+            _STRONG_ASSENT_RX.search(statements(text))
         )
         # "Then you have yourself a deal" closes the offer still open however long the talk
         # about credit or pick-up took; a bare "sure" only answers the latest turns.

@@ -30,7 +30,12 @@ from bridge_app.core.extraction.grounding import evidence_for, merge_evidence
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.extraction.money import offer_sequence_terms
 from bridge_app.core.extraction.party_sides import speaker_sides
-from bridge_app.core.extraction.sentences import sentence_at, statements
+from bridge_app.core.extraction.sentences import (
+    ends_with_question,
+    is_question,
+    sentence_at,
+    statements,
+)
 from bridge_app.core.extraction.value_words import Found
 from bridge_app.core.extraction.values import find_terms
 from bridge_app.core.transcript.model import Segment
@@ -98,7 +103,7 @@ def _accepts(text: str) -> tuple[bool, bool]:
     if not said.strip():
         return False, False
     strong = bool(cues.ACCEPT_STRONG_RX.search(said) or TERM_ACCEPT_RX.search(said))
-    weak = bool(cues.ACCEPT_WEAK_RX.match(text)) and not text.strip().endswith("?")
+    weak = bool(cues.ACCEPT_WEAK_RX.match(text)) and not ends_with_question(text)
     if cues.REJECT_RX.search(said) or cues.UNDECIDED_RX.search(said):
         return False, False
     return strong, weak
@@ -187,7 +192,7 @@ def _deliverables(
             sentence = sentence_at(seg.text, f.start)
             if cues.UNDECIDED_RX.search(sentence) or _REFUSED_RX.search(sentence):
                 continue
-            question = sentence.strip().endswith("?")
+            question = is_question(sentence)
             hedged = bool(cues.HEDGE_RX.search(sentence) or _ALTERNATIVE_RX.search(sentence))
             if question and f.key == "deliverable":
                 continue  # "did they provide the picture?" asks, it does not list the scope

@@ -6,10 +6,13 @@ import sys
 from bridge_app.core.extraction.negotiation import turn_stance
 from bridge_app.core.extraction.sentences import (
     MIN_RUN_WORDS,
+    ends_with_question,
+    is_question,
     sentence_at,
     sentence_bounds,
     sentences,
     shipped_breaks,
+    shipped_questions,
     statements,
     word_class,
 )
@@ -66,12 +69,41 @@ def test_sentence_helpers_agree_with_the_split():
     start, end = sentence_bounds(text, text.index("Can"))
     assert text[start:end] == "Can you pick up today"
     assert sentence_at(text, text.index("225")) == "Is 225 ok?"
-    assert statements(text).split() == ["Sounds", "great", "Can", "you", "pick", "up", "today"]
+    # "Can you pick up today" asks, also without its question mark.
+    assert statements(text).split() == ["Sounds", "great"]
 
 
-def test_the_shipped_model_reads_and_sees_figures_as_one_class():
-    model = shipped_breaks()
-    assert model.weights and model.threshold < 10
+def test_a_question_without_its_mark_is_still_a_question():
+    for asked in (
+        "can we call that a deal",
+        "would you take 200 for it",
+        "is it pet friendly",
+        "Could we do eighteen months",
+        "Is 225 ok?",
+    ):
+        assert is_question(asked), asked
+    for said in (
+        "that works for me",
+        "I can do 40,000 cash, pick up and paperwork",
+        "you can pick it up tomorrow",
+        "Let me know what you think",
+        "What a great price.",  # a closing full stop is the writer's word
+        "ok",
+    ):
+        assert not is_question(said), said
+    assert ends_with_question("Okay. Do we have a deal")
+    assert not ends_with_question("Do we have a deal? Yes we do")
+
+
+def test_a_question_without_its_mark_accepts_nothing():
+    # Read as a statement, "deal" in it used to accept the open offer.
+    assert turn_stance("can we call that a deal") == "question"
+    assert turn_stance("that works for me") == "assent"
+
+
+def test_the_shipped_models_read_and_see_figures_as_one_class():
+    for model in (shipped_breaks(), shipped_questions()):
+        assert model.weights and model.threshold < 10
     assert word_class("$250,") == "$0"
     assert word_class("1,600") == "0"
     assert word_class("Okay,") == "okay"

@@ -1,8 +1,10 @@
-"""Fit the sentence-break model of ``core/extraction/sentences.py`` and report it.
+"""Fit the two sentence models of ``core/extraction/sentences.py`` and report them.
 
-    python tools/fit_sentence_breaks.py [--train DIR] [--dev DIR] [--write]
+    python tools/fit_sentence_models.py [--train DIR] [--dev DIR] [--write]
 
-The model says where a new sentence starts in text written without full stops. Supervision:
+The break model says where a new sentence starts in text written without full stops; the
+question model whether a sentence written without a closing mark asks. Supervision for both:
+the transcribers' own punctuation in the AMI/ICSI meetings. Breaks:
 the AMI/ICSI meetings (CC BY 4.0, /work/shared/data/SOURCES.md). Each speaker's consecutive
 utterances are read as one stream of words; a gap is a break when the word before it ends with
 . ! ? (gaps at an utterance end without one are left out: a pause is not always a sentence
@@ -11,7 +13,13 @@ end). A logistic regression over the features of ``sentences.gap_features`` (wor
 whether the next word is capitalised), features seen in at least MIN_COUNT training gaps. The
 threshold is the one with the best F-0.5 on the ``--dev`` meetings (a false break splits an
 offer from its condition, so precision counts double); the report prints precision and recall
-of the breaks on both splits. Needs numpy (requirements-dev.txt); the product reads the table.
+of the breaks on both splits.
+
+Questions: every sentence of two words or more that the transcriber closed with . ! ? is an
+example, a question when it ends with "?"; a logistic regression over
+``sentences.question_features`` (first and last words, length, every word class; the mark
+itself is not visible), threshold again by F-0.5 on ``--dev``. Needs numpy
+(requirements-dev.txt); the product reads the two tables (``--write`` regenerates them).
 """
 
 from __future__ import annotations
@@ -91,7 +99,20 @@ def gaps(root: Path, *, cased: bool = True) -> list[Gap]:
     return out
 
 
-def fit(train: Sequence[Gap]) -> sentences.BreakModel:
+def questions(root: Path) -> list[Gap]:
+    """Every closed sentence of two words or more: its question features and whether it
+    ends with "?"."""
+    out: list[Gap] = []
+    for path in sorted(root.rglob("*.json")):
+        for u in json.loads(path.read_text(encoding="utf-8")).get("utterances", []):
+            for _, sentence in sentences.sentences(u["text"]):
+                words = sentence.split()
+                if len(words) >= 2 and words[-1][-1] in ".!?":
+                    out.append((sentences.question_features(words), words[-1][-1] == "?"))
+    return out
+
+
+def fit(train: Sequence[Gap]) -> sentences.LogOddsModel:
     """Logistic regression over the gap features (AdaGrad, L2, fixed shuffling seed so the
     table is the same on every run); threshold left at 0 (``choose_threshold`` sets it)."""
     seen = Counter(f for feats, _ in train for f in feats)
@@ -124,10 +145,10 @@ def fit(train: Sequence[Gap]) -> sentences.BreakModel:
             g2_bias += g_bias**2
             bias -= RATE * g_bias / math.sqrt(g2_bias)
     weights = {f: round(float(w[k]), 3) for f, k in vocab.items() if abs(w[k]) >= 0.01}
-    return sentences.BreakModel(round(bias, 4), 0.0, weights)
+    return sentences.LogOddsModel(round(bias, 4), 0.0, weights)
 
 
-def prf(model: sentences.BreakModel, data: Sequence[Gap], threshold: float) -> tuple[float, ...]:
+def prf(model: sentences.LogOddsModel, data: Sequence[Gap], threshold: float) -> tuple[float, ...]:
     tp = fp = fn = 0
     for feats, y in data:
         hit = model.score(feats) >= threshold
@@ -140,7 +161,7 @@ def prf(model: sentences.BreakModel, data: Sequence[Gap], threshold: float) -> t
     return round(p, 3), round(r, 3), round(f05, 3)
 
 
-def choose_threshold(model: sentences.BreakModel, dev: Sequence[Gap]) -> float:
+def choose_threshold(model: sentences.LogOddsModel, dev: Sequence[Gap]) -> float:
     grid = [t / 4 for t in range(-8, 17)]
     return max(grid, key=lambda t: prf(model, dev, t)[2])
 
@@ -149,7 +170,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--train", default="/work/shared/data/meetings-train")
     p.add_argument("--dev", default="/work/shared/data/meetings")
-    p.add_argument("--write", action="store_true", help="regenerate sentence_breaks.tsv")
+    p.add_argument("--write", action="store_true", help="regenerate the two .tsv tables")
     args = p.parse_args()
     train, dev = gaps(Path(args.train)), gaps(Path(args.dev))
     if not train or not dev:
@@ -157,7 +178,7 @@ def main() -> int:
         return 2
     raw = fit(train)
     threshold = choose_threshold(raw, dev)
-    model = sentences.BreakModel(raw.prior, threshold, raw.weights)
+    model = sentences.LogOddsModel(raw.prior, threshold, raw.weights)
     splits = (
         ("train", train),
         ("dev", dev),
@@ -166,10 +187,20 @@ def main() -> int:
     for split, data in splits:
         bp, br, bf = prf(model, data, threshold)
         breaks = sum(1 for _, y in data if y)
-        print(f"{split}: {len(data)} gaps, {breaks} breaks; P {bp} R {br} F0.5 {bf}")
-    print(f"threshold {threshold}, {len(model.weights)} features")
+        print(f"breaks, {split}: {len(data)} gaps, {breaks} breaks; P {bp} R {br} F0.5 {bf}")
+    print(f"breaks: threshold {threshold}, {len(model.weights)} features")
+    q_train, q_dev = questions(Path(args.train)), questions(Path(args.dev))
+    q_raw = fit(q_train)
+    q_threshold = choose_threshold(q_raw, q_dev)
+    q_model = sentences.LogOddsModel(q_raw.prior, q_threshold, q_raw.weights)
+    for split, data in (("train", q_train), ("dev", q_dev)):
+        qp, qr, qf = prf(q_model, data, q_threshold)
+        asked = sum(1 for _, y in data if y)
+        print(f"questions, {split}: {len(data)} sentences, {asked} asked; P {qp} R {qr} F0.5 {qf}")
+    print(f"questions: threshold {q_threshold}, {len(q_model.weights)} features")
     if args.write:
         sentences.BREAKS_FILE.write_text(model.dump(), encoding="utf-8")
+        sentences.QUESTIONS_FILE.write_text(q_model.dump(), encoding="utf-8")
     return 0
 
 
