@@ -33,6 +33,10 @@ MIN_RUN_WORDS = 6
 # A stretch that ends with a full stop is the writer's own sentence unless it runs this long
 # ("… is there parking With all amenities there is no way I can go $3000.").
 LONG_RUN_WORDS = 25
+# Every pass of an extraction (mentions, terms, negotiation, commitments) reads the sentences of
+# the same segments: the cache holds a long meeting's texts (a one-hour AMI meeting has 1,090
+# distinct ones), so the break model runs once per text, not once per pass.
+TEXT_CACHE_SIZE = 4096
 # A stop followed by a letter or digit is inside the sentence ("$1,200.50", "v2.1", "e.g").
 _SENTENCE_RX = re.compile(r"(?:[^.!?]|[.!?]+(?=\w))+[.!?]*")
 _RAW_WORD_RX = re.compile(r"\S+")
@@ -143,7 +147,7 @@ def question_features(words: list[str]) -> tuple[str, ...]:
     )
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
 def is_question(sentence: str) -> bool:
     """Whether a sentence asks: it ends with "?"; one that ends with "." or "!" does not; one
     written without a mark ("can we call that a deal") asks when the question model says so."""
@@ -179,26 +183,30 @@ def _starts(piece: str, model: LogOddsModel) -> list[int]:
     return out
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
 def sentences(text: str) -> tuple[tuple[int, str], ...]:
     """(offset, sentence) pairs of a segment: split at . ! ? and, inside a stretch of at least
     MIN_RUN_WORDS words that ends without one (or runs LONG_RUN_WORDS), where the break model
     starts a new sentence."""
     out: list[tuple[int, str]] = []
-    model: LogOddsModel | None = None
     for m in _SENTENCE_RX.finditer(text):
         piece = m.group(0)
         if not piece.strip():
             continue
         cuts: list[int] = []
         if piece.rstrip()[-1] not in ".!?" or len(piece.split()) >= LONG_RUN_WORDS:
-            model = model or shipped_breaks()
-            cuts = _starts(piece, model)
+            cuts = _starts(piece, shipped_breaks())
         bounds = [0, *cuts, len(piece)]
         for a, b in itertools.pairwise(bounds):
             if piece[a:b].strip():
                 out.append((m.start() + a, piece[a:b]))
     return tuple(out)
+
+
+def forget_texts() -> None:
+    """Drop the per-text caches (a benchmark times each run as a meeting never seen)."""
+    sentences.cache_clear()
+    is_question.cache_clear()
 
 
 def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
