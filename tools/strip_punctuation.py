@@ -17,6 +17,7 @@ import argparse
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 _STOP_RX = re.compile(r"[.!?]+(?=\s|$|[\"')\]])")
@@ -33,8 +34,9 @@ def strip_text(text: str, *, commas: bool, lower: bool) -> str:
     return text.lower() if lower else text
 
 
-def strip_line(line: str, *, commas: bool, lower: bool) -> str:
-    """One line of a transcript; only the spoken words change."""
+def map_spoken(line: str, change: Callable[[str], str]) -> str:
+    """One line of a transcript with ``change`` applied to the spoken words only: timings, cue
+    numbers and speaker names stay as they are."""
     if not line.strip() or line.strip() == "WEBVTT" or line.strip().isdigit():
         return line
     if _TIMING_RX.match(line):
@@ -42,8 +44,13 @@ def strip_line(line: str, *, commas: bool, lower: bool) -> str:
     for rx in (_VOICE_RX, _NAMED_RX):
         m = rx.match(line)
         if m:
-            return m.group(1) + strip_text(m.group(2), commas=commas, lower=lower)
-    return strip_text(line, commas=commas, lower=lower)
+            return m.group(1) + change(m.group(2))
+    return change(line)
+
+
+def strip_line(line: str, *, commas: bool, lower: bool) -> str:
+    """One line of a transcript; only the spoken words change."""
+    return map_spoken(line, lambda text: strip_text(text, commas=commas, lower=lower))
 
 
 def main(argv: list[str] | None = None) -> int:
