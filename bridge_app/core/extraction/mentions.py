@@ -41,7 +41,9 @@ MONEY_KEYS = ("price", "unit_price", "rate", "other_amount")
 _ATTRIBUTED_RX = re.compile(
     r"\b(your (proposal|quote|template|draft|paper|offer|number|price list)|the quote (had|said|"
     r"was)|you (proposed|quoted|said|asked for|want|wanted|are asking|'re asking|listed)|"
-    r"(your|the) asking price|listed (it )?(at|for))\b",
+    r"(your|the) asking price|listed (it )?(at|for)|(proposal|quote|draft|offer|figure|"
+    r"number|paper) (that )?you('ve)? (sent|gave|put|had|made|quoted|mentioned)|you (sent|"
+    r"gave us|put forward|came in at|offered|mentioned|floated|pitched))\b",
     re.I,
 )
 

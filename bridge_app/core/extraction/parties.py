@@ -25,7 +25,12 @@ from collections.abc import Sequence
 
 from bridge_app.core.extraction.grounding import evidence_for, merge_evidence
 from bridge_app.core.extraction.model import Item
-from bridge_app.core.extraction.party_collect import Party, add_frame_parties, collect_parties
+from bridge_app.core.extraction.party_collect import (
+    Party,
+    add_frame_parties,
+    add_named_parties,
+    collect_parties,
+)
 from bridge_app.core.extraction.party_roles import COUNTERPART, contract_roles, infer_roles
 from bridge_app.core.extraction.party_sides import speaker_sides
 from bridge_app.core.transcript.model import Segment
@@ -35,12 +40,14 @@ def party_terms(segs: Sequence[Segment]) -> list[Item]:
     """One ``agreed_term`` per company at the table, in order of first mention."""
     parties, speaker_party = collect_parties(segs)
     add_frame_parties(segs, parties)
+    add_named_parties(segs, parties)
     sides = speaker_sides(segs, parties, speaker_party)
     speaker_party = {sp: k for sp, k in sides.items() if k in parties}
     if not parties:
         return []
     roles, role_segments = infer_roles(segs, parties, speaker_party)
-    roles.update(contract_roles(segs, parties, sides))
+    for key, role in contract_roles(segs, parties, sides).items():
+        roles.setdefault(key, role)  # what its own people say beats who named a price first
     return _party_items(segs, parties, roles, role_segments)
 
 

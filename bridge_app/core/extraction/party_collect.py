@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bridge_app.core.extraction.party_names import (
+    BUSINESS_NOUNS,
+    LEGAL_SUFFIXES,
     NOT_COMPANY,
     PLACES,
     PartyMention,
@@ -134,6 +136,59 @@ def add_frame_parties(segs: Sequence[Segment], parties: dict[str, Party]) -> Non
         p.how.add("frame")
         if role and p.explicit_role is None:
             p.explicit_role, p.role_segment = role, i
+
+
+# A run of capitalised words, joined by "&" ("Tansy & Holt"), that may name a company.
+_NAME_RUN_RX = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:&\s+)?[A-Z][\w'-]*){0,3}")
+
+
+def _company_names(segs: Sequence[Segment], people: frozenset[str]) -> dict[str, list[int]]:
+    """Company-like names said anywhere in the meeting (ending in a business noun or a legal
+    form, or "X & Y"), each with the segments that name it in full or by its first word alone
+    ("Tallowmere Freight" … "Tallowmere")."""
+    full: dict[str, list[int]] = {}
+    for i, seg in enumerate(segs):
+        for m in _NAME_RUN_RX.finditer(seg.text):
+            words = [w.removesuffix("'s") for w in m.group(0).split()]
+            while words and (words[0] in _NOT_NAME_WORDS or words[0] in NOT_COMPANY):
+                words.pop(0)
+            if len(words) < 2 or words[0].lower() in people or words[0] == "&":
+                continue
+            last = words[-1].rstrip(".")
+            if not (last in BUSINESS_NOUNS or last in LEGAL_SUFFIXES or "&" in words[1:-1]):
+                continue
+            name = " ".join(words)
+            if name.lower() in PLACES or any(w in NOT_COMPANY for w in words):
+                continue
+            rows = full.setdefault(name, [])
+            if i not in rows:
+                rows.append(i)
+    out: dict[str, list[int]] = {}
+    for name, rows in full.items():
+        first = name.split()[0]
+        alias_rx = re.compile(rf"\b{re.escape(first)}\b")
+        alias_rows = [i for i, seg in enumerate(segs) if alias_rx.search(seg.text)]
+        out[name] = sorted(set(rows) | set(alias_rows))
+    return out
+
+
+def add_named_parties(segs: Sequence[Segment], parties: dict[str, Party]) -> None:
+    """In a contract talk with fewer than two parties found, the company names said most often
+    ("so Merrowby Haulage Group can roll Corravin out") are the other parties: a deal has two
+    sides, and the companies at the table are the ones the meeting keeps naming."""
+    if len(parties) >= 2 or not CONTRACT_TALK_RX.search(" ".join(s.text for s in segs)):
+        return
+    people = _people(segs) | frozenset(
+        w for s in segs for w in s.speaker.lower().split() if s.speaker
+    )
+    ranked = sorted(_company_names(segs, people).items(), key=lambda kv: (-len(kv[1]), kv[1][0]))
+    for name, rows in ranked:
+        if len(parties) >= 2:
+            break
+        key = party_key(name)
+        if not key or any(k.startswith(key) or key.startswith(k) for k in parties):
+            continue
+        parties[key] = Party(name, mentions=rows, how={"named"})
 
 
 _CAPS = r"[A-Z][\w'-]*(?:\s+(?:and|&|of)\s+[A-Z][\w'-]*|\s+[A-Z][\w'-]*){0,3}"

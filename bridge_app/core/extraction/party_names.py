@@ -76,7 +76,21 @@ BUSINESS_NOUNS = word_set(
     "Enterprises Works Marine Mobility Medical Devices Electronics Instruments Materials "
     "Chemicals Logic Metrics Robotics Ai AI Bio Grid Power Water Transport Transit Motors "
     "Hospitality Hotels Publishing Press Records Entertainment Outfitters Bakery Coffee Farms "
-    "Partnership Collective Cooperative Institute Clinic Hospital"
+    "Partnership Collective Cooperative Institute Clinic Hospital "
+    # Further trades, so a name says "company" in any industry, not only software and goods.
+    "Sciences Bioscience Biosciences Biologicals Biologics Genomics Diagnostics Imaging Optics "
+    "Photonics Semiconductors Microsystems Automation Controls Sensors Skincare Cosmetics Beauty "
+    "Agro Agri Agritech Produce Dairy Organics Seeds Nursery Roasters Roastery Brewing Brewery "
+    "Distillery Winery Vineyards Bakeries Catering Restaurants Haulage Couriers Express Removals "
+    "Storage Warehousing Rail Aviation Aerospace Automotive Mining Metals Steel Plastics "
+    "Packaging Printing Paper Labels Textiles Fashion Furniture Interiors Architects Design "
+    "Advisory Accountants Recruitment Staffing Training Academy Facilities Utilities Telecoms "
+    "Renewables Solar Environmental Recycling Waste Cleaning Events Travel Tours Leisure Fitness "
+    "Sports Wellness Clinics Dental Pharmacy Veterinary Care Trust Charity Hospice Homes Housing "
+    "Estates Developments Builders Contractors Plumbing Electrical Roofing Landscaping Mills "
+    "Foundry Workshop Apps Platforms Robotics Intelligence Research Insights Marketing "
+    "Creative Productions Films Music Broadcasting Distribution Distributors Imports Exports "
+    "Wholesale Merchants Traders Outfitters Stores Shops Markets Pharmacies Labs Lab"
 )
 _LEAD_WORDS = word_set(
     "And Or But So Also Between With From For At By Of To The Then Well Okay Ok Yes Yeah Hi "
@@ -91,7 +105,13 @@ NOT_COMPANY = word_set(
 PLACES = word_set(
     "new york|new jersey|san francisco|los angeles|london|berlin|paris|boston|chicago|seattle|"
     "austin|toronto|sydney|singapore|munich|amsterdam|dublin|hong kong|tokyo|new delhi|"
-    "the us|the uk|home|the office",
+    "the us|the uk|home|the office|"
+    # Countries and regions: "Tevita from New Zealand" is a person's home, not a company.
+    "new zealand|australia|canada|ireland|england|scotland|wales|germany|france|spain|italy|"
+    "portugal|netherlands|the netherlands|belgium|denmark|sweden|norway|finland|poland|austria|"
+    "switzerland|japan|china|india|brazil|mexico|chile|argentina|south africa|the states|"
+    "europe|asia|victoria|new south wales|queensland|ontario|british columbia|quebec|texas|"
+    "california|florida|delaware|bavaria|the netherlands office",
     "|",
 )
 _WORD = r"[A-Z][\w&'-]*"

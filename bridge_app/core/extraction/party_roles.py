@@ -37,6 +37,15 @@ _SIDE_CUES: dict[str, tuple[tuple[re.Pattern[str], float], ...]] = {
         (re.compile(r"\bwe (proposed|quoted|charge|bill|invoice)\b", re.I), 1.0),
         (
             re.compile(
+                r"\b(we|i) (can|could|would|'d) offer\b|\bour (standard|draft|list price|"
+                r"licen[cs]e|software|system|app|tool|support|implementation|onboarding|"
+                r"rollout|sla)\b|\bwe('ll| will) (send (you )?the invoice|host|install|roll)",
+                re.I,
+            ),
+            1.0,
+        ),
+        (
+            re.compile(
                 r"\b(for|to|train) your (analysts|team|users|staff|people|sites|engineers)\b", re.I
             ),
             1.0,
@@ -73,6 +82,17 @@ _SIDE_CUES: dict[str, tuple[tuple[re.Pattern[str], float], ...]] = {
             1.0,
         ),
         (re.compile(r"\bwe('re| are) the (client|customer|buyer|purchaser)s?\b", re.I), 3.0),
+        (
+            re.compile(
+                r"\byour (draft|list price|licen[cs]e|software|system|app|tool|support|"
+                r"implementation|onboarding|rollout|invoices?|sla)\b|\b(another|other) "
+                r"(vendor|provider|supplier)\b|\bcompetitor\b|\ba quote from\b|\bour "
+                r"(finance (director|team)|accounts payable|board|cfo|drivers|clinics|depots|"
+                r"technicians|members|hotels|stores|branches)\b|\bsign-?off\b",
+                re.I,
+            ),
+            1.0,
+        ),
     ),
     "seller": (
         (
@@ -152,6 +172,36 @@ COUNTERPART = {
     "licensor": "licensee",
     "disclosing": "receiving",
 }
+# What kind of deal the meeting is about, by the words for it, and the pair of sides it has.
+_DEAL_FAMILIES: tuple[tuple[re.Pattern[str], tuple[str, str]], ...] = (
+    (
+        re.compile(
+            r"\b(statement of work|sow|msa|master services|retainer|consult\w*|services "
+            r"agreement|managed service)\b",
+            re.I,
+        ),
+        ("client", "provider"),
+    ),
+    (
+        re.compile(
+            r"\b(order form|purchase order|distribut\w*|supply agreement|supplier|wholesale|"
+            r"minimum purchase|per (seat|unit|user|licence|license)|seats|units)\b",
+            re.I,
+        ),
+        ("buyer", "seller"),
+    ),
+)
+
+
+def _deal_pair(meeting: str) -> tuple[str, str] | None:
+    """(low side, high side) of the deal family the meeting names most, or None."""
+    counts = [(len(rx.findall(meeting)), pair) for rx, pair in _DEAL_FAMILIES]
+    best = max(counts, key=lambda c: c[0])
+    if best[0] == 0 or sum(1 for c in counts if c[0] == best[0]) > 1:
+        return None
+    return best[1]
+
+
 _NDA_RX = re.compile(r"\b(nda|non-?disclosure|confidentiality agreement)\b", re.I)
 _MUTUAL_RX = re.compile(r"\bmutual\b|\bboth (ways|directions|sides share)\b", re.I)
 
@@ -180,6 +230,8 @@ def infer_roles(
         if _MUTUAL_RX.search(meeting):
             return {}, {}
         pair = ("receiving", "disclosing")
+    elif family := _deal_pair(meeting):
+        pair = family
     elif 0 < totals["buyer"] + totals["seller"] >= totals["client"] + totals["provider"]:
         pair = ("buyer", "seller")
     else:
@@ -244,6 +296,8 @@ def contract_roles(
         r"\blicens(ing|or|ee)\b", meeting, re.I
     ):
         pair = ("licensor", "licensee")
+    elif family := _deal_pair(meeting):
+        pair = (family[1], family[0])
     elif re.search(
         r"\b(order form|distribut\w*|supply\w*|seats?|units|sensors|purchase order)\b",
         meeting,

@@ -9,7 +9,12 @@ import functools
 import re
 from collections.abc import Sequence
 
-from bridge_app.core.extraction.party_collect import Party, add_frame_parties, collect_parties
+from bridge_app.core.extraction.party_collect import (
+    Party,
+    add_frame_parties,
+    add_named_parties,
+    collect_parties,
+)
 from bridge_app.core.extraction.party_names import (
     party_key,
 )
@@ -26,6 +31,18 @@ _ASK_COLLEAGUE_RX = re.compile(
     r"^(?:[^.?!]*[.?!]\s+)?(?P<name>[A-Z][a-z]+)(?:,\s*(any objections|do we care|thoughts|"
     r"what do you think|are you ok with that|happy with that|ok with you)[^?]*)?\?\s*$"
     r"|\bneed (?P<name2>[A-Z][a-z]+) to (ok|okay|approve|sign off)",
+)
+# A speaker placing themselves at a company in their own words: "I look after operations at
+# Tallowmere", "I'll be running delivery on the Brisk Lantern side", "Aroha here, Tasman Ridge".
+_FIRST_PERSON_RX = re.compile(r"\b(I|I'm|I'll|I've|my|me|we|we're|we'll|our|us)\b")
+_AT_COMPANY_RX = re.compile(
+    r"\b(?:at|from|representing|on behalf of|work(?:s|ing)? for|on the|for us at|here at|"
+    r"over at|here from)\s+(?:the\s+)?(?P<name>[A-Z][\w&'-]*(?:\s+(?:&\s+)?[A-Z][\w&'-]*){0,3})"
+    r"(?P<side>\s+(?:side|end|team))?"
+)
+# A speaker addressing the other company: "your Tallowmere drivers", "you at Corravin".
+_YOUR_COMPANY_RX = re.compile(
+    r"\b(?:your|you at|you guys at|you folks at|you at the)\s+(?P<name>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3})"
 )
 _OUR_COMPANY_RX = re.compile(
     r"\b(?:[Aa]t|[Ff]rom)\s+(?P<name>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3}),?\s+we\b|"
@@ -74,6 +91,19 @@ def speaker_sides(
             if match and sp not in party_of:
                 party_of[sp] = match
         for _, s_text in sentences(text):
+            if sp not in party_of and _FIRST_PERSON_RX.search(s_text):
+                for m in _AT_COMPANY_RX.finditer(s_text):
+                    if m.group(0).startswith("on the") and not m.group("side"):
+                        continue  # "on the Friday call": only "on the X side" places a speaker
+                    match = _known(parties, m.group("name"))
+                    if match:
+                        party_of[sp] = match
+                        break
+            for m in _YOUR_COMPANY_RX.finditer(s_text):
+                match = _known(parties, m.group("name"))
+                others = [k for k in parties if k != match]
+                if match and len(others) == 1 and sp not in party_of:
+                    party_of[sp] = others[0]
             names = [
                 first[w.lower()]
                 for w in re.findall(r"\b[A-Z][a-z]+\b", s_text)
@@ -120,6 +150,19 @@ def speaker_sides(
     return out
 
 
+def _known(parties: dict[str, Party], name: str) -> str | None:
+    """The party a name said in passing refers to: its full key or a prefix of it
+    ("Brisk Lantern" → "brisk lantern software")."""
+    words = name.split()
+    while words:
+        key = party_key(" ".join(words))
+        found = next((k for k in parties if key and (k == key or k.startswith(key + " "))), None)
+        if found:
+            return found
+        words.pop()  # "Tallowmere drivers": drop the words after the name
+    return None
+
+
 @functools.lru_cache(maxsize=4)
 def meeting_sides(lines: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     """``speaker_sides`` of a meeting given as (speaker, text) lines; cached because the
@@ -127,4 +170,5 @@ def meeting_sides(lines: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], 
     segs = [Segment(i, sp, float(i), float(i), text) for i, (sp, text) in enumerate(lines)]
     parties, known = collect_parties(segs)
     add_frame_parties(segs, parties)
+    add_named_parties(segs, parties)
     return tuple(speaker_sides(segs, parties, known).items())
