@@ -11,7 +11,10 @@ import re
 from bridge_app.core.extraction.sentences import sentence_bounds
 
 _CONTEXT_RX = re.compile(
-    r"\b(for (context|comparison|reference)|another (vendor|agency|supplier|provider|msp|"
+    r"\b(for (context|comparison|reference)|(as|just as) a (reference|benchmark|comparison)"
+    r"( point)?|reference point|benchmark|by comparison|compared (to|with)|"
+    r"(charges?|bills?|billed|quoted) us|(provider|supplier|vendor|agency) (charges|quoted|"
+    r"bills)|another (vendor|agency|supplier|provider|msp|"
     r"company|customer|client|roaster|listing)|other (vendor|agency|supplier)s?|competitors?|"
     r"current(ly)?|right now[^.]{0,40}\b(is|are|costs?|pay|covers?)\b|previous|used to|"
     r"pitch(ed)? us|charged|we pay (our|for|about)|"

@@ -14,6 +14,10 @@ from bridge_app.core.extraction.mentions import DATE_KEYS, DAY_KEYS, DURATION_KE
 from bridge_app.core.extraction.negotiation import Mention, Track
 from bridge_app.core.extraction.numbers import NumberMention, reading_near
 
+# The longest contract term a bare figure can mean (ten years): "thirty" after a three-year
+# term is another figure, never thirty years.
+MAX_TERM_DAYS = 3650
+
 PAYMENT_DAYS_MIN = 7  # fewer days than this is a lead time, never payment terms
 
 TOPIC_RXS: dict[str, re.Pattern[str]] = {
@@ -124,6 +128,8 @@ def resolve_keyless(
                 if unit_days is None:
                     continue
                 d = round(n.value * unit_days)
+                if d > MAX_TERM_DAYS:
+                    continue  # "could we make that thirty?" after "three years … sixty days"
                 cands.append(
                     (
                         t.last_seg,

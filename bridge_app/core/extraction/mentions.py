@@ -87,5 +87,28 @@ def segment_mentions(
             else m
             for m in out
         ]
+    out = _without_rates(text, out)
     out.sort(key=lambda m: m.start)
     return out
+
+
+_RATE_PERIOD_RX = re.compile(r"(a|an|per|each|every) (day|week|month|quarter|year)", re.I)
+
+
+def _without_rates(text: str, out: list[Mention]) -> list[Mention]:
+    """"twenty-four pounds a month": the period after a price is its rate, not a duration."""
+    money_ends = [m.end for m in out if m.kind.startswith("money")]
+    if not money_ends:
+        return out
+    return [
+        m
+        for m in out
+        if not (
+            m.kind.startswith("duration")
+            and _RATE_PERIOD_RX.fullmatch(text[m.start : m.end].strip())
+            and any(
+                0 <= m.start - e <= 40 and not re.search(r"\d|[.;?!]", text[e : m.start])
+                for e in money_ends
+            )
+        )
+    ]

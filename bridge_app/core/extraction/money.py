@@ -10,6 +10,7 @@ from bridge_app.core.extraction import cues
 from bridge_app.core.extraction.grounding import evidence_for
 from bridge_app.core.extraction.model import Item
 from bridge_app.core.extraction.money_amounts import Money, find_money
+from bridge_app.core.extraction.money_values import meeting_dollar
 from bridge_app.core.extraction.sentences import ends_with_question, statements
 from bridge_app.core.transcript.model import Segment
 
@@ -29,11 +30,12 @@ _FINAL_OFFER_RX = re.compile(
 )
 
 
-def _prices(seg: Segment, scale: float | None) -> list[Money]:
+def _prices(seg: Segment, scale: float | None, dollar: str | None) -> list[Money]:
     """Money in a segment, minus replaced figures, clock times and numbers off the price scale."""
     text = seg.text
     # In a running negotiation a bare number is a price even without a price word ("29,500?").
-    found = find_money(text, bare=scale is not None or bool(_PRICE_CONTEXT_RX.search(text)))
+    bare = scale is not None or bool(_PRICE_CONTEXT_RX.search(text))
+    found = find_money(text, bare=bare, dollar=dollar)
     kept = []
     for m in found:
         before = text[max(0, m.start - 16) : m.start]
@@ -62,7 +64,9 @@ def _accepts(text: str) -> tuple[bool, bool]:
     return strong, weak
 
 
-def _money_terms(segs: Sequence[Segment], meeting_currency: str | None) -> list[Item]:
+def _money_terms(
+    segs: Sequence[Segment], meeting_currency: str | None, dollar: str | None
+) -> list[Item]:
     """Agreed price/fee terms: each acceptance closes the offer it answers."""
     items: list[Item] = []
     last_offer: tuple[Money, int] | None = None
@@ -71,7 +75,7 @@ def _money_terms(segs: Sequence[Segment], meeting_currency: str | None) -> list[
     offer_speakers: set[str] = set()
     for i, seg in enumerate(segs):
         text = seg.text
-        prices = _prices(seg, scale)
+        prices = _prices(seg, scale, dollar)
         strong, weak = _accepts(text)
         rejecting = bool(cues.REJECT_RX.search(text))
         hedged = bool(re.search(r"\b(maybe|perhaps|might|would you|could you|if)\b", text, re.I))
@@ -178,9 +182,9 @@ def _price_item(
     )
 
 
-def meeting_currency(segs: Sequence[Segment]) -> str | None:
+def meeting_currency(segs: Sequence[Segment], dollar: str | None = None) -> str | None:
     for seg in segs:
-        for m in find_money(seg.text):
+        for m in find_money(seg.text, dollar=dollar):
             if m.currency:
                 return m.currency
     return None
@@ -195,4 +199,5 @@ def money_terms(segs: Sequence[Segment]) -> list[Item]:
 def offer_sequence_terms(segs: Sequence[Segment]) -> list[Item]:
     """Price terms read from the sequence of offers alone (the chat reading: an acceptance
     closes the last offer; an exchange ending on an unopposed offer keeps it)."""
-    return _money_terms(segs, meeting_currency(segs))
+    dollar = meeting_dollar(s.text for s in segs)
+    return _money_terms(segs, meeting_currency(segs, dollar), dollar)

@@ -15,6 +15,11 @@ from price_parser import Price
 _CURRENCY_SYMBOLS = {
     "$": "USD",
     "us$": "USD",
+    "a$": "AUD",
+    "au$": "AUD",
+    "c$": "CAD",
+    "ca$": "CAD",
+    "nz$": "NZD",
     "usd": "USD",
     "dollar": "USD",
     "dollars": "USD",
@@ -39,7 +44,7 @@ _CURRENCY_SYMBOLS = {
 
 _NUM = r"\d{1,3}(?:[,.]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _MULT = r"(?:\s?(?:k|K|m|M|mm|bn|thousand|million|billion|grand))?"
-_CUR_PRE = r"(?:US\$|\$|€|£|¥|USD|EUR|GBP|JPY|CHF|CAD|AUD|INR)"
+_CUR_PRE = r"(?:US\$|AU\$|A\$|CA\$|C\$|NZ\$|\$|€|£|¥|USD|EUR|GBP|JPY|CHF|CAD|AUD|INR)"
 _CUR_POST = r"(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|INR|dollars?|euros?|pounds?|bucks|yen|rupees)"
 
 # A money mention with an explicit currency, before or after the number.
@@ -96,14 +101,22 @@ def _to_amount(num: str, mult: str | None) -> float | None:
     return float(parsed * factor)
 
 
-def _currency(token: str | None) -> str | None:
+_DOLLAR_WORDS = frozenset(["$", "dollar", "dollars", "bucks"])
+
+
+def _currency(token: str | None, dollar: str | None = None) -> str | None:
+    """The code of a currency token; a plain "$" or "dollars" is the meeting's ``dollar``."""
     if not token:
         return None
-    return _CURRENCY_SYMBOLS.get(token.strip().lower(), token.strip().upper())
+    word = token.strip().lower()
+    if dollar and word in _DOLLAR_WORDS:
+        return dollar
+    return _CURRENCY_SYMBOLS.get(word, token.strip().upper())
 
 
-def find_money(text: str, *, bare: bool = False) -> list[Money]:
+def find_money(text: str, *, bare: bool = False, dollar: str | None = None) -> list[Money]:
     """Money mentions in ``text``; with ``bare=True`` also plain numbers that could be prices.
+    ``dollar`` is the meeting's dollar ("AUD" on a call that says "A$" once), else USD.
 
     Bare numbers that read as years, counts with a unit, times or percentages are skipped.
     """
@@ -115,7 +128,7 @@ def find_money(text: str, *, bare: bool = False) -> list[Money]:
         amount = _to_amount(num, mult)
         if amount is None:
             continue
-        cur = _currency(m.group("pre") or m.group("post"))
+        cur = _currency(m.group("pre") or m.group("post"), dollar)
         found.append(Money(amount, cur, m.start(), m.end(), True))
         taken.append((m.start(), m.end()))
     if bare:
