@@ -88,7 +88,10 @@ def resolve_keyless(
         assert isinstance(m.value, NumberMention)
         n = m.value
         cands: list[tuple[int, Mention]] = []
+        day_echo = _echoes_days(texts, i, n)
         for t in tracks.values():
+            if day_echo and t.key not in DAY_KEYS:
+                continue  # "the forty-five-day payment run … can we make it forty-five?"
             # A money talk pauses for questions about the item and resumes with bare figures
             # ("1800 and you have a deal" nine turns after "How about 2800?").
             reach = 20 if t.key in MONEY_KEYS else 6
@@ -201,6 +204,16 @@ def resolve_keyless(
             return with_key(m, topic, m.value)
         return None
     return None
+
+
+def _echoes_days(texts: Sequence[str], i: int, n: NumberMention) -> bool:
+    """Whether a bare number repeats a day count said just before it, in its own segment or the
+    one before ("forty-five-day payment run … can we make it forty-five?")."""
+    said = texts[i][n.start : n.end]
+    if not said.strip():
+        return False
+    rx = re.compile(rf"\b{re.escape(said)}[\s-]*(?:calendar |business )?days?\b", re.I)
+    return bool(rx.search(texts[i][: n.start]) or (i > 0 and rx.search(texts[i - 1])))
 
 
 def _unit_of(value: Any) -> float | None:

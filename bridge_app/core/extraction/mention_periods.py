@@ -117,10 +117,27 @@ def duration_mentions(text: str) -> list[Mention]:
                 s0,
                 m.end(),
                 "duration",
-                is_context(text, s0, m.end()) or bool(re.match(r"\s*(ago|old)\b", after, re.I)),
+                is_context(text, s0, m.end())
+                or bool(re.match(r"\s*(ago|old)\b", after, re.I))
+                or _phase_length(text, m.end()),
             )
         )
     return out
+
+
+# "a two-week discovery sprint": the length of one phase, not of the contract.
+_PHASE_AFTER_RX = re.compile(
+    r"[ -](?!(?:term|contract|engagement|project|agreement|period|timeline|programme|program|"
+    r"pilot|subscription|licen[cs]e|deal|extension|renewal|commitment|initial|minimum|fixed|"
+    r"rolling|notice|exclusivity)\b)(?:[a-z]+ )?(sprint|phase|stage|workshop|trial|onboarding|"
+    r"kickoff|kick-off|discovery|warranty|handover|hypercare|freeze|sprints|window|delay|break|"
+    r"holiday|course|training|review)\b",
+    re.I,
+)
+
+
+def _phase_length(text: str, end: int) -> bool:
+    return bool(_PHASE_AFTER_RX.match(text[end : end + 40]))
 
 
 def _day_key(text: str, start: int, end: int) -> str | None:

@@ -116,7 +116,11 @@ PARK_RX = re.compile(
     r"\b(park|parked|leave (it|that|this|them)? ?(open|in brackets|for now|out)|"
     r"in brackets|bracket(ed)?|sort it out later|let the lawyers|come back to (it|this|that)|"
     r"open (point|question|item)|tbd|to be (decided|determined|confirmed)|leave that open|"
-    r"keep that open|deal with it later)\b",
+    r"keep that open|deal with it later|(mark|leave|keep|flag) (it|that|this) (as )?(open|tbd|"
+    r"pending)|settle (it|that|this|the \w+(?: \w+)?) between them(selves)?|(counsel|lawyers|"
+    r"legal teams?) (can|could|will|should) (settle|sort|agree|work) (it|that|this|\w+ out)|"
+    r"take (it|that|this) offline|revisit (it|that|this) later|pick (it|that|this) up later|"
+    r"table (it|that|this) for now|hold off on (it|that|this))\b",
     re.I,
 )
 _LOOKBACK = 3  # segments after an offering turn in which a bare assent still answers it
