@@ -15,6 +15,7 @@ from bridge_app.core.extraction.llm import ChatComplete, LLMError, extract_llm
 from bridge_app.core.extraction.model import ITEM_KINDS, TERM_KEYS, Evidence, Item, ItemKind
 from bridge_app.core.extraction.rules import extract_rules
 from bridge_app.core.extraction.supersession import resolve_within, supersede_across
+from bridge_app.core.extraction.term_span import span_terms
 from bridge_app.core.transcript.model import Segment
 
 BACKENDS = ("rules", "llm")
@@ -58,4 +59,5 @@ def extract_items(
             items = None
     if items is None:
         items = extract_rules(segments, meeting_date=meeting_date)
-    return resolve_within([it for it in items if it.evidence])
+    items = resolve_within([it for it in items if it.evidence])
+    return items + span_terms(items)

@@ -38,7 +38,8 @@ def _year_rx(name: str) -> str:
 
 DATE_RX = re.compile(
     rf"\b(?:(?P<m1>{_MONTH_ALT})\.?\s+(?:the\s+)?(?P<d1>{_ORD_WORD})\b{_year_rx('y1')}?"
-    rf"|(?:the\s+)?(?P<d2>{_ORD_WORD})\s+of\s+(?P<m2>{_MONTH_ALT})\b{_year_rx('y2')}?"
+    rf"|(?:(?:{'|'.join(WEEKDAY_NUMBERS)}),?\s+)?(?:the\s+)?(?P<d2>{_ORD_WORD})\s+of\s+"
+    rf"(?P<m2>{_MONTH_ALT})\b{_year_rx('y2')}?"
     rf"|(?P<d3>\d{{1,2}})\s+(?P<m3>{_MONTH_ALT})\b{_year_rx('y3')}?"
     rf"|(?:the\s+)?(?P<firstnext>first) of next month"
     rf"|(?:the\s+)?end of (?P<m4>{_MONTH_ALT})\b{_year_rx('y4')}?"

@@ -87,9 +87,16 @@ def duration_mentions(text: str) -> list[Mention]:
             s0 = m.start() - len(head) + nums[-1].start
         before = text[max(0, s0 - 25) : s0]
         after = text[m.end() : m.end() + 25]
-        if re.search(
-            r"\b(in|within|every|per|ago|last|past|first|those|these)\s+(the\s+)?$", before, re.I
-        ) and not _DISCLOSURE_RX.search(clause_around(text, s0, m.end())):
+        if (
+            re.search(
+                r"\b(in|within|every|per|ago|last|past|first|those|these)\s+(the\s+)?$",
+                before,
+                re.I,
+            )
+            and not _DISCLOSURE_RX.search(clause_around(text, s0, m.end()))
+            # "we pay suppliers within twenty-one days of a valid invoice": payment terms.
+            and not (m.group("unit").lower() == "day" and _day_key(text, s0, m.end()))
+        ):
             continue
         if (
             re.match(r"\s*(ago|old|of effort|from (the )?date)", after, re.I)
