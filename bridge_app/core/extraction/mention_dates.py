@@ -55,15 +55,17 @@ _START_CUE_RX = re.compile(
     re.I,
 )
 _END_CUE_RX = re.compile(
-    r"\b(end date|ends?|ending|until|till|through|thru|to|expir\w*|runs? out|finish\w*|"
+    r"\b(end date|ends?|ending|until|till|through|thru|(?<!back )to|expir\w*|runs? out|finish\w*|"
     r"wrap\w* up|complet\w*)\b",
     re.I,
 )
-_EFFECTIVE_CUE_RX = re.compile(r"\b(effective(?: date)?|in force)\b", re.I)
+_EFFECTIVE_CUE_RX = re.compile(
+    r"\b(effective(?: date)?|in force|backdat\w*|date (?:it|this|that|the \w+) back)\b", re.I
+)
 _OTHER_DATE_RX = re.compile(
     r"\b(by|kick-?off|install\w*|go[ -]?live|live|shipment|ship|deliver\w*|launch\w*|"
     r"meeting|board|sign\w*|closed?|deadline|due|visit|call|demo|workshop|training|"
-    r"measured|review|hear back|holiday|day)\b",
+    r"measured|review|hear back|holiday|day|sent|came|arrived|received|happened)\b",
     re.I,
 )
 _GERUND_AFTER_START_RX = re.compile(r"\bstart\w*\s+\w+ing\b", re.I)

@@ -27,7 +27,10 @@ _NON_SOLICIT_RX = re.compile(r"\bnon-?solicit\w*\b", re.I)
 _CONFIDENTIAL_RX = re.compile(r"\b(confidential\w*|trade secrets?)\b", re.I)
 _RENEW_RX = re.compile(r"\b(renew\w*|renewal|extension option|option to extend)\b", re.I)
 _DISCLOSURE_RX = re.compile(
-    r"\b(disclosure period|disclosures|shared in the next|covers anything)\b", re.I
+    r"\b(disclosure period|disclosures|shared in the next|covers anything|anything (we|you|"
+    r"they) (exchange|share|disclose|send)|(exchanged?|shared?|disclosed?) (over|during|in|"
+    r"within) the (next|first))\b",
+    re.I,
 )
 _TERM_RX = re.compile(
     r"\b(term|contract|agreement|subscription|licen[cs]e|retainer|extend\w*|commitment|"
