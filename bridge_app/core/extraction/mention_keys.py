@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from bridge_app.core.extraction.mention_periods import side_period_topic
 from bridge_app.core.extraction.mention_scope import LAW_TOPIC_RX
 from bridge_app.core.extraction.mentions import DATE_KEYS, DAY_KEYS, DURATION_KEYS, MONEY_KEYS
 from bridge_app.core.extraction.negotiation import Mention, Track
@@ -181,7 +182,9 @@ def resolve_keyless(
         # "aren't we moving everyone to thirty days?" much later), but payment terms are never a
         # few days ("two days would be enough" for the training is no counter to net 60).
         t = _recent(tracks, DAY_KEYS, i, 10**6)
-        key = t.key if t is not None else talk_topic(texts, i, ("payment_terms",))
+        key = side_period_topic(texts, i) or (
+            t.key if t is not None else talk_topic(texts, i, ("payment_terms",))
+        )
         days = m.value.get("days") if isinstance(m.value, dict) else None
         if key is None or (isinstance(days, int) and not _day_term_ok(key, days)):
             return None

@@ -5,6 +5,7 @@ periods ("ninety days' notice"), the contract term and other durations ("a two-y
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from bridge_app.core.extraction.mention_context import clause_around, is_context
@@ -129,7 +130,8 @@ def duration_mentions(text: str) -> list[Mention]:
                 "duration",
                 is_context(text, s0, m.end())
                 or bool(re.match(r"\s*(ago|old)\b", after, re.I))
-                or _phase_length(text, m.end()),
+                or _phase_length(text, m.end())
+                or _lead_time(text, s0, m.end()),
             )
         )
     return out
@@ -144,6 +146,25 @@ _PHASE_AFTER_RX = re.compile(
     r"holiday|course|training|review)\b",
     re.I,
 )
+
+
+# "the first shipment takes six weeks by sea", "stock sitting on a ship for six weeks": how
+# long something takes to arrive, not how long the contract runs.
+_LEAD_BEFORE_RX = re.compile(
+    r"\b(takes?|taking|took|sitting|sits|sat|in transit|transit time|lead time|shipping|ships? "
+    r"in|arrives? in|delivery (?:time|takes))\b[^.;!?]{0,30}$",
+    re.I,
+)
+_LEAD_AFTER_RX = re.compile(
+    r"\s*(by (sea|air|road|rail|truck|ship)|in transit|to (ship|arrive))\b", re.I
+)
+
+
+def _lead_time(text: str, start: int, end: int) -> bool:
+    return bool(
+        _LEAD_BEFORE_RX.search(text[max(0, start - 40) : start])
+        or _LEAD_AFTER_RX.match(text[end : end + 20])
+    )
 
 
 def _phase_length(text: str, end: int) -> bool:
@@ -167,6 +188,24 @@ def _day_key(text: str, start: int, end: int) -> str | None:
             if best is None or dist < best[0]:
                 best = (dist, key)
     return best[1] if best else None
+
+
+SIDE_PERIOD_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (_NOTICE_RX, "notice_period"),
+    (_CURE_RX, "cure_period"),
+    (_RETURN_RX, "return_period"),
+)
+
+
+def side_period_topic(texts: Sequence[str], i: int) -> str | None:
+    """The side period (notice, cure, return) a bare day count in segment ``i`` answers, when
+    its own turn or the one before names one ("With time to catch up, please. A hundred and
+    twenty days." is a cure period, whatever day term was talked about before)."""
+    for text in (texts[i], texts[i - 1] if i > 0 else ""):
+        for rx, key in SIDE_PERIOD_CUES:
+            if rx.search(text):
+                return key
+    return None
 
 
 def payment_mentions(text: str) -> list[Mention]:

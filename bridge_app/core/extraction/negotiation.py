@@ -112,6 +112,10 @@ _DEFER_RX = re.compile(
     r"\bget back to you\b|\bcome back to you\b|\bthink about it\b",
     re.I,
 )
+_IN_PRINCIPLE_RX = re.compile(
+    r"\bbut,? (in principle|otherwise|basically|broadly),? (yes|yeah|agreed|fine|that works)\b",
+    re.I,
+)
 PARK_RX = re.compile(
     r"\b(park|parked|leave (it|that|this|them)? ?(open|in brackets|for now|out)|"
     r"in brackets|bracket(ed)?|sort it out later|let the lawyers|come back to (it|this|that)|"
@@ -138,6 +142,9 @@ def stance(sentence: str) -> Stance:
     if _FAREWELL_RX.search(s):
         return "neutral"  # "Great, thanks everyone, talk soon" closes the call, not a term
     if _DEFER_RX.search(s):
+        # "I'll just double-check with our counsel, but in principle, yes, Ireland": agreed.
+        if _IN_PRINCIPLE_RX.search(s):
+            return "assent"
         return "defer"
     if is_question(s):
         # "okay I will take it provided you deliver?": an acceptance with a condition.
