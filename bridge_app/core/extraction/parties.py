@@ -31,7 +31,12 @@ from bridge_app.core.extraction.party_collect import (
     add_named_parties,
     collect_parties,
 )
-from bridge_app.core.extraction.party_roles import COUNTERPART, contract_roles, infer_roles
+from bridge_app.core.extraction.party_roles import (
+    COUNTERPART,
+    contract_roles,
+    infer_roles,
+    offering_roles,
+)
 from bridge_app.core.extraction.party_sides import speaker_sides
 from bridge_app.core.transcript.model import Segment
 
@@ -46,6 +51,8 @@ def party_terms(segs: Sequence[Segment]) -> list[Item]:
     if not parties:
         return []
     roles, role_segments = infer_roles(segs, parties, speaker_party)
+    if not roles:
+        roles = offering_roles(segs, parties)
     for key, role in contract_roles(segs, parties, sides).items():
         roles.setdefault(key, role)  # what its own people say beats who named a price first
     return _party_items(segs, parties, roles, role_segments)

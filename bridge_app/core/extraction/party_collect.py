@@ -172,6 +172,43 @@ def _company_names(segs: Sequence[Segment], people: frozenset[str]) -> dict[str,
     return out
 
 
+# A company named by what it does in the deal, even without a business noun: "Varmedal sent
+# over the quote", "Ginestrelli has decided", "roll Corravin out", "Hollowmere's master services
+# agreement".
+_DEAL_DOER_RX = re.compile(
+    r"\b(?P<a>[A-Z][a-z][\w-]*(?:\s+(?:&\s+)?[A-Z][a-z][\w-]*){0,2})(?:'s)?\s+"
+    r"(?:sent (?:over|through|us)|has (?:decided|agreed|asked|signed)|is the only (?:side|party|"
+    r"one)|(?:order form|quote|proposal|master services agreement|msa|retainer|sow|statement of "
+    r"work|subscription|licen[cs]e|platform|software)\b)"
+    r"|\broll(?:s|ing)? (?P<b>[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}) out\b"
+    r"|\b(?:agreement|contract|deal|retainer) with (?P<c>[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z]"
+    r"[\w'-]*){0,2})"
+)
+
+
+def _deal_doers(segs: Sequence[Segment], people: frozenset[str]) -> dict[str, list[int]]:
+    """Names in a deal frame (see ``_DEAL_DOER_RX``) with the segments that say them."""
+    out: dict[str, list[int]] = {}
+    for i, seg in enumerate(segs):
+        for m in _DEAL_DOER_RX.finditer(seg.text):
+            name = (m.group("a") or m.group("b") or m.group("c") or "").strip()
+            words = name.split()
+            while words and (words[0] in _NOT_NAME_WORDS or words[0] in NOT_COMPANY):
+                words.pop(0)
+            name = " ".join(words)
+            if (
+                not name
+                or any(w.lower() in people for w in words)
+                or name.lower() in PLACES
+                or any(w in NOT_COMPANY for w in words)
+            ):
+                continue
+            rows = out.setdefault(name, [])
+            if i not in rows:
+                rows.append(i)
+    return out
+
+
 def add_named_parties(segs: Sequence[Segment], parties: dict[str, Party]) -> None:
     """In a contract talk with fewer than two parties found, the company names said most often
     ("so Merrowby Haulage Group can roll Corravin out") are the other parties: a deal has two
@@ -182,11 +219,15 @@ def add_named_parties(segs: Sequence[Segment], parties: dict[str, Party]) -> Non
         w for s in segs for w in s.speaker.lower().split() if s.speaker
     )
     ranked = sorted(_company_names(segs, people).items(), key=lambda kv: (-len(kv[1]), kv[1][0]))
+    ranked += sorted(_deal_doers(segs, people).items(), key=lambda kv: (-len(kv[1]), kv[1][0]))
     for name, rows in ranked:
         if len(parties) >= 2:
             break
         key = party_key(name)
-        if not key or any(k.startswith(key) or key.startswith(k) for k in parties):
+        if not key or any(
+            k.startswith(key) or key.startswith(k) or set(key.split()) <= set(k.split())
+            for k in parties
+        ):
             continue
         parties[key] = Party(name, mentions=rows, how={"named"})
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from bridge_app.core.extraction.mentions import segment_mentions
 from bridge_app.core.extraction.party_collect import Party
+from bridge_app.core.extraction.party_names import party_key
 from bridge_app.core.transcript.model import Segment
 
 _FIRST = r"\b(?:we|i)(?:'ll| will| can| could| would| are going to|'re going to)?\s+"
@@ -307,3 +308,51 @@ def contract_roles(
     else:
         pair = ("provider", "client")
     return {seller: pair[0], buyer: pair[1]}
+
+
+# A company named as the side that offers: it sends the quote or the draft, its product is
+# rolled out, it is the one opening its books ("Varmedal sent over the quote", "roll Corravin
+# out to the drivers", "Quenby Creameries is the only side opening its books").
+_OFFERING_RX = re.compile(
+    r"\b(?P<a>[A-Z][\w&'-]*(?:\s+(?:&\s+)?[A-Z][\w&'-]*){0,3})(?:'s)?\s+(?:sent (?:over|through|"
+    r"us|across)?\s*(?:the|a|its|their|our) (?:\w+ ){0,3}(?:quote|proposal|draft|pricing|order "
+    r"form|sow|statement of work|offer)|(?:quote|proposal|pricing|platform|software|product)\b)"
+    r"|\broll(?:s|ing)? (?P<b>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,2}) out\b"
+    r"|\b(?P<c>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3}) is the only (?:side|party|one) "
+    r"(?:opening|sharing|disclosing|showing)",
+)
+
+
+def offering_roles(segs: Sequence[Segment], parties: dict[str, Party]) -> dict[str, str]:
+    """Both sides from the one company named as offering (see ``_OFFERING_RX``), with the pair
+    of roles the deal has; empty unless exactly one of two parties is named that way."""
+    if len(parties) != 2:
+        return {}
+    offering: set[str] = set()
+    for seg in segs:
+        for m in _OFFERING_RX.finditer(seg.text):
+            name = m.group("a") or m.group("b") or m.group("c") or ""
+            words = name.split()
+            while words:
+                key = party_key(" ".join(words))
+                hit = next(
+                    (k for k in parties if key and (k == key or k.startswith(key + " "))), None
+                )
+                if hit:
+                    offering.add(hit)
+                    break
+                words.pop(0)  # "So, Varmedal": drop the words before the name
+    if len(offering) != 1:
+        return {}
+    (high,) = offering
+    low = next(k for k in parties if k != high)
+    meeting = " ".join(s.text for s in segs)
+    if _NDA_RX.search(meeting):
+        if _MUTUAL_RX.search(meeting):
+            return {}
+        pair = ("receiving", "disclosing")
+    elif re.search(r"\blicens(ing|or|ee)\b", meeting, re.I):
+        pair = ("licensee", "licensor")
+    else:
+        pair = _deal_pair(meeting) or ("client", "provider")
+    return {low: pair[0], high: pair[1]}
