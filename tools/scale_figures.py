@@ -17,6 +17,7 @@ numbers and speakers are kept, so ``python -m bridge_app eval DST`` scores the c
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import re
@@ -27,7 +28,9 @@ from typing import Any
 
 from strip_punctuation import map_spoken
 
-_FIGURE_RX = re.compile(r"(?<![\w.,$])(\$ ?)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?([kK]\b)?(?![\w,]*\d)")
+_FIGURE_RX = re.compile(
+    r"(?<![\w.,$])(\$ ?)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?([kK]\b)?(?![\w,]*\d)"
+)
 _YEAR_RX = re.compile(r"(19|20)\d\d")
 _FACTORS = ((0.55, 0.8), (1.25, 1.8))
 
@@ -80,7 +83,7 @@ def _factor(name: str, seed: int, prices: set[float]) -> float | None:
         low, high = rng.choice(_FACTORS)
         factor = rng.uniform(low, high)
         new = [scaled(v, factor) for v in ordered]
-        if all(a < b for a, b in zip(new, new[1:], strict=False)) and all(v > 0 for v in new):
+        if all(a < b for a, b in itertools.pairwise(new)) and all(v > 0 for v in new):
             return factor
     return None
 
@@ -90,9 +93,7 @@ def scale_chat(vtt: str, gold: dict[str, Any], name: str, seed: int) -> tuple[st
     agreement = gold["agreement"]
     listing = float(agreement.get("listing_price") or 0)
     price = float(agreement["price"])
-    prices = {
-        _value(m) for m in _FIGURE_RX.finditer(vtt) if _is_price(m, listing)
-    } - {0.0}
+    prices = {_value(m) for m in _FIGURE_RX.finditer(vtt) if _is_price(m, listing)} - {0.0}
     if price not in prices:
         return None
     factor = _factor(name, seed, prices)

@@ -267,12 +267,25 @@ def _first_offer_side(segs: Sequence[Segment], sides: dict[str, str]) -> str | N
             if m.kind.startswith("money") and not m.context and m.key != "other_amount":
                 mine = sides.get(seg.speaker, seg.speaker)
                 if m.kind.endswith(":theirs"):
+                    # "Callum, the proposal you sent over has …": the figure is Callum's.
+                    addressed = _addressee(seg.text, segs, seg.speaker)
+                    if addressed:
+                        return sides.get(addressed, addressed)
                     for j in range(i - 1, -1, -1):
                         other = sides.get(segs[j].speaker, segs[j].speaker)
                         if other != mine:
                             return other
                     return None
                 return mine
+    return None
+
+
+def _addressee(text: str, segs: Sequence[Segment], speaker: str) -> str | None:
+    """The speaker a turn addresses by first name ("Callum, the proposal …", "… , Callum?")."""
+    firsts = {s.speaker.split()[0]: s.speaker for s in segs if s.speaker and s.speaker != speaker}
+    for m in re.finditer(r"(?:^|[.!?]\s+|,\s*)([A-Z][a-z]+)(?=,|\?)", text):
+        if m.group(1) in firsts:
+            return firsts[m.group(1)]
     return None
 
 

@@ -42,7 +42,8 @@ _AT_COMPANY_RX = re.compile(
 )
 # A speaker addressing the other company: "your Tallowmere drivers", "you at Corravin".
 _YOUR_COMPANY_RX = re.compile(
-    r"\b(?:your|you at|you guys at|you folks at|you at the)\s+(?P<name>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3})"
+    r"\b(?:your|you at|you guys at|you folks at|you at the)\s+"
+    r"(?P<name>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3})"
 )
 _OUR_COMPANY_RX = re.compile(
     r"\b(?:[Aa]t|[Ff]rom)\s+(?P<name>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3}),?\s+we\b|"
