@@ -21,7 +21,8 @@ _CONTEXT_RX = re.compile(
     r"current(ly)?|right now[^.]{0,40}\b(is|are|costs?|pay|covers?)\b|previous|used to|"
     r"pitch(ed)? us|charged|we pay (our|for|about)|"
     r"elsewhere|at the moment|no longer|otherwise|or else|not \d+ \w+ anymore|anymore|"
-    r"(some|most|many|all) of (our|the|their) \w+ (contracts|deals)|last (two|few|three) deals|"
+    r"(some|most|many|all|a (couple|few)|several) of (our|the|their) (\w+ )?(contracts|deals|"
+    r"agreements)|last (two|few|three) deals|"
     r"(other|previous|past) (deals|contracts|agreements))\b",
     re.I,
 )
@@ -57,7 +58,8 @@ _CLAUSE_BREAK_RX = re.compile(r"[,;:]|\b(and|but|so)\b", re.I)
 UNIT_NOUNS = (
     r"seats?|sensors?|licen[cs]es?|users?|units?|devices?|endpoints?|laptops?|servers?|"
     r"kits?|cases?|pallets?|boxes|copies|subscriptions?|stores?|locations?|sites?|vehicles?|"
-    r"trucks?|machines?|terminals?|tablets?|phones?"
+    r"trucks?|machines?|terminals?|tablets?|phones?|meters?|metres?|readers?|scanners?|"
+    r"cameras?|chargers?|printers?|routers?|handsets?|accounts?|workstations?"
 )
 
 

@@ -68,6 +68,7 @@ _OTHER_DATE_RX = re.compile(
     r"measured|review|hear back|holiday|day|sent|came|arrived|received|happened)\b",
     re.I,
 )
+_ON_SITE_RX = re.compile(r"\b(on[- ]?site|fitting|fit-out|engineers? (arrive|start))\b", re.I)
 _GERUND_AFTER_START_RX = re.compile(r"\bstart\w*\s+\w+ing\b", re.I)
 
 
@@ -172,8 +173,8 @@ def _date_key(text: str, start: int, end: int) -> str | bool | None:
     ):
         for m in rx.finditer(clause):
             found.append((m.start(), key))
-    if _GERUND_AFTER_START_RX.search(clause):
-        return False
+    if _GERUND_AFTER_START_RX.search(clause) or _ON_SITE_RX.search(clause):
+        return False  # "a team on site from the 21st": the install visit, not the term
     if re.search(r"\beffective\s+(?:as of|from|on)\s*$", clause, re.I):
         return "effective_date"  # "effective as of January 15"
     if found:

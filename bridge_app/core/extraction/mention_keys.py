@@ -28,7 +28,9 @@ TOPIC_RXS: dict[str, re.Pattern[str]] = {
     "end_date": re.compile(r"\b(end date|until when)\b", re.I),
     "term": re.compile(r"\b(term|how long)\b", re.I),
     "governing_law": LAW_TOPIC_RX,
-    "quantity": re.compile(r"\b(how many|seats|sensors|licen[cs]es|units|users)\b", re.I),
+    "quantity": re.compile(
+        r"\b(how many|seats|sensors|licen[cs]es|units|users|meters|devices|accounts)\b", re.I
+    ),
     "confidentiality_period": re.compile(r"\bconfidential\w*\b", re.I),
     "price": re.compile(r"\b(price|fee|cost|budget|minimum|quote)\b", re.I),
 }

@@ -24,7 +24,9 @@ _PAYMENT_CUE_RX = re.compile(
 _NOTICE_RX = re.compile(r"\bnotice\b", re.I)
 _CURE_RX = re.compile(r"\b(cure|to fix it|to catch up|remedy)\b", re.I)
 _RETURN_RX = re.compile(r"\b(return|destroy|destruction)\b", re.I)
-_NON_SOLICIT_RX = re.compile(r"\bnon-?solicit\w*\b", re.I)
+_NON_SOLICIT_RX = re.compile(
+    r"\b(non-?solicit\w*|no[- ]approach|no[- ]poach\w*|no[- ]hire|non[- ]compete)\b", re.I
+)
 _CONFIDENTIAL_RX = re.compile(r"\b(confidential\w*|trade secrets?)\b", re.I)
 _RENEW_RX = re.compile(r"\b(renew\w*|renewal|extension option|option to extend)\b", re.I)
 _DISCLOSURE_RX = re.compile(
