@@ -209,6 +209,8 @@ def date_mentions(text: str, meeting_date: date | None) -> list[Mention]:
             )
         if key is False:
             continue
+        if m.group("m4") and re.search(r"\bbefore\s+$", text[max(0, m.start() - 10) : m.start()]):
+            continue  # "won't clear Rotterdam before the end of February": a deadline
         if m.group("m4") or m.group("m5"):
             key = key if key == "end_date" else (key or "end_date")
         out.append(
