@@ -237,6 +237,11 @@ _CAPS = r"[A-Z][\w'-]*(?:\s+(?:and|&|of)\s+[A-Z][\w'-]*|\s+[A-Z][\w'-]*){0,3}"
 _FRAMES: tuple[tuple[re.Pattern[str], str | None, str | None], ...] = (
     (re.compile(rf"(?P<a>{_CAPS}) supplying (?P<b>{_CAPS})"), "seller", "buyer"),
     (re.compile(rf"(?P<a>{_CAPS}) to be the distributor for (?P<b>{_CAPS})"), "buyer", "seller"),
+    (
+        re.compile(rf"(?P<a>{_CAPS}) to (?:distribute|resell|stock) (?:the )?(?P<b>{_CAPS})"),
+        "buyer",
+        "seller",
+    ),
     (re.compile(rf"(?P<a>{_CAPS}) licensing (?:the )?(?P<b>{_CAPS})"), "licensee", "licensor"),
     (re.compile(rf"(?P<a>{_CAPS}) wants (?P<b>{_CAPS})"), "buyer", "seller"),
     (

@@ -331,6 +331,8 @@ _OFFERING_RX = re.compile(
     r"us|across)?\s*(?:the|a|its|their|our) (?:\w+ ){0,3}(?:quote|proposal|draft|pricing|order "
     r"form|sow|statement of work|offer)|(?:quote|proposal|pricing|platform|software|product)\b)"
     r"|\broll(?:s|ing)? (?P<b>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,2}) out\b"
+    r"|\bthe (?P<d>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,2}) (?:order form|quote|proposal|"
+    r"platform|software|product|licen[cs]e)\b"
     r"|\b(?P<c>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3}) is the only (?:side|party|one) "
     r"(?:opening|sharing|disclosing|showing)",
 )
@@ -344,7 +346,7 @@ def offering_roles(segs: Sequence[Segment], parties: dict[str, Party]) -> dict[s
     offering: set[str] = set()
     for seg in segs:
         for m in _OFFERING_RX.finditer(seg.text):
-            name = m.group("a") or m.group("b") or m.group("c") or ""
+            name = m.group("a") or m.group("b") or m.group("c") or m.group("d") or ""
             words = name.split()
             while words:
                 key = party_key(" ".join(words))

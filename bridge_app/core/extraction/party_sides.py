@@ -35,6 +35,16 @@ _ASK_COLLEAGUE_RX = re.compile(
 # A speaker placing themselves at a company in their own words: "I look after operations at
 # Tallowmere", "I'll be running delivery on the Brisk Lantern side", "Aroha here, Tasman Ridge".
 _FIRST_PERSON_RX = re.compile(r"\b(I|I'm|I'll|I've|my|me|we|we're|we'll|our|us)\b")
+# "On our side, Groenmeer will …": the speaker's own company.
+_OUR_SIDE_RX = re.compile(
+    r"\b(?:on our side|for our part|here at|we at|us at),?\s+(?P<name>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3})"
+)
+# "Marcus looks after IT across all our clinics", "Lucia handles our vendor contracts": a
+# colleague named with what they do for the speaker's company.
+_COLLEAGUE_ROLE_RX = re.compile(
+    r"(?:^|\band\s+|,\s*)(?P<name>[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?\s+(?:looks after|handles|runs|"
+    r"leads|heads up|heads|manages|owns|is our|is my|works (?:in|on) our)\b[^.?!]*\b(?:our|my)\b"
+)
 _AT_COMPANY_RX = re.compile(
     r"\b(?:at|from|representing|on behalf of|work(?:s|ing)? for|on the|for us at|here at|"
     r"over at|here from)\s+(?:the\s+)?(?P<name>[A-Z][\w&'-]*(?:\s+(?:&\s+)?[A-Z][\w&'-]*){0,3})"
@@ -92,6 +102,15 @@ def speaker_sides(
             if match and sp not in party_of:
                 party_of[sp] = match
         for _, s_text in sentences(text):
+            for m in _OUR_SIDE_RX.finditer(s_text):
+                match = _known(parties, m.group("name"))
+                if match and sp not in party_of:
+                    party_of[sp] = match
+            for m in _COLLEAGUE_ROLE_RX.finditer(s_text):
+                name = m.group("name").lower()
+                if name in first and first[name] != sp:
+                    union(sp, first[name])
+                    named_by.setdefault(first[name], sp)
             if sp not in party_of and _FIRST_PERSON_RX.search(s_text):
                 for m in _AT_COMPANY_RX.finditer(s_text):
                     if m.group(0).startswith("on the") and not m.group("side"):
