@@ -211,3 +211,47 @@ def test_a_person_from_a_country_is_no_company():
         ]
     )
     assert "New Zealand" not in parties
+
+
+def test_payable_within_a_deadline_a_site_visit_and_a_comparison():
+    assert ("payment_terms", {"days": 45, "text": "forty-five days"}, "days") in _mentions(
+        "We'd invoice quarterly in advance, payable within forty-five days."
+    )
+    assert not [k for k in _mentions("It won't clear customs before the end of February.") if k[0]]
+    assert ("start_date", "2026-09-21", "date") not in _mentions(
+        "We can have a team on site from the 21st of September."
+    )
+    found = segment_mentions(
+        "A couple of our supply agreements run for five years.", MEETING, None, False
+    )
+    assert all(m.context for m in found if m.kind == "duration")
+    [clause] = segment_mentions("A no-approach clause, six months.", MEETING, None, False)
+    assert clause.key == "non_solicit_period"
+
+
+def test_distribution_frame_our_side_and_a_colleague_at_work():
+    parties = _parties(
+        [
+            (
+                "Sanne",
+                "We want a term sheet for Kestrzyn Agro to distribute the Groenmeer "
+                "Biologicals range in Poland.",
+            ),
+            ("Agnieszka", "Good. What minimum do you have in mind?"),
+            ("Sanne", "On our side, Groenmeer will also put money into the launch."),
+        ]
+    )
+    assert parties == {"Kestrzyn Agro": "buyer", "Groenmeer Biologicals": "seller"}
+    parties = _parties(
+        [
+            (
+                "Tessa",
+                "Tessa here, I run operations at Kestrel Bay Veterinary Group, and "
+                "Marcus looks after IT across all our clinics.",
+            ),
+            ("Declan", "So the aim today is to get the Rostavale order form signed."),
+            ("Marcus", "We need 120 users at eight dollars forty a month."),
+            ("Declan", "Eight forty works for us."),
+        ]
+    )
+    assert parties == {"Kestrel Bay Veterinary Group": "buyer", "Rostavale": "seller"}
