@@ -91,13 +91,13 @@ def resolve_keyless(
         assert isinstance(m.value, NumberMention)
         n = m.value
         cands: list[tuple[int, Mention]] = []
-        day_echo = _echoes_days(texts, i, n)
+        day_echo = _echoes_days(texts, i, n) or _echoes_day_offer(tracks, i, n)
         for t in tracks.values():
             if day_echo and t.key not in DAY_KEYS:
                 continue  # "the forty-five-day payment run … can we make it forty-five?"
             # A money talk pauses for questions about the item and resumes with bare figures
             # ("1800 and you have a deal" nine turns after "How about 2800?").
-            reach = 20 if t.key in MONEY_KEYS else 6
+            reach = 20 if t.key in MONEY_KEYS or (day_echo and t.key in DAY_KEYS) else 6
             if i - t.last_seg > reach or (not t.offers and t.key not in MONEY_KEYS):
                 continue
             if t.key in MONEY_KEYS:
@@ -219,6 +219,17 @@ def _echoes_days(texts: Sequence[str], i: int, n: NumberMention) -> bool:
         return False
     rx = re.compile(rf"\b{re.escape(said)}[\s-]*(?:calendar |business )?days?\b", re.I)
     return bool(rx.search(texts[i][: n.start]) or (i > 0 and rx.search(texts[i - 1])))
+
+
+def _echoes_day_offer(tracks: dict[str, Track], i: int, n: NumberMention) -> bool:
+    """Whether a bare number is a day count already offered in a day term of the last twenty
+    segments ("So sixty's off the table" after "Sixty? … we can do sixty")."""
+    for t in tracks.values():
+        if t.key in DAY_KEYS and i - t.last_seg <= 20:
+            for o in t.offers:
+                if isinstance(o.value, dict) and o.value.get("days") == n.value:
+                    return True
+    return False
 
 
 def _unit_of(value: Any) -> float | None:
