@@ -21,12 +21,11 @@ import itertools
 import json
 import random
 import re
-import sys
 import zlib
 from pathlib import Path
 from typing import Any
 
-from strip_punctuation import map_spoken
+from strip_punctuation import map_spoken, open_copy
 
 _FIGURE_RX = re.compile(
     r"(?<![\w.,$])(\$ ?)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?([kK]\b)?(?![\w,]*\d)"
@@ -121,13 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("dst", type=Path)
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
-    if not args.src.is_dir():
-        print(f"error: {args.src} is not a folder", file=sys.stderr)
+    if not open_copy(args.src, args.dst):
         return 2
-    if args.dst.resolve() == args.src.resolve():
-        print("error: DST must differ from SRC (the originals are kept)", file=sys.stderr)
-        return 2
-    args.dst.mkdir(parents=True, exist_ok=True)
     written = skipped = 0
     for jpath in sorted(args.src.glob("*.json")):
         vtt = jpath.with_suffix(".vtt")

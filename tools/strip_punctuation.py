@@ -53,6 +53,19 @@ def strip_line(line: str, *, commas: bool, lower: bool) -> str:
     return map_spoken(line, lambda text: strip_text(text, commas=commas, lower=lower))
 
 
+def open_copy(src: Path, dst: Path) -> bool:
+    """Make the copy's folder; False (with one line on stderr) when SRC is no folder or DST is
+    SRC itself, since the originals are kept."""
+    if not src.is_dir():
+        print(f"error: {src} is not a folder", file=sys.stderr)
+        return False
+    if dst.resolve() == src.resolve():
+        print("error: DST must differ from SRC (the originals are kept)", file=sys.stderr)
+        return False
+    dst.mkdir(parents=True, exist_ok=True)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("src", type=Path)
@@ -60,13 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--commas", action="store_true", help="also remove commas between words")
     ap.add_argument("--lower", action="store_true", help="write the spoken text in lower case")
     args = ap.parse_args(argv)
-    if not args.src.is_dir():
-        print(f"error: {args.src} is not a folder", file=sys.stderr)
+    if not open_copy(args.src, args.dst):
         return 2
-    if args.dst.resolve() == args.src.resolve():
-        print("error: DST must differ from SRC (the originals are kept)", file=sys.stderr)
-        return 2
-    args.dst.mkdir(parents=True, exist_ok=True)
     written = 0
     for path in sorted(args.src.iterdir()):
         if path.suffix == ".json":
