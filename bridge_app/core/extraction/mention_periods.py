@@ -17,7 +17,8 @@ from bridge_app.core.extraction.value_words import (
 )
 
 _PAYMENT_CUE_RX = re.compile(
-    r"\b(payment|pay|payable|paid|invoice\w*|net|billing|settle(d|ment)? (within|in)|ap (cycle|team)|suppliers at|from shipment|"
+    r"\b(payment|pay|payable|paid|invoice\w*|net|billing|settle(d|ment)? (within|in)|"
+    r"ap (cycle|team)|suppliers at|from shipment|"
     r"from invoice|receipt)\b",
     re.I,
 )

@@ -37,7 +37,8 @@ _ASK_COLLEAGUE_RX = re.compile(
 _FIRST_PERSON_RX = re.compile(r"\b(I|I'm|I'll|I've|my|me|we|we're|we'll|our|us)\b")
 # "On our side, Groenmeer will …": the speaker's own company.
 _OUR_SIDE_RX = re.compile(
-    r"\b(?:on our side|for our part|here at|we at|us at),?\s+(?P<name>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3})"
+    r"\b(?:on our side|for our part|here at|we at|us at),?\s+"
+    r"(?P<name>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3})"
 )
 # "Marcus looks after IT across all our clinics", "Lucia handles our vendor contracts": a
 # colleague named with what they do for the speaker's company.
