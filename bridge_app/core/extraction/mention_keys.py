@@ -211,13 +211,18 @@ def resolve_keyless(
     return None
 
 
+@lru_cache(maxsize=256)
+def _day_count_rx(said: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(said)}[\s-]*(?:calendar |business )?days?\b", re.I)
+
+
 def _echoes_days(texts: Sequence[str], i: int, n: NumberMention) -> bool:
     """Whether a bare number repeats a day count said just before it, in its own segment or the
     one before ("forty-five-day payment run … can we make it forty-five?")."""
     said = texts[i][n.start : n.end]
     if not said.strip():
         return False
-    rx = re.compile(rf"\b{re.escape(said)}[\s-]*(?:calendar |business )?days?\b", re.I)
+    rx = _day_count_rx(said)
     return bool(rx.search(texts[i][: n.start]) or (i > 0 and rx.search(texts[i - 1])))
 
 

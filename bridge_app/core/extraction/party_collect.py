@@ -209,6 +209,22 @@ def _deal_doers(segs: Sequence[Segment], people: frozenset[str]) -> dict[str, li
     return out
 
 
+def known_party(parties: dict[str, Party], name: str) -> str | None:
+    """The party a name said in passing refers to: its full key or a prefix of it, after
+    dropping words around the name ("Brisk Lantern" → "brisk lantern software"; "Tallowmere
+    drivers", "So, Varmedal")."""
+    words = name.split()
+    for size in range(len(words), 0, -1):
+        for start in range(len(words) - size + 1):
+            key = party_key(" ".join(words[start : start + size]))
+            found = next(
+                (k for k in parties if key and (k == key or k.startswith(key + " "))), None
+            )
+            if found:
+                return found
+    return None
+
+
 def add_named_parties(segs: Sequence[Segment], parties: dict[str, Party]) -> None:
     """In a contract talk with fewer than two parties found, the company names said most often
     ("so Merrowby Haulage Group can roll Corravin out") are the other parties: a deal has two

@@ -10,8 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from bridge_app.core.extraction.mentions import segment_mentions
-from bridge_app.core.extraction.party_collect import Party
-from bridge_app.core.extraction.party_names import party_key
+from bridge_app.core.extraction.party_collect import Party, known_party
 from bridge_app.core.transcript.model import Segment
 
 _FIRST = r"\b(?:we|i)(?:'ll| will| can| could| would| are going to|'re going to)?\s+"
@@ -347,16 +346,9 @@ def offering_roles(segs: Sequence[Segment], parties: dict[str, Party]) -> dict[s
     for seg in segs:
         for m in _OFFERING_RX.finditer(seg.text):
             name = m.group("a") or m.group("b") or m.group("c") or m.group("d") or ""
-            words = name.split()
-            while words:
-                key = party_key(" ".join(words))
-                hit = next(
-                    (k for k in parties if key and (k == key or k.startswith(key + " "))), None
-                )
-                if hit:
-                    offering.add(hit)
-                    break
-                words.pop(0)  # "So, Varmedal": drop the words before the name
+            hit = known_party(parties, name)
+            if hit:
+                offering.add(hit)
     if len(offering) != 1:
         return {}
     (high,) = offering

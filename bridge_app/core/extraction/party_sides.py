@@ -14,6 +14,7 @@ from bridge_app.core.extraction.party_collect import (
     add_frame_parties,
     add_named_parties,
     collect_parties,
+    known_party,
 )
 from bridge_app.core.extraction.party_names import (
     party_key,
@@ -104,7 +105,7 @@ def speaker_sides(
                 party_of[sp] = match
         for _, s_text in sentences(text):
             for m in _OUR_SIDE_RX.finditer(s_text):
-                match = _known(parties, m.group("name"))
+                match = known_party(parties, m.group("name"))
                 if match and sp not in party_of:
                     party_of[sp] = match
             for m in _COLLEAGUE_ROLE_RX.finditer(s_text):
@@ -116,12 +117,12 @@ def speaker_sides(
                 for m in _AT_COMPANY_RX.finditer(s_text):
                     if m.group(0).startswith("on the") and not m.group("side"):
                         continue  # "on the Friday call": only "on the X side" places a speaker
-                    match = _known(parties, m.group("name"))
+                    match = known_party(parties, m.group("name"))
                     if match:
                         party_of[sp] = match
                         break
             for m in _YOUR_COMPANY_RX.finditer(s_text):
-                match = _known(parties, m.group("name"))
+                match = known_party(parties, m.group("name"))
                 others = [k for k in parties if k != match]
                 if match and len(others) == 1 and sp not in party_of:
                     party_of[sp] = others[0]
@@ -169,19 +170,6 @@ def speaker_sides(
             for who in members:
                 out[who] = "group:" + members[0]
     return out
-
-
-def _known(parties: dict[str, Party], name: str) -> str | None:
-    """The party a name said in passing refers to: its full key or a prefix of it
-    ("Brisk Lantern" → "brisk lantern software")."""
-    words = name.split()
-    while words:
-        key = party_key(" ".join(words))
-        found = next((k for k in parties if key and (k == key or k.startswith(key + " "))), None)
-        if found:
-            return found
-        words.pop()  # "Tallowmere drivers": drop the words after the name
-    return None
 
 
 @functools.lru_cache(maxsize=4)
