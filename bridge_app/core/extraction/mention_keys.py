@@ -226,15 +226,20 @@ def _echoes_days(texts: Sequence[str], i: int, n: NumberMention) -> bool:
     return bool(rx.search(texts[i][: n.start]) or (i > 0 and rx.search(texts[i - 1])))
 
 
+def _offered(tracks: dict[str, Track], key: str | None, days: float) -> bool:
+    t = tracks.get(key or "")
+    return t is not None and any(
+        isinstance(o.value, dict) and o.value.get("days") == days for o in t.offers
+    )
+
+
 def _echoes_day_offer(tracks: dict[str, Track], i: int, n: NumberMention) -> bool:
     """Whether a bare number is a day count already offered in a day term of the last twenty
     segments ("So sixty's off the table" after "Sixty? … we can do sixty")."""
-    for t in tracks.values():
-        if t.key in DAY_KEYS and i - t.last_seg <= 20:
-            for o in t.offers:
-                if isinstance(o.value, dict) and o.value.get("days") == n.value:
-                    return True
-    return False
+    return any(
+        t.key in DAY_KEYS and i - t.last_seg <= 20 and _offered(tracks, t.key, n.value)
+        for t in tracks.values()
+    )
 
 
 def _unit_of(value: Any) -> float | None:

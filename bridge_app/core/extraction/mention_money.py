@@ -38,6 +38,10 @@ _NUMBER_BEFORE_SKIP_RX = re.compile(
     re.I,
 )
 _PER_UNIT_RX = re.compile(rf"^\s*(?:per|a|an|each|/)\s*({UNIT_NOUNS})\b", re.I)
+# "two hundred and twenty users at twenty-four pounds": the figure after "<units> at" is per unit.
+_UNITS_AT_RX = re.compile(
+    rf"\b({UNIT_NOUNS})\s+at\s+(?:just\s+|only\s+)?(?:[£$€]|[A-Z]{1,3}\$|USD|EUR|GBP)?\s*$", re.I
+)
 _PER_PERIOD_RX = re.compile(
     r"^\s*(?:(?:per|a|an|each|/)\s*(?:" + UNIT_NOUNS + r")\s*)?(?:per|a|an|/|every)\s*"
     r"(month|year|annum|quarter|week)\b|^\s*(monthly|annually|yearly|per annum)\b",
@@ -94,7 +98,9 @@ def money_mentions(text: str, dollar: str | None) -> list[Mention]:
         s, e = sentence_bounds(text, n.start)
         sentence = text[s:e]
         per_period = _PER_PERIOD_RX.match(tail)
-        per_unit = _PER_UNIT_RX.match(tail)
+        per_unit = _PER_UNIT_RX.match(tail) or _UNITS_AT_RX.search(
+            text[max(s, n.start - 30) : n.start]
+        )
         per = None
         if per_unit:
             per = per_unit.group(1).rstrip("s").lower()

@@ -84,6 +84,8 @@ def duration_mentions(text: str) -> list[Mention]:
         head = text[max(0, m.start() - 40) : m.start()]
         nums = [n for n in find_numbers(head) if head[n.end :].strip(" -'") == ""]
         if not nums:
+            if re.search(r"\b(once|twice|times)\s+(a|per)\s*$", head, re.I):
+                continue  # "our payment run happens once a month": a frequency
             if re.search(r"\b(a|one)[ -]$", head, re.I):
                 count = 1.0
                 s0 = m.start() - 2

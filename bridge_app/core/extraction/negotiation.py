@@ -72,14 +72,16 @@ _ASSENT_RX = re.compile(
     r"\b(ok(ay)?|fine|yes|yeah|yep|sure|agreed|agree|deal|works|work for|good|great|perfect|"
     r"accept|live with|it is(?=\W*$)|that matches|matches|correct|exactly|alright|all right|fair|"
     r"happy with|no objection|sounds (good|right|fair|great)|done|settled|absolutely|of course|"
-    r"reasonable|i guess (so|that)|that's fair|agreeable|"
+    r"reasonable|i guess (so|that)|that's fair|agreeable|acceptable|suits (us|me|both|everyone)|"
+    r"lock (it|that|this) in|on board with|we can work with|we can manage|count us in|"
     r"i'll take|we'll take|i can do|we can do|willing to|let's do|let's go with|go with)\b|"
     r"^\W*(i|we) (would|could)\b(?! (like|prefer|need|want|rather))",
     re.I,
 )
 _STRONG_ASSENT_RX = re.compile(
     r"\b(works|deal|fine|agree|agreed|accept\w*|take it|sounds (good|great|fair)|fair|"
-    r"reasonable|live with|it is(?=\W*$)|matches|correct|exactly|can do|happy with|no objection)\b",
+    r"reasonable|live with|it is(?=\W*$)|matches|correct|exactly|can do|happy with|no objection|"
+    r"acceptable|suits (us|me|both|everyone)|lock (it|that|this) in)\b",
     re.I,
 )
 _SETTLED_RX = re.compile(

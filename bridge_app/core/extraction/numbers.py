@@ -178,6 +178,9 @@ def _groups(tokens: list[str]) -> tuple[list[float], float, bool] | None:
             last = "hundred"
             continue
         elif low in MAGNITUDES:
+            if len(groups) == 1 and groups[0] < 10 and current is not None and 10 <= current < 100:
+                # "one ninety thousand", "two twenty thousand": the shorthand hundreds.
+                current, groups = groups[0] * 100 + current, []
             if half:
                 current = (current or 0.0) + 0.5
                 half = False

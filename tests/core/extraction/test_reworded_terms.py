@@ -255,3 +255,50 @@ def test_distribution_frame_our_side_and_a_colleague_at_work():
         ]
     )
     assert parties == {"Kestrel Bay Veterinary Group": "buyer", "Rostavale": "seller"}
+
+
+def test_one_ninety_thousand_is_shorthand_hundreds():
+    from bridge_app.core.extraction.numbers import find_numbers
+
+    said = "One ninety thousand and eighty. Yeah, that's what I make it too."
+    assert [n.value for n in find_numbers(said)] == [190080.0]
+    assert [n.value for n in find_numbers("a one fifty thousand deal")] == [150000.0]
+
+
+def test_users_at_a_figure_is_the_unit_price_not_the_total():
+    items = _call(
+        ("Hal", "Our list rate is twenty-nine pounds per user per month."),
+        ("Gus", "Twenty-four pounds a user and you have a deal."),
+        ("Hal", "Twenty-four is fine."),
+        (
+            "Hal",
+            "So two hundred and twenty users at twenty-four pounds a month over thirty-six "
+            "months, which gives a total contract value of one hundred and ninety thousand "
+            "and eighty pounds.",
+        ),
+        ("Gus", "One ninety thousand and eighty. Yeah, that's what I make it too."),
+        ("Hal", "I'll get the order form over to you by Friday, 220 users at £24, three years."),
+    )
+    assert _value(items, "price") == {"amount": 190080.0, "currency": "GBP"}
+
+
+def test_once_a_month_is_a_frequency_not_a_period():
+    items = _call(
+        ("Hal", "Our standard notice is sixty days."),
+        ("Gus", "Could we make that thirty?"),
+        ("Hal", "Thirty days' notice is fine by me."),
+        ("Hal", "Billing is yearly in advance, with forty-five days to pay."),
+        ("Gus", "Any chance of sixty? Our payment run only happens once a month."),
+        ("Hal", "I can't stretch to sixty. Forty-five is as far as I can go on that."),
+        ("Gus", "OK, we can live with forty-five."),
+    )
+    assert _value(items, "payment_terms")["days"] == 45  # type: ignore[index]
+    assert _value(items, "notice_period")["days"] == 30  # type: ignore[index]
+
+
+def test_a_date_that_suits_the_other_side_is_agreed():
+    items = _call(
+        ("Mads", "The subscription itself would begin on the 1st of October."),
+        ("Giulia", "October 1st suits us, the season is winding down by then."),
+    )
+    assert _value(items, "start_date") == "2026-10-01"
