@@ -40,7 +40,8 @@ _NUMBER_BEFORE_SKIP_RX = re.compile(
 _PER_UNIT_RX = re.compile(rf"^\s*(?:per|a|an|each|/)\s*({UNIT_NOUNS})\b", re.I)
 # "two hundred and twenty users at twenty-four pounds": the figure after "<units> at" is per unit.
 _UNITS_AT_RX = re.compile(
-    rf"\b({UNIT_NOUNS})\s+at\s+(?:just\s+|only\s+)?(?:[£$€]|[A-Z]{1,3}\$|USD|EUR|GBP)?\s*$", re.I
+    rf"\b({UNIT_NOUNS})\s+at\s+(?:just\s+|only\s+)?(?:[£$€]|[A-Z]{{1,3}}\$|USD|EUR|GBP)?\s*$",
+    re.I,
 )
 _PER_PERIOD_RX = re.compile(
     r"^\s*(?:(?:per|a|an|each|/)\s*(?:" + UNIT_NOUNS + r")\s*)?(?:per|a|an|/|every)\s*"
