@@ -62,6 +62,13 @@ UNIT_NOUNS = (
     r"cameras?|chargers?|printers?|routers?|handsets?|accounts?|workstations?"
 )
 
+# Words that make a figure the whole amount ("all in, that's £32,274 a month").
+TOTAL_RX = re.compile(
+    r"\b(total|in total|all in|contract value|over the (two|three|four|five|\d+) years|"
+    r"for the (two|three|four|five|\d+) years|altogether|overall|minimum)\b",
+    re.I,
+)
+
 
 def is_context(text: str, start: int, end: int, figure: bool = True) -> bool:
     s, e = sentence_bounds(text, start)

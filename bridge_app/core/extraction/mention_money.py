@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bridge_app.core.extraction.mention_context import UNIT_NOUNS, is_context
+from bridge_app.core.extraction.mention_context import TOTAL_RX, UNIT_NOUNS, is_context
 from bridge_app.core.extraction.mention_scope import LIABILITY_RX
 from bridge_app.core.extraction.money_values import currency_at
 from bridge_app.core.extraction.negotiation import Mention
@@ -46,11 +46,6 @@ _UNITS_AT_RX = re.compile(
 _PER_PERIOD_RX = re.compile(
     r"^\s*(?:(?:per|a|an|each|/)\s*(?:" + UNIT_NOUNS + r")\s*)?(?:per|a|an|/|every)\s*"
     r"(month|year|annum|quarter|week)\b|^\s*(monthly|annually|yearly|per annum)\b",
-    re.I,
-)
-_TOTAL_RX = re.compile(
-    r"\b(total|in total|all in|contract value|over the (two|three|four|five|\d+) years|"
-    r"for the (two|three|four|five|\d+) years|altogether|overall|minimum)\b",
     re.I,
 )
 _RATE_RX = re.compile(r"\b(day rate|daily rate|hourly|per hour|per day|an hour|a day rate)\b", re.I)
@@ -133,7 +128,7 @@ def money_mentions(text: str, dollar: str | None) -> list[Mention]:
             key = "rate"
         elif per_unit:
             key = "unit_price"
-        elif _TOTAL_RX.search(sentence) or per_period:
+        elif TOTAL_RX.search(sentence) or per_period:
             key = "price"
         else:
             key = None  # the money term under discussion, or the price

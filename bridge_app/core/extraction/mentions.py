@@ -24,6 +24,7 @@ from bridge_app.core.extraction.mention_scope import (
     law_mentions,
 )
 from bridge_app.core.extraction.negotiation import Mention
+from bridge_app.core.extraction.numbers import NumberMention
 from bridge_app.core.extraction.sentences import sentence_bounds
 
 DAY_KEYS = ("payment_terms", "notice_period", "cure_period", "return_period")
@@ -89,6 +90,28 @@ def segment_mentions(
         ]
     out = _without_rates(text, out)
     out.sort(key=lambda m: m.start)
+    return _moved_to(text, out)
+
+
+def _moved_to(text: str, out: list[Mention]) -> list[Mention]:
+    """ "bring payment in from sixty days to thirty": the bare figure after "to" is the same
+    kind of day count as the one it moves from (the "from" value is context)."""
+    for k, m in enumerate(out):
+        if not (m.kind.startswith("number") and k > 0 and isinstance(m.value, NumberMention)):
+            continue
+        prev = out[k - 1]
+        if not (
+            prev.kind.startswith("days")
+            and prev.key in DAY_KEYS
+            and re.fullmatch(r"\s+to\s+", text[prev.end : m.start])
+            and re.search(r"\bfrom\s+$", text[max(0, prev.start - 8) : prev.start], re.I)
+            and m.value.value == int(m.value.value)
+            and 1 <= m.value.value <= 180
+        ):
+            continue
+        days = int(m.value.value)
+        value = {"days": days, "text": f"{text[m.start : m.end]} days"}
+        out[k] = Mention(prev.key, value, f"days:{days}", m.start, m.end, "days", False)
     return out
 
 

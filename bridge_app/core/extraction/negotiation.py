@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
+from bridge_app.core.extraction.mention_context import TOTAL_RX
 from bridge_app.core.extraction.sentences import is_question, sentences, statements
 
 OfferState = Literal["proposed", "countered", "accepted", "withdrawn", "parked"]
@@ -103,7 +104,11 @@ _LEADING_ASSENT_RX = re.compile(
     re.I,
 )
 _REJECT_RX = re.compile(
-    r"\b(no|not|can't|cannot|won't|don't|too|rather not|a lot|long|short|stretch|tight|"
+    # "no" refuses on its own ("No, that's too low", "no way"), not before what is left out
+    # ("Thirty-six months, no uplift", "no extra charge").
+    r"\b(no(?!\s+(?:uplift|increase|extra|additional|charge|cost|surcharge|penalty|change|"
+    r"issue|worries|minimum|fee|setup|hidden)s?\b)|not|can't|cannot|won't|don't|too|rather not|"
+    r"a lot|long|short|stretch|tight|"
     r"difficult|high|low|gap|less than|more than|doesn't work|not realistic|unfortunately|"
     r"afraid|never|pass on|going to pass|no thanks|no deal|nah)\b",
     re.I,
@@ -297,7 +302,9 @@ def track(
             # Of several new values, the one on offer is not in a refusing sentence ("Give me
             # three. I can't justify having you pay 5").
             offered = [x for x in new if _stance_at(text, x.start)[0] != "reject"] or new
-            m = offered[-1]
+            # "All in, that's £32,274 a month: a base of 27,324 plus 4,950": the total.
+            totals = [x for x in offered if TOTAL_RX.search(text[max(0, x.start - 30) : x.start])]
+            m = (totals or offered)[-1]
             # The other side's latest offer said back, even after a counter ("I'm willing to
             # go down to 2000"): accepted.
             their_offers = [o for o in t.offers if o.side != side]
@@ -385,6 +392,10 @@ def _same(said: str, offered: str) -> bool:
     ("including Quebec, yes") restates it."""
     if said == offered:
         return True
+    if said.startswith("days:") and offered.startswith("days:"):
+        # "Thirty-six months" says back "three years" (1,080 and 1,095 days).
+        a, b = float(said[5:]), float(offered[5:])
+        return b > 60 and abs(a - b) <= 0.02 * b
     return "|" in offered and bool(said) and set(said.split("|")) <= set(offered.split("|"))
 
 

@@ -302,3 +302,36 @@ def test_a_date_that_suits_the_other_side_is_agreed():
         ("Giulia", "October 1st suits us, the season is winding down by then."),
     )
     assert _value(items, "start_date") == "2026-10-01"
+
+
+def test_thirty_six_months_says_back_three_years():
+    items = _call(
+        ("Hana", "On the term, our standard commitment is two years."),
+        ("Tessa", "Would you hold eight forty for three years?"),
+        (
+            "Declan",
+            "Three years at a fixed rate... yes, I can do that. Thirty-six months, no uplift.",
+        ),
+    )
+    assert _value(items, "term")["days"] == 1095  # type: ignore[index]
+
+
+def test_the_all_in_figure_is_the_total_not_its_parts():
+    items = _call(
+        ("Niamh", "Three and a half percent on the base gives £27,324 a month."),
+        ("Harriet", "OK, agreed."),
+        ("Omar", "Twenty-seven three twenty-four, yep, that's what I've got too."),
+        (
+            "Niamh",
+            "All in, that's £32,274 a month going forward: a base of twenty-seven three "
+            "twenty-four, plus four nine fifty for out-of-hours.",
+        ),
+        ("Harriet", "Thirty-two thousand two hundred and seventy-four a month. Yes, that's right."),
+        ("Niamh", "Last one from us: we'd like to bring payment in from sixty days to thirty."),
+    )
+    assert _value(items, "price")["amount"] == 32274  # type: ignore[index]
+
+
+def test_from_sixty_days_to_thirty_is_a_day_count():
+    kinds = _mentions("We'd like to bring payment in from sixty days to thirty.")
+    assert ("payment_terms", {"days": 30, "text": "thirty days"}, "days") in kinds
