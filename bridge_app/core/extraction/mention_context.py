@@ -23,7 +23,8 @@ _CONTEXT_RX = re.compile(
     r"elsewhere|at the moment|no longer|otherwise|or else|not \d+ \w+ anymore|anymore|"
     r"(some|most|many|all|a (couple|few)|several) of (our|the|their) (\w+ )?(contracts|deals|"
     r"agreements)|last (two|few|three) deals|"
-    r"(other|previous|past) (deals|contracts|agreements))\b",
+    r"(other|previous|past) (deals|contracts|agreements)|"
+    r"(leases|contracts|agreements|licen[cs]es|of them) (\w+ )?(run|last) for)\b",
     re.I,
 )
 # A bound before a figure ("under a hundred thousand", "at least 290"): the scale of the talk,

@@ -55,12 +55,13 @@ _START_CUE_RX = re.compile(
     re.I,
 )
 _END_CUE_RX = re.compile(
-    r"\b(end date|ends?|ending|until|till|through|thru|(?<!back )to|expir\w*|runs? out|finish\w*|"
+    r"\b(end date|ends?|ending|until|till|through|thru|"
+    r"(?<!back )(?<!back-dated )(?<!backdated )to|expir\w*|runs? out|finish\w*|"
     r"wrap\w* up|complet\w*)\b",
     re.I,
 )
 _EFFECTIVE_CUE_RX = re.compile(
-    r"\b(effective(?: date)?|in force|backdat\w*|date (?:it|this|that|the \w+) back)\b", re.I
+    r"\b(effective(?: date)?|in force|back-?dat\w*|date (?:it|this|that|the \w+) back)\b", re.I
 )
 _OTHER_DATE_RX = re.compile(
     r"\b(by|kick-?off|install\w*|go[ -]?live|live|shipment|ship|deliver\w*|launch\w*|"

@@ -201,7 +201,14 @@ def resolve_keyless(
         dated = _recent(tracks, DATE_KEYS, i, 0)
         return with_key(m, "duration", m.value) if dated is not None else None
     if m.kind.startswith("date"):
-        t = _recent(tracks, DATE_KEYS, i, 3)
+        # "The eighteenth of December is tight" after a start and an end were both offered:
+        # the term that has this date on the table.
+        same = [
+            t
+            for t in tracks.values()
+            if t.key in DATE_KEYS and i - t.last_seg <= 3 and t.open and t.open.ident == m.ident
+        ]
+        t = same[0] if len(same) == 1 else _recent(tracks, DATE_KEYS, i, 3)
         topic = talk_topic(texts, i, ("start_date", "effective_date", "end_date"))
         if t is not None:
             return with_key(m, t.key, m.value)

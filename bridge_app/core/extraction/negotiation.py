@@ -75,6 +75,7 @@ _ASSENT_RX = re.compile(
     r"happy with|no objection|sounds (good|right|fair|great)|done|settled|absolutely|of course|"
     r"reasonable|i guess (so|that)|that's fair|agreeable|acceptable|suits (us|me|both|everyone)|"
     r"lock (it|that|this) in|on board with|we can work with|we can manage|count us in|"
+    r"(we|i) can sign (that|this|it|up to that|off on that)|sign off on (that|this|it)|"
     r"i'll take|we'll take|i can do|we can do|willing to|let's do|let's go with|go with)\b|"
     r"^\W*(i|we) (would|could)\b(?! (like|prefer|need|want|rather))",
     re.I,
@@ -82,7 +83,7 @@ _ASSENT_RX = re.compile(
 _STRONG_ASSENT_RX = re.compile(
     r"\b(works|deal|fine|agree|agreed|accept\w*|take it|sounds (good|great|fair)|fair|"
     r"reasonable|live with|it is(?=\W*$)|matches|correct|exactly|can do|happy with|no objection|"
-    r"acceptable|suits (us|me|both|everyone)|lock (it|that|this) in)\b",
+    r"acceptable|suits (us|me|both|everyone)|lock (it|that|this) in|can sign (that|this|it))\b",
     re.I,
 )
 _SETTLED_RX = re.compile(
@@ -107,7 +108,8 @@ _REJECT_RX = re.compile(
     # "no" refuses on its own ("No, that's too low", "no way"), not before what is left out
     # ("Thirty-six months, no uplift", "no extra charge").
     r"\b(no(?!\s+(?:uplift|increase|extra|additional|charge|cost|surcharge|penalty|change|"
-    r"issue|worries|minimum|fee|setup|hidden)s?\b)|not|can't|cannot|won't|don't|too|rather not|"
+    r"issue|worries|minimum|fee|setup|hidden|need|rush|hurry|doubt|problem)s?\b)|"
+    r"not|can't|cannot|won't|don't|too|rather not|"
     r"a lot|long|short|stretch|tight|"
     r"difficult|high|low|gap|less than|more than|doesn't work|not realistic|unfortunately|"
     r"afraid|never|pass on|going to pass|no thanks|no deal|nah)\b",

@@ -335,3 +335,43 @@ def test_the_all_in_figure_is_the_total_not_its_parts():
 def test_from_sixty_days_to_thirty_is_a_day_count():
     kinds = _mentions("We'd like to bring payment in from sixty days to thirty.")
     assert ("payment_terms", {"days": 30, "text": "thirty days"}, "days") in kinds
+
+
+def test_a_date_said_back_goes_to_the_term_that_offered_it():
+    items = _call(
+        (
+            "Ruth",
+            "We could start on Monday the 8th of June and finish on Friday the 18th of December.",
+        ),
+        ("Orla", "The 8th of June is good. The 18th of December is tight, but it's fine, yes."),
+    )
+    assert _value(items, "start_date") == "2026-06-08"
+    assert _value(items, "end_date") == "2026-12-18"
+
+
+def test_no_need_to_overthink_is_no_refusal():
+    items = _call(
+        ("Ruth", "And contract-wise, Irish law and the Irish courts, I presume?"),
+        ("Fergal", "Irish law, yes. No need to overthink that one."),
+    )
+    assert _value(items, "governing_law") == {"text": "Ireland"}
+
+
+def test_we_can_sign_that_accepts():
+    items = _call(
+        ("Jordan", "What if we say five years for the confidentiality period?"),
+        ("Tobias", "Five years, plus that carve-out for the coating recipes. We can sign that."),
+    )
+    assert _value(items, "confidentiality_period")["days"] == 1825  # type: ignore[index]
+
+
+def test_back_dated_to_is_the_effective_date_and_leases_that_run_are_context():
+    items = _call(
+        ("Hamish", "Confidentiality for three years. Most store leases run for ten years."),
+        ("Priya", "Three years. We can accept that."),
+        ("Hamish", "And I'd like it back-dated to the first of October."),
+        ("Priya", "The first of October, no problem."),
+    )
+    assert _value(items, "confidentiality_period")["days"] == 1095  # type: ignore[index]
+    assert _value(items, "effective_date") == "2026-10-01"
+    assert _value(items, "end_date") is None
