@@ -98,6 +98,10 @@ def resolve_keyless(
             # A money talk pauses for questions about the item and resumes with bare figures
             # ("1800 and you have a deal" nine turns after "How about 2800?").
             reach = 20 if t.key in MONEY_KEYS or (day_echo and t.key in DAY_KEYS) else 6
+            if t.key in MONEY_KEYS and any(
+                isinstance(o.value, dict) and o.value.get("amount") in n.readings for o in t.offers
+            ):
+                reach = 60  # an amount of this term said back ("at seven seventy-five") later on
             if i - t.last_seg > reach or (not t.offers and t.key not in MONEY_KEYS):
                 continue
             if t.key in MONEY_KEYS:
@@ -178,7 +182,10 @@ def resolve_keyless(
                 value = {"amount": n.value, "currency": None}
                 return with_key(m, "price", value, f"{round(n.value, 2)}", "money")
             return None
-        return max(cands, key=lambda c: c[0])[1]
+        # "at seven seventy-five" after the unit price was agreed at £7.75 and a £1,200 add-on
+        # came up: the term that already has this amount.
+        said = [c for c in cands if c[1].kind == "money" and _has_amount(tracks, c[1])]
+        return max(said or cands, key=lambda c: c[0])[1]
     if m.kind.startswith("days"):
         # A bare day count answers the day term talked about ("Forty-five days?" after "net 30",
         # "aren't we moving everyone to thirty days?" much later), but payment terms are never a
@@ -231,6 +238,14 @@ def _echoes_days(texts: Sequence[str], i: int, n: NumberMention) -> bool:
         return False
     rx = _day_count_rx(said)
     return bool(rx.search(texts[i][: n.start]) or (i > 0 and rx.search(texts[i - 1])))
+
+
+def _has_amount(tracks: dict[str, Track], m: Mention) -> bool:
+    t = tracks.get(m.key or "")
+    amount = m.value.get("amount") if isinstance(m.value, dict) else None
+    return t is not None and any(
+        isinstance(o.value, dict) and o.value.get("amount") == amount for o in t.offers
+    )
 
 
 def _offered(tracks: dict[str, Track], key: str | None, days: float) -> bool:

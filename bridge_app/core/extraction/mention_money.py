@@ -6,6 +6,7 @@ five", "Forty-five?"), keyed ``price`` / ``unit_price`` / ``rate`` / ``other_amo
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from bridge_app.core.extraction.mention_context import TOTAL_RX, UNIT_NOUNS, is_context
@@ -64,19 +65,38 @@ _OFFER_CUE_RX = re.compile(
 )
 _OTHER_AMOUNT_RX = re.compile(
     r"\b(contribute|contribution|cover the cost|one-time|one time|onboarding|add-?on|deposit|"
-    r"optional|extra|on top|additionally|also offer|also recommend)\b",
+    r"optional|extra|on top|additionally|also offer|also recommend|also have|premium)\b",
     re.I,
 )
 
 
 def money_mentions(text: str, dollar: str | None) -> list[Mention]:
     out: list[Mention] = []
-    for n in find_numbers(text):
+    numbers = find_numbers(text)
+    pence_at: set[int] = set()  # starts of the "fifty" in "nine pounds fifty"
+    for k, n in enumerate(numbers):
+        if n.start in pence_at:
+            continue
         before = text[max(0, n.start - 8) : n.start]
         after = text[n.end : n.end + 30]
         if _NUMBER_BEFORE_SKIP_RX.search(before) or re.match(r"\s*(/|:)\d", after):
             continue
         currency, cur_span = currency_at(text, n.start, n.end, dollar)
+        if currency is not None and cur_span[1] > n.end and k + 1 < len(numbers):
+            # "nine pounds fifty", "nine dollars eighty": the figure after the currency word is
+            # its cents.
+            cents = numbers[k + 1]
+            if (
+                re.fullmatch(r"\s+", text[cur_span[1] : cents.start])
+                and cents.value == int(cents.value)
+                and 1 <= cents.value < 100
+                and n.value == int(n.value)
+                and n.value < 1000
+            ):
+                pence_at.add(cents.start)
+                amount = n.value + cents.value / 100
+                n = replace(n, value=amount, readings=(amount,), end=cents.end)
+                cur_span = (cur_span[0], cents.end)
         magnitude = bool(_MAGNITUDE_RX.search(text[n.start : n.end + 2]))
         explicit = currency is not None or magnitude
         tail = text[max(n.end, cur_span[1]) : max(n.end, cur_span[1]) + 40]
@@ -132,7 +152,12 @@ def money_mentions(text: str, dollar: str | None) -> list[Mention]:
             key = "price"
         else:
             key = None  # the money term under discussion, or the price
-        if _OTHER_AMOUNT_RX.search(sentence) and key != "unit_price":
+        # "We also have a premium tier. That's twelve hundred pounds a year.": the sentence
+        # before says what "that" is.
+        said_of = text[sentence_bounds(text, s - 2)[0] : e] if s > 1 else sentence
+        if not re.match(r"\W*(that|it|this|which)('s| is| would be| comes)\b", sentence, re.I):
+            said_of = sentence
+        if _OTHER_AMOUNT_RX.search(said_of) and key != "unit_price":
             key = "other_amount"
         if LIABILITY_RX.search(sentence):
             key = "liability_cap"

@@ -218,8 +218,12 @@ def _groups(tokens: list[str]) -> tuple[list[float], float, bool] | None:
 def _shorthand_readings(groups: list[float]) -> tuple[float, ...]:
     """Readings of a shorthand run such as [64, 5], [12, 50], [1, 80], [1, 36, 8]."""
     g = list(groups)
-    # "one eighty", "one thirty-six": a unit before a tens group is hundreds.
+    # "one eighty", "one thirty-six": a unit before a tens group is hundreds ("seven fifty"
+    # is also £7.50: the scale of the talk picks).
+    pence: list[float] = []
     if len(g) >= 2 and g[0] < 10 and 10 <= g[1] < 100:
+        if len(g) == 2:
+            pence = [round(g[0] + g[1] / 100, 2)]
         g = [g[0] * 100 + g[1], *g[2:]]
     base = g[0]
     if len(g) == 1:
@@ -233,7 +237,7 @@ def _shorthand_readings(groups: list[float]) -> tuple[float, ...]:
     for b in bases:
         for factor in (1, 1_000, 1_000_000):
             out.append(round(b * factor, 6))
-    return tuple(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out + pence))
 
 
 def find_numbers(text: str) -> list[NumberMention]:

@@ -375,3 +375,30 @@ def test_back_dated_to_is_the_effective_date_and_leases_that_run_are_context():
     assert _value(items, "confidentiality_period")["days"] == 1095  # type: ignore[index]
     assert _value(items, "effective_date") == "2026-10-01"
     assert _value(items, "end_date") is None
+
+
+def test_nine_pounds_fifty_is_one_amount():
+    kinds = _mentions("Our list price is nine pounds fifty per user per month.")
+    assert kinds == [
+        ("unit_price", {"amount": 9.5, "currency": "GBP", "per": "user/month"}, "money")
+    ]
+
+
+def test_a_unit_price_said_back_late_is_not_a_new_total():
+    items = _call(
+        ("Beth", "Our list price is nine pounds fifty per user per month."),
+        ("Maggie", "We've been quoted seven pounds a user by another rota app."),
+        ("Beth", "On a one-year term I could do eight twenty-five."),
+        ("Maggie", "And on three years? Would you go to seven fifty?"),
+        ("Beth", "Seven fifty I can't do. On a three-year term I can do seven seventy-five."),
+        ("Maggie", "Then yes. Seven seventy-five per user, three-year term."),
+        ("Beth", "So 320 users at £7.75 a month for 36 months comes to £89,280 over the term."),
+        ("Maggie", "Eighty-nine thousand two hundred and eighty. Yes, that's what I get."),
+        ("Beth", "We also have a premium support tier. That's twelve hundred pounds a year."),
+        *[("Tariq", "Where is the data kept?"), ("Cal", "In the UK.")] * 11,
+        ("Beth", "You'll have the order form by Friday: 320 users at seven seventy-five."),
+    )
+    assert _value(items, "unit_price")["amount"] == 7.75  # type: ignore[index]
+    assert _value(items, "price")["amount"] == 89280  # type: ignore[index]
+    said = [h["value"] for it in _live(items, "price") for h in it.values["negotiation"]]
+    assert {"amount": 775.0, "currency": "GBP", "per": "year"} not in said
