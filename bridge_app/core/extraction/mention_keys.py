@@ -152,7 +152,9 @@ def resolve_keyless(
                         ),
                     )
                 )
-            elif t.key == "quantity" and n.value == int(n.value):
+            elif t.key == "quantity" and n.value == int(n.value) and t.open is not None:
+                # Only while a count is on the table: after "One-twenty, yep" a bare
+                # "thirty-five" is a price.
                 ref = t.open or t.accepted or t.offers[-1]
                 q = ref.value.get("value") if isinstance(ref.value, dict) else None
                 if q and 0.2 <= n.value / q <= 5:

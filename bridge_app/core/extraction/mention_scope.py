@@ -61,7 +61,9 @@ def law_mentions(text: str, law_topic: bool) -> list[Mention]:
         # reason — an offer only in a law sentence.
         located = bool(_WE_ARE_RX.search(before)) and not LAW_TOPIC_RX.search(sentence)
         ident = place.lower()
-        ctx = located or is_context(text, m.start(), m.end())
+        # "contract under Victorian law": "under" names the law here, not a bound on a figure.
+        under = re.search(r"\bunder\s+(the\s+)?(laws?\s+of\s+)?$", before, re.I)
+        ctx = located or (is_context(text, m.start(), m.end(), figure=not under))
         same = [k for k, o in enumerate(out) if o.ident == ident and o.start >= s]
         if same:
             if out[same[0]].context and not ctx:

@@ -120,7 +120,8 @@ _RATE_PERIOD_RX = re.compile(r"(a|an|per|each|every) (day|week|month|quarter|yea
 
 def _without_rates(text: str, out: list[Mention]) -> list[Mention]:
     """ "twenty-four pounds a month": the period after a price is its rate, not a duration."""
-    money_ends = [m.end for m in out if m.kind.startswith("money")]
+    # Also a bare figure: "thirty-six fifty a truck a month".
+    money_ends = [m.end for m in out if m.kind.startswith(("money", "number"))]
     if not money_ends:
         return out
     return [

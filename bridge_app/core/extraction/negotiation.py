@@ -297,6 +297,13 @@ def track(
                     # "okay, that sounds doable. 1900 at a month to month basis?": taken, with
                     # a condition asked after it.
                     or (here == "question" and before.strip() and turn_stance(before) == "assent")
+                    # "Then let's lock that in. Three years, thirty-six fifty a truck a month."
+                    or (
+                        here == "neutral"
+                        and rest != "reject"
+                        and before.strip()
+                        and turn_stance(before) == "assent"
+                    )
                 )
                 if ok and other_open is not None:
                     _accept(t, other_open, i, "restated")

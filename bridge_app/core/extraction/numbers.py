@@ -86,7 +86,10 @@ _SMALL = {**UNITS, **TEENS, **TENS}
 _WORD_ALT = "|".join(
     sorted([*_SMALL, *MAGNITUDES, "hundred", "point", "and", "a", "half"], key=len, reverse=True)
 )
-_TOKEN_RX = re.compile(rf"\b(?:{_WORD_ALT})\b(?:-(?:{'|'.join(UNITS)})\b)?", re.I)
+# "forty-five", and "one-twenty" (shorthand hundreds) as one token.
+_TOKEN_RX = re.compile(
+    rf"\b(?:{_WORD_ALT})\b(?:-(?:{'|'.join([*UNITS, *TENS, *TEENS])})\b)?", re.I
+)
 _DIGITS_RX = re.compile(
     r"(?<![\w.,])(?P<num>\d{1,3}(?:[,.]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?)"
     r"(?:\s?(?P<mult>k|K|m|M|mm|MM|bn|thousand|million|billion|grand)\b)?"
@@ -164,7 +167,10 @@ def _groups(tokens: list[str]) -> tuple[list[float], float, bool] | None:
         if "-" in low:
             tens, unit = low.split("-", 1)
             value, kind = float(TENS.get(tens, 0) + UNITS.get(unit, 0)), "tensunit"
-            if tens not in TENS:
+            if tens in UNITS and (unit in TENS or unit in TEENS):
+                # "one-twenty", "two-fifty": shorthand hundreds written with a hyphen.
+                value = float(UNITS[tens] * 100 + TENS.get(unit, TEENS.get(unit, 0)))
+            elif tens not in TENS:
                 return None
         elif low in UNITS:
             value, kind = float(UNITS[low]), "unit"

@@ -402,3 +402,36 @@ def test_a_unit_price_said_back_late_is_not_a_new_total():
     assert _value(items, "price")["amount"] == 89280  # type: ignore[index]
     said = [h["value"] for it in _live(items, "price") for h in it.values["negotiation"]]
     assert {"amount": 775.0, "currency": "GBP", "per": "year"} not in said
+
+
+def test_one_twenty_with_a_hyphen_is_a_hundred_and_twenty():
+    from bridge_app.core.extraction.numbers import find_numbers
+
+    assert [n.value for n in find_numbers("So one-twenty vehicles on this order.")] == [120.0]
+
+
+def test_an_assent_then_the_figure_said_back_accepts_it():
+    items = _call(
+        ("Priya", "Our list price is forty-four dollars per vehicle per month."),
+        (
+            "Dana",
+            "A hundred and twenty trucks. We were hoping for something closer to thirty-five.",
+        ),
+        ("Priya", "On a three-year term I could do thirty-six fifty."),
+        ("Dana", "Then let's lock that in. Three years, thirty-six fifty a truck a month."),
+    )
+    assert _value(items, "unit_price")["amount"] == 36.5  # type: ignore[index]
+    counts = [
+        h["value"] for it in items if "quantity" in it.values for h in it.values["negotiation"]
+    ]
+    assert {"value": 35.0, "unit": "trucks"} not in counts
+    assert _value(items, "term")["days"] == 1095  # type: ignore[index]
+
+
+def test_a_contract_under_victorian_law_offers_that_law():
+    items = _call(
+        ("Priya", "Our standard paper is governed by New South Wales law."),
+        ("Dana", "Our head contract says suppliers have to contract under Victorian law."),
+        ("Priya", "Legal already has a Victorian version. Victoria's fine."),
+    )
+    assert _value(items, "governing_law") == {"text": "Victoria"}
