@@ -87,9 +87,7 @@ _WORD_ALT = "|".join(
     sorted([*_SMALL, *MAGNITUDES, "hundred", "point", "and", "a", "half"], key=len, reverse=True)
 )
 # "forty-five", and "one-twenty" (shorthand hundreds) as one token.
-_TOKEN_RX = re.compile(
-    rf"\b(?:{_WORD_ALT})\b(?:-(?:{'|'.join([*UNITS, *TENS, *TEENS])})\b)?", re.I
-)
+_TOKEN_RX = re.compile(rf"\b(?:{_WORD_ALT})\b(?:-(?:{'|'.join([*UNITS, *TENS, *TEENS])})\b)?", re.I)
 _DIGITS_RX = re.compile(
     r"(?<![\w.,])(?P<num>\d{1,3}(?:[,.]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?)"
     r"(?:\s?(?P<mult>k|K|m|M|mm|MM|bn|thousand|million|billion|grand)\b)?"
