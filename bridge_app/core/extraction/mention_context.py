@@ -61,7 +61,8 @@ UNIT_NOUNS = (
     r"seats?|sensors?|licen[cs]es?|users?|units?|devices?|endpoints?|laptops?|servers?|"
     r"kits?|cases?|pallets?|boxes|copies|subscriptions?|stores?|locations?|sites?|vehicles?|"
     r"trucks?|machines?|terminals?|tablets?|phones?|meters?|metres?|readers?|scanners?|"
-    r"cameras?|chargers?|printers?|routers?|handsets?|accounts?|workstations?"
+    r"cameras?|chargers?|printers?|routers?|handsets?|accounts?|workstations?|probes?|gauges?|"
+    r"loggers?|trackers?|beacons?|tags?|modules?|panels?|kiosks?|lockers?|badges?|robots?|drones?"
 )
 
 # Words that make a figure the whole amount ("all in, that's £32,274 a month").

@@ -156,6 +156,14 @@ def _date_key(text: str, start: int, end: int) -> str | bool | None:
         [s] + [s + k.end() for k in re.finditer(r",|\band\b|\bbut\b|;", text[s:start])]
     )
     clause = text[clause_start:start]
+    if re.search(
+        r"\b(starts?|begins?|commences?|ends?|finish\w*|runs? out) (on|from) (the )?\w+day"
+        r"( after| before)?,\s*$",
+        text[s:start],
+        re.I,
+    ):
+        # "starts on the Monday after, the twenty-first": the date names the day just said.
+        clause = text[s:start]
     if re.match(r"\s*(for|as) the (\w+ )?(start|start date|commencement)", after, re.I):
         return "start_date"
     if re.match(r"\s*(start|start date)\b", after, re.I):

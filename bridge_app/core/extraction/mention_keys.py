@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from bridge_app.core.extraction.mention_context import UNIT_NOUNS
 from bridge_app.core.extraction.mention_periods import side_period_topic
 from bridge_app.core.extraction.mention_scope import LAW_TOPIC_RX
 from bridge_app.core.extraction.mentions import DATE_KEYS, DAY_KEYS, DURATION_KEYS, MONEY_KEYS
@@ -29,7 +30,7 @@ TOPIC_RXS: dict[str, re.Pattern[str]] = {
     "term": re.compile(r"\b(term|how long)\b", re.I),
     "governing_law": LAW_TOPIC_RX,
     "quantity": re.compile(
-        r"\b(how many|seats|sensors|licen[cs]es|units|users|meters|devices|accounts)\b", re.I
+        rf"\b(how many|{UNIT_NOUNS})\b", re.I
     ),
     "confidentiality_period": re.compile(r"\bconfidential\w*\b", re.I),
     "price": re.compile(r"\b(price|fee|cost|budget|minimum|quote)\b", re.I),

@@ -29,7 +29,7 @@ _BARE_TAIL_RX = re.compile(
     r"^\s*(?:[.,!?;:)\-]|$|'s\b|(?:a|per|each|fixed|for|and|with|if|is|works|it|then|on|total|"
     r"all|plus|but|ok|okay|yes|in|or|that|which|as|to|would|could|sounds|upfront|even|including|"
     r"excluding|flat|from|so|i|we|you|your|without|max|tops|firm|final|cash|now|instead|be|dollars|"
-    r"bucks|"
+    r"bucks|altogether|overall|"
     r"and|no|works|at)\b)",
     re.I,
 )

@@ -183,6 +183,9 @@ _DEAL_DOER_RX = re.compile(
     r"|\broll(?:s|ing)? (?P<b>[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}) out\b"
     r"|\b(?:agreement|contract|deal|retainer) with (?P<c>[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z]"
     r"[\w'-]*){0,2})"
+    # "from Kaldmark we sent you the quote", "At Brisk we usually sign for three years"
+    r"|\b(?:from|at) (?P<d>[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}),? we(?:'ve|'d)? "
+    r"(?:sent|quoted|offer|usually|normally|always|sell|provide|supply|licen[cs]e|need|want)\b"
 )
 
 
@@ -191,7 +194,7 @@ def _deal_doers(segs: Sequence[Segment], people: frozenset[str]) -> dict[str, li
     out: dict[str, list[int]] = {}
     for i, seg in enumerate(segs):
         for m in _DEAL_DOER_RX.finditer(seg.text):
-            name = (m.group("a") or m.group("b") or m.group("c") or "").strip()
+            name = (m.group("a") or m.group("b") or m.group("c") or m.group("d") or "").strip()
             words = name.split()
             while words and (words[0] in _NOT_NAME_WORDS or words[0] in NOT_COMPANY):
                 words.pop(0)

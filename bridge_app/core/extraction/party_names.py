@@ -166,12 +166,15 @@ class PartyMention:
     how: str
 
 
+_PRONOUNS = ("I", "I'm", "I'll", "I'd", "I've", "We", "We're", "We'll", "You", "They")
+
+
 def _clean_name(name: str) -> str:
     words = name.replace(",", " ").split()
     while words and words[0] in _LEAD_WORDS:
         words.pop(0)
-    while words and words[-1] in ("of", "&", "de", "the", "The", "And", "and"):
-        words.pop()
+    while words and words[-1] in ("of", "&", "de", "the", "The", "And", "and", *_PRONOUNS):
+        words.pop()  # "for Switzerland I'm not sure": the speaker is no part of a name
     return " ".join(words)
 
 

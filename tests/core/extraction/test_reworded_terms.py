@@ -435,3 +435,30 @@ def test_a_contract_under_victorian_law_offers_that_law():
         ("Priya", "Legal already has a Victorian version. Victoria's fine."),
     )
     assert _value(items, "governing_law") == {"text": "Victoria"}
+
+
+def test_a_count_given_altogether_and_noted_is_agreed():
+    items = _call(
+        ("Eirik", "How many probes are you thinking?"),
+        ("Annina", "Two hundred and forty altogether."),
+        ("Eirik", "Two hundred and forty probes. Noted."),
+    )
+    assert _value(items, "quantity")["value"] == 240  # type: ignore[index]
+
+
+def test_the_monday_after_the_twenty_first_is_the_start():
+    kinds = _mentions("And then the subscription starts on the Monday after, the twenty-first.")
+    assert ("start_date", "2026-04-21", "date") in kinds
+
+
+def test_from_a_company_we_sent_names_that_party():
+    from bridge_app.core.extraction.party_collect import _deal_doers
+
+    said = segs(("Eirik", "So, from Kaldmark we sent you the quote on Friday."))
+    assert list(_deal_doers(said, frozenset({"eirik"}))) == ["Kaldmark"]
+
+
+def test_i_am_is_no_part_of_a_company_name():
+    from bridge_app.core.extraction.party_names import _clean_name
+
+    assert _clean_name("Switzerland I'm") == "Switzerland"
