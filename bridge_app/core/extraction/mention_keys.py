@@ -29,9 +29,7 @@ TOPIC_RXS: dict[str, re.Pattern[str]] = {
     "end_date": re.compile(r"\b(end date|until when)\b", re.I),
     "term": re.compile(r"\b(term|how long)\b", re.I),
     "governing_law": LAW_TOPIC_RX,
-    "quantity": re.compile(
-        rf"\b(how many|{UNIT_NOUNS})\b", re.I
-    ),
+    "quantity": re.compile(rf"\b(how many|{UNIT_NOUNS})\b", re.I),
     "confidentiality_period": re.compile(r"\bconfidential\w*\b", re.I),
     "price": re.compile(r"\b(price|fee|cost|budget|minimum|quote)\b", re.I),
 }
