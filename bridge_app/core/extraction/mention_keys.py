@@ -192,8 +192,15 @@ def resolve_keyless(
         # "aren't we moving everyone to thirty days?" much later), but payment terms are never a
         # few days ("two days would be enough" for the training is no counter to net 60).
         t = _recent(tracks, DAY_KEYS, i, 10**6)
-        key = side_period_topic(texts, i) or (
-            t.key if t is not None else talk_topic(texts, i, ("payment_terms",))
+        # "Payment terms. For distributors we normally do thirty days.": the turn's own topic
+        # before a side period of the turn before.
+        own = side_period_topic(texts[i : i + 1], 0) or (
+            "payment_terms" if _names_topic("payment_terms", texts[i]) else None
+        )
+        key = (
+            own
+            or side_period_topic(texts, i)
+            or (t.key if t is not None else talk_topic(texts, i, ("payment_terms",)))
         )
         days = m.value.get("days") if isinstance(m.value, dict) else None
         if key is None or (isinstance(days, int) and not _day_term_ok(key, days)):

@@ -33,7 +33,11 @@ _LAW_PLACE_RX = re.compile(
     rf"\b(?P<place>{_JURISDICTIONS})\b|\b(?P<adj>{'|'.join(JURISDICTION_ADJECTIVES).title()}|"
     rf"{'|'.join(JURISDICTION_ADJECTIVES)})\s+law\b"
 )
-LAW_TOPIC_RX = re.compile(r"\b(governing law|law|laws|jurisdiction|courts?|legal paper)\b", re.I)
+LAW_TOPIC_RX = re.compile(
+    r"\b(governing law|law|laws|jurisdiction|courts?|legal paper|arbitration|disputes)\b", re.I
+)
+# "disputes go to arbitration in Singapore": where disputes are heard, not the governing law.
+_FORUM_BEFORE_RX = re.compile(r"\b(arbitration|arbitrated|seated|heard|hearings?)\s+in\s+$", re.I)
 _WE_ARE_RX = re.compile(r"\b(we're|we are|i'm|based|headquartered|located)\b[^.]{0,30}$", re.I)
 
 _COUNT_UNIT_RX = re.compile(
@@ -63,7 +67,12 @@ def law_mentions(text: str, law_topic: bool) -> list[Mention]:
         ident = place.lower()
         # "contract under Victorian law": "under" names the law here, not a bound on a figure.
         under = re.search(r"\bunder\s+(the\s+)?(laws?\s+of\s+)?$", before, re.I)
-        ctx = located or (is_context(text, m.start(), m.end(), figure=not under))
+        ctx = (
+            located
+            or bool(_FORUM_BEFORE_RX.search(before))
+            or bool(re.match(r"\s+arbitration\b", text[m.end() : m.end() + 14], re.I))
+            or is_context(text, m.start(), m.end(), figure=not under)
+        )
         same = [k for k, o in enumerate(out) if o.ident == ident and o.start >= s]
         if same:
             if out[same[0]].context and not ctx:

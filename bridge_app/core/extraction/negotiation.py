@@ -105,15 +105,17 @@ _LEADING_ASSENT_RX = re.compile(
     re.I,
 )
 _REJECT_RX = re.compile(
-    # "no" refuses on its own ("No, that's too low", "no way"), not before what is left out
-    # ("Thirty-six months, no uplift", "no extra charge").
-    r"\b(no(?!\s+(?:uplift|increase|extra|additional|charge|cost|surcharge|penalty|change|"
-    r"issue|worries|minimum|fee|setup|hidden|need|rush|hurry|doubt|problem)s?\b)|"
+    # "no" refuses on its own ("No, that's too low", "no way", "no room to move"), not before
+    # what is left out ("Thirty-six months, no uplift", "Sixty days, no guarantee").
+    r"(?:^|(?<=[.!?]\s)|(?<=^\W))no\b(?!\s+(?:need|rush|hurry|doubt|problem|worries)\b)|"
+    r"\bno(?=\s*(?:[,.!?;]|$)|\s+(?:way|deal|thanks|chance|can do|sorry|longer|room|budget|"
+    r"flexibility|more|further|lower|less|good|appetite|interest)\b)|"
+    r"\b("
     r"not|can't|cannot|won't|don't|too|rather not|"
     r"a lot|long|short|stretch|tight|"
     r"difficult|high|low|gap|less than|more than|doesn't work|not realistic|unfortunately|"
     r"afraid|never|pass on|going to pass|no thanks|no deal|nah)\b",
-    re.I,
+    re.I | re.M,
 )
 _DEFER_RX = re.compile(
     r"\b(need to|have to|'d have to|'d need|would need|let me) (check|confirm|ask|think|talk|take)"
@@ -316,16 +318,18 @@ def track(
             m = (totals or offered)[-1]
             # The other side's latest offer said back, even after a counter ("I'm willing to
             # go down to 2000"): accepted.
+            # Also an earlier one of theirs, when a colleague floated another meanwhile ("Or New
+            # Zealand law?" … "New South Wales is acceptable to them").
             their_offers = [o for o in t.offers if o.side != side]
-            if (
-                their_offers
-                and their_offers[-1].ident == m.ident
-                and their_offers[-1].state == "countered"
-                and _stance_at(text, m.start)[1] in ("assent", "neutral")
+            said_back = [o for o in their_offers if o.ident == m.ident and o.state == "countered"]
+            here_rest = _stance_at(text, m.start)
+            if said_back and (
+                (their_offers[-1] is said_back[-1] and here_rest[1] in ("assent", "neutral"))
+                or "assent" in here_rest
             ):
                 if op is not None:
-                    op.state = "withdrawn"
-                _accept(t, their_offers[-1], i, "restated")
+                    op.state = "withdrawn" if op.side == side else "countered"
+                _accept(t, said_back[-1], i, "restated")
                 continue
             if t.accepted is not None and m.ident == t.accepted.ident and op is None:
                 t.accepted.evidence = _more(t.accepted.evidence, i)

@@ -462,3 +462,42 @@ def test_i_am_is_no_part_of_a_company_name():
     from bridge_app.core.extraction.party_names import _clean_name
 
     assert _clean_name("Switzerland I'm") == "Switzerland"
+
+
+def test_no_before_what_is_left_out_refuses_nothing():
+    from bridge_app.core.extraction.negotiation import stance
+
+    assert stance("Sixty days, no guarantee.") == "neutral"
+    assert stance("No, that is too low.") == "reject"
+    assert stance("We have no room to move on that.") == "reject"
+
+
+def test_an_earlier_law_said_back_as_acceptable_is_agreed():
+    items = _call(
+        ("Ebba", "Governing law. We normally contract under Swedish law."),
+        (
+            "Grant",
+            "We'd want New South Wales. Every supplier contract we've got is New South Wales.",
+        ),
+        ("Leilani", "Or New Zealand law, since half the territory is mine?"),
+        ("Grant", "Let's not make it harder, Leilani."),
+        (
+            "Johan",
+            "New South Wales is acceptable to them, if disputes go to arbitration in Singapore.",
+        ),
+        ("Grant", "Singapore arbitration is fine by us."),
+    )
+    assert _value(items, "governing_law") == {"text": "New South Wales"}
+
+
+def test_a_turn_that_names_payment_answers_payment_not_an_earlier_cure_period():
+    items = _call(
+        ("Petra", "To fix a breach you get a hundred and twenty days' cure period."),
+        ("Grant", "A hundred and twenty days' cure period is fine."),
+        ("Petra", "Payment terms. For distributors we normally do thirty days."),
+        ("Grant", "We pay our suppliers at ninety."),
+        ("Petra", "Ninety is too long for us. Seventy-five?"),
+        ("Grant", "Seventy-five days. Okay."),
+    )
+    assert _value(items, "payment_terms")["days"] == 75  # type: ignore[index]
+    assert _value(items, "cure_period")["days"] == 120  # type: ignore[index]
