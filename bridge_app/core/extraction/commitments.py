@@ -39,8 +39,23 @@ _COMMIT_RX = re.compile(
     re.I,
 )
 _FROM_ME_RX = re.compile(
-    r"\byou'll (?:have|get|receive) (?P<what>.+?) from (?:me|us|my team|our side)\b", re.I
+    r"\byou'll (?:have|get|receive) (?P<what>.+?) from (?:me|us|my team|our side)\b"
+    # Commitments said without "I'll": "expect the PO from us on Monday", "the order form is on
+    # me", "I can have that to you by Wednesday".
+    r"|\bexpect (?P<exp>.+?) from (?:me|us|my team|our side|our end)\b"
+    r"|\b(?P<mine>(?:the|a|our|your) [\w -]{3,40}?) (?:is|are) on me\b"
+    r"|\b(?:i|we|my team|our team) can (?:have|get) (?P<can>.+?) (?:to you|over to you|over|ready|"
+    r"across|back to you|done)\b",
+    re.I,
 )
+# Said with a deadline only: "expect that tomorrow", "You'll have an answer by Friday".
+_DUE_COMMIT_RX = re.compile(
+    r"\bexpect (?:that|it|them|this|those)\b|\byou'll (?:have|get) (?:an answer|it|that|them|"
+    r"the \w+(?: \w+)?)\b",
+    re.I,
+)
+# "That one's on me.": the task is what was asked just before.
+_ON_ME_RX = re.compile(r"^\W*(?:that|this|it)(?: one)?(?:'s| is) on me\b", re.I)
 _TASK_VERBS = frozenset(
     [
         "send",
@@ -89,13 +104,48 @@ _TASK_VERBS = frozenset(
         "do",
         "bring",
         "walk",
+        "line",
+        "sound",
+        "talk",
+        "speak",
+        "build",
+        "configure",
+        "install",
+        "test",
+        "issue",
+        "sign",
+        "countersign",
+        "return",
+        "compile",
+        "gather",
+        "collect",
+        "produce",
+        "contact",
+        "ping",
+        "brief",
+        "nominate",
+        "list",
+        "hand",
+        "upload",
+        "present",
+        "scope",
+        "document",
+        "have",
+        "pass",
+        "dig",
+        "figure",
+        "work",
     ]
 )
 _NOT_COMMIT_RX = re.compile(
     r"\b(i'll be (honest|frank|brief|quick)|i'll stop there|leave it at|leave it in brackets|"
     r"flag it|i'll take it from here|we'll see|i'll take (that|it) as|i'll let you|"
     r"we'll also (provide|offer|include|give|supply|throw)|we'll (provide|supply|include) |"
-    r"(we|i)'ll need|we'll leave|we'll do the kickoff|we'll have you)\b",
+    r"(we|i)'ll need|we'll leave|we'll do the kickoff|we'll have you|(we|i)'ll have to|"
+    r"we'll also (run|do|cover|add|bundle)|turn (the|my) (video|camera|mic)|"
+    r"(put|keep|leave) (it|that|this) in (square )?brackets|bring \w+ up again|raise it again|"
+    r"work with (that|it|this)|have a (deal|think)|i'll have (a|the) \w+ (please|thanks)|"
+    r"hang on|one sec|give me a (sec|second|moment)|take it personally)\b",
     re.I,
 )
 _MONTHS = {m.lower(): k for k, m in enumerate(calendar.month_name) if m}
@@ -178,9 +228,12 @@ _DOCUMENT_VERBS = frozenset(
 )
 _ANAPHORIC_RX = re.compile(
     r"^\W*(?:and\s+|so\s+)?(?:i'll|i will|we'll|i'm going to)\s+(?:\w+)\s+(?:them|that|it|this|"
-    r"by|on|before|tomorrow|later|back)\b",
+    r"by|on|before|tomorrow|later|back|out)\b",
     re.I,
 )
+
+
+_ANY_DAY = date(2000, 1, 3)
 
 
 def _is_commitment(sentence: str, text: str) -> bool:
@@ -191,18 +244,56 @@ def _is_commitment(sentence: str, text: str) -> bool:
         verb = m.group("verb").lower()
         if verb not in _TASK_VERBS:
             return False
+        # A figure said in it makes it a negotiating line ("I can do $38 …", "we'll put sixty
+        # thousand euros towards launch marketing"), unless a document is sent.
+        money = [
+            x
+            for x in segment_mentions(sentence, None, None, False)
+            if x.kind.startswith("money") and x.key in (None, "price", "unit_price", "other_amount")
+        ]
         if verb in _DOCUMENT_VERBS:
-            return True
+            return not money or verb in ("send", "share", "forward", "circulate", "write", "draft")
+        if verb in ("take", "do") and segment_mentions(sentence, None, None, False):
+            return False  # "We'll take sixty days without a guarantee": a term, not a task
         if PARK_RX.search(sentence):
             return False
         if m.group(1) and m.group(1).lower() == "let me" and verb not in ("send", "check", "get"):
             return False
-        # A figure or term said in it makes it a negotiating line ("I can do $38 …").
-        ms = [
-            x for x in segment_mentions(sentence, None, None, False) if x.kind.startswith("money")
-        ]
-        return not [x for x in ms if x.key in (None, "price", "unit_price")]
-    return bool(_FROM_ME_RX.search(sentence))
+        return not money
+    if _FROM_ME_RX.search(sentence) or _ON_ME_RX.search(sentence):
+        return True
+    # Any day will do to ask whether a deadline is said ("tomorrow", "by Friday").
+    return bool(_DUE_COMMIT_RX.search(sentence)) and due_date(sentence, _ANY_DAY) is not None
+
+
+def _refers_back(sentence: str) -> bool:
+    """A commitment whose task was said before it: "I'll confirm that by Friday", "That one's
+    on me", "You'll have an answer by Friday", "I'll ask the fleet team."."""
+    return bool(
+        _ANAPHORIC_RX.search(sentence)
+        or _ON_ME_RX.search(sentence)
+        or _DUE_COMMIT_RX.search(sentence)
+        or re.search(r"\bcan (?:have|get) (?:that|it|this|them|those)\b", sentence, re.I)
+        or len(sentence.split()) <= 5
+    )
+
+
+def _with_antecedent(
+    segs: Sequence[Segment], i: int, sents: list[tuple[int, str]], k: int, sentence: str
+) -> tuple[str, list[int]]:
+    """The commitment with what it refers to: the question just asked when it answers one
+    ("Can we move the unit …?" — "That one's on me."), else the sentence before it."""
+    answers = _ON_ME_RX.search(sentence) or _DUE_COMMIT_RX.search(sentence) or k == 0
+    if answers:
+        for j in range(i - 1, max(-1, i - 4), -1):
+            qs = [q for _, q in sentences(segs[j].text) if is_question(q) and len(q.split()) >= 5]
+            if qs and segs[j].speaker != segs[i].speaker:
+                return qs[-1].strip() + " " + sentence.strip(), [j, i]
+    if k > 0:
+        return sents[k - 1][1].strip() + " " + sentence.strip(), [i]
+    if i > 0:
+        return sentences(segs[i - 1].text)[-1][1].strip() + " " + sentence.strip(), [i - 1, i]
+    return sentence, [i]
 
 
 def find_commitments(
@@ -216,15 +307,23 @@ def find_commitments(
             if not _is_commitment(sentence, seg.text):
                 continue
             due = due_date(sentence, meeting_date)
+            last = out[-1] if out else None
+            if (
+                last is not None
+                and last.id == f"act-{seg.segment_id}"
+                and k > 0
+                and _is_commitment(sents[k - 1][1], seg.text)
+                and _refers_back(sentence)
+            ):
+                # "That one's on me. You'll have an answer by Friday.": one task.
+                last.statement += " " + sentence.strip()
+                if due and last.due is None:
+                    last.due, last.values = due[0], {"due_text": due[1]}
+                continue
             ev = [i]
             said = sentence
-            if _ANAPHORIC_RX.search(sentence):
-                # "I'll confirm that by Friday": what "that" is was said just before.
-                if k > 0:
-                    said = sents[k - 1][1].strip() + " " + sentence.strip()
-                elif i > 0:
-                    said = sentences(segs[i - 1].text)[-1][1].strip() + " " + sentence.strip()
-                    ev = [i - 1, i]
+            if _refers_back(sentence):
+                said, ev = _with_antecedent(segs, i, sents, k, sentence)
             statement = re.sub(
                 r"^\s*(and|so|ok(ay)?|great|perfect|also)[,\s]+", "", said.strip(), flags=re.I
             )

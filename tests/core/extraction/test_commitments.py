@@ -1,0 +1,65 @@
+"""Commitments said without "I'll" and commitments whose task was said before them (the third
+twin set's wording). Invented companies and people."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bridge_app.core.extraction.commitments import find_commitments
+from bridge_app.core.extraction.model import Item
+
+from .helpers import segs
+
+MEETING = date(2026, 5, 4)  # a Monday
+
+
+def _found(*lines: tuple[str, str]) -> list[Item]:
+    return find_commitments(segs(*lines), MEETING, {}, {})
+
+
+def test_expect_it_from_us_is_a_commitment_with_its_due_date():
+    [item] = _found(("Priya", "Brilliant. Expect the order form from us on Monday."))
+    assert item.owner == "Priya"
+    assert item.due == "2026-05-11"  # said on a Monday: the next one
+
+
+def test_the_order_form_is_on_me():
+    [item] = _found(("Beth", "The order form is on me. You'll have it by Friday."))
+    assert "order form" in item.statement
+    assert item.due == "2026-05-08"
+
+
+def test_that_ones_on_me_takes_the_question_it_answers():
+    [item] = _found(
+        ("Marcus", "If we retire a truck mid-term, can we move the unit across to the new one?"),
+        ("Tom", "Good question. I don't want to guess."),
+        ("Marcus", "We turn over maybe ten trucks a year, so it adds up."),
+        ("Tom", "That one's on me. You'll have an answer by Friday."),
+    )
+    assert "move the unit" in item.statement
+    assert item.due == "2026-05-08"
+    assert [e.segment_id for e in item.evidence] == ["c1", "c4"]
+
+
+def test_i_can_have_that_to_you_by_a_date():
+    [item] = _found(
+        (
+            "Marcus",
+            "Tom needs the vehicle list for every truck. I can have that to you by Wednesday.",
+        )
+    )
+    assert "vehicle list" in item.statement
+    assert item.due == "2026-05-06"
+
+
+def test_my_team_will_line_up_the_managers():
+    [item] = _found(("Dana", "And my team will line up the depot managers for the install slots."))
+    assert item.owner == "Dana"
+
+
+def test_a_figure_or_term_offered_is_no_commitment():
+    assert not _found(
+        ("Ebba", "From our side, we'll put sixty thousand euros towards launch marketing."),
+        ("Grant", "We'll take sixty days without a guarantee."),
+        ("Ben", "Hang on, I'll check..."),
+    )
