@@ -255,7 +255,34 @@ _CAPS = r"[A-Z][\w'-]*(?:\s+(?:and|&|of)\s+[A-Z][\w'-]*|\s+[A-Z][\w'-]*){0,3}"
 # Sentences that name the two sides of the deal, with the side each name takes.
 _FRAMES: tuple[tuple[re.Pattern[str], str | None, str | None], ...] = (
     (re.compile(rf"(?P<a>{_CAPS}) supplying (?P<b>{_CAPS})"), "seller", "buyer"),
-    (re.compile(rf"(?P<a>{_CAPS}) to be the distributor for (?P<b>{_CAPS})"), "buyer", "seller"),
+    (
+        re.compile(rf"(?P<a>{_CAPS}) to be the (?:distributor|reseller) (?:for|of) (?P<b>{_CAPS})"),
+        "buyer",
+        "seller",
+    ),
+    # "Ledgerline Partners does Hollybush Brewing's payroll", "Bramblecrest Digital does SEO and
+    # the blog content for Tamsin Lane"
+    (re.compile(rf"(?P<a>{_CAPS}) does (?P<b>{_CAPS})'s\b"), "provider", "client"),
+    (
+        re.compile(rf"(?P<a>{_CAPS}) does [\w-]+(?: [\w-]+){{0,6}} for (?P<b>{_CAPS})"),
+        "provider",
+        "client",
+    ),
+    # One-way NDAs: "X is on the receiving end", "with X receiving", "X as the recipient",
+    # "X is handing over its store P&Ls".
+    (
+        re.compile(
+            rf"(?P<a>{_CAPS}),? (?:is on the receiving end|as the (?:recipient|receiving party))"
+        ),
+        "receiving",
+        None,
+    ),
+    (re.compile(rf"\bwith (?P<a>{_CAPS}) receiving\b"), "receiving", None),
+    (
+        re.compile(rf"(?P<a>{_CAPS}) is (?:handing over|disclosing|sharing) its\b"),
+        "disclosing",
+        None,
+    ),
     (
         re.compile(rf"(?P<a>{_CAPS}) to (?:distribute|resell|stock) (?:the )?(?P<b>{_CAPS})"),
         "buyer",

@@ -204,6 +204,12 @@ def _deal_pair(meeting: str) -> tuple[str, str] | None:
 
 _NDA_RX = re.compile(r"\b(nda|non-?disclosure|confidentiality agreement)\b", re.I)
 _MUTUAL_RX = re.compile(r"\bmutual\b|\bboth (ways|directions|sides share)\b", re.I)
+_ONE_WAY_RX = re.compile(r"\b(one-way|one way|unilateral)\b", re.I)
+
+
+def _mutual(meeting: str) -> bool:
+    """A mutual NDA: said so, and not "our template is mutual … so it's one-way"."""
+    return bool(_MUTUAL_RX.search(meeting)) and not _ONE_WAY_RX.search(meeting)
 
 
 def infer_roles(
@@ -227,7 +233,7 @@ def infer_roles(
                     where.setdefault((key, side), []).append(i)
     meeting = " ".join(s.text for s in segs)
     if _NDA_RX.search(meeting):
-        if _MUTUAL_RX.search(meeting):
+        if _mutual(meeting):
             return {}, {}
         pair = ("receiving", "disclosing")
     elif family := _deal_pair(meeting):
@@ -257,13 +263,19 @@ def infer_roles(
     return roles, {k: v for k, v in role_segments.items() if v}
 
 
+_OUR_PRICE_RX = re.compile(r"\bour (proposal|quote|price|fee|offer|list price)\b", re.I)
+
+
 def _first_offer_side(segs: Sequence[Segment], sides: dict[str, str]) -> str | None:
     """The side that named the first price: the provider or seller."""
     for i, seg in enumerate(segs):
         if not re.search(r"\d|thousand|million|hundred", seg.text):
             continue
         for m in segment_mentions(seg.text, None, None, False):
-            if m.kind.startswith("money") and not m.context and m.key != "other_amount":
+            # "our proposal was three hundred and ten thousand": set as the past state of the
+            # talk, but still whose price it is.
+            ours = m.context and _OUR_PRICE_RX.search(seg.text[max(0, m.start - 40) : m.start])
+            if m.kind.startswith("money") and (ours or not m.context) and m.key != "other_amount":
                 mine = sides.get(seg.speaker, seg.speaker)
                 if m.kind.endswith(":theirs"):
                     # "Callum, the proposal you sent over has …": the figure is Callum's.
@@ -355,7 +367,7 @@ def offering_roles(segs: Sequence[Segment], parties: dict[str, Party]) -> dict[s
     low = next(k for k in parties if k != high)
     meeting = " ".join(s.text for s in segs)
     if _NDA_RX.search(meeting):
-        if _MUTUAL_RX.search(meeting):
+        if _mutual(meeting):
             return {}
         pair = ("receiving", "disclosing")
     elif re.search(r"\blicens(ing|or|ee)\b", meeting, re.I):

@@ -45,7 +45,8 @@ _OUR_SIDE_RX = re.compile(
 # colleague named with what they do for the speaker's company.
 _COLLEAGUE_ROLE_RX = re.compile(
     r"(?:^|\band\s+|,\s*)(?P<name>[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?\s+(?:looks after|handles|runs|"
-    r"leads|heads up|heads|manages|owns|is our|is my|works (?:in|on) our)\b[^.?!]*\b(?:our|my)\b"
+    r"leads|heads up|heads|manages|owns|is our|is my|works (?:in|on) our)\b[^.?!]*\b(?:our|my|"
+    r"for us)\b"
 )
 _AT_COMPANY_RX = re.compile(
     r"\b(?:at|from|representing|on behalf of|work(?:s|ing)? for|on the|for us at|here at|"
@@ -165,11 +166,52 @@ def speaker_sides(
     if len(unlabelled) == 1 and len(free) == 1:
         for who in unlabelled[0]:
             out[who] = free[0]
+    elif len(parties) == 2 and unlabelled:
+        # Two companies at the table: a speaker answering "your proposal says …" from one
+        # side, or saying it to them, is on the other side.
+        for members, side in _across(segs, out, unlabelled, list(parties)).items():
+            for who in members:
+                out[who] = side
+        for members in unlabelled:
+            for who in members:
+                out.setdefault(who, "group:" + members[0])
     else:
         for members in unlabelled:
             for who in members:
                 out[who] = "group:" + members[0]
     return out
+
+
+_YOUR_RX = re.compile(
+    r"\byour (proposal|quote|offer|price|pricing|fee|draft|paper|template|team|side|standard|"
+    r"list price|terms|number)\b",
+    re.I,
+)
+
+
+def _across(
+    segs: Sequence[Segment], sides: dict[str, str], groups: list[list[str]], parties: list[str]
+) -> dict[tuple[str, ...], str]:
+    """The side of each unplaced group from "your …" said between it and a placed speaker in
+    neighbouring turns (see ``speaker_sides``)."""
+    votes: dict[tuple[str, ...], list[str]] = {}
+    member_of = {who: tuple(g) for g in groups for who in g}
+    for i in range(1, len(segs)):
+        a, b = segs[i - 1], segs[i]
+        for said, other in ((a, b), (b, a)):
+            if not _YOUR_RX.search(said.text):
+                continue
+            if said.speaker in member_of and other.speaker in sides:
+                placed = sides[other.speaker]
+            elif other.speaker in member_of and said.speaker in sides:
+                placed, said = sides[said.speaker], other
+            else:
+                continue
+            if placed in parties:
+                votes.setdefault(member_of[said.speaker], []).append(
+                    parties[1] if placed == parties[0] else parties[0]
+                )
+    return {g: max(dict.fromkeys(v), key=v.count) for g, v in votes.items()}
 
 
 @functools.lru_cache(maxsize=4)
