@@ -32,7 +32,12 @@ _DELIVERABLE_LEAD_RX = re.compile(
     r"\b(?:(?:the\s+)?deliverables?\s+(?:is|are|will be|would be|include|includes|cover)|"
     r"(?:we|i|they|you|the (?:provider|vendor|contractor|team))(?:'ll|\s+will|\s+would|\s+can|"
     r"\s+are going to|'re going to)?(?:\s+also|\s+then)?\s+(?:deliver|provide|hand over|build|"
-    r"ship)|"
+    r"ship|run|supply|host|produce)|"
+    # "So let me read the scope back. The volunteer scheduling web app, …", "So the proposal is
+    # out-of-hours reactive maintenance …"
+    r"\b(?:read|recap|run through|go over|sum up|summari[sz]e|confirm) the scope(?: back)?"
+    r"(?: again)?\s*[.:]|"
+    r"\b(?:the|our) proposal (?:is|covers|includes)(?= [a-z])|"
     r"(?:the\s+)?scope\s+(?:includes|include|covers|is|will be|will include)|"
     r"in scope (?:are|is)|"
     # "So, scope first. As we understood it, it's a discovery phase, then …"
@@ -89,7 +94,8 @@ def find_deliverables(text: str) -> list[Found]:
         parts: list[tuple[str, int]] = []
         pos = 0
         for m in re.finditer(
-            r",\s*(?:and\s+|or\s+|then\s+|with\s+)?|\s+(?:then|with)\s+(?=(?:a|an|the|our|your)\s)|"
+            # "the integration with your donor CRM" stays whole; ", with a results call" splits.
+            r",\s*(?:and\s+|or\s+|then\s+|with\s+)?|\s+then\s+(?=(?:a|an|the|our|your)\s)|"
             r"\s+(?:and|plus|as well as)\s+"
             r"(?=(?:a|an|the|our|your|all|one|two|three|four|five|six)\s)",
             span,
@@ -113,6 +119,8 @@ def find_deliverables(text: str) -> list[Found]:
             )
             if len(item) < 3 or item.lower() in _NOT_DELIVERABLE or len(item.split()) > 10:
                 continue
+            if re.fullmatch(r"(?:\w+[ -])?(?:days?|weeks?|months?|years?)", item, re.I):
+                continue  # "two years": a term, not something delivered
             if not re.search(r"[a-z]", item, re.I) or re.match(
                 r"(?:on|to|it|in|at|for|with|by)\b", item, re.I
             ):

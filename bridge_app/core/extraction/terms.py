@@ -149,7 +149,9 @@ _SCOPE_LEAD_RX = re.compile(
 )
 _COMMIT_DELIVERABLE_RX = re.compile(
     r"\b(deliverables?\s+(is|are|will be|include)|(we|i)('ll| will| are going to|'re going to)\s+"
-    r"(deliver|provide|hand over|build)|scope\s+(includes|covers|will include))\b",
+    r"(also\s+)?(deliver|provide|hand over|build|run|supply|host|produce)|"
+    r"scope\s+(includes|covers|will include)|(read|recap|go over|confirm) the scope( back)?|"
+    r"(the|our) proposal (is|covers|includes))\b",
     re.I,
 )
 
@@ -202,7 +204,12 @@ def _deliverables(
                 f.key == "deliverable"
                 and not question
                 and not hedged
-                and bool(_COMMIT_DELIVERABLE_RX.search(sentence) or _SCOPE_LEAD_RX.search(sentence))
+                and bool(
+                    _COMMIT_DELIVERABLE_RX.search(sentence)
+                    or _SCOPE_LEAD_RX.search(sentence)
+                    # "Let me read the scope back. The web app, …": the lead is the sentence before.
+                    or _COMMIT_DELIVERABLE_RX.search(seg.text[max(0, f.start - 80) : f.start])
+                )
             )
             if accepted is None and not stated and not committed:
                 continue
