@@ -41,7 +41,10 @@ _FORUM_BEFORE_RX = re.compile(r"\b(arbitration|arbitrated|seated|heard|hearings?
 _WE_ARE_RX = re.compile(r"\b(we're|we are|i'm|based|headquartered|located)\b[^.]{0,30}$", re.I)
 
 _COUNT_UNIT_RX = re.compile(
-    rf"^\s*(?:(?!per\b|a\b|an\b|each\b)[a-z]+\s)?({UNIT_NOUNS}|technicians|people|staff)\b", re.I
+    # "fourteen hundred square metres" is an area the price is based on, not units ordered.
+    rf"^\s*(?:(?!per\b|a\b|an\b|each\b|square\b|cubic\b)[a-z]+\s)?"
+    rf"({UNIT_NOUNS}|technicians|people|staff)\b",
+    re.I,
 )
 
 

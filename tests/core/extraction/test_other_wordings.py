@@ -235,3 +235,8 @@ def test_a_turn_that_names_payment_answers_payment_not_an_earlier_cure_period():
     )
     assert _value(items, "payment_terms")["days"] == 75  # type: ignore[index]
     assert _value(items, "cure_period")["days"] == 120  # type: ignore[index]
+
+
+def test_square_metres_are_an_area_not_units_ordered():
+    kinds = _mentions("Fourteen hundred square metres, and up to six operatives on the rota.")
+    assert not [k for k in kinds if k[0] == "quantity"]
