@@ -30,6 +30,7 @@ from bridge_app.core.extraction.numbers import find_ordinals
 from bridge_app.core.extraction.party_names import party_key
 from bridge_app.core.extraction.party_sides import speaker_sides
 from bridge_app.core.extraction.sentences import is_question, sentences
+from bridge_app.core.extraction.value_words import CONTRACT_TALK_RX
 from bridge_app.core.transcript.model import Segment
 
 _COMMIT_RX = re.compile(
@@ -352,8 +353,10 @@ def with_commitments(
     """``items`` with the meeting's commitments: in a business negotiation they replace the
     learned action picks; otherwise the learned picks stay."""
     terms = [it for it in items if it.kind == "agreed_term"]
-    # A business negotiation: two companies at the table (AMI-style design meetings name none).
-    if sum(1 for it in terms if "party" in it.values) < 2:
+    # A business negotiation: two companies at the table (AMI-style design meetings name none),
+    # or one named in a talk about a contract (the other side's name never said in full).
+    named = sum(1 for it in terms if "party" in it.values)
+    if named < 2 and not (named == 1 and CONTRACT_TALK_RX.search(" ".join(s.text for s in segs))):
         return items
     sides = speaker_sides(segs)
     names: dict[str, str] = {}
@@ -376,7 +379,8 @@ def with_commitments(
 
 
 _LEFT_OPEN_RX = re.compile(
-    r"\b(leave (that|this|it) (as an )?open( question)?|keep (that|this|it) open|"
+    r"\b(leave (that|this|it)( one)? (as an )?open( question)?|keep (that|this|it)( one)? open|"
+    r"(note|mark|park|flag) (that|this|it)( one)? as (an )?open|"
     r"open (point|question)|(that's|it's|that is) (still )?open|let's leave (that|it) open|"
     r"leave that open|i don't (have an answer|know which)|haven't solved|let me think about it|"
     r"we'll leave that open)\b",
@@ -384,6 +388,7 @@ _LEFT_OPEN_RX = re.compile(
 )
 _UNSURE_RX = re.compile(
     r"\b(not sure|don't know|no idea|i'd have to check|i'd need to (check|see)|have to confirm|"
+    r"let me (confirm|check) with|before i promise|i'd have to price|need to check with|"
     r"don't have an answer|separate conversation|not in the current)\b",
     re.I,
 )

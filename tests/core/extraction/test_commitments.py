@@ -63,3 +63,31 @@ def test_a_figure_or_term_offered_is_no_commitment():
         ("Grant", "We'll take sixty days without a guarantee."),
         ("Ben", "Hang on, I'll check..."),
     )
+
+
+def test_a_question_left_open_in_other_words_is_an_open_question():
+    from bridge_app.core.extraction.commitments import find_open_questions
+
+    said = segs(
+        ("Giulia", "A question: the readings go into our system. Is the API connection included?"),
+        ("Mads", "I believe so, but let me confirm with our product team before I promise."),
+        ("Giulia", "OK, we'll leave that one open for now."),
+    )
+    [q] = find_open_questions(said)
+    assert q.statement == "Is the API connection included?"
+
+
+def test_one_company_named_in_a_contract_talk_is_enough_for_commitments():
+    from bridge_app.core.extraction import extract_items
+
+    items = extract_items(
+        segs(
+            ("Fergal", "So, Tansy & Holt sent through the draft statement of work on Monday."),
+            ("Conor", "We saw it. The fixed price of €109,500 works for us, we can live with it."),
+            ("Aoife", "From my end, I'll send you the CRM sandbox login by Monday."),
+            ("Fergal", "Lovely. I'll get the revised SOW over to you by Wednesday."),
+        ),
+        meeting_date=MEETING,
+    )
+    owners = sorted(it.owner or "" for it in items if it.kind == "action_item")
+    assert owners == ["Aoife", "Fergal"]
