@@ -168,6 +168,13 @@ def _date_key(text: str, start: int, end: int) -> str | bool | None:
         return "start_date"
     if re.match(r"\s*(start|start date)\b", after, re.I):
         return "start_date"
+    if re.search(
+        r"\b(we|we'd|we'll|it|it'll|project|work|engagement)\b[^.]{0,20}\b(finish\w*|complet\w*|"
+        r"wrap\w* up|done)\s+by\s+(?:\w+day,?\s+)?(?:the\s+)?$",
+        text[max(s, start - 60) : start],
+        re.I,
+    ):
+        return "end_date"  # "we'd have it finished by Friday the thirtieth of April"
     if re.search(r"\bby\s+(?:\w+day,?\s+)?(?:the\s+)?$", before, re.I) or (
         re.search(r"\b(on|by|for|until)\s+(?:\w+day\s+)?$", before, re.I)
         and re.search(r"\b(i'll|we'll|i will|we will|i'm going to)\b", text[s:start], re.I)

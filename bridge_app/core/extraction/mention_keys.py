@@ -163,7 +163,7 @@ def resolve_keyless(
                     )
             elif t.key == "quantity" and not t.offers:
                 continue
-            elif t.key == "percent":
+            elif t.key == "percent" and 0 < n.value <= 100:
                 cands.append((t.last_seg, with_key(m, "percent", n.value, str(n.value), "percent")))
         if (
             not cands
@@ -186,6 +186,11 @@ def resolve_keyless(
         # "at seven seventy-five" after the unit price was agreed at £7.75 and a £1,200 add-on
         # came up: the term that already has this amount.
         said = [c for c in cands if c[1].kind == "money" and _has_amount(tracks, c[1])]
+        # "I could do one thirty-two, if it's thirty percent at kickoff": a figure on the money
+        # scale is money, whatever percentage came up in the turn.
+        money = [c for c in cands if c[1].kind == "money"]
+        if money and not said:
+            cands = [c for c in cands if c[1].key != "percent"] or cands
         return max(said or cands, key=lambda c: c[0])[1]
     if m.kind.startswith("days"):
         # A bare day count answers the day term talked about ("Forty-five days?" after "net 30",

@@ -65,7 +65,8 @@ _OFFER_CUE_RX = re.compile(
 )
 _OTHER_AMOUNT_RX = re.compile(
     r"\b(contribute|contribution|cover the cost|one-time|one time|onboarding|add-?on|deposit|"
-    r"optional|extra|on top|additionally|also offer|also recommend|also have|premium)\b",
+    r"optional|extra|on top|additionally|also offer|also recommend|also have|premium|"
+    r"capped at|a cap of|travel|expenses)\b",
     re.I,
 )
 

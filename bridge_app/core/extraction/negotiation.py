@@ -74,7 +74,7 @@ _ASSENT_RX = re.compile(
     r"accept|live with|it is(?=\W*$)|that matches|matches|correct|exactly|alright|all right|fair|"
     r"happy with|no objection|sounds (good|right|fair|great)|done|settled|absolutely|of course|"
     r"reasonable|i guess (so|that)|that's fair|agreeable|acceptable|suits (us|me|both|everyone)|"
-    r"lock (it|that|this) in|on board with|we can work with|we can manage|count us in|"
+    r"lock (it|that|this) in|locked in|on board with|we can work with|we can manage|count us in|"
     r"(we|i) can sign (that|this|it|up to that|off on that)|sign off on (that|this|it)|"
     r"i'll take|we'll take|i can do|we can do|willing to|let's do|let's go with|go with)\b|"
     r"^\W*(i|we) (would|could)\b(?! (like|prefer|need|want|rather))",
@@ -83,7 +83,8 @@ _ASSENT_RX = re.compile(
 _STRONG_ASSENT_RX = re.compile(
     r"\b(works|deal|fine|agree|agreed|accept\w*|take it|sounds (good|great|fair)|fair|"
     r"reasonable|live with|it is(?=\W*$)|matches|correct|exactly|can do|happy with|no objection|"
-    r"acceptable|suits (us|me|both|everyone)|lock (it|that|this) in|can sign (that|this|it))\b",
+    r"acceptable|suits (us|me|both|everyone)|lock (it|that|this) in|locked in|"
+    r"can sign (that|this|it))\b",
     re.I,
 )
 _SETTLED_RX = re.compile(
@@ -107,7 +108,8 @@ _LEADING_ASSENT_RX = re.compile(
 _REJECT_RX = re.compile(
     # "no" refuses on its own ("No, that's too low", "no way", "no room to move"), not before
     # what is left out ("Thirty-six months, no uplift", "Sixty days, no guarantee").
-    r"(?:^|(?<=[.!?]\s)|(?<=^\W))no\b(?!\s+(?:need|rush|hurry|doubt|problem|worries)\b)|"
+    r"(?:^|(?<=[.!?]\s)|(?<=^\W))no\b(?!\s+(?:need|rush|hurry|doubt|problem|worries|argument|"
+    r"objection|issue|bother)s?\b)|"
     r"\bno(?=\s*(?:[,.!?;]|$)|\s+(?:way|deal|thanks|chance|can do|sorry|longer|room|budget|"
     r"flexibility|more|further|lower|less|good|appetite|interest)\b)|"
     r"\b("

@@ -268,6 +268,9 @@ def find_numbers(text: str) -> list[NumberMention]:
                 break
             run.append(nxt)
         k += len(run)
+        # "Grand. From my side …" (Irish for "fine") is no figure; "a grand", "five grand" are.
+        if len(run) == 1 and run[0].group(0).lower() == "grand":
+            continue
         # Trim connector words at the edges ("a", "and").
         while run and run[0].group(0).lower() in ("and", "a", "point", "half"):
             run = run[1:]

@@ -240,3 +240,35 @@ def test_a_turn_that_names_payment_answers_payment_not_an_earlier_cure_period():
 def test_square_metres_are_an_area_not_units_ordered():
     kinds = _mentions("Fourteen hundred square metres, and up to six operatives on the rota.")
     assert not [k for k in kinds if k[0] == "quantity"]
+
+
+def test_a_price_on_the_money_scale_is_not_a_percentage():
+    items = _call(
+        ("Callum", "Our proposal is one hundred and forty-eight thousand."),
+        ("Marcus", "One twenty-eight, and we pay thirty percent at kickoff."),
+        (
+            "Callum",
+            "I can't get to one twenty-eight. I could do one thirty-two, if it's thirty "
+            "percent at kickoff.",
+        ),
+        ("Marcus", "Then let's lock that in. A hundred and thirty-two thousand, fixed."),
+        ("Callum", "Locked in. Travel at cost, capped at six thousand."),
+        ("Marcus", "Fine by us."),
+    )
+    assert _value(items, "price")["amount"] == 132000  # type: ignore[index]
+
+
+def test_grand_as_fine_is_no_figure_and_finished_by_is_the_end():
+    assert not find_numbers("Grand. From my side, you'll have the spec by Friday.")
+    items = _call(
+        (
+            "Declan",
+            "The team could start on Monday the 4th of May, and we'd have it "
+            "finished by Friday the 30th of October.",
+        ),
+        ("Aoife", "That works. Fourth of May to the thirtieth of October, yes."),
+        ("Declan", "Contract-wise, Irish law and the Irish courts?"),
+        ("Ronan", "Irish law, yes. No argument there."),
+    )
+    assert _value(items, "end_date") == "2026-10-30"
+    assert _value(items, "governing_law") == {"text": "Ireland"}
