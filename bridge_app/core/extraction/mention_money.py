@@ -33,6 +33,10 @@ _BARE_TAIL_RX = re.compile(
     r"and|no|works|at)\b)",
     re.I,
 )
+_SMALL_OFFER_BEFORE_RX = re.compile(
+    r"\b(settle on|make it|meet (you )?at|go (to|for)|how about|what about|could we do|say)\s+$",
+    re.I,
+)
 _NUMBER_BEFORE_SKIP_RX = re.compile(
     r"\b(year|phase|day|tier|level|option|number|point|version|wcag|sla|section|clause|q|all|buy|"
     r"the|those|these|get)\s*$",
@@ -140,6 +144,8 @@ def money_mentions(text: str, dollar: str | None) -> list[Mention]:
                 and n.value < 10
                 and len(text[n.start : n.end].split()) == 1
                 and "-" not in text[n.start : n.end]
+                # "Could we settle on two?" after "Twelve months": a counter, not a count
+                and not _SMALL_OFFER_BEFORE_RX.search(text[max(0, n.start - 20) : n.start])
             ):
                 continue  # "one more question", "just one or multiple", "three sessions"
             kind = "number+price" if _OFFER_CUE_RX.search(sentence) else "number"

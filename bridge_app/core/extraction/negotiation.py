@@ -73,6 +73,7 @@ _ASSENT_RX = re.compile(
     r"\b(ok(ay)?|fine|yes|yeah|yep|sure|agreed|agree|deal|works|work for|good|great|perfect|"
     r"accept|live with|it is(?=\W*$)|that matches|matches|correct|exactly|alright|all right|fair|"
     r"happy with|no objection|sounds (good|right|fair|great)|done|settled|absolutely|of course|"
+    r"that's right|that is right|go on then|"
     r"reasonable|i guess (so|that)|that's fair|agreeable|acceptable|suits (us|me|both|everyone)|"
     r"lock (it|that|this) in|locked in|on board with|we can work with|we can manage|count us in|"
     r"(we|i) can sign (that|this|it|up to that|off on that)|sign off on (that|this|it)|"

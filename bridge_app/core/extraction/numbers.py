@@ -264,7 +264,14 @@ def find_numbers(text: str) -> list[NumberMention]:
         while k + len(run) < len(tokens):
             nxt = tokens[k + len(run)]
             gap = text[run[-1].end() : nxt.start()]
-            if not re.fullmatch(r"[\s,]*", gap) or ("," in gap and nxt.group(0).lower() != "and"):
+            # "two hundred and seventy thousand, three hundred and sixty": a comma after a
+            # magnitude word continues the number; elsewhere it ends it ("five, six").
+            after_magnitude = run[-1].group(0).lower() in ("thousand", "million") and (
+                nxt.group(0).lower() in UNITS
+            )
+            if not re.fullmatch(r"[\s,]*", gap) or (
+                "," in gap and nxt.group(0).lower() != "and" and not after_magnitude
+            ):
                 break
             run.append(nxt)
         k += len(run)
@@ -294,7 +301,32 @@ def find_numbers(text: str) -> list[NumberMention]:
             found.append(NumberMention(readings[0], readings, start, end, True, True))
     # "1.75 million", "1.2 million": digits followed by a magnitude word are one number.
     found.sort(key=lambda n: n.start)
-    return found
+    return _thousands_pairs(text, found)
+
+
+def _thousands_pairs(text: str, found: list[NumberMention]) -> list[NumberMention]:
+    """ "Two seventy, three sixty a year" read back for £270,360: two spoken hundreds with a
+    comma between are the thousands and the rest of one figure."""
+    out: list[NumberMention] = []
+    for n in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.spoken
+            and n.spoken
+            and prev.shorthand
+            and n.shorthand
+            and re.fullmatch(r",\s*", text[prev.end : n.start])
+            and 100 <= prev.value <= 999
+            and 100 <= n.value <= 999
+            and prev.value == int(prev.value)
+            and n.value == int(n.value)
+        ):
+            value = prev.value * 1000 + n.value
+            out[-1] = NumberMention(value, (value,), prev.start, n.end, True, False)
+            continue
+        out.append(n)
+    return out
 
 
 def reading_near(mention: NumberMention, scale: float, spread: float = 3.0) -> float | None:

@@ -272,3 +272,20 @@ def test_grand_as_fine_is_no_figure_and_finished_by_is_the_end():
     )
     assert _value(items, "end_date") == "2026-10-30"
     assert _value(items, "governing_law") == {"text": "Ireland"}
+
+
+def test_a_total_with_a_comma_after_thousand_read_back_in_shorthand_is_agreed():
+    assert [n.value for n in find_numbers("two hundred and seventy thousand, three hundred")] == [
+        270300.0
+    ]
+    items = _call(
+        ("Imogen", "The twelve months barely cover our costs. Could we settle on two?"),
+        ("Hamish", "Two years. Go on, fine."),
+        (
+            "Imogen",
+            "So the new annual total is two hundred and seventy thousand, three hundred "
+            "and sixty pounds.",
+        ),
+        ("Hamish", "Two seventy, three sixty a year. Yes."),
+    )
+    assert _value(items, "price")["amount"] == 270360  # type: ignore[index]
