@@ -125,9 +125,10 @@ def meeting_dollar(texts: Iterable[str]) -> str | None:
     for t in texts:
         for m in _DOLLAR_HINT_RX.finditer(t):
             s = m.group(0).lower()
-            if "c" in s.split("$")[0] or "cad" in s or "canadian" in s:
+            # The qualifier's own letters ("US dollars" has an "a" but is no Australian dollar).
+            if re.match(r"c\$|ca\$|cad\b", s) or "canadian" in s:
                 votes["CAD"] += 1
-            elif "a" in s.split("$")[0] or "aud" in s or "australian" in s:
+            elif re.match(r"a\$|au\$|aud\b", s) or "australian" in s:
                 votes["AUD"] += 1
             else:
                 votes["USD"] += 1

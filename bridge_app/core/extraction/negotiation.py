@@ -78,7 +78,9 @@ _ASSENT_RX = re.compile(
     r"lock (it|that|this) in|locked in|on board with|we can work with|we can manage|count us in|"
     r"(we|i) can sign (that|this|it|up to that|off on that)|sign off on (that|this|it)|"
     r"i'll take|we'll take|i can do|we can do|willing to|let's do|let's go with|go with)\b|"
-    r"^\W*(i|we) (would|could)\b(?! (like|prefer|need|want|rather))",
+    r"^\W*(i|we) (would|could)\b(?! (like|prefer|need|want|rather))|"
+    # "April first for the licence start, then.": the other side's value, concluded
+    r",\s*then\W*$",
     re.I,
 )
 _STRONG_ASSENT_RX = re.compile(

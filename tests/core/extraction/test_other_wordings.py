@@ -289,3 +289,16 @@ def test_a_total_with_a_comma_after_thousand_read_back_in_shorthand_is_agreed():
         ("Hamish", "Two seventy, three sixty a year. Yes."),
     )
     assert _value(items, "price")["amount"] == 270360  # type: ignore[index]
+
+
+def test_us_dollars_are_no_australian_dollars_and_a_value_concluded_with_then_is_agreed():
+    from bridge_app.core.extraction.money_values import meeting_dollar
+
+    assert meeting_dollar(["Our proposal was three hundred and forty thousand US dollars."]) == (
+        "USD"
+    )
+    items = _call(
+        ("Aiko", "Our fiscal year starts on the first of April, that makes the budget easier."),
+        ("Sigrid", "April first for the licence start, then."),
+    )
+    assert _value(items, "start_date") == "2026-04-01"
