@@ -139,13 +139,16 @@ def money_mentions(text: str, dollar: str | None) -> list[Mention]:
             value["per"] = per
         key: str | None
         if not explicit:
-            if not _BARE_TAIL_RX.match(tail) or (
-                n.spoken
-                and n.value < 10
-                and len(text[n.start : n.end].split()) == 1
-                and "-" not in text[n.start : n.end]
-                # "Could we settle on two?" after "Twelve months": a counter, not a count
-                and not _SMALL_OFFER_BEFORE_RX.search(text[max(0, n.start - 20) : n.start])
+            if (
+                not _BARE_TAIL_RX.match(tail)
+                or (
+                    n.spoken
+                    and n.value < 10
+                    and len(text[n.start : n.end].split()) == 1
+                    and "-" not in text[n.start : n.end]
+                    # "Could we settle on two?" after "Twelve months": a counter, not a count
+                    and not _SMALL_OFFER_BEFORE_RX.search(text[max(0, n.start - 20) : n.start])
+                )
             ):
                 continue  # "one more question", "just one or multiple", "three sessions"
             kind = "number+price" if _OFFER_CUE_RX.search(sentence) else "number"

@@ -185,7 +185,8 @@ _DEAL_FAMILIES: tuple[tuple[re.Pattern[str], tuple[str, str]], ...] = (
     (
         re.compile(
             r"\b(order form|purchase order|distribut\w*|supply agreement|supplier|wholesale|"
-            r"minimum purchase|per (seat|unit|user|licence|license)|seats|units)\b",
+            # Not a bare "units": "the extraction units" of a cleaning contract are no sale.
+            r"minimum purchase|per (seat|unit|user|licence|license)|seats)\b",
             re.I,
         ),
         ("buyer", "seller"),
@@ -324,7 +325,7 @@ def contract_roles(
     elif family := _deal_pair(meeting):
         pair = (family[1], family[0])
     elif re.search(
-        r"\b(order form|distribut\w*|supply\w*|seats?|units|sensors|purchase order)\b",
+        r"\b(order form|distribut\w*|supply\w*|seats?|sensors|purchase order)\b",
         meeting,
         re.I,
     ):

@@ -44,13 +44,14 @@ _OUR_SIDE_RX = re.compile(
 # "Marcus looks after IT across all our clinics", "Lucia handles our vendor contracts": a
 # colleague named with what they do for the speaker's company.
 _COLLEAGUE_ROLE_RX = re.compile(
-    r"(?:^|\band\s+|,\s*)(?P<name>[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?\s+(?:looks after|handles|runs|"
+    r"(?:^\s*|\band\s+|,\s*)(?P<name>[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?\s+(?:looks after|handles|runs|"
     r"leads|heads up|heads|manages|owns|is our|is my|works (?:in|on) our)\b[^.?!]*\b(?:our|my|"
     r"for us)\b"
 )
 _AT_COMPANY_RX = re.compile(
     r"\b(?:at|from|representing|on behalf of|work(?:s|ing)? for|on the|for us at|here at|"
-    r"over at|here from)\s+(?:the\s+)?(?P<name>[A-Z][\w&'-]*(?:\s+(?:&\s+)?[A-Z][\w&'-]*){0,3})"
+    r"over at|here from|(?:side|part|team|division|arm) of)\s+(?:the\s+)?"
+    r"(?P<name>[A-Z][\w&'-]*(?:\s+(?:&\s+)?[A-Z][\w&'-]*){0,3})"
     r"(?P<side>\s+(?:side|end|team))?"
 )
 # A speaker addressing the other company: "your Tallowmere drivers", "you at Corravin".
@@ -184,7 +185,8 @@ def speaker_sides(
 
 _YOUR_RX = re.compile(
     r"\byour (proposal|quote|offer|price|pricing|fee|draft|paper|template|team|side|standard|"
-    r"list price|terms|number)\b",
+    r"list price|terms|number|budget|board|system|company|business|end|people|legal|lawyers|"
+    r"finance|CFO|sites?|fleet|staff)\b",
     re.I,
 )
 

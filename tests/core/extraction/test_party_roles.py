@@ -68,3 +68,22 @@ def test_a_speaker_answering_your_proposal_is_on_the_other_side():
     )
     assert roles["Quillmark Data"] == "provider"
     assert roles["Brindle Creek Dairy Co-operative"] == "client"
+
+
+def test_a_colleague_who_runs_a_side_of_the_company_places_the_speaker():
+    roles = _roles(
+        (
+            "Imogen",
+            "Right, I've got Kwame with me, he runs the healthcare side of Calloway "
+            "Facility Services up in Yorkshire.",
+        ),
+        (
+            "Imogen",
+            "Calloway would like three things in a variation to the services agreement "
+            "with Ashgrove Dental Group.",
+        ),
+        ("Imogen", "We could do two hundred and forty-three thousand pounds a year."),
+        ("Hamish", "Our budget has three percent in it, and the extraction units are old."),
+    )
+    assert roles["Ashgrove Dental Group"] == "client"
+    assert {v for k, v in roles.items() if k.startswith("Calloway")} == {"provider"}
