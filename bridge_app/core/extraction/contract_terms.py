@@ -25,6 +25,7 @@ from bridge_app.core.extraction.grounding import evidence_for
 from bridge_app.core.extraction.mention_keys import TOPIC_RXS, resolve_keyless, with_key
 from bridge_app.core.extraction.mention_scope import LAW_TOPIC_RX
 from bridge_app.core.extraction.mentions import (
+    DATE_KEYS,
     DURATION_KEYS,
     MONEY_KEYS,
     segment_mentions,
@@ -118,6 +119,7 @@ def contract_terms(
             i > 0 and bool(LAW_TOPIC_RX.search(texts[i - 1]))
         )
         ms = segment_mentions(t, meeting_date, dollar, law_topic[i]) if len(t) >= 3 else []
+        ms = _corrected(t, ms)
         if _PERCENT_RX.search(t):
             ms = [*ms, Mention("percent", None, "", 0, 0, "percent")]
         mentions.append(
@@ -182,6 +184,27 @@ def contract_terms(
 
 
 _YEAR_RX = re.compile(r"\b(19|20)\d{2}\b")
+_CORRECTION_RX = re.compile(
+    r"\b(actually|sorry|i mean|rather|no, wait|make that|correction)\b", re.I
+)
+
+
+def _corrected(text: str, said: list[Mention]) -> list[Mention]:
+    """ "I'd say the first of March. Actually, no, sorry … Let's say Monday the fifteenth of
+    March": a date after a correction is the same term as the date it corrects."""
+    out: list[Mention] = []
+    for m in said:
+        prev = next((x for x in reversed(out) if x.kind.startswith("date") and x.key), None)
+        if (
+            m.kind.startswith("date")
+            and prev is not None
+            and prev.key in DATE_KEYS
+            and m.key != prev.key
+            and _CORRECTION_RX.search(text, prev.end, m.start)
+        ):
+            m = with_key(m, prev.key, m.value)
+        out.append(m)
+    return out
 
 
 def _years_from_context(

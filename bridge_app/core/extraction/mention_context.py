@@ -90,7 +90,21 @@ def is_context(text: str, start: int, end: int, figure: bool = True) -> bool:
         cut = max((b.end() for b in _CLAUSE_BREAK_RX.finditer(text, lo, frame.start())), default=lo)
         if not _CONTEXT_RX.search(text, cut, start):
             return bool(_BEFORE_CONTEXT_RX.search(before) and not _BOUND_BEFORE_RX.search(before))
-    return bool(_CONTEXT_RX.search(sentence) or (figure and _BEFORE_CONTEXT_RX.search(before)))
+    return bool(_context_in(sentence, start - s) or (figure and _BEFORE_CONTEXT_RX.search(before)))
+
+
+_CLAUSE_TURN_RX = re.compile(r";|\b(so|but|which means)\b", re.I)
+
+
+def _context_in(sentence: str, at: int) -> bool:
+    """A context phrase of the sentence, unless a new clause starts between it and the figure
+    at ``at`` ("from the end of the current term in April, so the retainer goes through to
+    October 2028": the current term is context, October is not)."""
+    for m in _CONTEXT_RX.finditer(sentence):
+        if m.end() <= at and _CLAUSE_TURN_RX.search(sentence, m.end(), at):
+            continue
+        return True
+    return False
 
 
 def clause_around(text: str, start: int, end: int, width: int = 45) -> str:

@@ -164,6 +164,10 @@ def _date_key(text: str, start: int, end: int) -> str | bool | None:
     ):
         # "starts on the Monday after, the twenty-first": the date names the day just said.
         clause = text[s:start]
+    if re.search(
+        r"\b(away|on leave|off|out|back)\s+(until|till|from|on)\s+(the\s+)?$", before, re.I
+    ):
+        return False  # "my Japanese lead is away until the eighth": someone's diary
     if re.match(r"\s*(for|as) the (\w+ )?(start|start date|commencement)", after, re.I):
         return "start_date"
     if re.match(r"\s*(start|start date)\b", after, re.I):

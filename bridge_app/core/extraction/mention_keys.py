@@ -221,6 +221,7 @@ def resolve_keyless(
         dated = _recent(tracks, DATE_KEYS, i, 0)
         return with_key(m, "duration", m.value) if dated is not None else None
     if m.kind.startswith("date"):
+        m = _day_said_back(m, tracks, texts[i][m.start : m.end], i)
         # "The eighteenth of December is tight" after a start and an end were both offered:
         # the term that has this date on the table.
         same = [
@@ -251,6 +252,25 @@ def _echoes_days(texts: Sequence[str], i: int, n: NumberMention) -> bool:
         return False
     rx = _day_count_rx(said)
     return bool(rx.search(texts[i][: n.start]) or (i > 0 and rx.search(texts[i - 1])))
+
+
+_MONTH_RX = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d{1,2}[/.-]\d{1,2}", re.I
+)
+
+
+def _day_said_back(m: Mention, tracks: dict[str, Track], said: str, i: int) -> Mention:
+    """ "The eighteenth is OK." after "Monday the eighteenth of May": the day of the date on the
+    table, not the next eighteenth after the meeting."""
+    if _MONTH_RX.search(said) or not isinstance(m.value, str):
+        return m
+    day = m.value[-2:]
+    for t in sorted(tracks.values(), key=lambda t: -t.last_seg):
+        if t.key in DATE_KEYS and t.open is not None and i - t.last_seg <= 3:
+            offered = t.open.value
+            if isinstance(offered, str) and offered[-2:] == day and offered != m.value:
+                return Mention(m.key, offered, offered, m.start, m.end, m.kind, m.context)
+    return m
 
 
 def _has_amount(tracks: dict[str, Track], m: Mention) -> bool:

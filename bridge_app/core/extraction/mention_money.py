@@ -167,7 +167,10 @@ def money_mentions(text: str, dollar: str | None) -> list[Mention]:
         said_of = text[sentence_bounds(text, s - 2)[0] : e] if s > 1 else sentence
         if not re.match(r"\W*(that|it|this|which)('s| is| would be| comes)\b", sentence, re.I):
             said_of = sentence
-        if _OTHER_AMOUNT_RX.search(said_of) and key != "unit_price":
+        all_in = re.match(
+            r"\W*(all in|in total|altogether|all-inclusive)\b", text[n.end : n.end + 20], re.I
+        )
+        if _OTHER_AMOUNT_RX.search(said_of) and key != "unit_price" and not all_in:
             key = "other_amount"
         if LIABILITY_RX.search(sentence):
             key = "liability_cap"

@@ -302,3 +302,30 @@ def test_us_dollars_are_no_australian_dollars_and_a_value_concluded_with_then_is
         ("Sigrid", "April first for the licence start, then."),
     )
     assert _value(items, "start_date") == "2026-04-01"
+
+
+def test_a_corrected_date_keeps_its_term_and_a_diary_date_is_none():
+    items = _call(
+        ("Joost", "When can Japanese actually start?"),
+        (
+            "Ines",
+            "I'd say the first of May. Actually, no, sorry, my lead is away until the "
+            "eighth. Let's say Monday the eighteenth of May, new fee from that date.",
+        ),
+        ("Joost", "The eighteenth is OK."),
+    )
+    assert _value(items, "start_date") == "2026-05-18"
+    assert _value(items, "end_date") is None
+
+
+def test_all_in_is_the_price_and_a_new_clause_leaves_the_context_behind():
+    kinds = _mentions("Is that twelve thousand six hundred all in, or does the QA come on top?")
+    assert kinds[0][0] != "other_amount"
+    said = (
+        "It runs on from the end of the current term in April, so the retainer goes through "
+        "to the end of October 2028."
+    )
+    from bridge_app.core.extraction.mention_dates import date_mentions
+
+    october = [d for d in date_mentions(said, None) if d.value == "2028-10-31"]
+    assert october and not october[0].context
