@@ -35,7 +35,8 @@ from bridge_app.core.transcript.model import Segment
 
 _COMMIT_RX = re.compile(
     r"\b(?:(?P<i>i'll|i will|i'm going to|i am going to|i'm gonna|let me)|"
-    r"(?P<team>my team will|our team will|my team'll|we'll|we will|we're going to|we are going to))"
+    r"(?P<team>(?:my|our) (?:\w+ )?(?:team|lawyers|legal|people|engineers|accountants|finance|ops)"
+    r"(?: will|'ll)|we'll|we will|we're going to|we are going to|\w+ and i will|\w+ and i'll))"
     r"\s+(?:also\s+|then\s+|just\s+|definitely\s+|quickly\s+)?(?P<verb>[a-z]+)",
     re.I,
 )
@@ -46,13 +47,17 @@ _FROM_ME_RX = re.compile(
     r"|\bexpect (?P<exp>.+?) from (?:me|us|my team|our side|our end)\b"
     r"|\b(?P<mine>(?:the|a|our|your) [\w -]{3,40}?) (?:is|are) on me\b"
     r"|\b(?:i|we|my team|our team) can (?:have|get) (?P<can>.+?) (?:to you|over to you|over|ready|"
-    r"across|back to you|done)\b",
+    r"across|back to you|done)\b"
+    # "The revised SOW will be with you on Monday", "the list … will come from me", "our
+    # purchase order follows", "the credit application form goes out from me"
+    r"|\b(?P<sent>(?:the|our|my|a) [\w ,'-]{3,60}?) (?:will be with you|will come from (?:me|us)|"
+    r"(?:will )?follows?\b|(?:goes|will go) out from (?:me|us))",
     re.I,
 )
 # Said with a deadline only: "expect that tomorrow", "You'll have an answer by Friday".
 _DUE_COMMIT_RX = re.compile(
     r"\bexpect (?:that|it|them|this|those)\b|\byou'll (?:have|get) (?:an answer|it|that|them|"
-    r"the \w+(?: \w+)?)\b",
+    r"(?:the|our|my) \w+(?: \w+){0,3})\b|\blet me come back to you\b",
     re.I,
 )
 # "That one's on me.": the task is what was asked just before.
@@ -146,7 +151,8 @@ _NOT_COMMIT_RX = re.compile(
     r"we'll also (run|do|cover|add|bundle)|turn (the|my) (video|camera|mic)|"
     r"(put|keep|leave) (it|that|this) in (square )?brackets|bring \w+ up again|raise it again|"
     r"work with (that|it|this)|have a (deal|think)|i'll have (a|the) \w+ (please|thanks)|"
-    r"hang on|one sec|give me a (sec|second|moment)|take it personally)\b",
+    r"hang on|one sec|give me a (sec|second|moment)|take it personally|look at it again|"
+    r"(write|put|word) it that way)\b",
     re.I,
 )
 _MONTHS = {m.lower(): k for k, m in enumerate(calendar.month_name) if m}
@@ -228,7 +234,8 @@ _DOCUMENT_VERBS = frozenset(
     ]
 )
 _ANAPHORIC_RX = re.compile(
-    r"^\W*(?:and\s+|so\s+)?(?:i'll|i will|we'll|i'm going to)\s+(?:\w+)\s+(?:them|that|it|this|"
+    r"^\W*(?:and\s+|so\s+)?(?:i'll|i will|we'll|i'm going to|let me|\w+ and i will)\s+(?:\w+)\s+"
+    r"(?:them|that|it|this|"
     r"by|on|before|tomorrow|later|back|out)\b",
     re.I,
 )

@@ -91,3 +91,32 @@ def test_one_company_named_in_a_contract_talk_is_enough_for_commitments():
     )
     owners = sorted(it.owner or "" for it in items if it.kind == "action_item")
     assert owners == ["Aoife", "Fergal"]
+
+
+def test_documents_that_will_be_with_you_or_go_out_from_me_are_commitments():
+    found = _found(
+        ("Declan", "Perfect. The revised SOW and a delivery plan will be with you on Monday."),
+        ("Lukas", "The list of people who need access will come from me on Monday."),
+        ("Sanne", "And the credit application form goes out from me on Friday."),
+        ("Thomas", "And our purchase order follows as soon as the order form is signed."),
+        ("Tereza", "Our lawyers will send you the revised draft by Thursday."),
+        ("Imran", "You'll have our supplier security questionnaire by end of day tomorrow."),
+    )
+    assert [f.owner for f in found] == ["Declan", "Lukas", "Sanne", "Thomas", "Tereza", "Imran"]
+
+
+def test_tom_and_i_will_present_it_takes_what_it_is():
+    [item] = _found(
+        (
+            "Fiona",
+            "The term sheet goes to our board on the twenty-eighth. Tom and I will present it.",
+        )
+    )
+    assert "term sheet" in item.statement
+
+
+def test_looking_at_it_again_next_year_is_no_task():
+    assert not _found(
+        ("Harriet", "OK, slotting comes out. We'll look at it again next year."),
+        ("Sofia", "The twenty-sixth of May, agreed. I'll write it that way."),
+    )
