@@ -73,7 +73,7 @@ _ASSENT_RX = re.compile(
     r"\b(ok(ay)?|fine|yes|yeah|yep|sure|agreed|agree|deal|works|work for|good|great|perfect|"
     r"accept|live with|it is(?=\W*$)|that matches|matches|correct|exactly|alright|all right|fair|"
     r"happy with|no objection|sounds (good|right|fair|great)|done|settled|absolutely|of course|"
-    r"that's right|that is right|go on then|"
+    r"that's right|that is right|go on then|no problem|not a problem|no argument|"
     r"reasonable|i guess (so|that)|that's fair|agreeable|acceptable|suits (us|me|both|everyone)|"
     r"lock (it|that|this) in|locked in|on board with|we can work with|we can manage|count us in|"
     r"(we|i) can sign (that|this|it|up to that|off on that)|sign off on (that|this|it)|"
@@ -288,30 +288,9 @@ def track(
                 not [m for m in new if m.ident != restates[0].ident]
                 or (last in restates and _stance_at(text, last.start)[1] == "assent")
             ):
-                m = restates[-1]
-                here, rest = _stance_at(text, m.start)
-                off, sent = next(
-                    ((o, s) for o, s in sentences(text) if o <= m.start < o + len(s)), (0, "")
-                )
-                before = text[:off]
-                ok = (
-                    rest == "assent"
-                    or (
-                        rest == "neutral"
-                        and here in ("neutral", "assent")
-                        and _short_echo(sent, m, text)
-                    )
-                    # "okay, that sounds doable. 1900 at a month to month basis?": taken, with
-                    # a condition asked after it.
-                    or (here == "question" and before.strip() and turn_stance(before) == "assent")
-                    # "Then let's lock that in. Three years, thirty-six fifty a truck a month."
-                    or (
-                        here == "neutral"
-                        and rest != "reject"
-                        and before.strip()
-                        and turn_stance(before) == "assent"
-                    )
-                )
+                # Any sentence that says the value back may take it ("Swiss law is no problem
+                # for us. We have other customers in Switzerland on the same basis.").
+                ok = any(_takes(text, x) for x in restates)
                 if ok and other_open is not None:
                     _accept(t, other_open, i, "restated")
                 continue
@@ -403,6 +382,27 @@ def track(
                     parked.open.state = "parked"
                     parked.open = None
     return tracks
+
+
+def _takes(text: str, m: Mention) -> bool:
+    """Whether the sentence that says an open offer back accepts it."""
+    here, rest = _stance_at(text, m.start)
+    off, sent = next(((o, s) for o, s in sentences(text) if o <= m.start < o + len(s)), (0, ""))
+    before = text[:off]
+    return (
+        rest == "assent"
+        or (rest == "neutral" and here in ("neutral", "assent") and _short_echo(sent, m, text))
+        # "okay, that sounds doable. 1900 at a month to month basis?": taken, with a condition
+        # asked after it.
+        or (here == "question" and bool(before.strip()) and turn_stance(before) == "assent")
+        # "Then let's lock that in. Three years, thirty-six fifty a truck a month."
+        or (
+            here == "neutral"
+            and rest != "reject"
+            and bool(before.strip())
+            and turn_stance(before) == "assent"
+        )
+    )
 
 
 def _same(said: str, offered: str) -> bool:

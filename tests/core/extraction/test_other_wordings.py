@@ -329,3 +329,12 @@ def test_all_in_is_the_price_and_a_new_clause_leaves_the_context_behind():
 
     october = [d for d in date_mentions(said, None) if d.value == "2028-10-31"]
     assert october and not october[0].context
+
+
+def test_no_problem_for_us_said_back_with_a_later_sentence_accepts():
+    items = _call(
+        ("Mads", "One more point. Our standard terms are under Danish law."),
+        ("Thomas", "We would want Swiss law. Our lawyer will insist on it."),
+        ("Mads", "Swiss law is no problem for us. We have other customers in Switzerland."),
+    )
+    assert _value(items, "governing_law") == {"text": "Switzerland"}
