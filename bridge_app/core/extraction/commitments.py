@@ -287,7 +287,7 @@ def _refers_back(sentence: str) -> bool:
 
 
 def _with_antecedent(
-    segs: Sequence[Segment], i: int, sents: list[tuple[int, str]], k: int, sentence: str
+    segs: Sequence[Segment], i: int, sents: Sequence[tuple[int, str]], k: int, sentence: str
 ) -> tuple[str, list[int]]:
     """The commitment with what it refers to: the question just asked when it answers one
     ("Can we move the unit …?" — "That one's on me."), else the sentence before it."""

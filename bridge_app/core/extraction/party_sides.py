@@ -170,8 +170,8 @@ def speaker_sides(
     elif len(parties) == 2 and unlabelled:
         # Two companies at the table: a speaker answering "your proposal says …" from one
         # side, or saying it to them, is on the other side.
-        for members, side in _across(segs, out, unlabelled, list(parties)).items():
-            for who in members:
+        for group, side in _across(segs, out, unlabelled, list(parties)).items():
+            for who in group:
                 out[who] = side
         for members in unlabelled:
             for who in members:
