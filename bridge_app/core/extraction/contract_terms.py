@@ -254,7 +254,10 @@ def _items(segs: Sequence[Segment], tracks: dict[str, Track], contract_talk: boo
             item.confidence = 0.45
             item.statement = item.statement.replace("accepted by", "unopposed; last said by")
             items.append(item)
-            if key == "unit_price":
+            if key == "unit_price" and (
+                total is None or not any(o.state == "accepted" for o in total.offers)
+            ):
+                # The unit price said again at the end is no total when one was agreed.
                 items.append(_term_item(segs, "price", standing, history))
             continue
         if not accepted:

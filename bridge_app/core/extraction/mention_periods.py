@@ -89,6 +89,12 @@ def duration_mentions(text: str) -> list[Mention]:
             if re.search(r"\b(a|one)[ -]$", head, re.I):
                 count = 1.0
                 s0 = m.start() - 2
+            elif re.search(r"\bthe next $", head, re.I) and _DISCLOSURE_RX.search(
+                clause_around(text, m.start(), m.end())
+            ):
+                # "the NDA covers what we share over the next year": the disclosure window
+                count = 1.0
+                s0 = m.start()
             else:
                 continue
         else:

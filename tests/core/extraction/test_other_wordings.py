@@ -338,3 +338,18 @@ def test_no_problem_for_us_said_back_with_a_later_sentence_accepts():
         ("Mads", "Swiss law is no problem for us. We have other customers in Switzerland."),
     )
     assert _value(items, "governing_law") == {"text": "Switzerland"}
+
+
+def test_the_unit_price_said_at_the_end_is_no_total_and_the_next_year_is_a_window():
+    items = _call(
+        (
+            "Imogen",
+            "Three hundred users at A$18 a month over thirty-six months, that's a total "
+            "contract value of A$194,400.",
+        ),
+        ("Rosalind", "Let me check. Yes, A$194,400."),
+        ("Imogen", "Great. I'll send the order form: 300 seats at A$18 a seat."),
+    )
+    assert _value(items, "price")["amount"] == 194400  # type: ignore[index]
+    kinds = _mentions("I'd say the NDA covers what we share over the next year.")
+    assert ("term", {"days": 365, "text": "year"}, "duration") in kinds
