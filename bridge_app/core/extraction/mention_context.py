@@ -32,7 +32,10 @@ _CONTEXT_RX = re.compile(
 # unless the speaker states it as their own offer (see _OWN_OFFER_FRAME_RX).
 _BOUNDS = r"under|over|above|below|(?<!come )(?<!go )up to|less than|more than|at least|at most"
 _BEFORE_CONTEXT_RX = re.compile(
-    rf"\b({_BOUNDS}|from|instead of|rather than|not|was|originally)\s+(?:net\s+|\$|€|£)?$",
+    rf"\b({_BOUNDS}|from|instead of|rather than|not|was|originally)\s+"
+    # "instead of the standard one year"
+    r"(?:(?<=instead of )(?:the\s+)?(?:standard\s+|usual\s+|normal\s+)?|(?<=rather than )"
+    r"(?:the\s+)?(?:standard\s+|usual\s+|normal\s+)?)?(?:net\s+|\$|€|£)?$",
     re.I,
 )
 _BOUND_BEFORE_RX = re.compile(rf"\b({_BOUNDS})\s+(?:\$|€|£)?$", re.I)
@@ -76,7 +79,7 @@ TOTAL_RX = re.compile(
 def is_context(text: str, start: int, end: int, figure: bool = True) -> bool:
     s, e = sentence_bounds(text, start)
     sentence = text[s:e]
-    before = text[max(s, start - 16) : start]
+    before = text[max(s, start - 36) : start]
     after = text[end : end + 14]
     if figure and _WORTH_BEFORE_RX.search(text[max(s, start - 30) : start]):
         return True

@@ -162,7 +162,9 @@ _PHASE_AFTER_RX = re.compile(
 # "the first shipment takes six weeks by sea", "stock sitting on a ship for six weeks": how
 # long something takes to arrive, not how long the contract runs.
 _LEAD_BEFORE_RX = re.compile(
-    r"\b(takes?|taking|took|sitting|sits|sat|in transit|transit time|lead time|shipping|ships? "
+    # "it takes six weeks by sea", not "if you take a three-year term"
+    r"\b((?<!you )(?<!we )(?<!i )(?<!they )takes?|taking|took|sitting|sits|sat|in transit|"
+    r"transit time|lead time|shipping|ships? "
     r"in|arrives? in|delivery (?:time|takes))\b[^.;!?]{0,30}$",
     re.I,
 )

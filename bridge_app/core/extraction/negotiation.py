@@ -91,6 +91,8 @@ _STRONG_ASSENT_RX = re.compile(
     re.I,
 )
 _SETTLED_RX = re.compile(
+    # "Thirty days stays, then.", "net 30 remains": the current term kept
+    r"(?<=days) (stays|remains)\b|\b(stays|remains) (as it is|where it is|unchanged)\b|"
     r"\b(we(?:'ve| have)? agreed|agreed on|as agreed|it's agreed|that's agreed|we decided|"
     r"(?:is|are) (?:settled|decided|confirmed))\b",
     re.I,

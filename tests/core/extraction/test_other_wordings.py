@@ -353,3 +353,20 @@ def test_the_unit_price_said_at_the_end_is_no_total_and_the_next_year_is_a_windo
     assert _value(items, "price")["amount"] == 194400  # type: ignore[index]
     kinds = _mentions("I'd say the NDA covers what we share over the next year.")
     assert ("term", {"days": 365, "text": "year"}, "duration") in kinds
+
+
+def test_a_term_you_take_instead_of_the_standard_one_is_the_offer():
+    kinds = _mentions("If you take a three-year term instead of the standard one year, I'll do 33.")
+    assert ("term", {"days": 1095, "text": "three-year"}, "duration") in kinds
+    items = _call(
+        (
+            "Rafferty",
+            "If you take a three-year term instead of the standard one year, I'll do thirty-three.",
+        ),
+        ("Bronwyn", "OK, done. Thirty-three a user a month, for three years."),
+        ("Solene", "We'd like to move payment from thirty days to sixty."),
+        ("Tobias", "That one I can't do. Our cash cycle is built around thirty."),
+        ("Solene", "Worth a try. Thirty days stays, then."),
+    )
+    assert _value(items, "term")["days"] == 1095  # type: ignore[index]
+    assert _value(items, "payment_terms")["days"] == 30  # type: ignore[index]
