@@ -166,8 +166,8 @@ def contract_terms(
         m = PARK_RX.search(texts[i])
         if named:
             return named
-        if m is None:
-            return []
+        if m is None or re.search(r"\bthe [\w-]+(?: [\w-]+)? clause\b", texts[i], re.I):
+            return []  # "the non-circumvention clause in square brackets": no tracked term
         recent = sorted(tracks.values(), key=lambda t: -t.last_seg)
         return [recent[0].key] if recent and i - recent[0].last_seg <= 3 else []
 

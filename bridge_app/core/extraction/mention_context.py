@@ -25,7 +25,7 @@ _CONTEXT_RX = re.compile(
     r"(some|most|many|all|a (couple|few)|several) of (our|the|their) (\w+ )?(contracts|deals|"
     r"agreements)|last (two|few|three) deals|"
     r"(other|previous|past) (deals|contracts|agreements)|"
-    r"(leases|contracts|agreements|licen[cs]es|of them) (\w+ )?(run|last) for)\b",
+    r"(leases|contracts|agreements|licen[cs]es|of them)\b[^.,;?!]{0,30}\b(run|last)s?( for)?)\b",
     re.I,
 )
 # A bound before a figure ("under a hundred thousand", "at least 290"): the scale of the talk,

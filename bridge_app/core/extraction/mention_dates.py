@@ -164,6 +164,8 @@ def _date_key(text: str, start: int, end: int) -> str | bool | None:
     ):
         # "starts on the Monday after, the twenty-first": the date names the day just said.
         clause = text[s:start]
+    if re.search(r"\b(around|roughly|approximately|give or take)\s+(the\s+)?$", before, re.I):
+        return False  # "puts the handover somewhere around the end of August": an estimate
     if re.search(
         r"\b(away|on leave|off|out|back)\s+(until|till|from|on)\s+(the\s+)?$", before, re.I
     ):

@@ -26,7 +26,9 @@ _NOTICE_RX = re.compile(r"\bnotice\b", re.I)
 _CURE_RX = re.compile(r"\b(cure|to fix it|to catch up|remedy)\b", re.I)
 _RETURN_RX = re.compile(r"\b(return|destroy|destruction)\b", re.I)
 _NON_SOLICIT_RX = re.compile(
-    r"\b(non-?solicit\w*|no[- ]approach|no[- ]poach\w*|no[- ]hire|non[- ]compete)\b", re.I
+    r"\b(non-?solicit\w*|no[- ]approach|no[- ]poach\w*|no[- ]hire|non[- ]compete|"
+    r"non-?circumvention)\b",
+    re.I,
 )
 _CONFIDENTIAL_RX = re.compile(r"\b(confidential\w*|trade secrets?)\b", re.I)
 _RENEW_RX = re.compile(r"\b(renew\w*|renewal|extension option|option to extend)\b", re.I)
@@ -104,7 +106,9 @@ def duration_mentions(text: str) -> list[Mention]:
         after = text[m.end() : m.end() + 25]
         if (
             re.search(
-                r"\b(in|within|every|per|ago|last|past|first|those|these)\s+(the\s+)?$",
+                # "in the last three years", not "the obligations to last three years"
+                r"\b(in|within|every|per|ago|(?<!to )(?<!will )(?<!would )(?<!should )last|past|"
+                r"first|those|these)\s+(the\s+)?$",
                 before,
                 re.I,
             )

@@ -136,7 +136,8 @@ _IN_PRINCIPLE_RX = re.compile(
 )
 PARK_RX = re.compile(
     r"\b(park|parked|leave (it|that|this|them)? ?(open|in brackets|for now|out)|"
-    r"in brackets|bracket(ed)?|sort it out later|let the lawyers|come back to (it|this|that)|"
+    r"in (square )?brackets|bracket(ed|s)?|leave (it|that|this|the [\w ]{3,30}?) to the "
+    r"(lawyers|legal teams?|counsel)|sort it out later|let the lawyers|come back to (it|this|that)|"
     r"open (point|question|item)|tbd|to be (decided|determined|confirmed)|leave that open|"
     r"keep that open|deal with it later|(mark|leave|keep|flag) (it|that|this) (as )?(open|tbd|"
     r"pending)|settle (it|that|this|the \w+(?: \w+)?) between them(selves)?|(counsel|lawyers|"

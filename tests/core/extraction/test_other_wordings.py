@@ -370,3 +370,22 @@ def test_a_term_you_take_instead_of_the_standard_one_is_the_offer():
     )
     assert _value(items, "term")["days"] == 1095  # type: ignore[index]
     assert _value(items, "payment_terms")["days"] == 30  # type: ignore[index]
+
+
+def test_obligations_to_last_three_years_and_a_clause_in_brackets_parks_no_term():
+    items = _call(
+        ("Morag", "On confidentiality, we'd want the obligations to last three years."),
+        ("Tobias", "Three is longer than we normally give. Would you take two?"),
+        ("Morag", "Our agreements with the cask suppliers run five years, and three is short."),
+        ("Tobias", "Alright, I won't fight it. Three years."),
+        ("Morag", "Effective date, then. Could the NDA start on Monday the 20th of April?"),
+        ("Tobias", "The 20th of April. Yes, fine."),
+        ("Morag", "I'll send the draft with the non-circumvention clause in square brackets."),
+    )
+    assert _value(items, "confidentiality_period")["days"] == 1095  # type: ignore[index]
+    assert _value(items, "start_date") == "2026-04-20"
+
+
+def test_a_handover_somewhere_around_a_date_is_an_estimate():
+    kinds = _mentions("Sixteen weeks puts the handover somewhere around the end of August.")
+    assert not [k for k in kinds if k[2] == "date" and k[0]]
