@@ -1,9 +1,10 @@
 """The business twins the extractor was fixed on stay above the level it reached on them:
-tests/data/business-twins (tw, written in session 10), business-twins-3 (ty) and
-business-twins-4 (tz, written in session 11), twins of ../shared/data/business-meetings with
+tests/data/business-twins (tw, written in session 10), business-twins-3 (ty),
+business-twins-4 (tz) and business-twins-5 (tv, held out first, then fixed on; all
+written in session 11), twins of ../shared/data/business-meetings with
 other companies, figures and wording. The floors sit a little under the measured numbers so
 that a change which loses a whole term or party fails here. The held-out sets
-(business-twins-2, business-twins-5) have no floors: they are read, not tuned on."""
+(business-twins-2, business-twins-6) have no floors: they are read, not tuned on."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ FLOORS = [
     ("business-twins", 0.94, 0.95, 0.80, 0.86, 2),  # 0.974 1.000 0.851 0.903 1 (0.624 ...)
     ("business-twins-3", 0.95, 0.95, 0.95, 0.85, 1),  # 0.991 1.000 1.000 0.901 0 (0.757 ...)
     ("business-twins-4", 0.88, 0.95, 0.50, 0.83, 2),  # 0.923 1.000 0.545 0.874 1 (0.686 ...)
+    ("business-twins-5", 0.90, 0.95, 0.57, 0.82, 1),  # 0.946 1.000 0.622 0.864 0 (0.792 ...)
 ]
 
 
