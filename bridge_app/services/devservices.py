@@ -25,6 +25,8 @@ from bridge_app.settings import REPO_ROOT
 
 PG_SYSTEM_USER = "embedded_postgres"
 DATABASE_NAME = "bridge"
+PG_START_ATTEMPTS = 4  # a just-stopped postmaster may hold the port a few seconds
+PG_START_RETRY_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,16 @@ def _ensure_pg_binaries_readable() -> None:
     _make_traversable(base)
 
 
+def _log_since(log: Path, offset: int) -> bytes:
+    """What a service wrote to its log after ``offset`` (empty when it cannot be read)."""
+    try:
+        with log.open("rb") as handle:
+            handle.seek(offset)
+            return handle.read()
+    except OSError:
+        return b""
+
+
 def _start_postgres(profile: Profile) -> str:
     data = profile.directory / "pg" / "data"
     log = profile.directory / "pg" / "postgres.log"
@@ -168,25 +180,32 @@ def _start_postgres(profile: Profile) -> str:
             user=user,
         )
     # Unix socket inside the data folder's parent: /tmp may be shared with other postgres.
-    subprocess.run(
-        [
-            str(_pg_bin("pg_ctl")),
-            "-D",
-            str(data),
-            "-l",
-            str(log),
-            "-w",
-            "-t",
-            "30",
-            "-o",
-            f"-p {profile.pg_port} -h 127.0.0.1 -k {data.parent} -c fsync=off "
-            "-c max_connections=200 -c shared_buffers=64MB",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-        user=user,
-    )
+    start = [
+        str(_pg_bin("pg_ctl")),
+        "-D",
+        str(data),
+        "-l",
+        str(log),
+        "-w",
+        "-t",
+        "30",
+        "-o",
+        f"-p {profile.pg_port} -h 127.0.0.1 -k {data.parent} -c fsync=off "
+        "-c max_connections=200 -c shared_buffers=64MB",
+        "start",
+    ]
+    # A postmaster of this profile that was just stopped may still hold the port for a moment
+    # ("Address already in use"): wait and try again rather than fail the start.
+    for attempt in range(PG_START_ATTEMPTS):
+        seen = log.stat().st_size if log.exists() else 0
+        try:
+            subprocess.run(start, check=True, capture_output=True, user=user)
+            break
+        except subprocess.CalledProcessError:
+            busy = b"Address already in use" in _log_since(log, seen)
+            if not busy or attempt == PG_START_ATTEMPTS - 1:
+                raise
+            time.sleep(PG_START_RETRY_S)
     _wait_for_port(profile.pg_port, timeout=30, name="PostgreSQL", log=log)
     import psycopg
 

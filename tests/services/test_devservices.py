@@ -65,3 +65,28 @@ def test_with_every_url_given_nothing_is_started_or_stopped(tmp_path: Path) -> N
     urls, started = devservices.start_missing(profile, environ=given)
     assert started == [] and urls == given
     assert devservices.stop_started(profile, started) == []
+
+
+def test_postgres_waits_for_a_port_that_a_stopped_postmaster_still_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    # The race the fault suite met: the port was free when checked, then held for a moment.
+    monkeypatch.setattr(devservices, "_refuse_foreign_port", lambda *args: None)
+    port = _free_port()
+    profile = devservices.Profile("scratch", tmp_path, port, _free_port(), _free_port())
+    squatter = socket.socket()
+    squatter.bind(("127.0.0.1", port))
+    squatter.listen()
+    # Released a moment after the first start fails, as a postmaster shutting down would.
+    release = threading.Timer(devservices.PG_START_RETRY_S / 2, squatter.close)
+    release.start()
+    try:
+        url = devservices.STARTERS["postgres"](profile)
+        assert url.endswith(f":{port}/bridge")
+        assert "Address already in use" in (tmp_path / "pg" / "postgres.log").read_text()
+    finally:
+        release.cancel()
+        squatter.close()
+        devservices.down(profile, ["postgres"])
