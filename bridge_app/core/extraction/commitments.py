@@ -253,14 +253,15 @@ def _is_commitment(sentence: str, text: str) -> bool:
             return False
         # A figure said in it makes it a negotiating line ("I can do $38 …", "we'll put sixty
         # thousand euros towards launch marketing"), unless a document is sent.
+        said = segment_mentions(sentence, None, None, False)
         money = [
             x
-            for x in segment_mentions(sentence, None, None, False)
+            for x in said
             if x.kind.startswith("money") and x.key in (None, "price", "unit_price", "other_amount")
         ]
         if verb in _DOCUMENT_VERBS:
             return not money or verb in ("send", "share", "forward", "circulate", "write", "draft")
-        if verb in ("take", "do") and segment_mentions(sentence, None, None, False):
+        if verb in ("take", "do") and said:
             return False  # "We'll take sixty days without a guarantee": a term, not a task
         if PARK_RX.search(sentence):
             return False
@@ -310,19 +311,16 @@ def find_commitments(
     out: list[Item] = []
     for i, seg in enumerate(segs):
         sents = sentences(seg.text)
+        previous_committed = False  # whether the sentence before this one was a commitment
         for k, (_, sentence) in enumerate(sents):
-            if not _is_commitment(sentence, seg.text):
+            committed = _is_commitment(sentence, seg.text)
+            follows, previous_committed = previous_committed, committed
+            if not committed:
                 continue
             due = due_date(sentence, meeting_date)
-            last = out[-1] if out else None
-            if (
-                last is not None
-                and last.id == f"act-{seg.segment_id}"
-                and k > 0
-                and _is_commitment(sents[k - 1][1], seg.text)
-                and _refers_back(sentence)
-            ):
+            if follows and _refers_back(sentence):
                 # "That one's on me. You'll have an answer by Friday.": one task.
+                last = out[-1]
                 last.statement += " " + sentence.strip()
                 if due and last.due is None:
                     last.due, last.values = due[0], {"due_text": due[1]}

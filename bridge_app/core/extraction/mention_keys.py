@@ -97,9 +97,7 @@ def resolve_keyless(
             # A money talk pauses for questions about the item and resumes with bare figures
             # ("1800 and you have a deal" nine turns after "How about 2800?").
             reach = 20 if t.key in MONEY_KEYS or (day_echo and t.key in DAY_KEYS) else 6
-            if t.key in MONEY_KEYS and any(
-                isinstance(o.value, dict) and o.value.get("amount") in n.readings for o in t.offers
-            ):
+            if t.key in MONEY_KEYS and _has_value(t, "amount", n.readings):
                 reach = 60  # an amount of this term said back ("at seven seventy-five") later on
             if i - t.last_seg > reach or (not t.offers and t.key not in MONEY_KEYS):
                 continue
@@ -185,7 +183,13 @@ def resolve_keyless(
             return None
         # "at seven seventy-five" after the unit price was agreed at £7.75 and a £1,200 add-on
         # came up: the term that already has this amount.
-        said = [c for c in cands if c[1].kind == "money" and _has_amount(tracks, c[1])]
+        said = [
+            c
+            for c in cands
+            if c[1].kind == "money"
+            and c[1].key in tracks
+            and _has_value(tracks[c[1].key], "amount", (c[1].value.get("amount"),))
+        ]
         # "I could do one thirty-two, if it's thirty percent at kickoff": a figure on the money
         # scale is money, whatever percentage came up in the turn.
         money = [c for c in cands if c[1].kind == "money"]
@@ -273,26 +277,16 @@ def _day_said_back(m: Mention, tracks: dict[str, Track], said: str, i: int) -> M
     return m
 
 
-def _has_amount(tracks: dict[str, Track], m: Mention) -> bool:
-    t = tracks.get(m.key or "")
-    amount = m.value.get("amount") if isinstance(m.value, dict) else None
-    return t is not None and any(
-        isinstance(o.value, dict) and o.value.get("amount") == amount for o in t.offers
-    )
-
-
-def _offered(tracks: dict[str, Track], key: str | None, days: float) -> bool:
-    t = tracks.get(key or "")
-    return t is not None and any(
-        isinstance(o.value, dict) and o.value.get("days") == days for o in t.offers
-    )
+def _has_value(t: Track, field: str, values: Sequence[Any]) -> bool:
+    """Whether one of the track's offers has ``field`` (amount, days) among ``values``."""
+    return any(isinstance(o.value, dict) and o.value.get(field) in values for o in t.offers)
 
 
 def _echoes_day_offer(tracks: dict[str, Track], i: int, n: NumberMention) -> bool:
     """Whether a bare number is a day count already offered in a day term of the last twenty
     segments ("So sixty's off the table" after "Sixty? … we can do sixty")."""
     return any(
-        t.key in DAY_KEYS and i - t.last_seg <= 20 and _offered(tracks, t.key, n.value)
+        t.key in DAY_KEYS and i - t.last_seg <= 20 and _has_value(t, "days", (n.value,))
         for t in tracks.values()
     )
 
